@@ -1,0 +1,3 @@
+from rectify_cli.cli import main
+
+main()

@@ -1,0 +1,84 @@
+"""`rectify check`: every problem in a ledger folder at once, each located by file and line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import LedgerInvalid, Problem, did_you_mean
+from .models import IndicatorFile, Ledger, Status, TaskFile
+from .store import (
+    _check_root,
+    _display,
+    integrity_problems,
+    ledger_files,
+    load_file,
+    locate,
+    resolve_root,
+)
+
+
+def consistency_problems(ledger: Ledger) -> list[Problem]:
+    """Rules a ledger can break and still be read: the things a reviewer would catch."""
+    path = _display(ledger_files(Path(ledger.root))[0])
+    indicator_ids = [i.id for i in ledger.indicators]
+    known = set(indicator_ids)
+    problems = []
+
+    def add(i: int, key: str, message: str) -> None:
+        task = ledger.tasks[i]
+        problems.append(
+            Problem(path, None, f"task {task.id}: {key}: {message}", loc=("tasks", i, key))
+        )
+
+    start_default = ledger.meta.feedback_date
+    for i, t in enumerate(ledger.tasks):
+        finished = t.status in (Status.DONE, Status.CLOSED)
+        if finished and t.completed_on is None:
+            add(i, "status", f"{t.status.value} but no completed_on date")
+        if finished and t.progress is not None and t.progress != 100:
+            add(i, "progress", f"{t.progress} on a {t.status.value} task; it must be 100")
+        if not finished and t.completed_on is not None:
+            add(i, "completed_on", f"set, but the status is {t.status.value}")
+        start = t.start or start_default
+        if t.deadline and start and t.deadline < start:
+            add(i, "deadline", f"{t.deadline} is before the start {start}")
+        if t.completed_on and start and t.completed_on < start:
+            add(i, "completed_on", f"{t.completed_on} is before the start {start}")
+        if t.status is Status.CLOSED and not t.evidence:
+            add(i, "evidence", "a closed (已销号) task needs evidence of acceptance")
+        for ind in t.indicators:
+            if ind not in known:
+                add(i, "indicators", f"unknown indicator {ind!r}{did_you_mean(ind, indicator_ids)}")
+    return problems
+
+
+def check_ledger(ledger: str | os.PathLike[str] | None) -> tuple[Ledger | None, list[Problem]]:
+    """Load both files independently so one broken file does not hide the other's problems."""
+    root = resolve_root(ledger)
+    _check_root(root)
+    tasks_path, indicators_path = ledger_files(root)
+    problems: list[Problem] = []
+    tasks: TaskFile | None = None
+    indicators: IndicatorFile | None = IndicatorFile()
+    try:
+        tasks = load_file(tasks_path, TaskFile)
+    except LedgerInvalid as exc:
+        problems += exc.problems
+    if indicators_path.exists() or indicators_path.is_symlink():
+        try:
+            indicators = load_file(indicators_path, IndicatorFile)
+        except LedgerInvalid as exc:
+            problems += exc.problems
+            indicators = None
+    if tasks is None or indicators is None:
+        return None, problems
+    result = Ledger(
+        meta=tasks.ledger,
+        aspects=tasks.aspects,
+        tasks=tasks.tasks,
+        indicators=indicators.indicators,
+        root=str(root),
+    )
+    problems += locate(integrity_problems(result) + consistency_problems(result), root)
+    return result, problems

@@ -1,0 +1,102 @@
+"""The Typer app: thin commands, one error handler, named exit codes.
+
+Each command lives in its own module and only turns options into core calls and hands the
+result to a renderer.  Heavy imports (rich, the renderers) happen inside the commands, so
+`rectify --help` and a simple `list` pay only for what they use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from rectify_cli import __version__
+from rectify_cli.errors import EXIT_BUG, EXIT_ERROR, RectifyError
+
+DEBUG_ENV = "RECTIFY_DEBUG"
+
+
+class RectifyGroup(TyperGroup):
+    """Turns a RectifyError into one line on stderr and exit 2, wherever it is raised."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RectifyError as exc:
+            sys.stderr.write(f"Error: {exc.message}\n")
+            raise SystemExit(exc.exit_code) from None
+        except (SystemExit, KeyboardInterrupt, BrokenPipeError):
+            raise
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            # Unknown exceptions are bugs in rectify, not the user's mistake: say so plainly.
+            sys.stderr.write(
+                f"Error: rectify hit a bug ({type(exc).__name__}: {exc}). Please report it "
+                f"with the output of the same command run with --debug.\n"
+            )
+            raise SystemExit(EXIT_BUG) from None
+
+
+def _debug(ctx: Any) -> bool:
+    if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+        return True
+    root = ctx.find_root()
+    return bool(root.params.get("debug"))
+
+
+app = typer.Typer(
+    cls=RectifyGroup,
+    name="rectify",
+    help="Keep the ledger of a rectification plan (整改台账): tasks, owners, deadlines, "
+    "progress and indicators, in TOML files.",
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"rectify {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+    debug: bool = typer.Option(
+        False, "--debug", envvar=DEBUG_ENV, help="Show the full traceback of an unexpected error."
+    ),
+) -> None:
+    """Keep the ledger of a rectification plan (整改台账) in TOML files."""
+
+
+# Registering a command is importing its module; each adds itself to `app`.
+from . import registry  # noqa: E402,F401
+
+
+def main() -> None:
+    # Chinese Windows defaults pipes and files to GBK; ledger text and bars need UTF-8.
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and isinstance(stream, io.TextIOWrapper):
+            with contextlib.suppress(ValueError):
+                stream.reconfigure(encoding="utf-8")
+    try:
+        app(prog_name="rectify")
+    except BrokenPipeError:
+        # `rectify list | head`: the reader left; stop quietly like other Unix tools.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_ERROR)

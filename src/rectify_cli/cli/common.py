@@ -1,0 +1,88 @@
+"""Options every command shares, and the small glue between options and the core."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Annotated
+
+import typer
+
+from rectify_cli.errors import UsageError
+from rectify_cli.i18n import Lang
+from rectify_cli.models import Ledger
+from rectify_cli.render import OutputFormat
+from rectify_cli.store import LEDGER_ENV, load_ledger
+
+
+def parse_date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f'{option}: invalid date "{value}"; write dates as 2025-09-30') from None
+
+
+LedgerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ledger",
+        "-l",
+        envvar=LEDGER_ENV,
+        show_envvar=True,
+        help="Ledger folder holding tasks.toml and indicators.toml [default: ./data].",
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", metavar="DATE", help="Judge dates as of this day (2025-09-30) [default: today]."
+    ),
+]
+FormatOpt = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format [default: table on a terminal, md when piped].",
+    ),
+]
+LangOpt = Annotated[
+    str | None,
+    typer.Option("--lang", metavar="zh|en", help="Label language [default: the ledger's]."),
+]
+NoColorOpt = Annotated[
+    bool, typer.Option("--no-color", help="No colour (also: the NO_COLOR variable).")
+]
+
+
+def as_of_date(value: str | None) -> dt.date:
+    return parse_date(value, "--as-of") if value else dt.date.today()
+
+
+def ledger_lang(ledger: Ledger, value: str | None) -> Lang:
+    if value is None:
+        return ledger.meta.lang
+    if value not in ("zh", "en"):
+        raise UsageError(f'--lang: "{value}" is not a language rectify speaks; use zh or en')
+    return "zh" if value == "zh" else "en"
+
+
+def output_format(value: OutputFormat | None) -> OutputFormat:
+    if value is not None:
+        return value
+    return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.MD
+
+
+def load(ledger: str | None) -> Ledger:
+    return load_ledger(ledger)
+
+
+def write(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def print_rich(renderable: object, *, no_color: bool = False) -> None:
+    from rectify_cli.render.terminal import console
+
+    console(no_color=no_color).print(renderable)

@@ -1,0 +1,86 @@
+"""Errors written for people, and the exit codes the CLI turns them into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Exit codes, named once (DESIGN.md: 0 success, 1 found something where asked, 2 usage or
+# data error; 70 is sysexits' EX_SOFTWARE, for a bug in rectify itself).
+EXIT_OK = 0
+EXIT_FOUND = 1
+EXIT_ERROR = 2
+EXIT_BUG = 70
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a ledger, located as precisely as the file allows."""
+
+    path: str
+    line: int | None
+    message: str
+    column: int | None = None
+    # Where in the TOML structure, e.g. ("tasks", 3, "deadline"), until `store.locate`
+    # turns it into a line number (built only when something is wrong).
+    loc: tuple[Any, ...] | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class RectifyError(Exception):
+    """Base of every error caused by the user's input or environment, not by a bug."""
+
+    exit_code = EXIT_ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class LedgerNotFound(RectifyError):
+    pass
+
+
+class LedgerInvalid(RectifyError):
+    """The ledger could not be read or does not validate; every problem is kept."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = str(problems[0])
+        if len(problems) > 1:
+            first += f" (and {len(problems) - 1} more; `rectify check` lists them all)"
+        super().__init__(first)
+
+
+class UnknownTask(RectifyError):
+    pass
+
+
+class UsageError(RectifyError):
+    pass
+
+
+class WriteRefused(RectifyError):
+    """An update broke a rule or could not be written safely; the file is untouched."""
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """`; did you mean X?` for the closest choice, or nothing when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    if not close:
+        lowered = {c.lower(): c for c in choices}
+        close = [lowered[word.lower()]] if word.lower() in lowered else []
+    return f"; did you mean {close[0]}?" if close else ""
+
+
+def unknown_task(task_id: str, known: list[str]) -> UnknownTask:
+    return UnknownTask(f"no task {task_id}{did_you_mean(task_id, known)}")

@@ -1,0 +1,276 @@
+"""The ledger as typed data: Pydantic models with no I/O.
+
+Field names here are the TOML keys users type, so they are part of the file format
+(documented in the README) and of the `--format json` contract.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+LEDGER_VERSION = 1
+
+
+class Status(StrEnum):
+    """Stable English keys; Chinese labels are accepted on input and shown in zh output."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CLOSED = "closed"
+
+    @property
+    def label_zh(self) -> str:
+        return STATUS_ZH[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_STATUSES
+
+    @classmethod
+    def parse(cls, text: str) -> Status:
+        """Read a status typed by a person: an English key, a Chinese label or an alias."""
+        key = text.strip().lower().replace("-", "_").replace(" ", "_")
+        found = STATUS_ALIASES.get(key)
+        if found is None:
+            raise ValueError(f"unknown status {text!r}; use one of {status_choices()}")
+        return found
+
+
+STATUS_ZH: dict[Status, str] = {
+    Status.NOT_STARTED: "未启动",
+    Status.IN_PROGRESS: "推进中",
+    Status.DONE: "已完成",
+    Status.CLOSED: "已销号",
+}
+OPEN_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS})
+# Taskwarrior's meaning: `pending` is everything not yet done.  It is a filter group, not a
+# status a task can hold, so `list --status pending` means "not started or in progress".
+STATUS_GROUPS: dict[str, frozenset[Status]] = {
+    "pending": OPEN_STATUSES,
+    "未完成": OPEN_STATUSES,
+    "completed": frozenset({Status.DONE, Status.CLOSED}),
+}
+STATUS_ALIASES: dict[str, Status] = {
+    **{s.value: s for s in Status},
+    **{label: s for s, label in STATUS_ZH.items()},
+    "todo": Status.NOT_STARTED,
+    "started": Status.IN_PROGRESS,
+    "ongoing": Status.IN_PROGRESS,
+    "进行中": Status.IN_PROGRESS,
+    "整改中": Status.IN_PROGRESS,
+    "完成": Status.DONE,
+    "已整改": Status.DONE,
+    "销号": Status.CLOSED,
+}
+
+
+def status_choices() -> str:
+    return ", ".join(f"{s.value} ({s.label_zh})" for s in Status)
+
+
+def parse_status_filter(text: str) -> frozenset[Status]:
+    """A `--status` value: a status or a group such as `pending`."""
+    key = text.strip().lower()
+    if key in STATUS_GROUPS:
+        return STATUS_GROUPS[key]
+    return frozenset({Status.parse(text)})
+
+
+class Better(StrEnum):
+    LOWER = "lower"
+    HIGHER = "higher"
+
+
+class ChangeUnit(StrEnum):
+    PERCENT = "%"  # relative change, in percent of the earlier value
+    POINTS = "pt"  # difference of two percentages, in percentage points
+
+
+Bound = Literal["above", "below"]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    """Unknown keys are typing mistakes in a hand-edited file, never data to drop."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+
+
+def _parse_status(value: Any) -> Any:
+    if isinstance(value, str):
+        return Status.parse(value)
+    return value
+
+
+def _finite(value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise ValueError("must be a finite number, not nan or inf")
+    return value
+
+
+class LedgerMeta(_Strict):
+    version: int = LEDGER_VERSION
+    title: NonEmpty
+    name: str | None = None  # short name for roll-ups; defaults to the folder name
+    source: str | None = None  # the inspection or notice the plan answers
+    issued_by: str | None = None  # the office that keeps the ledger
+    inspection_group: str | None = None  # who fed the problems back
+    feedback_date: dt.date | None = None
+    as_of: dt.date | None = None  # the date the recorded data is current to
+    lang: Literal["zh", "en"] = "zh"
+    tolerance: Annotated[float, Field(ge=0, le=100)] = 10.0
+    stale_days: Annotated[int, Field(ge=1)] = 30
+    headline_prefix: str | None = None  # e.g. 第三轮省级生态环境保护督察反馈的
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, v: int) -> int:
+        if v > LEDGER_VERSION:
+            raise ValueError(
+                f"ledger version {v} is newer than this rectify understands "
+                f"({LEDGER_VERSION}); upgrade rectify"
+            )
+        if v < 1:
+            raise ValueError("must be 1 or more")
+        return v
+
+
+class Aspect(_Strict):
+    id: NonEmpty
+    name: NonEmpty
+
+
+class LogEntry(_Strict):
+    date: dt.date
+    status: Status | None = None
+    progress: Annotated[int, Field(ge=0, le=100)] | None = None
+    note: str = ""
+    by: str | None = None
+    changes: list[str] = Field(default_factory=list)  # "field: old → new", written by update
+
+    _status = field_validator("status", mode="before")(_parse_status)
+
+
+class Task(_Strict):
+    id: Annotated[str, Field(min_length=1, pattern=r"^[^\s/\\:]+$")]
+    aspect: NonEmpty
+    title: NonEmpty
+    measures: list[str] = Field(default_factory=list)
+    lead: NonEmpty
+    partners: list[str] = Field(default_factory=list)
+    start: dt.date | None = None  # missing: the ledger's feedback date
+    deadline: dt.date | None = None
+    ongoing: bool = False  # 长期坚持: no deadline, never overdue
+    status: Status = Status.NOT_STARTED
+    progress: Annotated[int, Field(ge=0, le=100)] | None = None  # missing: not reported
+    completed_on: dt.date | None = None
+    evidence: list[str] = Field(default_factory=list)
+    indicators: list[str] = Field(default_factory=list)
+    notes: str = ""
+    log: list[LogEntry] = Field(default_factory=list)
+
+    _status = field_validator("status", mode="before")(_parse_status)
+
+    @model_validator(mode="after")
+    def _deadline_or_ongoing(self) -> Task:
+        if self.deadline is None and not self.ongoing and self.status.is_open:
+            raise ValueError("an open task needs a deadline or ongoing = true")
+        if self.deadline is not None and self.ongoing:
+            raise ValueError("a task has a deadline or ongoing = true, not both")
+        return self
+
+    @property
+    def effective_progress(self) -> int:
+        """Progress for arithmetic: a done task is 100, an unreported one 0."""
+        if self.status in (Status.DONE, Status.CLOSED):
+            return 100
+        return self.progress or 0
+
+    def last_activity(self) -> dt.date | None:
+        dates = [e.date for e in self.log]
+        if self.completed_on:
+            dates.append(self.completed_on)
+        return max(dates) if dates else None
+
+
+class Reading(_Strict):
+    """An earlier value of an indicator, kept when a new one is recorded."""
+
+    value: float
+    period: str
+    recorded: dt.date | None = None
+    note: str = ""
+
+    _finite = field_validator("value")(_finite)
+
+
+class Indicator(_Strict):
+    id: Annotated[str, Field(min_length=1, pattern=r"^[^\s/\\:]+$")]
+    name: NonEmpty
+    name_en: str | None = None
+    group: str | None = None  # air, water, waste, ... for grouping in reports
+    unit: str = ""
+    better: Better
+    value: float | None = None
+    value_bound: Bound | None = None  # "above 30%" / "below 65%" as published
+    period: str | None = None
+    baseline: float | None = None
+    baseline_bound: Bound | None = None
+    baseline_period: str | None = None
+    target: float | None = None
+    change: float | None = None  # signed: the direction the value moved
+    change_unit: ChangeUnit = ChangeUnit.PERCENT
+    change_bound: Bound | None = None
+    change_basis: str | None = None  # what the change compares with; missing: year on year
+    rank: Annotated[int, Field(ge=1)] | None = None
+    change_rank: Annotated[int, Field(ge=1)] | None = None
+    rank_note: str | None = None
+    note: str = ""
+    history: list[Reading] = Field(default_factory=list)
+
+    _finite = field_validator("value", "baseline", "target", "change")(_finite)
+
+
+class TaskFile(_Strict):
+    ledger: LedgerMeta
+    aspects: list[Aspect] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list)
+
+
+class IndicatorFile(_Strict):
+    version: int = LEDGER_VERSION
+    indicators: list[Indicator] = Field(default_factory=list)
+
+
+class Ledger(BaseModel):
+    """A loaded ledger folder: the tasks file, the indicators file and where they live."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    meta: LedgerMeta
+    aspects: list[Aspect]
+    tasks: list[Task]
+    indicators: list[Indicator]
+    root: str  # the folder, as the user named it (for messages)
+
+    @property
+    def name(self) -> str:
+        return self.meta.name or self.root.rstrip("/\\").rsplit("/", 1)[-1] or "ledger"
+
+    def task(self, task_id: str) -> Task | None:
+        for t in self.tasks:
+            if t.id == task_id:
+                return t
+        return None
+
+    def aspect_name(self, aspect_id: str) -> str:
+        for a in self.aspects:
+            if a.id == aspect_id:
+                return a.name
+        return aspect_id

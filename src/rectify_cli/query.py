@@ -1,0 +1,147 @@
+"""Filters and sorting shared by list, warn and report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .errors import UsageError, did_you_mean
+from .models import Ledger, Status, Task, parse_status_filter
+from .schedule import Health, TaskHealth, health
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """A task with what the renderers need beside it, computed once."""
+
+    task: Task
+    aspect_name: str
+    health: TaskHealth
+    ledger: str = ""
+
+
+class SortKey(StrEnum):
+    ID = "id"
+    DEADLINE = "deadline"
+    PROGRESS = "progress"
+    STATUS = "status"
+    LEAD = "lead"
+    ASPECT = "aspect"
+    HEALTH = "health"
+
+
+_STATUS_ORDER = {s: i for i, s in enumerate(Status)}
+_HEALTH_ORDER = {
+    h: i
+    for i, h in enumerate(
+        [
+            Health.OVERDUE,
+            Health.BEHIND,
+            Health.ON_SCHEDULE,
+            Health.DONE_LATE,
+            Health.DONE_ON_TIME,
+            Health.DONE,
+        ]
+    )
+}
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    statuses: frozenset[Status] | None = None
+    aspects: frozenset[str] | None = None  # aspect ids or names
+    lead: str | None = None  # substring, case-insensitive
+    due_before: dt.date | None = None
+    search: str | None = None  # substring of id, title, measures, notes, lead, partners
+
+    def matches(self, task: Task, aspect_name: str) -> bool:
+        if self.statuses is not None and task.status not in self.statuses:
+            return False
+        if self.aspects is not None and not (
+            task.aspect in self.aspects or aspect_name in self.aspects
+        ):
+            return False
+        if self.lead is not None and self.lead.casefold() not in task.lead.casefold():
+            return False
+        if self.due_before is not None and (
+            task.deadline is None or task.deadline >= self.due_before
+        ):
+            return False
+        if self.search is not None:
+            needle = self.search.casefold()
+            hay = [task.id, task.title, task.notes, task.lead, *task.measures, *task.partners]
+            if not any(needle in h.casefold() for h in hay):
+                return False
+        return True
+
+
+def status_filter(values: Iterable[str]) -> frozenset[Status] | None:
+    """Several `--status` values, each a status or a group, in English or Chinese."""
+    chosen: set[Status] = set()
+    for v in values:
+        try:
+            chosen |= parse_status_filter(v)
+        except ValueError as exc:
+            raise UsageError(f"--status: {exc}; or pending (not yet done)") from None
+    return frozenset(chosen) if chosen else None
+
+
+def aspect_filter(ledger: Ledger, values: Sequence[str]) -> frozenset[str] | None:
+    if not values:
+        return None
+    known = [a.id for a in ledger.aspects] + [a.name for a in ledger.aspects]
+    for v in values:
+        if v not in known:
+            raise UsageError(f"--aspect: no aspect {v!r}{did_you_mean(v, known)}")
+    return frozenset(values)
+
+
+def rows(
+    ledger: Ledger,
+    as_of: dt.date,
+    flt: TaskFilter | None = None,
+    tolerance: float | None = None,
+) -> list[TaskRow]:
+    names = {a.id: a.name for a in ledger.aspects}
+    tol = ledger.meta.tolerance if tolerance is None else tolerance
+    start = ledger.meta.feedback_date
+    out = []
+    for task in ledger.tasks:
+        name = names.get(task.aspect, task.aspect)
+        if flt is None or flt.matches(task, name):
+            out.append(TaskRow(task, name, health(task, as_of, tol, start), ledger.name))
+    return out
+
+
+def sort_rows(
+    items: list[TaskRow], key: SortKey = SortKey.ID, reverse: bool = False
+) -> list[TaskRow]:
+    def by(r: TaskRow) -> tuple[object, ...]:
+        t = r.task
+        match key:
+            case SortKey.ID:
+                return (_natural(t.id),)
+            case SortKey.DEADLINE:
+                return (t.deadline or dt.date.max, _natural(t.id))
+            case SortKey.PROGRESS:
+                return (t.effective_progress, _natural(t.id))
+            case SortKey.STATUS:
+                return (_STATUS_ORDER[t.status], _natural(t.id))
+            case SortKey.LEAD:
+                return (t.lead, _natural(t.id))
+            case SortKey.ASPECT:
+                return (t.aspect, _natural(t.id))
+            case SortKey.HEALTH:
+                return (_HEALTH_ORDER[r.health.health], _natural(t.id))
+        raise AssertionError(key)  # pragma: no cover - every SortKey is matched
+
+    return sorted(items, key=by, reverse=reverse)
+
+
+def _natural(text: str) -> tuple[object, ...]:
+    """T2 before T10: split digits out so ids sort the way people number them."""
+    import re
+
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))

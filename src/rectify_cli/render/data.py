@@ -1,0 +1,82 @@
+"""Machine formats: JSON (a stable contract for scripts) and CSV (one row per task)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rectify_cli.query import TaskRow
+
+from .text import csv_safe
+
+# CSV columns: the ledger's own field names, then what rectify computes.
+TASK_CSV_FIELDS = (
+    "id",
+    "aspect",
+    "title",
+    "lead",
+    "partners",
+    "start",
+    "deadline",
+    "ongoing",
+    "status",
+    "progress",
+    "completed_on",
+    "health",
+    "expected_progress",
+    "evidence",
+    "indicators",
+    "measures",
+    "notes",
+)
+
+
+def task_record(row: TaskRow) -> dict[str, Any]:
+    """A task as JSON: the ledger's field names plus the computed schedule health."""
+    record = row.task.model_dump(mode="json")
+    record["aspect_name"] = row.aspect_name
+    record["health"] = row.health.health.value
+    expected = row.health.expected
+    record["expected_progress"] = None if expected is None else round(expected, 1)
+    return record
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def tasks_json(rows: Iterable[TaskRow]) -> str:
+    return to_json([task_record(r) for r in rows])
+
+
+def csv_text(header: Sequence[str], records: Iterable[Sequence[Any]]) -> str:
+    buf = io.StringIO()
+    # "\r\n" is what RFC 4180 and Excel expect, on every platform.
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    for rec in records:
+        writer.writerow([_cell(v) for v in rec])
+    return buf.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return csv_safe("; ".join(str(v) for v in value))
+    if isinstance(value, str):
+        return csv_safe(value)
+    return value
+
+
+def tasks_csv(rows: Iterable[TaskRow]) -> str:
+    records = []
+    for r in rows:
+        rec = task_record(r)
+        records.append([rec.get(f) for f in TASK_CSV_FIELDS])
+    return csv_text(TASK_CSV_FIELDS, records)

@@ -1,0 +1,73 @@
+"""GitHub-flavoured Markdown: ledger text escaped, tables that always keep their shape."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rectify_cli.i18n import Lang, label, status_label
+from rectify_cli.models import Ledger
+from rectify_cli.query import TaskRow
+
+from .common import LIST_COLUMNS, date_text, deadline_text, health_text, list_cells, progress_text
+from .text import md_escape
+
+
+def table(header: Sequence[str], body: Sequence[Sequence[str]], *, escaped: bool = False) -> str:
+    """A GFM table; cells are escaped unless the caller built them as Markdown already."""
+
+    def cell(text: str) -> str:
+        return (text if escaped else md_escape(text)) or " "
+
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |"]
+    lines.append("|" + "|".join(" --- " for _ in header) + "|")
+    lines += ["| " + " | ".join(cell(c) for c in r) + " |" for r in body]
+    return "\n".join(lines) + "\n"
+
+
+def tasks_table(rows: Sequence[TaskRow], lang: Lang) -> str:
+    if not rows:
+        return label("list.empty", lang) + "\n"
+    header = [label(c, lang) for c in LIST_COLUMNS]
+    return table(header, [list_cells(r, lang) for r in rows])
+
+
+def task_detail(row: TaskRow, ledger: Ledger, lang: Lang) -> str:
+    t = row.task
+    lines = [f"## {md_escape(t.id)} {md_escape(t.title)}", ""]
+    fields = [
+        ("aspect", f"{t.aspect} {row.aspect_name}"),
+        ("lead", t.lead),
+        ("partners", "、".join(t.partners) if lang == "zh" else ", ".join(t.partners)),
+        ("start", date_text(t.start or ledger.meta.feedback_date)),
+        ("deadline", deadline_text(t, lang)),
+        ("status", status_label(t.status, lang)),
+        ("progress", progress_text(t)),
+        ("health", health_text(row.health.health, lang)),
+        ("completed_on", date_text(t.completed_on)),
+    ]
+    lines += [f"- **{label(k, lang)}**: {md_escape(v) if v else '—'}" for k, v in fields]
+    for key, items in (
+        ("measures", t.measures),
+        ("evidence", t.evidence),
+        ("indicators", t.indicators),
+    ):
+        if items:
+            lines += ["", f"**{label(key, lang)}**", ""]
+            lines += [f"- {md_escape(i)}" for i in items]
+    if t.notes:
+        lines += ["", f"**{label('notes', lang)}**: {md_escape(t.notes)}"]
+    if t.log:
+        lines += ["", f"### {label('log', lang)}", ""]
+        body = [
+            [
+                e.date.isoformat(),
+                status_label(e.status, lang) if e.status else "",
+                f"{e.progress}%" if e.progress is not None else "",
+                "; ".join([*e.changes, e.note] if e.note else e.changes),
+                e.by or "",
+            ]
+            for e in sorted(t.log, key=lambda e: e.date, reverse=True)
+        ]
+        header = [label(k, lang) for k in ("date", "status", "progress", "note", "by")]
+        lines.append(table(header, body).rstrip("\n"))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,439 @@
+"""Find and read ledger folders: TOML files → validated models, with file:line errors.
+
+Reading is the hot path (every command), so nothing here builds line maps or error text
+unless something is wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import LedgerInvalid, LedgerNotFound, Problem, did_you_mean
+from .models import (
+    Aspect,
+    Indicator,
+    IndicatorFile,
+    Ledger,
+    LedgerMeta,
+    LogEntry,
+    Reading,
+    Task,
+    TaskFile,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+TASKS_FILE = "tasks.toml"
+INDICATORS_FILE = "indicators.toml"
+LEDGER_ENV = "RECTIFY_LEDGER"
+DEFAULT_DIR = "data"
+# A 100,000-task ledger is about 52 MB; anything far past that is a mistake (a log file or
+# a database dump picked by accident), refused before it is read into memory.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+def resolve_root(ledger: str | os.PathLike[str] | None) -> Path:
+    """The ledger folder: --ledger, else $RECTIFY_LEDGER, else ./data."""
+    if ledger is None or str(ledger) == "":
+        ledger = os.environ.get(LEDGER_ENV) or DEFAULT_DIR
+    return Path(ledger)
+
+
+def _display(path: Path) -> str:
+    """Paths in messages as the user would type them: relative when under the cwd."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
+
+
+def ledger_files(root: Path) -> tuple[Path, Path]:
+    return root / TASKS_FILE, root / INDICATORS_FILE
+
+
+def _check_root(root: Path) -> None:
+    if not root.exists():
+        hint = ""
+        if os.environ.get(LEDGER_ENV) and str(root) == os.environ[LEDGER_ENV]:
+            hint = f" (from ${LEDGER_ENV})"
+        raise LedgerNotFound(
+            f"{_display(root)}: no ledger folder here{hint}; run rectify from the folder "
+            f"that holds data/{TASKS_FILE}, or pass --ledger DIR"
+        )
+    if not root.is_dir():
+        raise LedgerNotFound(
+            f"{_display(root)}: is a file, not a ledger folder; --ledger takes the folder "
+            f"that holds {TASKS_FILE}"
+        )
+
+
+def read_text(path: Path) -> str:
+    """A ledger file's text, decoded as UTF-8 (a BOM is accepted), or a clear error."""
+    shown = _display(path)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise LedgerNotFound(f"{shown}: is a folder, not a TOML file")
+        if size > MAX_FILE_BYTES:
+            raise LedgerInvalid(
+                [
+                    Problem(
+                        shown,
+                        None,
+                        f"file is {size // 2**20} MiB, larger than the "
+                        f"{MAX_FILE_BYTES // 2**20} MiB a ledger may be",
+                    )
+                ]
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise LedgerNotFound(f"{shown}: file not found") from None
+    except IsADirectoryError:
+        raise LedgerNotFound(f"{shown}: is a folder, not a TOML file") from None
+    except PermissionError:
+        raise LedgerNotFound(f"{shown}: permission denied") from None
+    except OSError as exc:
+        # Symlink loops, names too long, network drives gone: say what the OS said.
+        raise LedgerNotFound(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    return decode(raw, shown)
+
+
+def decode(raw: bytes, shown: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # Notepad on Windows writes a BOM; TOML wants none, people don't care
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LedgerInvalid([Problem(shown, None, "file is UTF-16; save it as UTF-8")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        try:
+            raw.decode("gb18030")
+            what = "looks like GBK/GB18030 (a Chinese Windows default), not UTF-8"
+        except UnicodeDecodeError:
+            what = "is not UTF-8 text"
+        raise LedgerInvalid(
+            [
+                Problem(
+                    shown,
+                    line,
+                    f"file {what}; save it as UTF-8 (in Notepad: Save As, Encoding UTF-8)",
+                )
+            ]
+        ) from None
+    if not text.strip():
+        raise LedgerInvalid([Problem(shown, None, "file is empty")])
+    return text
+
+
+_TOML_POS = re.compile(r"^(?P<msg>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+_FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000\u201c\u201d\u2018\u2019\u3001\u3002]")
+
+
+def parse_toml(text: str, shown: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LedgerInvalid([_toml_problem(str(exc), text, shown)]) from None
+    except RecursionError:
+        raise LedgerInvalid([Problem(shown, None, "invalid TOML: nested too deeply")]) from None
+
+
+def _toml_problem(message: str, text: str, shown: str) -> Problem:
+    m = _TOML_POS.match(message)
+    if not m:
+        return Problem(shown, None, f"invalid TOML: {message}")
+    line, col = int(m["line"]), int(m["col"])
+    msg = m["msg"]
+    msg = msg[0].lower() + msg[1:] if msg else msg
+    source = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    wide = _FULL_WIDTH.search(source)
+    if wide:
+        msg += f" (full-width '{wide.group()}' typed by an IME; use the half-width character)"
+    elif re.search(r"=\s*\d{4}/\d{1,2}/\d{1,2}", source):
+        msg += " (write dates as 2025-09-30)"
+    return Problem(shown, line, f"invalid TOML: {msg}", col)
+
+
+# --------------------------------------------------------------------------- validation
+
+_MODEL_AT: dict[tuple[str, ...], type[BaseModel]] = {
+    (): TaskFile,
+    ("ledger",): LedgerMeta,
+    ("aspects",): Aspect,
+    ("tasks",): Task,
+    ("tasks", "log"): LogEntry,
+    ("indicators",): Indicator,
+    ("indicators", "history"): Reading,
+}
+_TABLE_NOUN = {"tasks": "task", "aspects": "aspect", "indicators": "indicator"}
+
+
+class SourceMap:
+    """Line numbers of `[[table]]` blocks and their keys, built only to explain an error."""
+
+    _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z_.\s\"]+?)\s*\]\]")
+    _TABLE = re.compile(r"^\s*\[\s*([A-Za-z_.\s\"]+?)\s*\]")
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        # (table path, index within parent) -> (first line, last line), 1-based inclusive
+        self.blocks: dict[tuple[Any, ...], tuple[int, int]] = {}
+        counters: dict[tuple[Any, ...], int] = {}
+        current: tuple[Any, ...] = ()
+        parent: tuple[Any, ...] = ()
+        starts: list[tuple[tuple[Any, ...], int]] = []
+        for no, line in enumerate(self.lines, 1):
+            m = self._HEADER.match(line)
+            if m:
+                name = m.group(1).replace(" ", "").replace('"', "")
+                parts = name.split(".")
+                if len(parts) == 1:
+                    idx = counters.get((parts[0],), 0)
+                    counters[(parts[0],)] = idx + 1
+                    current = (parts[0], idx)
+                    parent = current
+                else:
+                    key = (*parent, *parts[1:])
+                    idx = counters.get(key, 0)
+                    counters[key] = idx + 1
+                    current = (*parent, *parts[1:], idx)
+                starts.append((current, no))
+                continue
+            m = self._TABLE.match(line)
+            if m and not line.lstrip().startswith("[["):
+                name = m.group(1).replace(" ", "").replace('"', "")
+                current = tuple(name.split("."))
+                parent = current
+                starts.append((current, no))
+        for i, (key, no) in enumerate(starts):
+            end = starts[i + 1][1] - 1 if i + 1 < len(starts) else len(self.lines)
+            self.blocks[key] = (no, end)
+
+    def line_of(self, loc: tuple[Any, ...]) -> int | None:
+        """The line of the key at `loc`, else of its block, else None."""
+        for cut in range(len(loc), -1, -1):
+            block = self.blocks.get(tuple(loc[:cut]))
+            if block is None:
+                continue
+            rest = loc[cut:]
+            if rest and isinstance(rest[0], str):
+                key = re.compile(rf"^\s*\"?{re.escape(rest[0])}\"?\s*=")
+                for no in range(block[0], block[1] + 1):
+                    if key.match(self.lines[no - 1]):
+                        return no
+            return block[0]
+        if loc and isinstance(loc[0], str):
+            key = re.compile(rf"^\s*\"?{re.escape(loc[0])}\"?\s*=")
+            for no, line in enumerate(self.lines, 1):
+                if key.match(line):
+                    return no
+        return None
+
+
+def _describe(err: Any, data: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
+    """(loc, message) for one Pydantic error, in the words a ledger editor uses."""
+    loc: tuple[Any, ...] = tuple(err["loc"])
+    kind, value = err["type"], err.get("input")
+    fields = tuple(p for p in loc if isinstance(p, str))
+    if kind == "extra_forbidden":
+        owner = _MODEL_AT.get(fields[:-1])
+        names = list(owner.model_fields) if owner else []
+        msg = f"unknown key{did_you_mean(fields[-1], names)}"
+    elif kind == "missing":
+        msg = "missing (required)"
+    elif kind.startswith(("date_", "datetime_")):
+        msg = f"invalid date {_shown(value)}; write dates as 2025-09-30"
+    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        ctx = err.get("ctx", {})
+        bound = next(iter(ctx.values()), "?")
+        word = {
+            "greater_than_equal": "at least",
+            "less_than_equal": "at most",
+            "greater_than": "more than",
+            "less_than": "less than",
+        }[kind]
+        msg = f"must be {word} {bound}, got {_shown(value)}"
+    elif kind == "value_error":
+        msg = str(err["msg"]).removeprefix("Value error, ")
+    elif kind == "string_pattern_mismatch" and fields and fields[-1] == "id":
+        msg = f"{_shown(value)} is not a usable id: no spaces, slashes or colons"
+    elif kind == "string_too_short":
+        msg = "must not be empty"
+    else:
+        msg = f"{str(err['msg']).rstrip('.').lower()}, got {_shown(value)}"
+    where = _where(loc, data)
+    field = ".".join(_field_path(loc[len(_owner_prefix(loc)) :]))
+    parts = [p for p in (where, field) if p]
+    return loc, ": ".join([*parts, msg])
+
+
+def _owner_prefix(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    if len(loc) >= 2 and loc[0] in _TABLE_NOUN and isinstance(loc[1], int):
+        return loc[:2]
+    if loc and loc[0] == "ledger":
+        return loc[:1]
+    return ()
+
+
+def _field_path(loc: tuple[Any, ...]) -> list[str]:
+    out: list[str] = []
+    for p in loc:
+        if isinstance(p, int) and out:
+            out[-1] += f"[{p}]"
+        else:
+            out.append(str(p))
+    return out
+
+
+def _where(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
+    prefix = _owner_prefix(loc)
+    if len(prefix) == 2:
+        table, idx = prefix
+        noun = _TABLE_NOUN[table]
+        try:
+            ident = data[table][idx].get("id")
+        except (KeyError, IndexError, AttributeError, TypeError):
+            ident = None
+        return f"{noun} {ident}" if isinstance(ident, str) and ident else f"{noun} #{idx + 1}"
+    if prefix == ("ledger",):
+        return "[ledger]"
+    return ""
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def validation_problems(
+    exc: ValidationError, data: dict[str, Any], text: str, shown: str
+) -> list[Problem]:
+    source = SourceMap(text)
+    problems = []
+    for err in exc.errors():
+        loc, msg = _describe(err, data)
+        problems.append(Problem(shown, source.line_of(loc), msg))
+    return problems
+
+
+def _validate(model: type[M], data: dict[str, Any], text: str, shown: str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise LedgerInvalid(validation_problems(exc, data, text, shown)) from None
+
+
+def load_file(path: Path, model: type[M]) -> M:
+    shown = _display(path)
+    text = read_text(path)
+    data = parse_toml(text, shown)
+    return _validate(model, data, text, shown)
+
+
+# --------------------------------------------------------------------------- integrity
+
+
+def integrity_problems(ledger: Ledger) -> list[Problem]:
+    """Cross-reference errors that make the ledger ambiguous to every command."""
+    tasks_path, indicators_path = (_display(p) for p in ledger_files(Path(ledger.root)))
+    problems: list[Problem] = []
+    problems += _duplicates(tasks_path, "aspects", "aspect", [a.id for a in ledger.aspects])
+    problems += _duplicates(tasks_path, "tasks", "task", [t.id for t in ledger.tasks])
+    problems += _duplicates(
+        indicators_path, "indicators", "indicator", [i.id for i in ledger.indicators]
+    )
+    aspect_ids = [a.id for a in ledger.aspects]
+    known = set(aspect_ids)
+    for i, task in enumerate(ledger.tasks):
+        if task.aspect not in known:
+            hint = did_you_mean(task.aspect, aspect_ids) or (
+                "; add it under [[aspects]]" if aspect_ids else "; define it under [[aspects]]"
+            )
+            problems.append(
+                Problem(
+                    tasks_path,
+                    None,
+                    f"task {task.id}: aspect: unknown aspect {task.aspect!r}{hint}",
+                    loc=("tasks", i, "aspect"),
+                )
+            )
+    return problems
+
+
+def _duplicates(path: str, table: str, noun: str, ids: Iterable[str]) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    f"{noun} {ident}: duplicate id (first used by {noun} #{seen[ident] + 1})",
+                    loc=(table, i, "id"),
+                )
+            )
+        else:
+            seen[ident] = i
+    return problems
+
+
+def locate(problems: list[Problem], root: Path) -> list[Problem]:
+    """Turn `(table, index, key)` placeholders in Problem.line into real line numbers."""
+    maps: dict[str, SourceMap] = {}
+    out = []
+    for p in problems:
+        if p.line is None and p.loc is not None:
+            if p.path not in maps:
+                try:
+                    maps[p.path] = SourceMap(read_text(_path_for(p.path, root)))
+                except Exception:
+                    maps[p.path] = SourceMap("")
+            p = Problem(p.path, maps[p.path].line_of(p.loc), p.message)
+        out.append(p)
+    return sorted(out, key=lambda p: (p.path, p.line or 0))
+
+
+def _path_for(shown: str, root: Path) -> Path:
+    for candidate in ledger_files(root):
+        if _display(candidate) == shown:
+            return candidate
+    return Path(shown)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
+    """Load and validate a ledger folder, or raise a RectifyError that says what is wrong."""
+    root = resolve_root(ledger)
+    _check_root(root)
+    tasks_path, indicators_path = ledger_files(root)
+    if not tasks_path.exists() and not tasks_path.is_symlink():
+        raise LedgerNotFound(
+            f"{_display(tasks_path)}: file not found; a ledger folder needs {TASKS_FILE}"
+        )
+    tasks = load_file(tasks_path, TaskFile)
+    if indicators_path.exists() or indicators_path.is_symlink():
+        indicators = load_file(indicators_path, IndicatorFile).indicators
+    else:
+        indicators = []  # a ledger may track tasks only
+    result = Ledger(
+        meta=tasks.ledger,
+        aspects=tasks.aspects,
+        tasks=tasks.tasks,
+        indicators=indicators,
+        root=str(root),
+    )
+    problems = integrity_problems(result)
+    if problems:
+        raise LedgerInvalid(locate(problems, root))
+    return result
