@@ -75,6 +75,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "台账检查通过：{tasks}项任务，{indicators}项指标。",
         "Ledger OK: {tasks} tasks, {indicators} indicators.",
     ),
+    # --- update / record / log labels (issue 3) ---
+    # --- warn labels (issue 4) ---
+    # --- report labels (issue 5) ---
+    # --- export / import labels (issue 8) ---
 }
 
 
