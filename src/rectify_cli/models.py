@@ -114,6 +114,15 @@ def _finite(value: float | None) -> float | None:
     return value
 
 
+def _keep_int(value: Any, handler: Any) -> Any:
+    """A number written without a point stays an int: reports print `30` as written, `15.0`
+    as written, and a float cannot tell them apart."""
+    out = handler(value)
+    if isinstance(value, int) and not isinstance(value, bool) and isinstance(out, float):
+        return int(out)
+    return out
+
+
 class LedgerMeta(_Strict):
     version: int = LEDGER_VERSION
     title: NonEmpty
@@ -208,6 +217,7 @@ class Reading(_Strict):
     note: str = ""
 
     _finite = field_validator("value")(_finite)
+    _int = field_validator("value", mode="wrap")(_keep_int)
 
 
 class Indicator(_Strict):
@@ -219,6 +229,9 @@ class Indicator(_Strict):
     better: Better
     value: float | None = None
     value_bound: Bound | None = None  # "above 30%" / "below 65%" as published
+    # Digits after the point the value is published with, where TOML cannot keep them
+    # (5.6360 reads as 5.636); missing: as written.
+    decimals: Annotated[int, Field(ge=0, le=12)] | None = None
     period: str | None = None
     baseline: float | None = None
     baseline_bound: Bound | None = None
@@ -235,6 +248,7 @@ class Indicator(_Strict):
     history: list[Reading] = Field(default_factory=list)
 
     _finite = field_validator("value", "baseline", "target", "change")(_finite)
+    _int = field_validator("value", "baseline", "target", "change", mode="wrap")(_keep_int)
 
 
 class TaskFile(_Strict):
