@@ -72,14 +72,21 @@ class WriteRefused(RectifyError):
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    """`; did you mean X?` for the closest choice, or nothing when none is close."""
+    """`; did you mean X?` for the closest choice, or nothing when none is close.
+
+    Ties go to the choice listed first, so T99 suggests T09 rather than T19 in a ledger
+    numbered in order.
+    """
     import difflib
 
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
-    if not close:
-        lowered = {c.lower(): c for c in choices}
-        close = [lowered[word.lower()]] if word.lower() in lowered else []
-    return f"; did you mean {close[0]}?" if close else ""
+    best, best_score = None, 0.49  # half the characters in common is still a useful hint
+    matcher = difflib.SequenceMatcher(b=word.casefold())
+    for choice in choices:
+        matcher.set_seq1(choice.casefold())
+        score = matcher.ratio()
+        if score > best_score or (choice.casefold() == word.casefold() and score >= best_score):
+            best, best_score = choice, score
+    return f"; did you mean {best}?" if best else ""
 
 
 def unknown_task(task_id: str, known: list[str]) -> UnknownTask:

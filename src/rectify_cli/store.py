@@ -267,6 +267,20 @@ def _describe(err: Any, data: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
         msg = f"{_shown(value)} is not a usable id: no spaces, slashes or colons"
     elif kind == "string_too_short":
         msg = "must not be empty"
+    elif kind in ("int_parsing", "int_type", "int_from_float"):
+        msg = f"must be a whole number, got {_shown(value)}"
+    elif kind in ("float_parsing", "float_type", "finite_number"):
+        msg = f"must be a number, got {_shown(value)}"
+    elif kind in ("bool_parsing", "bool_type"):
+        msg = f"must be true or false, got {_shown(value)}"
+    elif kind in ("list_type", "string_type", "dict_type", "model_type"):
+        want = {
+            "list_type": "a list [...]",
+            "string_type": 'text in quotes "..."',
+            "dict_type": "a table",
+            "model_type": "a table",
+        }[kind]
+        msg = f"must be {want}, got {_shown(value)}"
     else:
         msg = f"{str(err['msg']).rstrip('.').lower()}, got {_shown(value)}"
     where = _where(loc, data)
@@ -317,8 +331,21 @@ def validation_problems(
     exc: ValidationError, data: dict[str, Any], text: str, shown: str
 ) -> list[Problem]:
     source = SourceMap(text)
+    errors = exc.errors()
+    # `leed = ...` is one mistake, not two: drop "lead: missing" when the unknown key next
+    # to it is the likely misspelling (its message already says "did you mean lead?").
+    misspelt = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(err["loc"])
+            owner = _MODEL_AT.get(tuple(p for p in loc[:-1] if isinstance(p, str)))
+            hint = did_you_mean(str(loc[-1]), list(owner.model_fields) if owner else [])
+            if hint:
+                misspelt.add((*loc[:-1], hint.removeprefix("; did you mean ").rstrip("?")))
     problems = []
-    for err in exc.errors():
+    for err in errors:
+        if err["type"] == "missing" and tuple(err["loc"]) in misspelt:
+            continue
         loc, msg = _describe(err, data)
         problems.append(Problem(shown, source.line_of(loc), msg))
     return problems

@@ -54,8 +54,9 @@ def tasks_json(rows: Iterable[TaskRow]) -> str:
 
 def csv_text(header: Sequence[str], records: Iterable[Sequence[Any]]) -> str:
     buf = io.StringIO()
-    # "\r\n" is what RFC 4180 and Excel expect, on every platform.
-    writer = csv.writer(buf, lineterminator="\r\n")
+    # "\n", not RFC 4180's "\r\n": stdout in text mode turns it into "\r\n" on Windows,
+    # where a literal "\r\n" would come out as "\r\r\n".
+    writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
     for rec in records:
         writer.writerow([_cell(v) for v in rec])
