@@ -33,6 +33,9 @@ class RectifyGroup(TyperGroup):
             raise SystemExit(exc.exit_code) from None
         except (SystemExit, KeyboardInterrupt, BrokenPipeError):
             raise
+        except (typer.TyperException, typer.Exit, typer.Abort):
+            # Bad option values and typer.Exit are typer's to report (usage error: exit 2).
+            raise
         except Exception as exc:
             if _debug(ctx):
                 raise
