@@ -6,11 +6,18 @@
 The time-proportional rule (序时进度): a task that has used a share of the time from its start
 to its deadline is expected to have done the same share of its work; it is *behind* when its
 progress is lower than that share by more than the tolerance (default 10 points).
+
+A task without `start` is taken to have started on the ledger's `feedback_date` (the day the
+problems were fed back, when rectification began); with neither, the share is unknowable and
+the task is never *behind* (it can still be due soon, overdue or stale).  A task whose start is
+after the as-of date has not started yet: it is expected to have done nothing, so it is never
+behind either.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -134,9 +141,25 @@ class Warning:
         return min((f.reason.level for f in self.findings), key=lambda lv: lv.rank)
 
 
-def last_update(task: Task, ledger_start: dt.date | None) -> dt.date | None:
-    """The last sign of life: a log entry, else the start (nothing could be logged before)."""
-    return task.last_activity() or task_start(task, ledger_start)
+def last_update(
+    task: Task, ledger_start: dt.date | None, as_of: dt.date | None = None
+) -> dt.date | None:
+    """The last sign of life on or before as_of: a log entry or the completion date, else the
+    start (nothing could be logged before it).
+
+    Entries after as_of are ignored, so `--as-of` in the past answers as it would have then.
+    """
+    dates = [e.date for e in task.log]
+    if task.completed_on is not None:
+        dates.append(task.completed_on)
+    if as_of is not None:
+        dates = [d for d in dates if d <= as_of]
+    return max(dates) if dates else task_start(task, ledger_start)
+
+
+def severity_key(w: Warning) -> tuple[int, dt.date, str]:
+    """Most severe first, then the nearest deadline (ongoing tasks last), then id."""
+    return (w.level.rank, w.task.deadline or dt.date.max, w.task.id)
 
 
 def task_warning(
@@ -158,7 +181,7 @@ def task_warning(
         findings.append(Finding(Reason.DUE_SOON, h.days_left))
     if h.health is Health.BEHIND:
         findings.append(Finding(Reason.BEHIND, 0, h.expected, h.actual))
-    last = last_update(task, ledger_start)
+    last = last_update(task, ledger_start, as_of)
     if last is not None and last <= as_of and (as_of - last).days > stale_days:
         findings.append(Finding(Reason.STALE, (as_of - last).days))
     return Warning(task, h, tuple(findings)) if findings else None
@@ -189,7 +212,7 @@ def warnings(
             )
         )
     ]
-    found.sort(key=lambda w: (w.level.rank, w.task.deadline or dt.date.max, w.task.id))
+    found.sort(key=severity_key)
     return found
 
 
@@ -199,3 +222,45 @@ def ledger_health(
     tol = ledger.meta.tolerance if tolerance is None else tolerance
     start = ledger.meta.feedback_date
     return {t.id: health(t, as_of, tol, start) for t in ledger.tasks}
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+def warning_counts(found: Iterable[Warning]) -> dict[Level, int]:
+    """How many warnings at each level, every level present (0 when none), most severe first."""
+    counts = dict.fromkeys(Level, 0)
+    for w in found:
+        counts[w.level] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class LeadGroup:
+    """The warnings of one lead department: who receives one warning notice."""
+
+    lead: str
+    warnings: tuple[Warning, ...]
+
+    @property
+    def counts(self) -> dict[Level, int]:
+        return warning_counts(self.warnings)
+
+    @property
+    def level(self) -> Level:
+        return min((w.level for w in self.warnings), key=lambda lv: lv.rank)
+
+
+def group_by_lead(found: Iterable[Warning]) -> list[LeadGroup]:
+    """Warnings grouped by lead department, the department with the most red warnings first
+    (then most yellow, then most blue, then by name); each group most severe first."""
+    by_lead: dict[str, list[Warning]] = {}
+    for w in found:
+        by_lead.setdefault(w.task.lead, []).append(w)
+    groups = [LeadGroup(lead, tuple(sorted(ws, key=severity_key))) for lead, ws in by_lead.items()]
+
+    def worst_first(g: LeadGroup) -> tuple[object, ...]:
+        counts = g.counts
+        return (*(-counts[lv] for lv in Level), g.lead)
+
+    return sorted(groups, key=worst_first)
