@@ -77,6 +77,49 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     # --- update / record / log labels (issue 3) ---
     # --- warn labels (issue 4) ---
+    "reason.overdue_one": ("逾期1天", "overdue by 1 day"),
+    "reason.due_tomorrow": ("明天到期", "due tomorrow"),
+    "warn.list_sep": ("、", ", "),
+    "warn.reason_sep": ("；", "; "),
+    "warn.level_count": ("{level}{count}项", "{count} {level}"),
+    "warn.summary_line": (
+        "截至{date}，共预警{total}项：{parts}",
+        "As of {date}, warnings: {parts} ({total} in total)",
+    ),
+    "warn.none_as_of": ("截至{date}，没有需要预警的任务。", "No warnings as of {date}."),
+    "warn.group": ("{lead}（{parts}）", "{lead} ({parts})"),
+    "warn.action": ("整改要求", "Required action"),
+    "warn.written": (
+        "已写入{count}份预警督办单：{path}",
+        "Warning notices written to {path}: {count}",
+    ),
+    "action.overdue": (
+        "立即完成整改，并书面说明逾期原因",
+        "finish the work now and explain the delay in writing",
+    ),
+    "action.behind": ("加快推进，确保按期完成", "speed up so the task is finished by its deadline"),
+    "action.due_soon": (
+        "确保按期完成并报送佐证材料",
+        "finish by the deadline and send the evidence",
+    ),
+    "action.stale": ("及时报送最新整改进展", "report the current progress"),
+    "notice.title": ("预警督办单", "Warning notice"),
+    "notice.to": ("致", "To"),
+    "notice.from": ("签发单位", "Issued by"),
+    "notice.date": ("签发日期", "Date"),
+    "notice.reply_by": ("回复时限", "Reply by"),
+    "notice.re": ("事由", "Re"),
+    "notice.intro": (
+        "截至{date}，你单位牵头的以下{count}项整改任务需督促推进，现予预警督办：",
+        "As of {date}, tasks led by your department need attention ({count}):",
+    ),
+    "notice.reply": (
+        "请于{date}前将上述任务的整改进展、存在问题和下一步措施书面报送{office}。",
+        "Please report the progress, obstacles and next steps of these tasks to {office} "
+        "by {date}.",
+    ),
+    "notice.office_default": ("本单位", "the issuing office"),
+    "date.long": ("{year}年{month}月{day}日", "{iso}"),
     # --- report labels (issue 5) ---
     # --- export / import labels (issue 8) ---
 }

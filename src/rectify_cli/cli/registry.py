@@ -8,3 +8,4 @@ from . import (
     list_cmd,  # noqa: F401
     show_cmd,  # noqa: F401
 )
+from . import warn_cmd  # noqa: F401

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rectify_cli.errors import EXIT_FOUND, RectifyError, UsageError
+from rectify_cli.i18n import label
+from rectify_cli.render import OutputFormat
+from rectify_cli.schedule import Level
+from rectify_cli.warn import DEFAULT_DAYS, DEFAULT_REPLY_DAYS, find, notice_filenames, reply_by
+
+from . import app
+from .common import (
+    AsOfOpt,
+    FormatOpt,
+    LangOpt,
+    LedgerOpt,
+    NoColorOpt,
+    as_of_date,
+    ledger_lang,
+    load,
+    output_format,
+    print_rich,
+    write,
+)
+
+
+def _check_options(
+    days: int,
+    tolerance: float | None,
+    stale_days: int | None,
+    reply_days: int,
+    notice: bool,
+    out: Path | None,
+    fmt: OutputFormat | None,
+) -> None:
+    if days < 0:
+        raise UsageError(f"--days: must be 0 (due today) or more, got {days}")
+    if tolerance is not None and not 0 <= tolerance <= 100:
+        raise UsageError(f"--tolerance: must be between 0 and 100 points, got {tolerance:g}")
+    if stale_days is not None and stale_days < 1:
+        raise UsageError(f"--stale-days: must be 1 or more, got {stale_days}")
+    if reply_days < 0:
+        raise UsageError(f"--reply-days: must be 0 or more, got {reply_days}")
+    if out is not None and not notice:
+        raise UsageError("--out: writes warning notices; add --notice")
+    if notice and fmt not in (None, OutputFormat.MD):
+        raise UsageError(f"--format {fmt}: a warning notice is Markdown; drop --format")
+
+
+@app.command("warn")
+def warn(
+    days: Annotated[
+        int,
+        typer.Option(
+            "--days", metavar="N", help="Due soon: the deadline is within N days (today counts)."
+        ),
+    ] = DEFAULT_DAYS,
+    as_of: AsOfOpt = None,
+    lead: Annotated[
+        str | None, typer.Option("--lead", help="Lead department contains this text.")
+    ] = None,
+    level: Annotated[
+        list[Level] | None,
+        typer.Option("--level", case_sensitive=False, help="Only this level (repeatable)."),
+    ] = None,
+    tolerance: Annotated[
+        float | None,
+        typer.Option(
+            "--tolerance",
+            metavar="POINTS",
+            help="Behind when progress is this many points below the time-proportional "
+            "expectation [default: the ledger's, else 10].",
+        ),
+    ] = None,
+    stale_days: Annotated[
+        int | None,
+        typer.Option(
+            "--stale-days",
+            metavar="N",
+            help="Stale after N days without a log entry [default: the ledger's, else 30].",
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit with 1 when any warning is found.")
+    ] = False,
+    notice: Annotated[
+        bool,
+        typer.Option(
+            "--notice", help="Write one Markdown warning notice (预警督办单) per lead department."
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="With --notice: one file per department in DIR instead of stdout.",
+        ),
+    ] = None,
+    reply_days: Annotated[
+        int,
+        typer.Option("--reply-days", metavar="N", help="A notice asks for a reply within N days."),
+    ] = DEFAULT_REPLY_DAYS,
+    lang: LangOpt = None,
+    ledger: LedgerOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Overdue, due-soon, behind-schedule and stale tasks, by lead department."""
+    _check_options(days, tolerance, stale_days, reply_days, notice, out, fmt)
+    led = load(ledger)
+    language = ledger_lang(led, lang)
+    result = find(
+        led,
+        as_of_date(as_of),
+        days=days,
+        tolerance=tolerance,
+        stale_days=stale_days,
+        lead=lead,
+        levels=frozenset(level) if level else None,
+    )
+    if notice:
+        from rectify_cli.render.warn_text import notice_markdown, notices_markdown
+
+        due = reply_by(result.as_of, reply_days)
+        if out is None:
+            write(notices_markdown(result, led.meta, due, language))
+        else:
+            names = notice_filenames([g.lead for g in result.groups], result.as_of)
+            _make_dir(out)
+            for g in result.groups:
+                path = out / names[g.lead]
+                text = notice_markdown(g, led.meta, result.as_of, due, language)
+                try:
+                    path.write_text(text, encoding="utf-8", newline="\n")
+                except OSError as exc:
+                    raise RectifyError(f"{path}: cannot write: {exc.strerror or exc}") from None
+            sys.stderr.write(
+                label("warn.written", language, count=len(result.groups), path=out) + "\n"
+            )
+    else:
+        match output_format(fmt):
+            case OutputFormat.JSON:
+                from rectify_cli.render.warn_text import warn_json
+
+                write(warn_json(result))
+            case OutputFormat.CSV:
+                from rectify_cli.render.warn_text import warn_csv
+
+                write(warn_csv(result, language))
+            case OutputFormat.MD:
+                from rectify_cli.render.warn_text import warn_markdown
+
+                write(warn_markdown(result, language))
+            case OutputFormat.TABLE:
+                from rectify_cli.render.warn_terminal import warn_view
+
+                print_rich(warn_view(result, language), no_color=no_color)
+    if exit_code and result.warnings:
+        raise SystemExit(EXIT_FOUND)
+
+
+def _make_dir(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--out: {path} is a file; give a folder for the notices")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RectifyError(f"--out: cannot create folder {path}: {exc.strerror or exc}") from None

@@ -1,0 +1,268 @@
+"""`rectify warn` as text: Markdown, JSON, CSV and the warning notices (预警督办单).
+
+The wording of a reason or a required action is built here once and shared with the terminal
+renderer, so a table and a notice never describe the same warning differently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from rectify_cli.i18n import Lang, label
+from rectify_cli.models import LedgerMeta
+from rectify_cli.schedule import Finding, LeadGroup, Level, Reason, Warning
+from rectify_cli.warn import WarnResult
+
+from .common import deadline_text, progress_text
+from .data import csv_text, to_json
+from .markdown import table
+from .text import md_escape
+
+WARN_COLUMNS = ("warn.level", "id", "title", "deadline", "progress", "warn.reasons")
+NOTICE_COLUMNS = (
+    "id",
+    "title",
+    "deadline",
+    "progress",
+    "warn.level",
+    "warn.reasons",
+    "warn.action",
+)
+
+
+def percent(value: float) -> str:
+    """Expected progress: whole points when it is one, else one decimal (never 59.999…)."""
+    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+
+
+def level_text(level: Level, lang: Lang) -> str:
+    return label(f"level.{level.value}", lang)
+
+
+def reason_text(f: Finding, lang: Lang) -> str:
+    match f.reason:
+        case Reason.OVERDUE:
+            key = "reason.overdue_one" if f.days == 1 else "reason.overdue"
+            return label(key, lang, days=f.days)
+        case Reason.DUE_SOON:
+            if f.days == 0:
+                return label("reason.due_today", lang)
+            key = "reason.due_tomorrow" if f.days == 1 else "reason.due_soon"
+            return label(key, lang, days=f.days)
+        case Reason.BEHIND:
+            expected = percent(f.expected or 0.0)
+            return label("reason.behind", lang, expected=expected, actual=f.actual)
+        case Reason.STALE:
+            return label("reason.stale", lang, days=f.days)
+    raise AssertionError(f.reason)  # pragma: no cover - every Reason is matched
+
+
+def reasons_text(w: Warning, lang: Lang) -> str:
+    return label("warn.reason_sep", lang).join(reason_text(f, lang) for f in w.findings)
+
+
+def action_text(w: Warning, lang: Lang) -> str:
+    """What the department must do: the action of the most severe reason (an overdue task's
+    action already covers reporting progress, a behind one's covers the deadline)."""
+    worst = min(w.findings, key=lambda f: f.reason.level.rank)
+    return label(f"action.{worst.reason.value}", lang)
+
+
+def counts_text(counts: Mapping[Level, int], lang: Lang, *, skip_zero: bool = False) -> str:
+    parts = [
+        label("warn.level_count", lang, level=level_text(lv, lang), count=n)
+        for lv, n in counts.items()
+        if n or not skip_zero
+    ]
+    return label("warn.list_sep", lang).join(parts)
+
+
+def summary_line(result: WarnResult, lang: Lang) -> str:
+    """One line: the count per level, or that there is nothing to warn about."""
+    date = result.as_of.isoformat()
+    if not result.warnings:
+        return label("warn.none_as_of", lang, date=date)
+    return label(
+        "warn.summary_line",
+        lang,
+        date=date,
+        total=len(result.warnings),
+        parts=counts_text(result.counts, lang),
+    )
+
+
+def group_heading(group: LeadGroup, lang: Lang) -> str:
+    """The lead department and its own counts (unescaped)."""
+    return label(
+        "warn.group", lang, lead=group.lead, parts=counts_text(group.counts, lang, skip_zero=True)
+    )
+
+
+def warning_cells(w: Warning, lang: Lang) -> list[str]:
+    """Plain cell text in WARN_COLUMNS order."""
+    t = w.task
+    return [
+        level_text(w.level, lang),
+        t.id,
+        t.title,
+        deadline_text(t, lang),
+        progress_text(t),
+        reasons_text(w, lang),
+    ]
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def warn_markdown(result: WarnResult, lang: Lang) -> str:
+    lines = [md_escape(summary_line(result, lang))]
+    header = [label(c, lang) for c in WARN_COLUMNS]
+    for group in result.groups:
+        lines += ["", f"## {md_escape(group_heading(group, lang))}", ""]
+        lines.append(table(header, [warning_cells(w, lang) for w in group.warnings]).rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- JSON / CSV
+
+
+def _finding_record(f: Finding) -> dict[str, Any]:
+    return {
+        "kind": f.reason.value,
+        "level": f.reason.level.value,
+        # Behind has no day count of its own (its measure is expected vs actual).
+        "days": None if f.reason is Reason.BEHIND else f.days,
+        "expected": None if f.expected is None else round(f.expected, 1),
+        "actual": f.actual,
+    }
+
+
+def warning_record(w: Warning) -> dict[str, Any]:
+    """One warning as JSON; the keys are a contract for scripts, in this order."""
+    t = w.task
+    return {
+        "id": t.id,
+        "title": t.title,
+        "lead": t.lead,
+        "level": w.level.value,
+        "reasons": [_finding_record(f) for f in w.findings],
+        "start": t.start.isoformat() if t.start else None,
+        "deadline": t.deadline.isoformat() if t.deadline else None,
+        "ongoing": t.ongoing,
+        "days_left": w.health.days_left,
+        "status": t.status.value,
+        "progress": t.progress,
+        "expected_progress": None if w.health.expected is None else round(w.health.expected, 1),
+        "health": w.health.health.value,
+    }
+
+
+def _counts_record(counts: Mapping[Level, int]) -> dict[str, int]:
+    return {lv.value: n for lv, n in counts.items()}
+
+
+def warn_json(result: WarnResult) -> str:
+    return to_json(
+        {
+            "as_of": result.as_of.isoformat(),
+            "days": result.days,
+            "tolerance": result.tolerance,
+            "stale_days": result.stale_days,
+            "total": len(result.warnings),
+            "counts": _counts_record(result.counts),
+            "groups": [
+                {
+                    "lead": g.lead,
+                    "level": g.level.value,
+                    "counts": _counts_record(g.counts),
+                    "warnings": [warning_record(w) for w in g.warnings],
+                }
+                for g in result.groups
+            ],
+        }
+    )
+
+
+WARN_CSV_FIELDS = (
+    "lead",
+    "level",
+    "id",
+    "title",
+    "deadline",
+    "days_left",
+    "status",
+    "progress",
+    "expected_progress",
+    "health",
+    "reasons",
+    "reason_text",
+)
+
+
+def warn_csv(result: WarnResult, lang: Lang) -> str:
+    """One row per warning, in the grouped order; `reasons` are the stable keys."""
+    records = []
+    for g in result.groups:
+        for w in g.warnings:
+            rec = warning_record(w)
+            rec["reasons"] = [f.reason.value for f in w.findings]
+            rec["reason_text"] = reasons_text(w, lang)
+            records.append([rec[f] for f in WARN_CSV_FIELDS])
+    return csv_text(WARN_CSV_FIELDS, records)
+
+
+# --------------------------------------------------------------------------- notices
+
+
+def long_date(value: dt.date, lang: Lang) -> str:
+    """A date as written in an official document: 2025年10月3日, or ISO in English."""
+    return label(
+        "date.long", lang, year=value.year, month=value.month, day=value.day, iso=value.isoformat()
+    )
+
+
+def notice_markdown(
+    group: LeadGroup, meta: LedgerMeta, as_of: dt.date, reply_by: dt.date, lang: Lang
+) -> str:
+    """One warning notice (预警督办单) to one lead department."""
+    office = meta.issued_by or label("notice.office_default", lang)
+    fields = [("notice.to", group.lead)]
+    if meta.issued_by:
+        fields.append(("notice.from", meta.issued_by))
+    fields += [
+        ("notice.re", meta.title),
+        ("notice.date", long_date(as_of, lang)),
+        ("notice.reply_by", long_date(reply_by, lang)),
+    ]
+    lines = [f"# {label('notice.title', lang)}", ""]
+    lines += [f"- **{label(k, lang)}**: {md_escape(v)}" for k, v in fields]
+    intro = label("notice.intro", lang, date=long_date(as_of, lang), count=len(group.warnings))
+    lines += ["", md_escape(intro), ""]
+    header = [label(c, lang) for c in NOTICE_COLUMNS]
+    body = [
+        [
+            w.task.id,
+            w.task.title,
+            deadline_text(w.task, lang),
+            progress_text(w.task),
+            level_text(w.level, lang),
+            reasons_text(w, lang),
+            action_text(w, lang),
+        ]
+        for w in group.warnings
+    ]
+    lines.append(table(header, body).rstrip("\n"))
+    reply = label("notice.reply", lang, date=long_date(reply_by, lang), office=office)
+    lines += ["", md_escape(reply)]
+    return "\n".join(lines) + "\n"
+
+
+def notices_markdown(result: WarnResult, meta: LedgerMeta, reply_by: dt.date, lang: Lang) -> str:
+    """Every department's notice, one after another, split by a rule (the blank line before
+    it keeps `---` from turning the last paragraph into a heading)."""
+    if not result.warnings:
+        return summary_line(result, lang) + "\n"
+    notices = [notice_markdown(g, meta, result.as_of, reply_by, lang) for g in result.groups]
+    return "\n---\n\n".join(notices)

@@ -1,0 +1,122 @@
+"""What `rectify warn` finds: the warnings of a ledger as of a date, filtered and grouped by
+the lead department that receives each warning notice (预警督办单).
+
+The judging itself (overdue, due soon, behind, stale) is `schedule.warnings()`; this module
+only selects, groups and names things, so `report` can share the same answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from .models import Ledger
+from .schedule import LeadGroup, Level, Warning, group_by_lead, warning_counts, warnings
+
+DEFAULT_DAYS = 7
+DEFAULT_REPLY_DAYS = 3
+
+
+@dataclass(frozen=True)
+class WarnResult:
+    """The warnings shown for one run, with the settings that produced them (for JSON)."""
+
+    as_of: dt.date
+    days: int
+    tolerance: float
+    stale_days: int
+    warnings: tuple[Warning, ...]
+
+    @cached_property
+    def groups(self) -> list[LeadGroup]:
+        return group_by_lead(self.warnings)
+
+    @cached_property
+    def counts(self) -> dict[Level, int]:
+        return warning_counts(self.warnings)
+
+
+def filter_warnings(
+    found: Iterable[Warning],
+    *,
+    lead: str | None = None,
+    levels: Collection[Level] | None = None,
+) -> list[Warning]:
+    """`--lead` is a case-insensitive substring (as in `list`); `--level` keeps those levels."""
+    needle = lead.casefold() if lead else None
+    return [
+        w
+        for w in found
+        if (needle is None or needle in w.task.lead.casefold())
+        and (not levels or w.level in levels)
+    ]
+
+
+def find(
+    ledger: Ledger,
+    as_of: dt.date,
+    *,
+    days: int = DEFAULT_DAYS,
+    tolerance: float | None = None,
+    stale_days: int | None = None,
+    lead: str | None = None,
+    levels: Collection[Level] | None = None,
+) -> WarnResult:
+    """Every warning of the ledger as of `as_of`; tolerance and stale days default to the
+    ledger's own settings."""
+    tol = ledger.meta.tolerance if tolerance is None else tolerance
+    stale = ledger.meta.stale_days if stale_days is None else stale_days
+    found = warnings(ledger, as_of, days=days, tolerance=tol, stale_days=stale)
+    chosen = filter_warnings(found, lead=lead, levels=levels)
+    return WarnResult(as_of, days, tol, stale, tuple(chosen))
+
+
+def reply_by(as_of: dt.date, reply_days: int) -> dt.date:
+    """The date a department must answer a notice issued on as_of by."""
+    return as_of + dt.timedelta(days=reply_days)
+
+
+# --------------------------------------------------------------------------- file names
+
+# Characters Windows refuses in a file name, plus controls; DOS device names it reserves
+# whatever the extension (CON.md is still the console).
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(10)}
+_MAX_STEM = 80  # characters; keeps DIR/name well under Windows' 260-character path limit
+
+
+def safe_filename(text: str, fallback: str = "lead") -> str:
+    """A file name stem from a department name, usable on Windows, macOS and Linux."""
+    stem = unicodedata.normalize("NFC", text)
+    stem = _UNSAFE.sub("_", stem)
+    stem = re.sub(r"\s+", " ", stem).strip()
+    stem = stem[:_MAX_STEM].rstrip(" .")  # Windows drops trailing dots and spaces
+    stem = stem.lstrip(".")  # no hidden files on Unix
+    if not stem:
+        stem = fallback
+    if stem.split(".")[0].upper() in _RESERVED:
+        stem = "_" + stem
+    return stem
+
+
+def notice_filenames(leads: Sequence[str], as_of: dt.date) -> dict[str, str]:
+    """One distinct `DATE-lead.md` per lead department.
+
+    Two names that clean to the same text, or differ only in case (one file on Windows and
+    macOS), get `-2`, `-3`, ... so no notice overwrites another.
+    """
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for lead in leads:
+        base = f"{as_of.isoformat()}-{safe_filename(lead)}"
+        name, n = base, 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{base}-{n}"
+        taken.add(name.casefold())
+        names[lead] = name + ".md"
+    return names
