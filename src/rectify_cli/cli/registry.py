@@ -2,6 +2,9 @@
 
 One line per command, so adding a command is adding a line.
 """
+# Commands are appended one `from . import x_cmd` line each, in the order they were
+# added; isort would merge them into one block that every new command then conflicts on.
+# ruff: noqa: I001
 
 from . import (
     check_cmd,  # noqa: F401
