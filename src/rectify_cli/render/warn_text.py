@@ -93,20 +93,23 @@ def summary_line(result: WarnResult, lang: Lang) -> str:
     )
 
 
-def group_heading(group: LeadGroup, lang: Lang) -> str:
-    """The lead department and its own counts (unescaped)."""
+def group_heading(group: LeadGroup, lang: Lang, *, markdown: bool = False) -> str:
+    """The lead department and its own counts; the department's name escaped for Markdown."""
+    lead = md_escape(group.lead) if markdown else group.lead
     return label(
-        "warn.group", lang, lead=group.lead, parts=counts_text(group.counts, lang, skip_zero=True)
+        "warn.group", lang, lead=lead, parts=counts_text(group.counts, lang, skip_zero=True)
     )
 
 
-def warning_cells(w: Warning, lang: Lang) -> list[str]:
-    """Plain cell text in WARN_COLUMNS order."""
+def warning_cells(w: Warning, lang: Lang, *, markdown: bool = False) -> list[str]:
+    """Cell text in WARN_COLUMNS order.  For Markdown only the ledger's text is escaped: the
+    labels are rectify's own, and escaping them would litter the source with backslashes."""
     t = w.task
+    esc = md_escape if markdown else str
     return [
         level_text(w.level, lang),
-        t.id,
-        t.title,
+        esc(t.id),
+        esc(t.title),
         deadline_text(t, lang),
         progress_text(t),
         reasons_text(w, lang),
@@ -117,11 +120,12 @@ def warning_cells(w: Warning, lang: Lang) -> list[str]:
 
 
 def warn_markdown(result: WarnResult, lang: Lang) -> str:
-    lines = [md_escape(summary_line(result, lang))]
+    lines = [summary_line(result, lang)]
     header = [label(c, lang) for c in WARN_COLUMNS]
     for group in result.groups:
-        lines += ["", f"## {md_escape(group_heading(group, lang))}", ""]
-        lines.append(table(header, [warning_cells(w, lang) for w in group.warnings]).rstrip("\n"))
+        lines += ["", f"## {group_heading(group, lang, markdown=True)}", ""]
+        body = [warning_cells(w, lang, markdown=True) for w in group.warnings]
+        lines.append(table(header, body, escaped=True).rstrip("\n"))
     return "\n".join(lines) + "\n"
 
 
@@ -239,12 +243,12 @@ def notice_markdown(
     lines = [f"# {label('notice.title', lang)}", ""]
     lines += [f"- **{label(k, lang)}**: {md_escape(v)}" for k, v in fields]
     intro = label("notice.intro", lang, date=long_date(as_of, lang), count=len(group.warnings))
-    lines += ["", md_escape(intro), ""]
+    lines += ["", intro, ""]
     header = [label(c, lang) for c in NOTICE_COLUMNS]
     body = [
         [
-            w.task.id,
-            w.task.title,
+            md_escape(w.task.id),
+            md_escape(w.task.title),
             deadline_text(w.task, lang),
             progress_text(w.task),
             level_text(w.level, lang),
@@ -253,9 +257,9 @@ def notice_markdown(
         ]
         for w in group.warnings
     ]
-    lines.append(table(header, body).rstrip("\n"))
-    reply = label("notice.reply", lang, date=long_date(reply_by, lang), office=office)
-    lines += ["", md_escape(reply)]
+    lines.append(table(header, body, escaped=True).rstrip("\n"))
+    reply = label("notice.reply", lang, date=long_date(reply_by, lang), office=md_escape(office))
+    lines += ["", reply]
     return "\n".join(lines) + "\n"
 
 
