@@ -27,8 +27,11 @@ def md_escape(text: str) -> str:
     text = one_line(text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    # A leading "-", "+", "1." or "=" could start a list or a heading underline.
-    text = re.sub(r"^(\s*)([-=]|\d+\.)", lambda m: m.group(1) + "\\" + m.group(2), text)
+    # A leading "-", "+", "1. " or "=" could start a list or a heading underline.  The
+    # escape goes on the point: `\1.` would print its backslash (a digit is not escapable),
+    # and "3.67" starts no list, so it is left as written.
+    text = re.sub(r"^(\s*)([-=])", r"\1\\\2", text)
+    text = re.sub(r"^(\s*)(\d{1,9})\.(?=\s|$)", r"\1\2\\.", text)
     return text
 
 
