@@ -88,7 +88,9 @@ def test_invalid_toml_names_file_line_and_column(
     runner: CliRunner, make_ledger: MakeLedger
 ) -> None:
     msg = bad_case(runner, make_ledger, '[ledger]\ntitle = "unclosed\n')
-    assert msg.endswith("tasks.toml:2:18: invalid TOML: illegal character '\\n'")
+    assert msg.endswith(
+        "tasks.toml:2:18: invalid TOML: illegal character '\\n' (a string is not closed: a \" is missing)"
+    )
 
 
 def test_full_width_characters_get_a_hint(runner: CliRunner, make_ledger: MakeLedger) -> None:
@@ -103,7 +105,10 @@ def test_slash_dates_get_a_hint(runner: CliRunner, make_ledger: MakeLedger) -> N
 
 def test_impossible_date(runner: CliRunner, make_ledger: MakeLedger) -> None:
     msg = bad_case(runner, make_ledger, MINIMAL_TASKS.replace("2025-12-31", "2025-02-30"))
-    assert msg.endswith("tasks.toml:17:12: invalid TOML: invalid date or datetime")
+    assert msg.endswith(
+        "tasks.toml:17:12: invalid TOML: invalid date or datetime "
+        "(no such day, or not written as 2025-09-30)"
+    )
 
 
 def test_quoted_impossible_date_names_task_and_field(

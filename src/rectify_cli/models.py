@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 LEDGER_VERSION = 1
+MAX_TITLE = 1000
 
 
 class Status(StrEnum):
@@ -169,7 +170,8 @@ class LogEntry(_Strict):
 class Task(_Strict):
     id: Annotated[str, Field(min_length=1, pattern=r"^[^\s/\\:]+$")]
     aspect: NonEmpty
-    title: NonEmpty
+    # A title names the task in one line of a table; paragraphs belong in measures or notes.
+    title: Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
     measures: list[str] = Field(default_factory=list)
     lead: NonEmpty
     partners: list[str] = Field(default_factory=list)

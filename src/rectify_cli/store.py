@@ -6,6 +6,7 @@ unless something is wrong.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tomllib
@@ -48,8 +49,9 @@ def resolve_root(ledger: str | os.PathLike[str] | None) -> Path:
 
 def _display(path: Path) -> str:
     """Paths in messages as the user would type them: relative when under the cwd."""
+    # abspath, not resolve(): resolving follows symlinks, and a symlink loop would raise.
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(Path.cwd())).as_posix()
     except (ValueError, OSError):
         return path.as_posix()
 
@@ -59,6 +61,10 @@ def ledger_files(root: Path) -> tuple[Path, Path]:
 
 
 def _check_root(root: Path) -> None:
+    if root.is_symlink() and not root.exists():
+        raise LedgerNotFound(
+            f"{_display(root)}: is a link that leads nowhere (a loop, or its target is gone)"
+        )
     if not root.exists():
         hint = ""
         if os.environ.get(LEDGER_ENV) and str(root) == os.environ[LEDGER_ENV]:
@@ -133,7 +139,9 @@ def decode(raw: bytes, shown: str) -> str:
     return text
 
 
-_TOML_POS = re.compile(r"^(?P<msg>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+_TOML_POS = re.compile(
+    r"^(?P<msg>.*?)\s*\((?:at line (?P<line>\d+), column (?P<col>\d+)|at end of document)\)$"
+)
 _FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000\u201c\u201d\u2018\u2019\u3001\u3002]")
 
 
@@ -150,15 +158,29 @@ def _toml_problem(message: str, text: str, shown: str) -> Problem:
     m = _TOML_POS.match(message)
     if not m:
         return Problem(shown, None, f"invalid TOML: {message}")
-    line, col = int(m["line"]), int(m["col"])
+    lines = text.splitlines()
+    if m["line"] is None:  # "at end of document": the last line is where it ran out
+        line, col = len(lines), None
+    else:
+        line, col = int(m["line"]), int(m["col"])
     msg = m["msg"]
     msg = msg[0].lower() + msg[1:] if msg else msg
-    source = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    declared = re.match(r"cannot declare \((.*)\) twice", msg)
+    if declared:
+        name = ".".join(re.findall(r"'([^']*)'", declared.group(1)))
+        msg = f"[{name}] is declared twice"
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
     wide = _FULL_WIDTH.search(source)
     if wide:
         msg += f" (full-width '{wide.group()}' typed by an IME; use the half-width character)"
     elif re.search(r"=\s*\d{4}/\d{1,2}/\d{1,2}", source):
         msg += " (write dates as 2025-09-30)"
+    elif msg == "invalid date or datetime":
+        msg += " (no such day, or not written as 2025-09-30)"
+    elif msg == "cannot overwrite a value":
+        msg += " (this key is set twice in the same table)"
+    elif msg in ("illegal character '\\n'", "unterminated string"):
+        msg += ' (a string is not closed: a " is missing)'
     return Problem(shown, line, f"invalid TOML: {msg}", col)
 
 
@@ -235,6 +257,10 @@ class SourceMap:
             for no, line in enumerate(self.lines, 1):
                 if key.match(line):
                     return no
+            # An unknown top-level table such as [[task]]: point at its first header.
+            for block, (first, _) in self.blocks.items():
+                if block and block[0] == loc[0]:
+                    return first
         return None
 
 
@@ -267,6 +293,16 @@ def _describe(err: Any, data: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
         msg = f"{_shown(value)} is not a usable id: no spaces, slashes or colons"
     elif kind == "string_too_short":
         msg = "must not be empty"
+    elif kind == "string_too_long":
+        limit = err.get("ctx", {}).get("max_length")
+        msg = (
+            f"is {len(value)} characters long, more than {limit}; put the details in "
+            "measures or notes"
+        )
+    elif kind in ("int_parsing", "int_type", "int_from_float", "finite_number") and isinstance(
+        value, float
+    ):
+        msg = f"must be a whole number, got {_shown(value)}"
     elif kind in ("int_parsing", "int_type", "int_from_float"):
         msg = f"must be a whole number, got {_shown(value)}"
     elif kind in ("float_parsing", "float_type", "finite_number"):
@@ -323,7 +359,12 @@ def _where(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    if isinstance(value, str):
+        text = f'"{value}"'
+    elif isinstance(value, dt.date):  # a datetime too: show it as the user typed it
+        text = value.isoformat()
+    else:
+        text = repr(value)
     return text if len(text) <= 60 else text[:57] + "…"
 
 

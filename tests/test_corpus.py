@@ -1,0 +1,102 @@
+"""Every file in tests/corpus gives its expected one-line message and exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rectify_cli import store
+from tests.conftest import MINIMAL_TASKS, invoke
+
+CORPUS = Path(__file__).parent / "corpus"
+CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+
+
+@pytest.fixture
+def in_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    def enter(name: str) -> Path:
+        dest = tmp_path / name
+        shutil.copytree(CORPUS / name, dest, ignore=shutil.ignore_patterns("expected"))
+        monkeypatch.chdir(dest)
+        return dest
+
+    return enter
+
+
+@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("command", [["list"], ["show", "T1"], ["warn"], ["report"]])
+def test_corpus_case(runner: CliRunner, in_case, name: str, command: list[str]) -> None:  # type: ignore[no-untyped-def]
+    expected = (CORPUS / name / "expected").read_text(encoding="utf-8")
+    in_case(name)
+    code, out, err = invoke(runner, *command, "--ledger", ".")
+    assert "Traceback" not in err
+    if expected == "OK\n":
+        assert (code, err) == (0, ""), err
+        return
+    assert (code, out) == (2, "")
+    assert err == expected
+
+
+@pytest.mark.parametrize("name", [n for n in CASES if n not in ("bom_valid", "crlf_valid")])
+def test_check_reports_the_same_problem(runner: CliRunner, in_case, name: str) -> None:  # type: ignore[no-untyped-def]
+    expected = (CORPUS / name / "expected").read_text(encoding="utf-8")
+    in_case(name)
+    code, out, err = invoke(runner, "check", "--ledger", ".")
+    assert (code, out) == (2, "")
+    first = expected.removeprefix("Error: ").split(" (and ", 1)[0].rstrip("\n")
+    assert err.splitlines()[0] == first
+
+
+def test_folder_where_the_file_should_be(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "led" / "tasks.toml").mkdir(parents=True)
+    code, _, err = invoke(runner, "list", "--ledger", str(tmp_path / "led"))
+    assert code == 2
+    assert err.endswith("tasks.toml: is a folder, not a TOML file\n")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_symlink_loop(runner: CliRunner, tmp_path: Path) -> None:
+    root = tmp_path / "led"
+    root.mkdir()
+    os.symlink(root / "tasks.toml", root / "tasks.toml")
+    code, _, err = invoke(runner, "list", "--ledger", str(root))
+    assert code == 2
+    assert "tasks.toml: cannot read: " in err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_ledger_folder_symlink_loop(runner: CliRunner, tmp_path: Path) -> None:
+    os.symlink(tmp_path / "a", tmp_path / "b")
+    os.symlink(tmp_path / "b", tmp_path / "a")
+    code, _, err = invoke(runner, "list", "--ledger", str(tmp_path / "a"))
+    assert code == 2
+    assert err.startswith("Error: ") and err.count("\n") == 1
+
+
+def test_oversized_file_is_refused_before_it_is_read(runner: CliRunner, tmp_path: Path) -> None:
+    root = tmp_path / "led"
+    root.mkdir()
+    with (root / "tasks.toml").open("wb") as f:
+        f.truncate(store.MAX_FILE_BYTES + 1)  # sparse: costs no disk and no memory
+    code, _, err = invoke(runner, "list", "--ledger", str(root))
+    assert code == 2
+    assert err.endswith("a ledger may be\n") and "larger than the" in err
+
+
+def test_fifty_megabyte_file_with_an_error_at_the_end(runner: CliRunner, tmp_path: Path) -> None:
+    root = tmp_path / "led"
+    root.mkdir()
+    filler = "# 历史备注：整改台账的旧记录，保留备查。\n" * (52_000_000 // 60)
+    text = MINIMAL_TASKS + filler + 'notes = "never closed\n'
+    (root / "tasks.toml").write_text(text, encoding="utf-8")
+    assert (root / "tasks.toml").stat().st_size >= 50_000_000
+    code, _, err = invoke(runner, "list", "--ledger", str(root))
+    assert code == 2
+    line = text.count("\n")
+    assert f"tasks.toml:{line}:" in err and "a string is not closed" in err
