@@ -189,6 +189,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "period.months": ("{y}年{m1}-{m2}月", "{y}-{mm1} to {y}-{mm2}"),
     "period.range": ("{y1}年{m1}月至{y2}年{m2}月", "{y1}-{mm1} to {y2}-{mm2}"),
     # --- export / import labels (issue 8) ---
+    "sheet.tasks": ("整改任务", "Tasks"),
+    "sheet.log": ("整改记录", "Log"),
+    "sheet.indicators": ("指标", "Indicators"),
+    "init.done": (
+        "已创建台账{root}：tasks.toml、indicators.toml 和编辑器用的 schema/。下一步：编辑 tasks.toml，然后运行 rectify check --ledger {root}",
+        "Created the ledger {root}: tasks.toml, indicators.toml and schema/ for editors. Next: edit tasks.toml, then run rectify check --ledger {root}",
+    ),
+    "export.done": ("已导出{tasks}项任务、{indicators}项指标：{files}", "Exported {tasks} tasks and {indicators} indicators: {files}"),
+    "schema.done": ("已写入 JSON Schema：{files}", "JSON Schema written: {files}"),
+    "import.new": ("新增", "new"),
+    "import.update": ("更新", "update"),
+    "import.unchanged": ("无变化", "unchanged"),
+    "import.new_aspect": ("新增问题方面", "new aspect"),
+    "import.summary": (
+        "{source}：新增{new}项任务，更新{updated}项，无变化{unchanged}项，新增问题方面{aspects}个",
+        "{source}: {new} new tasks, {updated} updated, {unchanged} unchanged, {aspects} new aspects",
+    ),
+    "import.dry_run": ("（试运行：未写入任何文件）", "(dry run: nothing written)"),
+    "import.done": ("已写入{path}", "Written to {path}"),
+    "import.warning": ("提示", "note"),
 }
 
 

@@ -299,10 +299,6 @@ def _describe(err: Any, data: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
             f"is {len(value)} characters long, more than {limit}; put the details in "
             "measures or notes"
         )
-    elif kind in ("int_parsing", "int_type", "int_from_float", "finite_number") and isinstance(
-        value, float
-    ):
-        msg = f"must be a whole number, got {_shown(value)}"
     elif kind in ("int_parsing", "int_type", "int_from_float"):
         msg = f"must be a whole number, got {_shown(value)}"
     elif kind in ("float_parsing", "float_type", "finite_number"):

@@ -12,3 +12,6 @@ from . import (
     show_cmd,  # noqa: F401
 )
 from . import warn_cmd  # noqa: F401
+from . import report_cmd  # noqa: F401
+from . import schema_cmd  # noqa: F401
+from . import init_cmd  # noqa: F401
