@@ -301,7 +301,9 @@ def _describe(err: Any, data: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
         )
     elif kind in ("int_parsing", "int_type", "int_from_float"):
         msg = f"must be a whole number, got {_shown(value)}"
-    elif kind in ("float_parsing", "float_type", "finite_number"):
+    elif kind == "finite_number":  # nan or 1e400 (inf) where a whole number belongs
+        msg = f"must be a finite number, got {_shown(value)}"
+    elif kind in ("float_parsing", "float_type"):
         msg = f"must be a number, got {_shown(value)}"
     elif kind in ("bool_parsing", "bool_type"):
         msg = f"must be true or false, got {_shown(value)}"
