@@ -1,0 +1,254 @@
+"""Indicators: which way is better, whether a change improved things, whether a target is met,
+and their numbers printed with the digits they were published with.
+
+Published figures are often bounds ("below 65%", "more than 20%"), so comparisons here work on
+what a bound guarantees and answer None when it guarantees nothing, rather than guessing.
+Every word comes from i18n; this module only decides and formats numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .i18n import Lang, label
+from .models import Better, Bound, ChangeUnit, Indicator
+
+
+class Direction(StrEnum):
+    IMPROVED = "improved"
+    WORSENED = "worsened"
+    UNCHANGED = "unchanged"
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def decimals_of(number: float) -> int:
+    """Digits after the point as written: 30 → 0, 15.0 → 1, 3.67 → 2 (ints stay ints in the
+    models, so a whole number written without a point prints without one)."""
+    if isinstance(number, int) or not math.isfinite(number):
+        return 0
+    text = repr(float(number))
+    if "e" in text:  # 1e-07 or 1e+16: repr lost the written form; print the digits it has
+        mantissa, exponent = text.split("e")
+        digits = len(mantissa.split(".")[1]) if "." in mantissa else 0
+        return max(0, digits - int(exponent))
+    return len(text.split(".")[1])
+
+
+def number_text(number: float, decimals: int | None = None) -> str:
+    """A number as published: `decimals` digits after the point, else as many as written."""
+    places = decimals_of(number) if decimals is None else decimals
+    text = f"{number:.{places}f}"
+    # -0.0 rounds to "-0.0": a sign on nothing reads as a real negative
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def with_unit(number: str, unit: str) -> str:
+    """`73.6%`, `0天`, `30 µg/m³`: CJK units and % sit on the number, Latin units get a space."""
+    if not unit:
+        return number
+    if unit[0] in "%‰" or _wide(unit[0]):
+        return number + unit
+    return f"{number} {unit}"
+
+
+def bounded(amount: str, bound: Bound | None, lang: Lang) -> str:
+    """A published bound on a value: `65%以下` / `below 65%`."""
+    if bound is None:
+        return amount
+    return label(f"ind.{bound}", lang, amount=amount)
+
+
+def period_text(period: str, lang: Lang) -> str:
+    """`2025-01/09` → 2025年1-9月; unknown shapes are printed as written (they are data)."""
+    p = period.strip()
+    if m := re.fullmatch(r"(\d{4})", p):
+        return label("period.year", lang, y=m[1])
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", p):
+        return label("period.month", lang, y=m[1], m=int(m[2]), mm=f"{int(m[2]):02d}")
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})/(\d{1,2})", p):
+        m1, m2 = int(m[2]), int(m[3])
+        return label("period.months", lang, y=m[1], m1=m1, m2=m2, mm1=f"{m1:02d}", mm2=f"{m2:02d}")
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})/(\d{4})-(\d{1,2})", p):
+        m1, m2 = int(m[2]), int(m[4])
+        return label(
+            "period.range", lang, y1=m[1], y2=m[3], m1=m1, m2=m2, mm1=f"{m1:02d}", mm2=f"{m2:02d}"
+        )
+    return p
+
+
+# --------------------------------------------------------------------------- direction
+
+
+def lower_is_better(ind: Indicator) -> bool:
+    return ind.better is Better.LOWER
+
+
+def change_direction(change: float, better: Better) -> Direction:
+    """A signed change judged by the indicator's direction: PM2.5 falling is an improvement."""
+    if change == 0:
+        return Direction.UNCHANGED
+    improved = (change < 0) if better is Better.LOWER else (change > 0)
+    return Direction.IMPROVED if improved else Direction.WORSENED
+
+
+@dataclass(frozen=True)
+class _Range:
+    """What a published figure guarantees: `below 65` is (-inf, 65), `30` is [30, 30]."""
+
+    low: float
+    high: float
+    exact: bool
+
+    @classmethod
+    def of(cls, value: float, bound: Bound | None) -> _Range:
+        if bound == "above":
+            return cls(value, math.inf, False)
+        if bound == "below":
+            return cls(-math.inf, value, False)
+        return cls(value, value, True)
+
+
+def _compare(a: _Range, b: _Range) -> int | None:
+    """-1, 0 or 1 when the bounds settle how a compares with b; None when they do not."""
+    if a.exact and b.exact:
+        return (a.low > b.low) - (a.low < b.low)
+    # An open end never reaches its bound, so touching ends still settle the order.
+    if a.high < b.low or (a.high == b.low and not (a.exact and b.exact)):
+        return -1
+    if a.low > b.high or (a.low == b.high and not (a.exact and b.exact)):
+        return 1
+    return None
+
+
+def indicator_direction(ind: Indicator) -> Direction | None:
+    """Improved or worsened: from the signed change, else from the value against its baseline
+    (the Yellow River share fell from above 75% to below 65%); None when neither says."""
+    if ind.change is not None:
+        return change_direction(ind.change, ind.better)
+    if ind.value is None or ind.baseline is None:
+        return None
+    order = _compare(
+        _Range.of(ind.value, ind.value_bound), _Range.of(ind.baseline, ind.baseline_bound)
+    )
+    if order is None:
+        return None
+    return change_direction(float(order), ind.better)
+
+
+def target_met(ind: Indicator) -> bool | None:
+    """Whether the value reaches the target in the better direction; None when there is no
+    target or value, or a bound on the value leaves it open."""
+    if ind.target is None or ind.value is None:
+        return None
+    order = _compare(_Range.of(ind.value, ind.value_bound), _Range.of(ind.target, None))
+    if order is None:
+        return None
+    return order <= 0 if lower_is_better(ind) else order >= 0
+
+
+def target_margin(ind: Indicator) -> float | None:
+    """Value minus target, rounded to the digits both were written with (54.5 − 45.4 is 9.1,
+    not 9.100000000000001); None unless both are exact numbers."""
+    if ind.target is None or ind.value is None or ind.value_bound is not None:
+        return None
+    return round(ind.value - ind.target, _margin_places(ind))
+
+
+def _margin_places(ind: Indicator) -> int:
+    value_places = 0
+    if ind.value is not None:
+        value_places = decimals_of(ind.value) if ind.decimals is None else ind.decimals
+    target_places = decimals_of(ind.target) if ind.target is not None else 0
+    return max(value_places, target_places)
+
+
+# --------------------------------------------------------------------------- texts
+
+
+def display_name(ind: Indicator, lang: Lang) -> str:
+    return (ind.name_en or ind.name) if lang == "en" else ind.name
+
+
+def value_text(ind: Indicator, lang: Lang) -> str:
+    """`30 µg/m³`, `65%以下`, `5.6360`; empty when the notice gives no value."""
+    if ind.value is None:
+        return ""
+    return bounded(with_unit(number_text(ind.value, ind.decimals), ind.unit), ind.value_bound, lang)
+
+
+def _amount(change: float, change_unit: ChangeUnit, lang: Lang) -> str:
+    """The size of a change: relative (percent) or a difference of percentages (points)."""
+    key = "ind.points" if change_unit is ChangeUnit.POINTS else "ind.percent"
+    return label(key, lang, n=number_text(abs(change)))
+
+
+def change_text(ind: Indicator, lang: Lang) -> str:
+    """`改善16.7%` / `improved 16.7%`, `较2020年改善20%以上`, or the move from a baseline."""
+    direction = indicator_direction(ind)
+    if direction is None:
+        return ""
+    word = label(f"ind.{direction.value}", lang)
+    if ind.change is None:
+        assert ind.baseline is not None  # indicator_direction needs one without a change
+        base = bounded(with_unit(number_text(ind.baseline), ind.unit), ind.baseline_bound, lang)
+        if ind.baseline_period:
+            return label(
+                "ind.from_baseline_period",
+                lang,
+                word=word,
+                baseline=base,
+                period=period_text(ind.baseline_period, lang),
+            )
+        return label("ind.from_baseline", lang, word=word, baseline=base)
+    if direction is Direction.UNCHANGED:
+        amount = ""
+    else:
+        amount = _amount(ind.change, ind.change_unit, lang)
+        if ind.change_bound is not None:
+            amount = label(f"ind.change_{ind.change_bound}", lang, amount=amount)
+    if ind.change_basis:
+        basis = period_text(ind.change_basis, lang)
+        return _tidy(label("ind.change_vs", lang, word=word, amount=amount, basis=basis))
+    return _tidy(label("ind.change", lang, word=word, amount=amount))
+
+
+def _tidy(text: str) -> str:
+    """An empty amount ("unchanged") leaves a double space in the English templates."""
+    return re.sub(r" {2,}", " ", text).strip()
+
+
+def rank_text(rank: int | None, lang: Lang, note: str | None = None) -> str:
+    """`第8位` / `8`, with a published remark such as 全省“四连冠”."""
+    if rank is None:
+        return note or ""
+    text = label("ind.rank_n", lang, n=rank)
+    return label("ind.rank_note", lang, rank=text, note=note) if note else text
+
+
+def target_text(ind: Indicator, lang: Lang) -> str:
+    return with_unit(number_text(ind.target), ind.unit) if ind.target is not None else ""
+
+
+def target_status(ind: Indicator, lang: Lang) -> str:
+    """`达标，高出目标9.1个百分点` / `met: 9.1 points above target`; empty without a target."""
+    met = target_met(ind)
+    if met is None:
+        return label("ind.target_unknown", lang) if ind.target is not None else ""
+    status = label("ind.target_met" if met else "ind.target_not_met", lang)
+    margin = target_margin(ind)
+    if margin is None or margin == 0:
+        return status
+    amount = number_text(abs(margin), _margin_places(ind))
+    size = label("ind.points", lang, n=amount) if ind.unit == "%" else with_unit(amount, ind.unit)
+    side = label("ind.target_above" if margin > 0 else "ind.target_below", lang, amount=size)
+    return label("ind.target_margin", lang, status=status, margin=side)

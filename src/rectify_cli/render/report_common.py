@@ -1,0 +1,95 @@
+"""The report's tables as plain cells, shared by every report format (terminal, Markdown,
+and later HTML or Word), so they show the same columns with the same words.
+
+Cells are unescaped text: each renderer escapes for its medium.
+"""
+
+from __future__ import annotations
+
+from rectify_cli.i18n import Lang, label
+from rectify_cli.query import TaskRow
+from rectify_cli.report import AspectRow, Counts, IndicatorRow, Report
+
+from .common import deadline_text, health_text, progress_text
+
+ASPECT_COLUMNS = (
+    "aspect",
+    "tasks_count",
+    "report.col.completed",
+    "report.col.on_schedule",
+    "report.col.behind",
+    "report.col.overdue",
+    "report.col.completion",
+)
+OPEN_COLUMNS = ("id", "title", "lead", "deadline", "progress", "health")
+INDICATOR_COLUMNS = (
+    "ind.name",
+    "ind.value",
+    "ind.period",
+    "ind.target",
+    "ind.change_col",
+    "ind.rank",
+    "ind.change_rank",
+)
+WARNING_COLUMNS = ("warn.level", "report.col.count")
+
+
+def headers(columns: tuple[str, ...], lang: Lang) -> list[str]:
+    return [label(c, lang) for c in columns]
+
+
+def count_cells(counts: Counts) -> list[str]:
+    c = counts
+    return [str(n) for n in (c.tasks, c.completed, c.on_schedule, c.behind, c.overdue)] + [
+        c.completion_text
+    ]
+
+
+def aspect_cells(row: AspectRow) -> list[str]:
+    return [row.aspect.name, *count_cells(row.counts)]
+
+
+def total_cells(report: Report) -> list[str] | None:
+    """The total line, when there is more than one aspect to add up."""
+    if len(report.aspects) < 2:
+        return None
+    return [label("report.total", report.lang), *count_cells(report.counts)]
+
+
+def open_cells(row: TaskRow, lang: Lang) -> list[str]:
+    t = row.task
+    return [
+        t.id,
+        t.title,
+        t.lead,
+        deadline_text(t, lang),
+        progress_text(t),
+        health_text(row.health.health, lang),
+    ]
+
+
+def indicator_cells(row: IndicatorRow) -> list[str]:
+    return [
+        row.name,
+        row.value,
+        row.period,
+        row.target_cell,
+        row.change,
+        row.rank,
+        row.change_rank,
+    ]
+
+
+def warning_rows(report: Report) -> list[tuple[str, int]]:
+    return [(label(f"level.{lv.value}", report.lang), n) for lv, n in report.warnings.items()]
+
+
+def subtitle(report: Report) -> list[str]:
+    """The lines under the title: data date, who prepared it, which aspect."""
+    lang = report.lang
+    lines = [label("report.as_of", lang, date=report.date_text)]
+    if report.issued_by:
+        lines.append(label("report.issued_by", lang, office=report.issued_by))
+    if report.aspect is not None:
+        lines.append(label("report.aspect_only", lang, aspect=report.aspect.name))
+    return lines

@@ -1,0 +1,74 @@
+"""The progress report for scripts: `rectify report --format json`.
+
+Keys are a contract: stable names in a fixed order, English keys and enum values, numbers
+as numbers; the texts the other formats print sit beside them under `*_text` keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rectify_cli.report import Counts, IndicatorRow, Report
+
+from .data import task_record, to_json
+
+
+def _counts(c: Counts) -> dict[str, Any]:
+    return {
+        "tasks": c.tasks,
+        "completed": c.completed,
+        "signed_off": c.signed_off,
+        "on_schedule": c.on_schedule,
+        "behind": c.behind,
+        "overdue": c.overdue,
+        "completion": round(c.completion, 1),
+    }
+
+
+def _indicator(row: IndicatorRow) -> dict[str, Any]:
+    ind = row.indicator
+    return {
+        "id": ind.id,
+        "name": row.name,
+        "group": ind.group,
+        "unit": ind.unit,
+        "better": ind.better.value,
+        "value": ind.value,
+        "value_bound": ind.value_bound,
+        "value_text": row.value,
+        "period": ind.period,
+        "target": ind.target,
+        "target_met": row.target_met,
+        "target_text": row.target_status,
+        "change": ind.change,
+        "change_unit": ind.change_unit.value,
+        "change_bound": ind.change_bound,
+        "change_basis": ind.change_basis,
+        "direction": row.direction.value if row.direction is not None else None,
+        "change_text": row.change,
+        "rank": ind.rank,
+        "change_rank": ind.change_rank,
+        "rank_note": ind.rank_note,
+    }
+
+
+def report_record(report: Report) -> dict[str, Any]:
+    return {
+        "title": report.ledger_title,
+        "issued_by": report.issued_by,
+        "as_of": report.as_of.isoformat(),
+        "lang": report.lang,
+        "aspect": report.aspect.id if report.aspect is not None else None,
+        "headline": report.headline,
+        "counts": _counts(report.counts),
+        "aspects": [
+            {"id": r.aspect.id, "name": r.aspect.name, **_counts(r.counts)} for r in report.aspects
+        ],
+        "open_tasks": [task_record(r) for r in report.open_tasks],
+        "indicators": [_indicator(r) for r in report.indicators],
+        "warnings": {level.value: n for level, n in report.warnings.items()},
+    }
+
+
+def report_json(report: Report) -> str:
+    return to_json(report_record(report))

@@ -1,0 +1,174 @@
+"""The progress report on a terminal: rich tables, with progress bars as the charts.
+
+Layout only: every number and sentence comes from the `Report`; ledger text goes in as
+`Text` (never markup).  Colour always comes with a word, so the report reads the same
+without it (NO_COLOR, a printout, a colour-blind reader).
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from rectify_cli.i18n import label
+from rectify_cli.indicators import Direction
+from rectify_cli.report import Counts, Report
+from rectify_cli.schedule import Level
+
+from .report_common import (
+    ASPECT_COLUMNS,
+    INDICATOR_COLUMNS,
+    OPEN_COLUMNS,
+    aspect_cells,
+    headers,
+    indicator_cells,
+    open_cells,
+    subtitle,
+    total_cells,
+    warning_rows,
+)
+from .terminal import HEALTH_STYLE, bar, data, progress_cell
+
+DIRECTION_STYLE = {
+    Direction.IMPROVED: "green",
+    Direction.WORSENED: "bold red",
+    Direction.UNCHANGED: "",
+}
+LEVEL_STYLE = {Level.RED: "bold red", Level.YELLOW: "yellow", Level.BLUE: "blue"}
+# Indicator columns side by side on a wide terminal; on a narrow one the short ones share a
+# cell (value over period, rank over rank of improvement), so the names keep their width.
+_IND_WIDE = tuple((c,) for c in INDICATOR_COLUMNS)
+_IND_NARROW = (
+    ("ind.name",),
+    ("ind.value", "ind.period"),
+    ("ind.target",),
+    ("ind.change_col",),
+    ("ind.rank", "ind.change_rank"),
+)
+_IND_SHORT = frozenset({"ind.value", "ind.period"})
+_IND_SPLIT = 140  # seven columns of Chinese text need about this much room
+# Below this width a bar would take the room the Chinese names need to stay readable.
+WIDE = 120
+
+
+def _table(title: str) -> Table:
+    # No vertical rules: at 80 columns every character goes to the text.
+    return Table(
+        title=Text(title, style="bold"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+        padding=(0, 1),
+    )
+
+
+def _completion(counts: Counts, width: int) -> Text:
+    if width == 0:
+        return Text(counts.completion_text)
+    out = bar(counts.completion, width)
+    out.append(f" {counts.completion_text}")
+    return out
+
+
+def report_renderable(report: Report, width: int = 80) -> RenderableType:
+    lang = report.lang
+    bar_width = 10 if width >= WIDE else 5
+    parts: list[RenderableType] = [Text(report.title, style="bold")]
+    parts += [data(line) for line in subtitle(report)]
+    parts += [Text(""), Text(report.headline, style="bold"), Text("")]
+
+    aspects = _table(label("report.aspects", lang))
+    for i, name in enumerate(headers(ASPECT_COLUMNS, lang)):
+        # Numbers never wrap; the names and the headers above the numbers may.
+        aspects.add_column(
+            name, justify="left" if i == 0 else "right", overflow="fold", min_width=4
+        )
+    for row in report.aspects:
+        cells: list[RenderableType] = [data(c) for c in aspect_cells(row)]
+        cells[-1] = _completion(row.counts, bar_width)
+        aspects.add_row(*cells)
+    total = total_cells(report)
+    if total is not None:
+        aspects.rows[-1].end_section = True
+        cells = [Text(c, style="bold") for c in total]
+        cells[-1] = _completion(report.counts, bar_width)
+        aspects.add_row(*cells)
+    parts.append(aspects)
+
+    if report.open_tasks:
+        tasks = _table(label("report.open", lang))
+        for col, name in zip(OPEN_COLUMNS, headers(OPEN_COLUMNS, lang), strict=True):
+            tasks.add_column(
+                name,
+                no_wrap=col in ("id", "deadline"),
+                overflow="fold",
+                min_width=12 if col == "title" else None,
+            )
+        for r in report.open_tasks:
+            plain = open_cells(r, lang)
+            cells = [data(c) for c in plain]
+            cells[OPEN_COLUMNS.index("progress")] = progress_cell(
+                r.task, width=bar_width if width >= WIDE else 0
+            )
+            at = OPEN_COLUMNS.index("health")
+            cells[at] = Text(plain[at], style=HEALTH_STYLE[r.health.health])
+            tasks.add_row(*cells)
+        parts.append(tasks)
+    else:
+        parts += [
+            Text(label("report.open", lang), style="bold"),
+            Text(label("report.open_none", lang)),
+            Text(""),
+        ]
+
+    if report.indicators:
+        inds = _indicator_table(report, width)
+        parts.append(inds)
+    else:
+        parts += [
+            Text(label("report.indicators", lang), style="bold"),
+            Text(label("report.indicators_none", lang)),
+            Text(""),
+        ]
+
+    parts.append(Text(label("warn.summary", lang), style="bold"))
+    if any(report.warnings.values()):
+        line = Text()
+        for (name, n), level in zip(warning_rows(report), report.warnings, strict=True):
+            if line:
+                line.append("   ")
+            line.append(f"{name} {n}", style=LEVEL_STYLE[level] if n else "dim")
+        parts.append(line)
+    else:
+        parts.append(Text(label("warn.none", lang)))
+    return Group(*parts)
+
+
+def _indicator_table(report: Report, width: int) -> Table:
+    lang = report.lang
+    split = width >= _IND_SPLIT
+    groups = _IND_WIDE if split else _IND_NARROW
+    where = {c: i for i, c in enumerate(INDICATOR_COLUMNS)}
+    table = _table(label("report.indicators", lang))
+    for group in groups:
+        table.add_column(
+            "\n".join(label(c, lang) for c in group),
+            overflow="fold",
+            no_wrap=split and group[0] in _IND_SHORT,
+            min_width=10 if group[0] == "ind.name" else None,
+        )
+    for ind in report.indicators:
+        texts = [data(c) for c in indicator_cells(ind)]
+        if ind.direction is not None:
+            texts[where["ind.change_col"]].stylize(DIRECTION_STYLE[ind.direction])
+        if ind.target_met is not None:
+            texts[where["ind.target"]].stylize("green" if ind.target_met else "bold red")
+        cells = []
+        for group in groups:
+            shown = [texts[where[c]] for c in group if texts[where[c]].plain]
+            cells.append(Text("\n").join(shown))
+        table.add_row(*cells)
+    return table

@@ -1,0 +1,233 @@
+"""The progress report as data: built once, then laid out by each renderer.
+
+Every number and every sentence the report shows is decided here (counts from
+`schedule.health`, warning levels from `schedule.warnings`, indicator words from
+`indicators`), so the terminal, Markdown, JSON and any later format can never disagree.
+Renderers add only layout and column headers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .errors import UsageError, did_you_mean
+from .i18n import Lang, label
+from .indicators import (
+    Direction,
+    change_text,
+    display_name,
+    indicator_direction,
+    period_text,
+    rank_text,
+    target_met,
+    target_status,
+    target_text,
+    value_text,
+)
+from .models import Aspect, Indicator, Ledger, Status
+from .query import SortKey, TaskRow, rows, sort_rows
+from .schedule import Health, Level, warning_counts
+from .warn import DEFAULT_DAYS, find
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many tasks stand where.  `completed` counts done and closed (signed-off) tasks;
+    the schedule counts are of the tasks not yet completed, so they add up to `tasks`."""
+
+    tasks: int = 0
+    completed: int = 0
+    signed_off: int = 0
+    on_schedule: int = 0
+    behind: int = 0
+    overdue: int = 0
+
+    @property
+    def completion(self) -> float:
+        """Share of tasks completed, in percent (0 for no tasks)."""
+        return 100.0 * self.completed / self.tasks if self.tasks else 0.0
+
+    @property
+    def completion_percent(self) -> int:
+        """Whole percent, halves rounded up as people do (87.5 → 88)."""
+        return int(self.completion + 0.5)
+
+    @property
+    def completion_text(self) -> str:
+        return f"{self.completion_percent}%"
+
+    @classmethod
+    def of(cls, task_rows: list[TaskRow]) -> Counts:
+        states = [r.health.health for r in task_rows]
+        return cls(
+            tasks=len(task_rows),
+            completed=sum(h.is_done for h in states),
+            signed_off=sum(r.task.status is Status.CLOSED for r in task_rows),
+            on_schedule=states.count(Health.ON_SCHEDULE),
+            behind=states.count(Health.BEHIND),
+            overdue=states.count(Health.OVERDUE),
+        )
+
+
+@dataclass(frozen=True)
+class AspectRow:
+    aspect: Aspect
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator with every text the report prints for it.  The indicator itself stays
+    beside them for formats that draw it (value against target and last year)."""
+
+    indicator: Indicator
+    name: str
+    value: str  # with unit and published bound: `30 µg/m³`, `65%以下`
+    period: str
+    target: str  # `45.4%`, empty without a target
+    target_met: bool | None
+    target_status: str  # `达标，高出目标9.1个百分点`
+    target_cell: str  # both in one cell: `45.4%（达标，高出目标9.1个百分点）`
+    direction: Direction | None  # improved / worsened, from the change or the baseline
+    change: str  # `改善16.7%`
+    rank: str
+    change_rank: str
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str  # the report's title line, label included
+    ledger_title: str
+    issued_by: str | None
+    as_of: dt.date
+    lang: Lang
+    aspect: Aspect | None  # the one aspect reported on, or None for the whole ledger
+    headline: str
+    counts: Counts
+    aspects: tuple[AspectRow, ...]
+    open_tasks: tuple[TaskRow, ...]  # not yet completed, worst schedule first
+    indicators: tuple[IndicatorRow, ...]
+    warnings: dict[Level, int]  # every level, most severe first
+
+    @property
+    def date_text(self) -> str:
+        d = self.as_of
+        return label("date.long", self.lang, year=d.year, month=d.month, day=d.day, iso=d)
+
+    @property
+    def status_slices(self) -> list[tuple[str, int]]:
+        """(label, count) of the task-status chart, the empty slices left out."""
+        c = self.counts
+        slices = [
+            ("report.col.completed", c.completed),
+            ("report.col.on_schedule", c.on_schedule),
+            ("report.col.behind", c.behind),
+            ("report.col.overdue", c.overdue),
+        ]
+        return [(label(k, self.lang), n) for k, n in slices if n]
+
+
+def find_aspect(ledger: Ledger, value: str) -> Aspect:
+    """An aspect named by id or by name, or a UsageError that suggests the nearest."""
+    for a in ledger.aspects:
+        if value in (a.id, a.name):
+            return a
+    known = [a.id for a in ledger.aspects] + [a.name for a in ledger.aspects]
+    raise UsageError(f"--aspect: no aspect {value!r}{did_you_mean(value, known)}")
+
+
+def headline(counts: Counts, lang: Lang, prefix: str | None, aspect: str | None = None) -> str:
+    """The notice's own sentence: 24项整改任务，已完成21项，达到序时进度3项 — behind, overdue
+    and signed-off counts only when there are any."""
+    completed = label("report.part.completed", lang, n=counts.completed)
+    if counts.signed_off:
+        completed += label("report.part.signed_off", lang, n=counts.signed_off)
+    parts = [completed, label("report.part.on_schedule", lang, n=counts.on_schedule)]
+    if counts.behind:
+        parts.append(label("report.part.behind", lang, n=counts.behind))
+    if counts.overdue:
+        parts.append(label("report.part.overdue", lang, n=counts.overdue))
+    fields = {
+        # The prefix is a Chinese phrase written for the Chinese sentence.
+        "prefix": (prefix or "") if lang == "zh" else "",
+        "total": counts.tasks,
+        "parts": label("report.sep", lang).join(parts),
+    }
+    if aspect is not None:
+        return label("report.headline_aspect", lang, aspect=aspect, **fields)
+    return label("report.headline", lang, **fields)
+
+
+def indicator_row(ind: Indicator, lang: Lang) -> IndicatorRow:
+    target, status = target_text(ind, lang), target_status(ind, lang)
+    cell = label("ind.target_cell", lang, target=target, status=status) if status else target
+    return IndicatorRow(
+        indicator=ind,
+        name=display_name(ind, lang),
+        value=value_text(ind, lang),
+        period=period_text(ind.period, lang) if ind.period else "",
+        target=target,
+        target_met=target_met(ind),
+        target_status=status,
+        target_cell=cell,
+        direction=indicator_direction(ind),
+        change=change_text(ind, lang),
+        rank=rank_text(ind.rank, lang, ind.rank_note),
+        change_rank=rank_text(ind.change_rank, lang),
+    )
+
+
+def build_report(
+    ledger: Ledger,
+    as_of: dt.date,
+    lang: Lang | None = None,
+    aspect: str | None = None,
+    *,
+    days: int = DEFAULT_DAYS,
+) -> Report:
+    """The whole report for `as_of`; with `aspect` (id or name), that aspect's tasks, the
+    indicators they name, and their warnings."""
+    language: Lang = lang or ledger.meta.lang
+    chosen = find_aspect(ledger, aspect) if aspect is not None else None
+    all_rows = rows(ledger, as_of)
+    if chosen is not None:
+        all_rows = [r for r in all_rows if r.task.aspect == chosen.id]
+    counts = Counts.of(all_rows)
+
+    aspect_rows = []
+    for a in [chosen] if chosen is not None else ledger.aspects:
+        mine = [r for r in all_rows if r.task.aspect == a.id]
+        aspect_rows.append(AspectRow(a, Counts.of(mine)))
+
+    open_rows = [r for r in all_rows if not r.health.health.is_done]
+    open_rows = sort_rows(open_rows, SortKey.HEALTH)
+
+    shown = ledger.indicators
+    if chosen is not None:
+        named = {i for r in all_rows for i in r.task.indicators}
+        shown = [i for i in ledger.indicators if i.id in named]
+
+    task_ids = {r.task.id for r in all_rows}
+    # The same warnings `rectify warn` finds with its defaults, so the two never disagree.
+    found = [w for w in find(ledger, as_of, days=days).warnings if w.task.id in task_ids]
+
+    return Report(
+        title=label("report.title", language, title=ledger.meta.title),
+        ledger_title=ledger.meta.title,
+        issued_by=ledger.meta.issued_by,
+        as_of=as_of,
+        lang=language,
+        aspect=chosen,
+        headline=headline(
+            counts,
+            language,
+            ledger.meta.headline_prefix,
+            chosen.name if chosen is not None else None,
+        ),
+        counts=counts,
+        aspects=tuple(aspect_rows),
+        open_tasks=tuple(open_rows),
+        indicators=tuple(indicator_row(i, language) for i in shown),
+        warnings=warning_counts(found),
+    )
