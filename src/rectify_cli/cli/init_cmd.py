@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rectify_cli.errors import UsageError
+from rectify_cli.i18n import Lang, label
+from rectify_cli.scaffold import init_ledger
+from rectify_cli.store import _display
+
+from . import app
+
+
+@app.command("init")
+def init(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="The new ledger folder.")],
+    title: Annotated[
+        str, typer.Option("--title", help="The ledger's title (the plan's name).")
+    ] = "整改台账",
+    lang: Annotated[
+        str, typer.Option("--lang", metavar="zh|en", help="Label language of the new ledger.")
+    ] = "zh",
+) -> None:
+    """Create a new ledger folder with commented example files and editor schemas."""
+    if lang not in ("zh", "en"):
+        raise UsageError(f'--lang: "{lang}" is not a language rectify speaks; use zh or en')
+    language: Lang = "zh" if lang == "zh" else "en"
+    made = init_ledger(folder, title, language)
+    sys.stderr.write(label("init.done", language, root=_display(made.root)) + "\n")

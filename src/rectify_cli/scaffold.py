@@ -1,0 +1,138 @@
+"""`rectify init`: a new ledger folder whose files editors can validate as the user types.
+
+Each file starts with taplo's `#:schema` directive pointing at a schema written beside it,
+so VS Code (Even Better TOML) and taplo work offline and match this rectify's version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomli_w
+
+from .errors import RectifyError, UsageError
+from .i18n import Lang
+from .outputs import write_bytes
+from .schema import SCHEMA_FILES, schema_text
+from .store import INDICATORS_FILE, TASKS_FILE, _display
+
+SCHEMA_DIR = "schema"
+
+# The examples are whole TOML blocks behind "# ": delete the "# " of a block and it is a
+# valid entry (a test does exactly that), so they are a template as well as documentation.
+TASKS_TEMPLATE = """\
+#:schema ./{schema_dir}/{tasks_schema}
+# 整改台账（rectify init 生成）/ A rectification ledger made by `rectify init`.
+# 上面一行让编辑器（VS Code 的 Even Better TOML、taplo）按 schema 校验并补全；
+# The line above lets editors with TOML support (Even Better TOML, taplo) validate and complete.
+# 改完运行 rectify check。/ Run `rectify check` after editing.
+# 日期写作 2025-09-30，不加引号。/ Dates are written 2025-09-30, without quotes.
+
+[ledger]
+version = 1
+{title_line}
+lang = "{lang}"                  # 输出标签语言 / label language: zh or en
+# source = "第三轮省级生态环境保护督察"            # 所整改的督察 / the inspection
+# issued_by = "市生态环境保护工作委员会办公室"     # 台账管理单位 / the office keeping it
+# feedback_date = 2025-01-01    # 督察反馈日期，任务默认从此日开始 / tasks start here by default
+# as_of = 2025-09-30            # 数据截止日期 / data current to
+
+# 问题方面：任务按方面分组。/ Aspects group the tasks.
+# [[aspects]]
+# id = "A1"
+# name = "大气污染防治"
+
+# 整改任务，每项一个 [[tasks]]。/ One [[tasks]] block per task.
+# [[tasks]]
+# id = "T01"                    # 编号：不含空格、斜杠、冒号 / no spaces, slashes or colons
+# aspect = "A1"                 # 所属问题方面的 id / the id of an [[aspects]] entry
+# title = "开展扬尘污染专项整治"   # 整改任务 / the task
+# measures = ["建筑工地落实六个百分之百", "渣土车全密闭运输"]  # 整改措施 / measures
+# lead = "市住房和城乡建设局"     # 牵头单位 / lead department
+# partners = ["各县市区"]         # 配合单位 / partner departments
+# start = 2025-01-01             # 开始日期（可省略）/ start (optional)
+# deadline = 2025-12-31          # 整改时限；长期坚持的任务写 ongoing = true / or ongoing = true
+# status = "推进中"               # 未启动 推进中 已完成 已销号 / or not_started, in_progress ...
+# progress = 40                  # 进度 0-100（可省略）/ progress 0-100 (optional)
+# evidence = []                  # 佐证材料 / evidence
+# notes = ""                     # 备注 / notes
+"""
+
+INDICATORS_TEMPLATE = """\
+#:schema ./{schema_dir}/{indicators_schema}
+# 整改指标（rectify init 生成）/ The indicators of the ledger, made by `rectify init`.
+# 每项一个 [[indicators]]；任务的 indicators 键引用这里的 id。
+# One [[indicators]] block each; a task's `indicators` key refers to these ids.
+
+version = 1
+
+# [[indicators]]
+# id = "pm25"
+# name = "PM2.5浓度"              # 指标名称 / name
+# unit = "µg/m³"                 # 单位 / unit
+# better = "lower"               # lower 越低越好 / higher 越高越好
+# value = 30                     # 当前数值 / current value
+# period = "2025-01/09"          # 期间 / period
+# change = -16.7                 # 变化幅度（带符号）/ change, signed
+# change_unit = "%"              # % 相对变化 / pt 百分点
+"""
+
+
+class LedgerExists(RectifyError):
+    pass
+
+
+@dataclass(frozen=True)
+class Scaffold:
+    root: Path
+    written: tuple[Path, ...]
+
+
+def tasks_template(title: str, lang: Lang) -> str:
+    return TASKS_TEMPLATE.format(
+        schema_dir=SCHEMA_DIR,
+        tasks_schema=SCHEMA_FILES["tasks"],
+        title_line=tomli_w.dumps({"title": title}).strip(),
+        lang=lang,
+    )
+
+
+def indicators_template() -> str:
+    return INDICATORS_TEMPLATE.format(
+        schema_dir=SCHEMA_DIR, indicators_schema=SCHEMA_FILES["indicators"]
+    )
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Both schema files into `folder` (replacing older ones: they are generated)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for which, name in SCHEMA_FILES.items():
+        path = folder / name
+        write_bytes(path, schema_text(which).encode("utf-8"), force=True)
+        written.append(path)
+    return written
+
+
+def init_ledger(root: Path, title: str, lang: Lang = "zh") -> Scaffold:
+    """Create the ledger files in `root` (made if missing); never touch an existing ledger."""
+    if not title.strip():
+        raise UsageError("--title: must not be empty")
+    if root.exists() and not root.is_dir():
+        raise LedgerExists(f"{_display(root)}: is a file, not a folder")
+    for name in (TASKS_FILE, INDICATORS_FILE):
+        existing = root / name
+        if existing.exists():
+            raise LedgerExists(
+                f"{_display(existing)}: already exists; rectify init only makes new ledgers "
+                f"(to refresh the editor schemas run: rectify schema --out "
+                f"{_display(root / SCHEMA_DIR)})"
+            )
+    root.mkdir(parents=True, exist_ok=True)
+    written = write_schemas(root / SCHEMA_DIR)
+    tasks = root / TASKS_FILE
+    indicators = root / INDICATORS_FILE
+    write_bytes(tasks, tasks_template(title, lang).encode("utf-8"))
+    write_bytes(indicators, indicators_template().encode("utf-8"))
+    return Scaffold(root, (tasks, indicators, *written))
