@@ -61,11 +61,17 @@ def warn(
     ] = DEFAULT_DAYS,
     as_of: AsOfOpt = None,
     lead: Annotated[
-        str | None, typer.Option("--lead", help="Lead department contains this text.")
+        str | None,
+        typer.Option("--lead", metavar="TEXT", help="Lead department contains this text."),
     ] = None,
     level: Annotated[
         list[Level] | None,
-        typer.Option("--level", case_sensitive=False, help="Only this level (repeatable)."),
+        typer.Option(
+            "--level",
+            metavar="red|yellow|blue",
+            case_sensitive=False,
+            help="Only this level (repeatable).",
+        ),
     ] = None,
     tolerance: Annotated[
         float | None,
