@@ -258,8 +258,8 @@ class SourceMap:
                 if key.match(line):
                     return no
             # An unknown top-level table such as [[task]]: point at its first header.
-            for block, (first, _) in self.blocks.items():
-                if block and block[0] == loc[0]:
+            for table, (first, _) in self.blocks.items():
+                if table and table[0] == loc[0]:
                     return first
         return None
 
