@@ -28,6 +28,12 @@ def refuse_existing(path: Path) -> None:
         raise OutputExists(f"{_display(path)}: already exists; pass --force to replace it")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_bytes(path: Path, data: bytes, *, force: bool = False) -> None:
     """Write `data` to `path` through a temporary file in the same folder and os.replace, so
     a reader (or Excel) never sees half a file; refuse an existing file unless `force`."""
@@ -42,6 +48,8 @@ def write_bytes(path: Path, data: bytes, *, force: bool = False) -> None:
     except OSError as exc:
         raise OutputFailed(f"{_display(path)}: cannot write: {exc.strerror or exc}") from None
     try:
+        # mkstemp makes the file private (0600); an export is an ordinary file.
+        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()

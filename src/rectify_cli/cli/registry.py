@@ -15,3 +15,4 @@ from . import warn_cmd  # noqa: F401
 from . import report_cmd  # noqa: F401
 from . import schema_cmd  # noqa: F401
 from . import init_cmd  # noqa: F401
+from . import export_cmd  # noqa: F401

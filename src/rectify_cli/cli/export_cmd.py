@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rectify_cli.errors import UsageError
+from rectify_cli.i18n import label
+from rectify_cli.outputs import refuse_existing, write_bytes
+from rectify_cli.store import _display
+
+from . import app
+from .common import LangOpt, LedgerOpt, ledger_lang, load
+
+
+class ExportFormat(StrEnum):
+    XLSX = "xlsx"
+    CSV = "csv"
+
+
+def csv_paths(out: Path) -> dict[str, Path]:
+    """tasks → FILE, log → FILE-log.csv, indicators → FILE-indicators.csv, side by side."""
+    return {
+        "tasks": out,
+        "log": out.with_name(f"{out.stem}-log{out.suffix or '.csv'}"),
+        "indicators": out.with_name(f"{out.stem}-indicators{out.suffix or '.csv'}"),
+    }
+
+
+@app.command("export")
+def export(
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", metavar="FILE", help="The file to write (台账.xlsx)."),
+    ],
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="xlsx (one workbook) or csv (FILE, FILE-log.csv, FILE-indicators.csv) "
+            "[default: from FILE's suffix].",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
+    lang: LangOpt = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """Write the ledger to Excel (xlsx) or CSV: tasks, their log and the indicators."""
+    if fmt is None:
+        suffix = out.suffix.lower().lstrip(".")
+        if suffix not in ("xlsx", "csv"):
+            raise UsageError(f"{out}: pass --format xlsx or --format csv (or name a .xlsx/.csv)")
+        fmt = ExportFormat(suffix)
+    led = load(ledger)
+    language = ledger_lang(led, lang)
+    from rectify_cli.render import excel
+
+    if fmt is ExportFormat.XLSX:
+        outputs = {out: excel.workbook_bytes(led, language)}
+    else:
+        by_key = {s.key: s for s in excel.sheets(led, language)}
+        outputs = {
+            path: excel.csv_bytes(by_key[key], language) for key, path in csv_paths(out).items()
+        }
+    if not force:
+        for path in outputs:  # all or nothing: refuse before the first file is written
+            refuse_existing(path)
+    for path, data in outputs.items():
+        write_bytes(path, data, force=force)
+    files = ", ".join(_display(p) for p in outputs)
+    sys.stderr.write(
+        label(
+            "export.done",
+            language,
+            tasks=len(led.tasks),
+            indicators=len(led.indicators),
+            files=files,
+        )
+        + "\n"
+    )

@@ -1,0 +1,183 @@
+"""The spreadsheet columns of a ledger: field ↔ Chinese header ↔ English header.
+
+One table, read by `export` (which headers to write, how wide, what kind of cell) and by
+`import` (which headers it recognises, in the words 台账 spreadsheets use). Headers are the
+i18n labels where one exists, so a spreadsheet, a table and a report name a field alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .errors import RectifyError
+from .i18n import Lang, label
+
+Kind = Literal["text", "list", "date", "deadline", "status", "int", "number", "bool"]
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    kind: Kind
+    width: int  # export column width, in Excel's character units (a Chinese character is ~2)
+    zh: str
+    en: str
+    # Other headers `import` reads as this field, best first: when a sheet has two columns
+    # for one field (序号 and 编号), the one earlier in this tuple wins.
+    aliases: tuple[str, ...] = ()
+
+    def header(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def _col(field: str, kind: Kind, width: int, *aliases: str, zh: str = "", en: str = "") -> Column:
+    return Column(
+        field,
+        kind,
+        width,
+        zh or label(field, "zh"),
+        en or label(field, "en"),
+        aliases,
+    )
+
+
+# `aspect` is the aspect's id and `aspect_name` its name: people read the name, and the
+# pair lets an import into a new ledger create the aspects it has not seen.
+TASK_COLUMNS: tuple[Column, ...] = (
+    _col("id", "text", 8, "任务编号", "序号", "No.", "No", "#"),
+    _col("aspect", "text", 10, "方面编号", "aspect id", zh="问题方面编号", en="Aspect ID"),
+    _col(
+        "aspect_name",
+        "text",
+        18,
+        "方面",
+        "问题类别",
+        "问题类型",
+        "类别",
+        "aspect name",
+        zh="问题方面",
+        en="Aspect",
+    ),
+    _col(
+        "title",
+        "text",
+        40,
+        "整改事项",
+        "任务名称",
+        "任务",
+        "问题",
+        "存在问题",
+        "问题描述",
+        "反馈问题",
+        "title",
+    ),
+    _col("measures", "list", 40, "具体措施", "措施", "整改目标及措施"),
+    _col("lead", "text", 16, "责任单位", "牵头部门", "责任部门", "主要责任单位"),
+    _col("partners", "list", 20, "协办单位", "配合部门", "协同单位"),
+    _col("start", "date", 12, "开始时间"),
+    _col("deadline", "deadline", 12, "完成时限", "整改期限", "时限", "整改时间"),
+    _col("status", "status", 10, "整改状态", "完成状态"),
+    _col("progress", "int", 8, "完成进度", "进度(%)", "整改进度", "完成比例"),
+    _col("completed_on", "date", 12, "实际完成时间", "完成时间", "completed on"),
+    _col("evidence", "list", 24, "佐证", "证明材料", "支撑材料"),
+    _col("indicators", "list", 16, "指标"),
+    _col(
+        "notes",
+        "text",
+        30,
+        "完成情况",
+        "整改进展",
+        "进展情况",
+        "整改情况",
+        "整改进展情况",
+        "说明",
+        "note",
+    ),
+)
+
+# Indicators are exported for reading (and reporting in Excel); import reads tasks only.
+INDICATOR_COLUMNS: tuple[Column, ...] = (
+    _col("id", "text", 18, en="ID"),
+    _col("name", "text", 28, zh="指标名称", en="Indicator"),
+    _col("name_en", "text", 28, zh="英文名称", en="English name"),
+    _col("group", "text", 10, zh="类别", en="Group"),
+    _col("unit", "text", 8, zh="单位", en="Unit"),
+    _col("better", "text", 8, zh="改善方向", en="Better"),
+    _col("value", "number", 10, zh="数值", en="Value"),
+    _col("value_bound", "text", 8, zh="数值限定", en="Value bound"),
+    _col("period", "text", 12, zh="期间", en="Period"),
+    _col("target", "number", 10, zh="目标值", en="Target"),
+    _col("baseline", "number", 10, zh="基准值", en="Baseline"),
+    _col("baseline_period", "text", 12, zh="基准期", en="Baseline period"),
+    _col("change", "number", 10, zh="变化幅度", en="Change"),
+    _col("change_unit", "text", 8, zh="变化单位", en="Change unit"),
+    _col("change_basis", "text", 10, zh="比较基准", en="Compared with"),
+    _col("rank", "int", 8, zh="全省排名", en="Rank"),
+    _col("change_rank", "int", 8, zh="改善幅度排名", en="Change rank"),
+    _col("note", "text", 30, zh="备注", en="Note"),
+)
+
+# The log of every task, one row per entry: the history a round trip must not lose.
+LOG_COLUMNS: tuple[Column, ...] = (
+    _col("task", "text", 8, zh="任务编号", en="Task ID"),
+    _col("date", "date", 12),
+    _col("status", "status", 10),
+    _col("progress", "int", 8),
+    _col("note", "text", 40),
+    _col("by", "text", 10),
+    _col("changes", "list", 40),
+)
+
+
+def normalise_header(text: str) -> str:
+    """A header as people vary it: full-width forms, spaces, line breaks and case ignored."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def _unbracketed(text: str) -> str:
+    # 整改时限（年月日） and 进度(%) name the same column as 整改时限 and 进度.
+    return re.sub(r"[(\[【].*?[)\]】]$", "", text)
+
+
+def header_index(columns: tuple[Column, ...]) -> dict[str, tuple[str, int]]:
+    """normalised header → (field, rank): rank 0 for the field's own headers, then aliases."""
+    index: dict[str, tuple[str, int]] = {}
+    for col in columns:
+        names = (col.zh, col.en, col.field, *col.aliases)
+        for rank, name in enumerate(names):
+            key = normalise_header(name)
+            if key not in index:
+                index[key] = (col.field, 0 if rank < 3 else rank)
+    return index
+
+
+def match_header(text: str, index: dict[str, tuple[str, int]]) -> tuple[str, int] | None:
+    key = normalise_header(text)
+    if not key:
+        return None
+    found = index.get(key)
+    if found is None:
+        found = index.get(_unbracketed(key))
+    return found
+
+
+# --------------------------------------------------------------------------- openpyxl
+
+EXCEL_HINT = "xlsx needs openpyxl: pip install 'rectify[excel]'"
+
+
+class ExcelUnavailable(RectifyError):
+    pass
+
+
+def load_openpyxl() -> Any:
+    """openpyxl is an optional extra: CSV works without it, xlsx says how to get it."""
+    try:
+        import openpyxl
+    except ImportError:
+        raise ExcelUnavailable(EXCEL_HINT) from None
+    return openpyxl
