@@ -125,7 +125,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "report.as_of": ("数据截至{date}", "Data as of {date}"),
     "report.issued_by": ("编制：{office}", "Prepared by {office}"),
     "report.aspect_only": ("问题方面：{aspect}", "Aspect: {aspect}"),
-    "report.headline": ("{prefix}{total}项整改任务，{parts}", "{total} rectification tasks: {parts}"),
+    "report.headline": (
+        "{prefix}{total}项整改任务，{parts}",
+        "{total} rectification tasks: {parts}",
+    ),
     "report.headline_aspect": (
         "{prefix}{aspect}方面{total}项整改任务，{parts}",
         "{total} rectification tasks in {aspect}: {parts}",
