@@ -526,12 +526,15 @@ def test_hostile_text_keeps_markdown_tables_and_html_safe(
 
 
 def test_hostile_text_is_literal_on_the_terminal(make_ledger: MakeLedger) -> None:
-    tasks = HOSTILE.replace(HOSTILE_TITLE, "[bold red]x[/] \\u001b[31mred")
+    tasks = HOSTILE.replace(HOSTILE_TITLE, "[bold red]x[/] \\u001b[31mred").replace(
+        'title = "台账', 'title = "\\u001b[2J台账'
+    )
     ledger = load_ledger(make_ledger(tasks, HOSTILE_INDICATORS))
     report = build_report(ledger, dt.date(2025, 9, 30))
     out = terminal_text(report, 160)
     assert "[bold red]x[/]" in out
     assert "\\x1b[31mred" in out
+    assert "\\x1b[2J台账" in out  # the ledger title too
     assert "\x1b" not in out
 
 

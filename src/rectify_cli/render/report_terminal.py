@@ -30,6 +30,7 @@ from .report_common import (
     warning_rows,
 )
 from .terminal import HEALTH_STYLE, bar, data, progress_cell
+from .text import one_line
 
 DIRECTION_STYLE = {
     Direction.IMPROVED: "green",
@@ -76,9 +77,10 @@ def _completion(counts: Counts, width: int) -> Text:
 def report_renderable(report: Report, width: int = 80) -> RenderableType:
     lang = report.lang
     bar_width = 10 if width >= WIDE else 5
-    parts: list[RenderableType] = [Text(report.title, style="bold")]
+    # The title and headline carry ledger text (its title, the headline prefix).
+    parts: list[RenderableType] = [Text(one_line(report.title), style="bold")]
     parts += [data(line) for line in subtitle(report)]
-    parts += [Text(""), Text(report.headline, style="bold"), Text("")]
+    parts += [Text(""), Text(one_line(report.headline), style="bold"), Text("")]
 
     aspects = _table(label("report.aspects", lang))
     for i, name in enumerate(headers(ASPECT_COLUMNS, lang)):
