@@ -142,7 +142,7 @@ def _shown(value: object) -> str:
 
 def number_text(value: float) -> str:
     """30.0 as 30 and 3.67 as 3.67: the way a person wrote the number."""
-    if value.is_integer() and abs(value) < 2**53:
+    if isinstance(value, int) or (value.is_integer() and abs(value) < 2**53):
         return str(int(value))
     return repr(value)
 
@@ -561,6 +561,10 @@ def _table_of(model: BaseModel) -> dict[str, Any]:
     return {k: toml_value(getattr(model, k)) for k in type(model).model_fields if k in present}
 
 
+class Unkeepable(Exception):
+    """tomlkit would not give this block back byte for byte: better refuse than reformat."""
+
+
 def edit_block(
     region: str,
     table: str,
@@ -573,12 +577,31 @@ def edit_block(
     `after` changed in place, and `appended` added as a new `[[table.sub]]` at its end.
 
     Changed keys keep their line and inline comment; a new key goes after the field that
-    precedes it in the model; a key whose new value is None is removed.  Everything else in
-    the block (comments, spacing, quoting, other keys) comes back byte for byte.
+    precedes it in the model; a key whose new value is None is removed.  Only the item's own
+    keys go through tomlkit, under a plain `[[table]]` header: the header line as typed and
+    the existing sub-tables (the log) are never re-rendered, so they come back byte for
+    byte, and if tomlkit would not give the keys back unchanged the edit is refused.
     """
     crlf = "\r\n" in region and "\n" not in region.replace("\r\n", "")
     source = region.replace("\r\n", "\n") if crlf else region
-    doc = tomlkit.parse(source)
+    first_nl = source.find("\n")
+    header, body_start = (
+        (source, len(source))
+        if first_nl < 0
+        else (
+            source[: first_nl + 1],
+            first_nl + 1,
+        )
+    )
+    layout = Layout(source)
+    first_sub = next(layout.headers_from(body_start), None)
+    head_end = layout.trim(0, first_sub.start if first_sub else len(source))
+    head_end = max(head_end, body_start)
+    synthetic = f"[[{table}]]\n"
+    keys = synthetic + source[body_start:head_end]
+    doc = tomlkit.parse(keys)
+    if doc.as_string() != keys:
+        raise Unkeepable("tomlkit would reformat the block")
     item = doc[table][0]
     names = [n for n in type(after).model_fields if n != sub]
     for i, name in enumerate(names):
@@ -609,7 +632,14 @@ def edit_block(
         else:
             # tomlkit's public API can only append; the model's order reads better.
             item.value._insert_after(previous, name, value)
-    out = doc.as_string()
+    edited = doc.as_string()
+    if not edited.startswith(synthetic):
+        raise Unkeepable("tomlkit moved the header")
+    rest = source[head_end:]
+    body = edited[len(synthetic) :]
+    if rest and not body.endswith("\n"):
+        body += "\n"
+    out = header + body + rest
     if appended is not None:
         if not out.endswith("\n"):
             out += "\n"
@@ -620,20 +650,17 @@ def edit_block(
 # --------------------------------------------------------------------------- diff
 
 
-def _lines(text: str) -> list[str]:
-    """Lines without their ending; only \\n and \\r\\n end a line in TOML."""
-    parts = text.split("\n")
-    if parts and parts[-1] == "":
-        parts.pop()
-    return [p[:-1] if p.endswith("\r") else p for p in parts]
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")  # only \n (and \r\n) end a line in TOML
 
 
 _HUNK = re.compile(r"^@@ -(\d+)((?:,\d+)?) \+(\d+)((?:,\d+)?) @@$")
+_NO_EOL = "\\ No newline at end of file"
 
 
 def unified_diff(old: str, new: str, shown: str, start: int, old_end: int, new_end: int) -> str:
     """The unified diff of two texts that differ only in old[start:old_end] (new[start:
-    new_end]), computed on that window plus context so a 50 MB file costs nothing."""
+    new_end]), computed on that window plus context so a 50 MB file costs nothing.  Lines are
+    shown without their \r; a last line without a newline gets git's marker."""
     context = 3
     lo = start
     for _ in range(context):
@@ -651,19 +678,25 @@ def unified_diff(old: str, new: str, shown: str, start: int, old_end: int, new_e
         hi_old = nxt + 1
     offset = old.count("\n", 0, lo)
     hunks = difflib.unified_diff(
-        _lines(old[lo:hi_old]),
-        _lines(new[lo:hi_new]),
-        fromfile=f"a/{shown}",
-        tofile=f"b/{shown}",
+        _LINE.findall(old, lo, hi_old),
+        _LINE.findall(new, lo, hi_new),
+        # git's a/ b/ prefixes for a relative path, so `git apply` / `patch -p1` take it.
+        fromfile=shown if os.path.isabs(shown) else f"a/{shown}",
+        tofile=shown if os.path.isabs(shown) else f"b/{shown}",
         lineterm="",
         n=context,
     )
     out = []
-    for line in hunks:
+    for i, line in enumerate(hunks):
         m = _HUNK.match(line)
-        if m:
-            line = f"@@ -{int(m[1]) + offset}{m[2]} +{int(m[3]) + offset}{m[4]} @@"
-        out.append(line)
+        if i < 2:
+            out.append(line)
+        elif m:
+            out.append(f"@@ -{int(m[1]) + offset}{m[2]} +{int(m[3]) + offset}{m[4]} @@")
+        elif line.endswith("\n"):
+            out.append(line[:-2] if line.endswith("\r\n") else line[:-1])
+        else:
+            out += [line, _NO_EOL]
     return "\n".join(out) + "\n" if out else ""
 
 
@@ -767,7 +800,7 @@ def _locked(path: Path, shown: str) -> Iterator[None]:
             f"{shown} is being updated by another rectify (lock {lock_shown}, waited "
             f"{LOCK_TIMEOUT:g} s); nothing was written; try again"
         ) from None
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError, FileExistsError):
         raise WriteRefused(
             f"cannot lock {shown}: the folder for {lock_shown} does not exist; nothing was written"
         ) from None
@@ -1014,10 +1047,13 @@ def _edit(
         if plan is None:
             return base
         region = text[start:end]
-        new_region = edit_block(
-            region, kind.table, kind.sub, plan.before, plan.after, plan.appended
-        )
         line = layout.line_of(start)
+        try:
+            new_region = edit_block(
+                region, kind.table, kind.sub, plan.before, plan.after, plan.appended
+            )
+        except (Unkeepable, tomlkit.exceptions.TOMLKitError) as exc:
+            raise _unisolated(kind, ident, shown, line, str(exc)) from None
         try:
             check = parse_alone(new_region, kind.table)
         except _Unisolated as exc:

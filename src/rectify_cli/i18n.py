@@ -76,6 +76,24 @@ LABELS: dict[str, tuple[str, str]] = {
         "Ledger OK: {tasks} tasks, {indicators} indicators.",
     ),
     # --- update / record / log labels (issue 3) ---
+    "update.updated": ("已更新 {id}（{path}）：", "Updated {id} ({path}):"),
+    "update.noted": ("已为 {id} 添加记录（{path}）：", "Added a note to {id} ({path}):"),
+    "update.nothing": (
+        "{id} 没有需要更改的内容，台账未改动。",
+        "{id}: nothing to change; the ledger is untouched.",
+    ),
+    "update.dry_run": ("试运行：未写入任何内容。", "Dry run: nothing was written."),
+    "record.recorded": ("已记录指标 {id}（{path}）：", "Recorded {id} ({path}):"),
+    "record.archived": (
+        "  上一读数 {value}（{period}）已存入历史。",
+        "  The previous reading {value} ({period}) is kept in its history.",
+    ),
+    "record.nothing": (
+        "{id} 的数值和期间与现有记录相同，台账未改动。",
+        "{id}: same value and period as recorded; the ledger is untouched.",
+    ),
+    "log.empty": ("没有符合条件的整改记录。", "No log entries match."),
+    "log.count": ("共{count}条记录", "{count} entries"),
     # --- warn labels (issue 4) ---
     "reason.overdue_one": ("逾期1天", "overdue by 1 day"),
     "reason.due_tomorrow": ("明天到期", "due tomorrow"),

@@ -16,3 +16,6 @@ from . import report_cmd  # noqa: F401
 from . import schema_cmd  # noqa: F401
 from . import init_cmd  # noqa: F401
 from . import export_cmd  # noqa: F401
+from . import update_cmd  # noqa: F401
+from . import record_cmd  # noqa: F401
+from . import log_cmd  # noqa: F401

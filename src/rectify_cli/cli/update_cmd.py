@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Annotated
+
+import typer
+
+from rectify_cli.errors import UsageError
+from rectify_cli.i18n import Lang, label
+from rectify_cli.models import Status
+
+from . import app
+from .common import LangOpt, LedgerOpt, parse_date, write
+
+BY_ENV = "RECTIFY_BY"
+
+DryRunOpt = Annotated[
+    bool,
+    typer.Option("--dry-run", help="Print the exact diff that would be written; write nothing."),
+]
+
+
+def language(value: str | None, ledger_default: str) -> Lang:
+    """--lang, else the ledger's own language (read from its [ledger] table alone)."""
+    chosen = ledger_default if value is None else value
+    if chosen not in ("zh", "en"):
+        raise UsageError(f'--lang: "{value}" is not a language rectify speaks; use zh or en')
+    return "zh" if chosen == "zh" else "en"
+
+
+def dry_run_note(lang: Lang) -> None:
+    sys.stderr.write(label("update.dry_run", lang) + "\n")
+
+
+def _status(value: str | None) -> Status | None:
+    if value is None:
+        return None
+    try:
+        return Status.parse(value)
+    except ValueError as exc:
+        raise UsageError(f"--status: {exc}") from None
+
+
+@app.command("update")
+def update(
+    task_id: Annotated[str, typer.Argument(metavar="ID", help="Task id, e.g. T05.")],
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            "-s",
+            help="New status: not_started 未启动, in_progress 推进中, done 已完成, closed 已销号.",
+        ),
+    ] = None,
+    progress: Annotated[
+        int | None, typer.Option("--progress", "-p", metavar="0-100", help="Progress in percent.")
+    ] = None,
+    note: Annotated[
+        str | None,
+        typer.Option("--note", "-m", help="What happened; given alone, it annotates the log."),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help="Date of the log entry, and completed_on when marked done [default: today].",
+        ),
+    ] = None,
+    evidence: Annotated[
+        list[str] | None,
+        typer.Option("--evidence", "-e", metavar="FILE", help="Evidence to add (repeatable)."),
+    ] = None,
+    deadline: Annotated[
+        str | None, typer.Option("--deadline", metavar="DATE", help="Move the deadline.")
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            metavar="NAME",
+            envvar=BY_ENV,
+            show_envvar=True,
+            help="Who records this, kept in the log entry [default: not recorded].",
+        ),
+    ] = None,
+    reopen: Annotated[
+        bool,
+        typer.Option("--reopen", help="Reopen a done or closed task (needs --note saying why)."),
+    ] = False,
+    dry_run: DryRunOpt = False,
+    lang: LangOpt = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """Change a task and append one entry to its log; no other line of the file changes."""
+    from rectify_cli.edit import TaskUpdate, update_task
+    from rectify_cli.render.log import update_summary
+
+    upd = TaskUpdate(
+        date=parse_date(date, "--date") if date else dt.date.today(),
+        status=_status(status),
+        progress=progress,
+        deadline=parse_date(deadline, "--deadline") if deadline else None,
+        note=note or "",
+        evidence=tuple(evidence or ()),
+        by=by,
+        reopen=reopen,
+    )
+    outcome = update_task(ledger, task_id, upd, dry_run=dry_run)
+    lang_ = language(lang, outcome.lang)
+    if dry_run and outcome.changed:
+        write(outcome.diff())
+        dry_run_note(lang_)
+        return
+    write(update_summary(outcome, lang_))

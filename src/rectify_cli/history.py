@@ -1,0 +1,40 @@
+"""The audit trail: every task's `[[tasks.log]]` entries as one list, newest first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .errors import unknown_task
+from .models import Ledger, LogEntry
+
+
+@dataclass(frozen=True)
+class LogRow:
+    task_id: str
+    title: str
+    entry: LogEntry
+
+
+def log_rows(
+    ledger: Ledger, task_id: str | None = None, since: dt.date | None = None
+) -> list[LogRow]:
+    """Log entries of one task (or all), on or after `since`, newest first.
+
+    Entries of the same day keep the order they were written in reverse (a later entry of a
+    task is newer), then the ledger's task order; Python's sort is stable even reversed.
+    """
+    if task_id is not None:
+        task = ledger.task(task_id)
+        if task is None:
+            raise unknown_task(task_id, [t.id for t in ledger.tasks])
+        tasks = [task]
+    else:
+        tasks = ledger.tasks
+    rows = [
+        LogRow(t.id, t.title, e)
+        for t in tasks
+        for e in reversed(t.log)
+        if since is None or e.date >= since
+    ]
+    return sorted(rows, key=lambda r: r.entry.date, reverse=True)

@@ -1,0 +1,122 @@
+"""What `update`, `record` and `log` print.  Plain text here; rich only inside `log_table`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from rectify_cli.history import LogRow
+from rectify_cli.i18n import Lang, label, status_label
+
+from .data import csv_text, to_json
+from .markdown import table
+from .text import one_line
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from rectify_cli.edit import Outcome
+
+LOG_COLUMNS = ("date", "id", "status", "progress", "changes", "note", "by")
+
+
+def _lang(outcome: Outcome) -> Lang:
+    return "en" if outcome.lang == "en" else "zh"
+
+
+def update_summary(outcome: Outcome, lang: Lang | None = None) -> str:
+    """`Updated T05 (data/tasks.toml):` and one indented line per change and the note."""
+    lang = lang or _lang(outcome)
+    fields = {"id": outcome.ident, "path": outcome.shown}
+    if not outcome.changed:
+        return label("update.nothing", lang, **fields) + "\n"
+    key = "update.noted" if not outcome.changes else "update.updated"
+    lines = [label(key, lang, **fields)]
+    lines += [f"  {one_line(c)}" for c in outcome.changes]
+    if outcome.note:
+        lines.append(f"  {label('note', lang)}: {one_line(outcome.note)}")
+    return "\n".join(lines) + "\n"
+
+
+def record_summary(outcome: Outcome, lang: Lang | None = None) -> str:
+    from rectify_cli.edit import number_text
+
+    lang = lang or _lang(outcome)
+    fields = {"id": outcome.ident, "path": outcome.shown}
+    if not outcome.changed:
+        return label("record.nothing", lang, **fields) + "\n"
+    lines = [label("record.recorded", lang, **fields)]
+    lines += [f"  {one_line(c)}" for c in outcome.changes]
+    if outcome.archived is not None:
+        lines.append(
+            label(
+                "record.archived",
+                lang,
+                value=number_text(outcome.archived.value),
+                period=one_line(outcome.archived.period) or "—",
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _record(row: LogRow) -> dict[str, Any]:
+    return {"task": row.task_id, **row.entry.model_dump(mode="json")}
+
+
+def _cells(row: LogRow, lang: Lang) -> list[str]:
+    e = row.entry
+    return [
+        e.date.isoformat(),
+        row.task_id,
+        status_label(e.status, lang) if e.status else "",
+        f"{e.progress}%" if e.progress is not None else "",
+        "; ".join(e.changes),
+        e.note,
+        e.by or "",
+    ]
+
+
+def log_json(rows: Sequence[LogRow]) -> str:
+    return to_json([_record(r) for r in rows])
+
+
+CSV_FIELDS = ("task", "date", "status", "progress", "changes", "note", "by")
+
+
+def log_csv(rows: Sequence[LogRow]) -> str:
+    records = []
+    for r in rows:
+        rec = _record(r)
+        records.append([rec[f] for f in CSV_FIELDS])
+    return csv_text(CSV_FIELDS, records)
+
+
+def log_md(rows: Sequence[LogRow], lang: Lang) -> str:
+    if not rows:
+        return label("log.empty", lang) + "\n"
+    header = [label(c, lang) for c in LOG_COLUMNS]
+    return table(header, [_cells(r, lang) for r in rows])
+
+
+def log_table(rows: Sequence[LogRow], lang: Lang) -> RenderableType:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from .terminal import data
+
+    if not rows:
+        return Text(label("log.empty", lang))
+    out = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, padding=(0, 1))
+    for col in LOG_COLUMNS:
+        out.add_column(
+            label(col, lang),
+            no_wrap=col in ("date", "id", "progress"),
+            overflow="fold",
+        )
+    for r in rows:
+        cells = _cells(r, lang)
+        cells[LOG_COLUMNS.index("changes")] = "\n".join(one_line(c) for c in r.entry.changes)
+        out.add_row(*(Text(c) if i == 4 else data(c) for i, c in enumerate(cells)))
+    out.caption = label("log.count", lang, count=len(rows))
+    return out
