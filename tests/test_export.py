@@ -102,7 +102,7 @@ def test_formula_injection_is_neutralised_in_every_text_cell(
     out = tmp_path / "x.xlsx"
     assert invoke(runner, "export", "--out", str(out))[0] == 0
     ws = openpyxl.load_workbook(out)["整改任务"]
-    row = {ws.cell(1, c.column).value: c for c in ws[2]}
+    row = {ws.cell(1, c.column or 1).value: c for c in ws[2]}
     for header, expected in [
         ("整改任务", '\'=HYPERLINK("http://x","y")'),
         ("牵头单位", "'@SUM(1+1)"),

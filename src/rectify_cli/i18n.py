@@ -217,7 +217,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "已创建台账{root}：tasks.toml、indicators.toml 和编辑器用的 schema/。下一步：编辑 tasks.toml，然后运行 rectify check --ledger {root}",
         "Created the ledger {root}: tasks.toml, indicators.toml and schema/ for editors. Next: edit tasks.toml, then run rectify check --ledger {root}",
     ),
-    "export.done": ("已导出{tasks}项任务、{indicators}项指标：{files}", "Exported {tasks} tasks and {indicators} indicators: {files}"),
+    "export.done": (
+        "已导出{tasks}项任务、{indicators}项指标：{files}",
+        "Exported {tasks} tasks and {indicators} indicators: {files}",
+    ),
     "schema.done": ("已写入 JSON Schema：{files}", "JSON Schema written: {files}"),
     "import.new": ("新增", "new"),
     "import.update": ("更新", "update"),
@@ -230,6 +233,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "import.dry_run": ("（试运行：未写入任何文件）", "(dry run: nothing written)"),
     "import.done": ("已写入{path}", "Written to {path}"),
     "import.warning": ("提示", "note"),
+    "import.log_note": ("据{file}导入", "imported from {file}"),
+    "import.nothing": (
+        "{source}：没有需要导入的内容，台账未改动。",
+        "{source}: nothing to import; the ledger is untouched.",
+    ),
+    "import.ignored": (
+        "未导入的列：{columns}（可用 --map 列名=字段 指定）",
+        "Columns not imported: {columns} (name them with --map COLUMN=field)",
+    ),
+    "import.row": ("第{row}行", "row {row}"),
 }
 
 

@@ -19,3 +19,4 @@ from . import export_cmd  # noqa: F401
 from . import update_cmd  # noqa: F401
 from . import record_cmd  # noqa: F401
 from . import log_cmd  # noqa: F401
+from . import import_cmd  # noqa: F401

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rectify_cli.errors import EXIT_ERROR
+from rectify_cli.i18n import label
+
+from . import app
+from .common import LangOpt, LedgerOpt, ledger_lang, load, write
+
+
+@app.command("import")
+def import_(
+    source: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A 台账 spreadsheet: .xlsx or .csv.")
+    ],
+    update: Annotated[
+        bool, typer.Option("--update", help="Update tasks whose id is already in the ledger.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Show what would be imported; write nothing.")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Also print the change to tasks.toml as a diff.")
+    ] = False,
+    aspect: Annotated[
+        str | None,
+        typer.Option("--aspect", "-a", metavar="ID", help="Aspect for rows that name none."),
+    ] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="COLUMN=FIELD",
+            help="Read a column rectify does not know as a field, e.g. 责任领导=notes, or "
+            "ignore it: 备注=skip (repeatable).",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The xlsx sheet to read [default: found].")
+    ] = None,
+    lang: LangOpt = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """Import tasks from an Excel or CSV 台账; every bad row is reported before writing."""
+    from rectify_cli.edit_import import import_tasks
+    from rectify_cli.importer import ImportInvalid, ImportOptions, plan_import
+    from rectify_cli.render.importing import notes, preview, summary
+
+    led = load(ledger)
+    language = ledger_lang(led, lang)
+    options = ImportOptions(update=update, aspect=aspect, mapping=tuple(mapping or ()), sheet=sheet)
+    try:
+        plan = plan_import(led, source, options)
+    except ImportInvalid as exc:
+        for line in exc.problems:
+            sys.stderr.write(f"{line}\n")
+        noun = "problem" if len(exc.problems) == 1 else "problems"
+        sys.stderr.write(f"{exc.source}: {len(exc.problems)} {noun} found; nothing was imported.\n")
+        raise SystemExit(EXIT_ERROR) from None
+    for line in notes(plan, language):
+        sys.stderr.write(line + "\n")
+    if not plan.changed:
+        sys.stderr.write(label("import.nothing", language, source=plan.source) + "\n")
+        return
+    done = import_tasks(
+        Path(led.root),
+        plan.aspects,
+        [n.task for n in plan.new],
+        [u.plan() for u in plan.updated],
+        dry_run=dry_run,
+    )
+    if dry_run:
+        write(preview(plan, language))
+    if diff:
+        import difflib
+
+        lines = difflib.unified_diff(
+            done.old_text.splitlines(keepends=True),
+            done.new_text.splitlines(keepends=True),
+            fromfile=f"a/{done.shown}",
+            tofile=f"b/{done.shown}",
+        )
+        write("".join(lines))
+    if dry_run:
+        sys.stderr.write(label("import.dry_run", language) + "\n")
+    else:
+        sys.stderr.write(summary(plan, language) + "\n")
+        sys.stderr.write(label("import.done", language, path=done.shown) + "\n")

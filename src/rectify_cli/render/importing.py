@@ -1,0 +1,58 @@
+"""What `rectify import` did or would do, as plain lines for people."""
+
+from __future__ import annotations
+
+from rectify_cli.i18n import Lang, label
+from rectify_cli.importer import ImportPlan
+
+from .common import deadline_text
+from .text import one_line
+
+
+def preview(plan: ImportPlan, lang: Lang) -> str:
+    """One line per new aspect, new task, updated task and unchanged task, then a summary."""
+    lines = []
+    for aspect in plan.aspects:
+        lines.append(
+            f"{label('import.new_aspect', lang)} {one_line(aspect.id)} {one_line(aspect.name)}"
+        )
+    for new in plan.new:
+        t = new.task
+        where = label("import.row", lang, row=new.row)
+        lines.append(
+            f"{label('import.new', lang)} {one_line(t.id)} {one_line(t.title)} "
+            f"({where}; {one_line(t.lead)}; {deadline_text(t, lang)})"
+        )
+    for change in plan.updated:
+        where = label("import.row", lang, row=change.row)
+        changes = "; ".join(one_line(c) for c in change.changes)
+        lines.append(
+            f"{label('import.update', lang)} {one_line(change.before.id)} ({where}): {changes}"
+        )
+    for ident in plan.unchanged:
+        lines.append(f"{label('import.unchanged', lang)} {one_line(ident)}")
+    lines.append(summary(plan, lang))
+    return "\n".join(lines) + "\n"
+
+
+def summary(plan: ImportPlan, lang: Lang) -> str:
+    return label(
+        "import.summary",
+        lang,
+        source=plan.source,
+        new=len(plan.new),
+        updated=len(plan.updated),
+        unchanged=len(plan.unchanged),
+        aspects=len(plan.aspects),
+    )
+
+
+def notes(plan: ImportPlan, lang: Lang) -> list[str]:
+    """Warnings and ignored columns: said on stderr, never a reason to refuse."""
+    out = [f"{label('import.warning', lang)}: {one_line(w)}" for w in plan.warnings]
+    if plan.ignored_columns:
+        columns = ", ".join(one_line(c) for c in plan.ignored_columns)
+        out.append(
+            f"{label('import.warning', lang)}: {label('import.ignored', lang, columns=columns)}"
+        )
+    return out
