@@ -7,15 +7,18 @@ unless something is wrong.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from . import cache
 from .errors import LedgerInvalid, LedgerNotFound, Problem, did_you_mean
 from .models import (
     Aspect,
@@ -152,6 +155,52 @@ def parse_toml(text: str, shown: str) -> dict[str, Any]:
         raise LedgerInvalid([_toml_problem(str(exc), text, shown)]) from None
     except RecursionError:
         raise LedgerInvalid([Problem(shown, None, "invalid TOML: nested too deeply")]) from None
+
+
+# TOML 1.1 syntax that rtoml accepts and tomllib (TOML 1.0) rejects: an inline table (which
+# 1.1 lets span lines and end in a comma), a \e or \x escape, a time without seconds.  Text
+# that might hold any of them is read by tomllib alone, so rtoml never accepts a file that
+# rectify used to refuse.  A false alarm (such text inside a string) only costs speed.
+_TOML_11 = re.compile(
+    r"[=\[,]\s*\{|(?<!\\)(?:\\\\)*\\[ex]|[=\[,]\s*(?:\d{4}-\d\d-\d\d[Tt ])?\d\d:\d\d(?!:)"
+)
+
+
+def _parse_fast(text: str) -> dict[str, Any] | None:
+    """rtoml's reading of `text`, or None to let tomllib read it (and word any error).
+
+    rtoml parses 4-8x faster than tomllib and gives the same values for TOML 1.0; every
+    message about a broken file still comes from tomllib, so errors read as they always did.
+    """
+    # `in` scans at memory speed; the regex only runs where its first character occurs.
+    if ("{" in text or "\\" in text or ":" in text) and _TOML_11.search(text):
+        return None
+    try:
+        import rtoml
+    except ImportError:  # an optional speed-up: without it, tomllib does everything
+        return None
+    try:
+        with paused_gc():
+            data: dict[str, Any] = rtoml.loads(text)
+    except Exception:
+        return None
+    return data
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No garbage collection while building many objects that are all kept.
+
+    The collector would otherwise walk every object built so far, again and again: pausing it
+    makes validating 100,000 tasks about 4x faster.  Nothing built here forms a cycle.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _toml_problem(message: str, text: str, shown: str) -> Problem:
@@ -392,14 +441,25 @@ def validation_problems(
 
 def _validate(model: type[M], data: dict[str, Any], text: str, shown: str) -> M:
     try:
-        return model.model_validate(data)
+        with paused_gc():
+            return model.model_validate(data)
     except ValidationError as exc:
         raise LedgerInvalid(validation_problems(exc, data, text, shown)) from None
 
 
-def load_file(path: Path, model: type[M]) -> M:
+def load_file(path: Path, model: type[M], raw: bytes | None = None) -> M:
+    """One ledger file as a model; `raw` is its bytes when the caller has read them already."""
     shown = _display(path)
-    text = read_text(path)
+    text = read_text(path) if raw is None else decode(raw, shown)
+    del raw
+    data = _parse_fast(text)
+    if data is not None:
+        try:
+            with paused_gc():
+                return model.model_validate(data)
+        except ValidationError:
+            pass  # worded from tomllib's reading below, exactly as without rtoml
+        del data
     data = parse_toml(text, shown)
     return _validate(model, data, text, shown)
 
@@ -487,11 +547,22 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
         raise LedgerNotFound(
             f"{_display(tasks_path)}: file not found; a ledger folder needs {TASKS_FILE}"
         )
-    tasks = load_file(tasks_path, TaskFile)
-    if indicators_path.exists() or indicators_path.is_symlink():
-        indicators = load_file(indicators_path, IndicatorFile).indicators
+    has_indicators = indicators_path.exists() or indicators_path.is_symlink()
+    # The cache answers for these exact bytes; on a miss they are the bytes parsed.  A file
+    # that cannot be read skips the cache, and is read again below to say why.
+    raws = [cache.read_quietly(tasks_path, MAX_FILE_BYTES)]
+    raws.append(cache.read_quietly(indicators_path, MAX_FILE_BYTES) if has_indicators else b"")
+    keys = cache.keys(root, [tasks_path, indicators_path], raws, has_indicators)
+    if keys is not None:
+        hit = cache.load(root, keys)
+        if hit is not None:
+            return hit
+    tasks = load_file(tasks_path, TaskFile, raws.pop(0))
+    if has_indicators:
+        indicators = load_file(indicators_path, IndicatorFile, raws.pop(0)).indicators
     else:
         indicators = []  # a ledger may track tasks only
+    del raws
     result = Ledger(
         meta=tasks.ledger,
         aspects=tasks.aspects,
@@ -502,4 +573,6 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     problems = integrity_problems(result)
     if problems:
         raise LedgerInvalid(locate(problems, root))
+    if keys is not None:
+        cache.save(root, keys, result)  # only a ledger without problems is remembered
     return result
