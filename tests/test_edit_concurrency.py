@@ -1,0 +1,152 @@
+"""Writers that are killed mid-way, and writers that run at the same time, lose nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rectify_cli.edit import TaskUpdate, update_task
+from rectify_cli.models import TaskFile
+from rectify_cli.store import load_ledger
+
+HEAD = """\
+[ledger]
+version = 1
+title = "并发测试台账"
+feedback_date = 2025-01-01
+
+[[aspects]]
+id = "A1"
+name = "大气"
+"""
+
+
+def tasks_text(n: int) -> str:
+    blocks = [HEAD]
+    for i in range(1, n + 1):
+        blocks.append(
+            f"""
+# 任务 {i}
+[[tasks]]
+id = "T{i:04d}"
+aspect = "A1"
+title = "第{i}项整改任务：治理扬尘，推进重点行业深度治理"
+measures = ["措施一", "措施二"]
+lead = "市生态环境局"
+deadline = 2025-12-31
+status = "in_progress"
+progress = 50
+
+[[tasks.log]]
+date = 2025-06-30
+note = "起始"
+"""
+        )
+    return "".join(blocks)
+
+
+def notes(root: Path, task_id: str) -> list[str]:
+    """The task's log notes, read with tomllib from the bytes on disk (not through a cache)."""
+    raw = (root / "tasks.toml").read_bytes()
+    data = TaskFile.model_validate(tomllib.loads(raw.decode("utf-8")))
+    (task,) = [t for t in data.tasks if t.id == task_id]
+    return [e.note for e in task.log]
+
+
+WRITER = """
+import datetime as dt, sys
+from rectify_cli.edit import TaskUpdate, update_task
+root, task_id, k = sys.argv[1], sys.argv[2], int(sys.argv[3])
+print("ready", flush=True)
+while True:
+    update_task(root, task_id, TaskUpdate(date=dt.date(2025, 10, 5), note=f"n{k}"))
+    print("wrote", flush=True)
+    k += 1
+"""
+
+
+@pytest.mark.slow
+def test_a_writer_killed_at_any_moment_leaves_the_old_or_the_new_file(
+    make_ledger: Any,
+) -> None:
+    root = make_ledger(tasks_text(300))  # ~110 kB: each write takes a few milliseconds
+    task_id = "T0150"
+    update_task(root, task_id, TaskUpdate(date=dt.date(2025, 10, 4), note="n0"))
+    rng = random.Random(20251005)
+    done = 1
+    for _ in range(20):
+        child = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(root), task_id, str(done)],
+            stdout=subprocess.PIPE,
+        )
+        assert child.stdout is not None
+        assert child.stdout.readline() == b"ready\n"
+        # Let it finish 1-3 writes to learn how long one takes on this machine right now,
+        # then kill it at a random moment of the next one: any point of read, lock, edit,
+        # temporary file, fsync and rename can be hit.
+        started = time.perf_counter()
+        writes = rng.randint(1, 3)
+        for _ in range(writes):
+            assert child.stdout.readline() == b"wrote\n"
+        per_write = (time.perf_counter() - started) / writes
+        time.sleep(rng.uniform(0, per_write))
+        child.kill()
+        child.wait()
+        child.stdout.close()
+        # The file always loads, and the log is exactly the writes that completed, in order:
+        # never a torn file, never a lost or half-written entry.
+        got = notes(root, task_id)
+        assert got[0] == "起始"
+        assert got[1:] == [f"n{k}" for k in range(len(got) - 1)]
+        assert len(got) - 1 >= done + writes
+        done = len(got) - 1
+        load_ledger(root)
+    update_task(root, task_id, TaskUpdate(date=dt.date(2025, 10, 6), note="last"))
+    assert not list(root.glob(".tasks.toml.*.tmp"))  # killed writers' temporaries are gone
+
+
+# The core function, not the CLI: the same write path, and a third less to import in each
+# of the 20 processes (the CLI's update is tested in test_update_cli.py).
+RACER = """
+import datetime as dt, os, sys, time
+root, task_id, go = sys.argv[1], sys.argv[2], sys.argv[3]
+from rectify_cli.edit import TaskUpdate, update_task
+print("ready", flush=True)
+while not os.path.exists(go):
+    time.sleep(0.002)
+update_task(root, task_id, TaskUpdate(date=dt.date(2025, 10, 5), note=f"from {task_id}"))
+"""
+
+
+@pytest.mark.slow
+def test_twenty_writers_at_once_lose_nothing(make_ledger: Any, tmp_path: Path) -> None:
+    root = make_ledger(tasks_text(20))
+    go = tmp_path / "go"
+    ids = [f"T{i:04d}" for i in range(1, 21)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACER, str(root), task_id, str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for task_id in ids
+    ]
+    for p in procs:  # all imported and waiting at the barrier: then they start at once
+        assert p.stdout is not None and p.stdout.readline() == b"ready\n"
+    go.write_text("", encoding="utf-8")
+    results = [p.communicate(timeout=60) for p in procs]
+    for p, (_, err) in zip(procs, results, strict=True):
+        assert p.returncode == 0, err.decode("utf-8")
+    ledger = load_ledger(root)
+    for task_id in ids:
+        task = ledger.task(task_id)
+        assert task is not None
+        assert [e.note for e in task.log] == ["起始", f"from {task_id}"]
