@@ -1,0 +1,443 @@
+"""The ledger cache: it never changes a result, notices every edit, and never trusts a bad entry.
+
+Also the fast TOML reader beside it: rtoml's values equal tomllib's, and every error message
+is still tomllib's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import importlib.util
+import os
+import shutil
+import sys
+import tomllib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from pydantic import BaseModel
+from typer.testing import CliRunner
+
+from rectify_cli import cache, store
+from rectify_cli.errors import LedgerInvalid
+from rectify_cli.models import Ledger, Status
+from rectify_cli.store import load_ledger
+from tests.conftest import MINIMAL_TASKS, REPO, SAMPLE, invoke
+
+MakeLedger = Callable[..., Path]
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def cache_folder() -> Path:
+    return Path(os.environ[cache.CACHE_ENV])
+
+
+@pytest.fixture
+def generated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A 300-task ledger from the benchmark generator: logs, every status, ongoing tasks."""
+    tasks, indicators = _generator().generate(300)
+    root = tmp_path / "generated"
+    root.mkdir()
+    (root / "tasks.toml").write_text(tasks, encoding="utf-8")
+    (root / "indicators.toml").write_text(indicators, encoding="utf-8")
+    monkeypatch.setenv("RECTIFY_LEDGER", str(root))
+    return root
+
+
+@pytest.fixture
+def no_parsing(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
+    """Call the result to make any further parse fail: proof that a load came from the cache."""
+
+    def forbid() -> None:
+        def refuse(*args: object, **kwargs: object) -> object:
+            raise AssertionError("parsed a file although the cache was warm")
+
+        monkeypatch.setattr(store, "load_file", refuse)
+
+    yield forbid
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("ledger-*.bin")) if folder.is_dir() else []
+
+
+def assert_same(a: Ledger, b: Ledger) -> None:
+    """Equal values, the same types, and the same set fields (which `exclude_unset` uses)."""
+    assert a == b
+    assert a.model_dump() == b.model_dump()
+
+    def walk(x: object, y: object) -> None:
+        assert type(x) is type(y)
+        if isinstance(x, BaseModel):
+            assert isinstance(y, BaseModel)
+            assert x.model_fields_set == y.model_fields_set
+            assert x.__pydantic_extra__ == y.__pydantic_extra__
+            for name in type(x).model_fields:
+                walk(getattr(x, name), getattr(y, name))
+        elif isinstance(x, list):
+            assert isinstance(y, list)
+            assert len(x) == len(y)
+            for i, j in zip(x, y, strict=True):
+                walk(i, j)
+        else:
+            assert x == y
+
+    for name in ("meta", "aspects", "tasks", "indicators"):
+        walk(getattr(a, name), getattr(b, name))
+
+
+# --------------------------------------------------------------------------- results
+
+
+@pytest.mark.parametrize("which", ["sample", "generated"])
+def test_warm_list_json_is_identical_to_cold(
+    which: str,
+    sample: Path,
+    generated: Path,
+    runner: CliRunner,
+    cache_folder: Path,
+    no_parsing: Callable[[], None],
+) -> None:
+    root = sample if which == "sample" else generated
+    args = ("list", "--format", "json", "--as-of", "2025-09-30", "--ledger", str(root))
+    cold = invoke(runner, *args)
+    assert cold[0] == 0
+    assert len(entries(cache_folder)) == 1
+    no_parsing()
+    warm = invoke(runner, *args)
+    assert warm == cold
+    assert cold[1].count('"id"') >= 24
+
+
+def test_warm_load_equals_a_fresh_validation(
+    generated: Path, no_parsing: Callable[[], None]
+) -> None:
+    cold = load_ledger(generated)
+    no_parsing()
+    warm = load_ledger(generated)
+    assert_same(cold, warm)
+    assert any(t.log for t in warm.tasks)
+    task = next(t for t in warm.tasks if t.log)
+    assert isinstance(task.log[0].date, dt.date)
+    assert isinstance(task.status, Status)
+    # Each model owns its lists: changing one task never changes another through the cache.
+    task.evidence.append("x.pdf")
+    assert all(t.evidence is not task.evidence for t in warm.tasks if t is not task)
+
+
+def test_a_cached_model_still_validates_and_assigns(sample: Path) -> None:
+    load_ledger(sample)
+    warm = load_ledger(sample)
+    task = warm.tasks[0]
+    task.notes = "改"
+    assert "notes" in task.model_fields_set
+    assert task.model_dump(mode="json")["notes"] == "改"
+    assert type(task).model_validate(task.model_dump()) == task
+
+
+def test_the_root_is_the_one_asked_for(sample: Path, tmp_path: Path) -> None:
+    load_ledger(sample)
+    copy = tmp_path / "other"
+    shutil.copytree(sample, copy)
+    assert load_ledger(copy).root == str(copy)
+    assert load_ledger(sample).root == str(sample)
+
+
+# --------------------------------------------------------------------------- invalidation
+
+
+def test_an_edit_is_seen(sample: Path) -> None:
+    load_ledger(sample)
+    path = sample / "tasks.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('title = "将', 'title = "改：将', 1), encoding="utf-8")
+    assert load_ledger(sample).tasks[0].title.startswith("改：")
+
+
+def test_a_same_size_edit_in_the_same_instant_is_seen(sample: Path) -> None:
+    """Same size, and the modification time put back: only the content tells."""
+    path = sample / "tasks.toml"
+    first = load_ledger(sample)
+    assert first.tasks[0].progress == 100
+    before = path.stat()
+    raw = path.read_bytes()
+    edited = raw.replace(b"progress = 100", b"progress = 99 ", 1)
+    assert len(edited) == len(raw) and edited != raw
+    path.write_bytes(edited)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert load_ledger(sample).tasks[0].progress == 99
+
+
+def test_the_indicators_file_appearing_or_going_is_seen(sample: Path) -> None:
+    indicators = sample / "indicators.toml"
+    kept = indicators.read_bytes()
+    assert load_ledger(sample).indicators
+    indicators.unlink()
+    assert load_ledger(sample).indicators == []
+    indicators.write_bytes(kept)
+    assert load_ledger(sample).indicators
+
+
+def test_a_broken_edit_is_reported_not_served_from_the_cache(
+    sample: Path, runner: CliRunner
+) -> None:
+    assert invoke(runner, "list")[0] == 0
+    path = sample / "tasks.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n[[tasks]\n", encoding="utf-8")
+    code, out, err = invoke(runner, "list")
+    assert (code, out) == (2, "")
+    assert "tasks.toml:" in err and "invalid TOML" in err
+
+
+def test_an_invalid_ledger_is_never_cached(make_ledger: MakeLedger, cache_folder: Path) -> None:
+    root = make_ledger(MINIMAL_TASKS.replace('aspect = "A1"', 'aspect = "A9"'))
+    for _ in range(2):
+        with pytest.raises(LedgerInvalid, match="unknown aspect 'A9'"):
+            load_ledger(root)
+    assert entries(cache_folder) == []
+
+
+# --------------------------------------------------------------------------- bad entries
+
+
+def corruptions(entry: bytes) -> dict[str, bytes]:
+    head = len(cache.MAGIC) + 8
+    return {
+        "empty": b"",
+        "garbage": os.urandom(len(entry)),
+        "truncated": entry[: len(entry) // 2],
+        "one byte short": entry[:-1],
+        "one byte more": entry + b"\0",
+        "wrong magic": b"X" + entry[1:],
+        "flipped body byte": entry[:-5] + bytes([entry[-5] ^ 0xFF]) + entry[-4:],
+        "other format version": entry.replace(b"(1, b", b"(9, b", 1),
+        "header length lies": entry[: len(cache.MAGIC)] + (10**9).to_bytes(8, "little")
+        + entry[head:],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", list(corruptions(b"x" * 64)))
+def test_a_bad_entry_is_ignored_and_rebuilt(kind: str, generated: Path, cache_folder: Path) -> None:
+    expected = load_ledger(generated)
+    (entry,) = entries(cache_folder)
+    good = entry.read_bytes()
+    bad = corruptions(good)[kind]
+    assert bad != good
+    entry.write_bytes(bad)
+    assert_same(load_ledger(generated), expected)
+    assert entry.read_bytes() == good  # rebuilt, and the rebuilt entry is served again
+    assert_same(load_ledger(generated), expected)
+
+
+def test_an_entry_of_another_ledger_is_not_served(sample: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(sample, other)
+    path = other / "tasks.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("滨州", "滨洲"), encoding="utf-8")
+    load_ledger(sample)
+    load_ledger(other)
+    folder = Path(os.environ[cache.CACHE_ENV])
+    a, b = (cache.entry_path(folder, r) for r in (sample, other))
+    assert a is not None and b is not None and a != b
+    b.write_bytes(a.read_bytes())  # the sample's entry, under the other ledger's name
+    assert "滨洲" in load_ledger(other).meta.title
+
+
+def test_an_entry_written_by_another_version_is_ignored(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_ledger(sample)
+    assert cache.load(sample, _keys(sample)) is not None
+    monkeypatch.setattr(cache, "__version__", "0.0.0-other")
+    assert cache.load(sample, _keys(sample)) is None
+    monkeypatch.setattr(cache, "FORMAT_VERSION", cache.FORMAT_VERSION + 1)
+    assert cache.load(sample, _keys(sample)) is None
+
+
+def _keys(root: Path) -> list[cache.Key]:
+    paths = [root / "tasks.toml", root / "indicators.toml"]
+    raws = [p.read_bytes() for p in paths]
+    keys = cache.keys(root, paths, raws, True)
+    assert keys is not None
+    return keys
+
+
+# --------------------------------------------------------------------------- where
+
+
+def test_never_written_into_the_ledger_folder(
+    sample: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
+    before = sorted(p.name for p in sample.rglob("*"))
+    for inside in (sample, sample / "cache"):
+        monkeypatch.setenv(cache.CACHE_ENV, str(inside))
+        assert invoke(runner, "list")[0] == 0
+        assert invoke(runner, "list")[0] == 0
+        assert sorted(p.name for p in sample.rglob("*")) == before
+
+
+def test_default_folder_is_the_users_cache(
+    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(cache.CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path / "home"))
+    before = sorted(p.name for p in sample.rglob("*"))
+    load_ledger(sample)
+    folder = cache.cache_dir()
+    assert folder is not None
+    if sys.platform == "win32":
+        assert folder == tmp_path / "local" / "rectify" / "cache"
+    elif sys.platform == "darwin":
+        assert folder == tmp_path / "home" / "Library" / "Caches" / "rectify"
+    else:
+        assert folder == tmp_path / "xdg" / "rectify"
+    assert len(entries(folder)) == 1
+    # Should the folder ever be inside a git work tree, git ignores it.
+    assert (folder / ".gitignore").read_text(encoding="utf-8") == "*\n"
+    assert sorted(p.name for p in sample.rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    ("platform", "env", "expected"),
+    [
+        ("win32", {"LOCALAPPDATA": "L"}, ("L", "rectify", "cache")),
+        ("win32", {}, ("HOME", "AppData", "Local", "rectify", "cache")),
+        ("linux", {"XDG_CACHE_HOME": "/x"}, ("/x", "rectify")),
+        ("linux", {"XDG_CACHE_HOME": "relative"}, ("HOME", ".cache", "rectify")),
+        ("linux", {}, ("HOME", ".cache", "rectify")),
+        ("darwin", {}, ("HOME", "Library", "Caches", "rectify")),
+    ],
+)
+def test_cache_dir_by_platform(
+    platform: str,
+    env: dict[str, str],
+    expected: tuple[str, ...],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(cache.CACHE_ENV)
+    for name in ("LOCALAPPDATA", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: Path("HOME")))
+    assert cache.cache_dir() == Path(*expected)
+
+
+def test_turned_off(sample: Path, monkeypatch: pytest.MonkeyPatch, cache_folder: Path) -> None:
+    monkeypatch.setenv(cache.NO_CACHE_ENV, "1")
+    load_ledger(sample)
+    assert entries(cache_folder) == []
+
+
+def test_a_cache_that_cannot_be_written_is_ignored(
+    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv(cache.CACHE_ENV, str(blocker / "cache"))
+    assert len(load_ledger(sample).tasks) == 24
+    assert len(load_ledger(sample).tasks) == 24
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_no_temporary_files_are_left(sample: Path, cache_folder: Path) -> None:
+    load_ledger(sample)
+    path = sample / "tasks.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    load_ledger(sample)
+    names = sorted(p.name for p in cache_folder.iterdir())
+    assert [n for n in names if n.endswith(".tmp")] == []
+    assert len(entries(cache_folder)) == 1  # one entry per ledger folder, replaced
+
+
+# --------------------------------------------------------------------------- speed-ups
+
+
+def test_gc_is_enabled_again_after_a_load(sample: Path, make_ledger: MakeLedger) -> None:
+    assert gc.isenabled()
+    load_ledger(sample)
+    load_ledger(sample)
+    assert gc.isenabled()
+    with pytest.raises(LedgerInvalid):
+        load_ledger(make_ledger("[ledger]\ntitle = 1\n"))
+    assert gc.isenabled()
+
+
+def test_rtoml_reads_what_tomllib_reads(generated: Path) -> None:
+    pytest.importorskip("rtoml")
+    for path in (SAMPLE / "tasks.toml", SAMPLE / "indicators.toml", generated / "tasks.toml"):
+        text = path.read_text(encoding="utf-8")
+        fast = store._parse_fast(text)
+        assert fast is not None
+        assert fast == tomllib.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a = {x = 1,\n y = 2}\n',
+        'a = {x = 1, y = 2,}\n',
+        'a = "\\e"\n',
+        'a = "\\x41"\n',
+        "a = 12:30\n",
+        "a = 2025-01-01T12:30\n",
+        "a = [12:30]\n",
+    ],
+)  # fmt: skip
+def test_toml_11_is_left_to_tomllib(text: str) -> None:
+    """rtoml accepts TOML 1.1; rectify reads TOML 1.0 and must refuse what it always refused."""
+    assert store._parse_fast(text) is None
+    with pytest.raises(tomllib.TOMLDecodeError):
+        tomllib.loads(text)
+
+
+def test_a_time_in_a_string_does_not_lose_the_fast_path() -> None:
+    pytest.importorskip("rtoml")
+    assert store._parse_fast('note = "10:30 开会"\npath = "C:\\\\x"\n') == {
+        "note": "10:30 开会",
+        "path": "C:\\x",
+    }
+
+
+BROKEN = [
+    MINIMAL_TASKS + "\n[[tasks]]\nid = 'T2'\n",  # a task without its required fields
+    MINIMAL_TASKS.replace("progress = 50", "progress = 500"),
+    MINIMAL_TASKS.replace("deadline = 2025-12-31", "deadline = 2025-13-01"),
+    MINIMAL_TASKS.replace("lead = ", "leed = "),
+    MINIMAL_TASKS + "\nstatus = 1\n",  # a key set twice
+    MINIMAL_TASKS.replace('title = "治理扬尘"', "title = “治理扬尘”"),
+    MINIMAL_TASKS.replace("deadline = 2025-12-31", "deadline = 2025-12-31T08:00:00+08:00"),
+    MINIMAL_TASKS + "x = 1e400\n",  # tomllib reads inf, rtoml refuses
+]
+
+
+@pytest.mark.parametrize("tasks", BROKEN)
+def test_messages_are_the_same_with_or_without_rtoml(
+    tasks: str,
+    make_ledger: MakeLedger,
+    runner: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    make_ledger(tasks)
+    with_rtoml = invoke(runner, "list")
+    monkeypatch.setitem(sys.modules, "rtoml", None)  # import rtoml now raises ImportError
+    without = invoke(runner, "list")
+    assert with_rtoml == without
+    assert with_rtoml[0] == 2
+    assert with_rtoml[2].startswith("Error: ")
