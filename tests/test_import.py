@@ -332,10 +332,17 @@ def test_update_changes_existing_tasks_in_place_and_logs_what_changed(
     )
     assert load_ledger(root).tasks[0].progress == 50
 
-    code, _, err = invoke(runner, "import", str(path), "--update")
+    two_aspects = (
+        (root / "tasks.toml")
+        .read_text(encoding="utf-8")
+        .replace("[[tasks]]", '[[aspects]]\nid = "A2"\nname = "水"\n\n[[tasks]]', 1)
+    )
+    (root / "tasks.toml").write_text(two_aspects, encoding="utf-8")
+    code, _, err = invoke(runner, "import", str(path), "--update", "--aspect", "A2")
     assert code == 0, err
     task = load_ledger(root).tasks[0]
     assert task.progress == 80
+    assert task.aspect == "A1"  # --aspect is for rows of new tasks; it never moves a task
     assert task.log[-1].changes == ["progress: 50 → 80"]
     assert task.log[-1].note == "据t.csv导入"
     assert task.log[-1].progress == 80 and task.log[-1].status is None
@@ -512,3 +519,42 @@ def test_status_and_list_cells() -> None:
     assert list_value("市水利局、各县市区", "partners") == ["市水利局", "各县市区"]
     assert list_value("建设A、B两座厂站；完成验收", "measures") == ["建设A、B两座厂站", "完成验收"]
     assert list_value("'=x\n'-y", "evidence") == ["=x", "-y"]
+
+
+def test_two_level_header_rows_are_understood(
+    runner: CliRunner, make_ledger: MakeLedger, tmp_path: Path
+) -> None:
+    root = make_ledger()
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["序号", "整改任务", "责任单位", None, "整改时限"])
+    ws.append([None, None, "牵头单位", "配合单位", None])
+    ws.merge_cells("C1:D1")
+    ws.merge_cells("A1:A2")
+    ws.merge_cells("B1:B2")
+    ws.merge_cells("E1:E2")
+    ws.append(["T2", "整治排污口", "市生态环境局", "市水利局、各县市区", "2025年底前"])
+    book.save(tmp_path / "two.xlsx")
+    code, _, err = invoke(runner, "import", "two.xlsx", "--aspect", "A1")
+    assert code == 0, err
+    task = load_ledger(root).tasks[1]
+    assert (task.id, task.lead, task.partners) == ("T2", "市生态环境局", ["市水利局", "各县市区"])
+    assert task.deadline == dt.date(2025, 12, 31)
+
+
+def test_bad_log_rows_name_their_sheet(runner: CliRunner, sample: Path, tmp_path: Path) -> None:
+    assert invoke(runner, "export", "--out", "s.xlsx")[0] == 0
+    book = openpyxl.load_workbook("s.xlsx")
+    book["整改记录"]["B2"] = "某天"
+    book["整改任务"]["I3"] = "明年"
+    book.save("s.xlsx")
+    empty = tmp_path / "empty"
+    assert invoke(runner, "init", str(empty))[0] == 0
+    code, _, err = invoke(runner, "import", "s.xlsx", "--ledger", str(empty))
+    assert code == 2
+    assert err == (
+        '整改任务: row 3, 整改时限: cannot read "明年"\n'
+        '整改记录: row 2, 日期: cannot read "某天"\n'
+        "s.xlsx: 2 problems found; nothing was imported.\n"
+    )

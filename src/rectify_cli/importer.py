@@ -465,7 +465,8 @@ class Problems:
 
     def lines(self, multi_sheet: bool) -> list[str]:
         # By sheet and row, as a person works down the sheet; a row's own problems in order.
-        ordered = sorted(self.items, key=lambda item: (item[0], item[1]))
+        sheets = list(dict.fromkeys(s for s, _, _ in self.items))  # the tasks sheet first
+        ordered = sorted(self.items, key=lambda item: (sheets.index(item[0]), item[1]))
         return [f"{s}: {t}" if multi_sheet else t for s, _, t in ordered]
 
 
@@ -687,7 +688,7 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
             which = "aspect" if aspect_id is not None else "aspect_name"
             problems.add(layout.table.name, row.number, header(which), str(exc))
             continue
-        if resolved is None:
+        if resolved is None and ident not in existing:  # --aspect never moves a task
             resolved = default_aspect
         if resolved is None and ident not in existing:
             problems.add(
@@ -854,9 +855,9 @@ def _read_logs(
             except ValidationError as exc:
                 for err in exc.errors():
                     name, message = _row_message(err)
-                    problems.add(
-                        table.name, row.number, layout.header_of(name, LOG_COLUMNS), message
-                    )
+                    if name not in row.unreadable:
+                        header = layout.header_of(name, LOG_COLUMNS)
+                        problems.add(table.name, row.number, header, message)
                 continue
             if ident:
                 out.setdefault(ident, []).append(entry)
