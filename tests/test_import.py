@@ -401,6 +401,26 @@ def test_map_names_unknown_columns_and_skips_others(
     )
     assert code == 0, err
     assert "未导入的列：联系电话" in err
+    code, _, err = invoke(
+        runner,
+        "import",
+        str(path),
+        "-a",
+        "A1",
+        "--update",
+        "--map",
+        "联系电话=skip",
+        "--map",
+        "任务号=id",
+        "--map",
+        "工作内容=title",
+        "--map",
+        "责任人=lead",
+        "--map",
+        "完成时限=deadline",
+    )
+    assert code == 0, err
+    assert "未导入的列" not in err
     assert load_ledger(root).tasks[1].title == "治理扬尘"
     code, _, err = invoke(runner, "import", str(path), "--map", "x=titel")
     assert code == 2
@@ -558,3 +578,40 @@ def test_bad_log_rows_name_their_sheet(runner: CliRunner, sample: Path, tmp_path
         '整改记录: row 2, 日期: cannot read "某天"\n'
         "s.xlsx: 2 problems found; nothing was imported.\n"
     )
+
+
+def test_core_appends_to_a_file_without_final_newline_and_keeps_a_bom(
+    make_ledger: MakeLedger,
+) -> None:
+    from rectify_cli.edit_import import import_tasks
+    from rectify_cli.models import Aspect, Task
+
+    root = make_ledger(b"\xef\xbb\xbf" + MINIMAL_TASKS.rstrip("\n").encode("utf-8") + b"  # end")
+    new = Task(id="T2", aspect="A2", title="新", lead="市局", ongoing=True)
+    done = import_tasks(root, [Aspect(id="A2", name="水")], [new], [])
+    assert done.written
+    raw = (root / "tasks.toml").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf[ledger]")
+    assert b"progress = 50  # end\n" in raw
+    led = load_ledger(root)
+    assert [a.id for a in led.aspects] == ["A1", "A2"]
+    assert led.tasks[-1] == new
+
+
+def test_import_waits_for_the_lock_and_then_refuses(
+    runner: CliRunner, make_ledger: MakeLedger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from filelock import FileLock
+
+    from rectify_cli import edit
+
+    root = make_ledger()
+    before = (root / "tasks.toml").read_bytes()
+    path = tmp_path / "t.csv"
+    path.write_text("编号,整改任务,牵头单位,整改时限\nT2,治理,市局,2025-12-31\n", encoding="utf-8")
+    monkeypatch.setattr(edit, "LOCK_TIMEOUT", 0.05)
+    with FileLock(str(root / "tasks.toml.lock")):
+        code, _, err = invoke(runner, "import", str(path), "-a", "A1")
+    assert code == 2
+    assert "is being updated by another rectify" in err and "nothing was written" in err
+    assert (root / "tasks.toml").read_bytes() == before

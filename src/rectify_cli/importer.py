@@ -276,7 +276,8 @@ def find_layout(
                 best[name] = (rank, i)
         fields = {i: name for name, (_, i) in best.items()}
         fields.update({i: h[0] for i, h in hits.items() if h is not None and h[0] == "notes"})
-        ignored = tuple(headers[i] for i in sorted(headers) if i not in fields)
+        skipped = {i for i, h in hits.items() if h is not None and h[0] == SKIP}
+        ignored = tuple(headers[i] for i in sorted(headers) if i not in fields and i not in skipped)
         return Layout(table, pos, fields, headers, ignored)
     return None
 
