@@ -112,6 +112,9 @@ class NewReading:
     change: float | None = None
     rank: int | None = None
     change_rank: int | None = None
+    # The day the value is recorded, kept as the indicator's `recorded` (and moved with it
+    # into history): what lets `rectify changes` date a reading.  None: not dated.
+    recorded: dt.date | None = None
 
 
 M = TypeVar("M", Task, Indicator)
@@ -311,6 +314,8 @@ def plan_reading(ind: Indicator, new: NewReading) -> Plan[Indicator] | None:
         data["value"] = new.value
         data["value_bound"] = None if new.value != ind.value else ind.value_bound
         data.update({k: v for k, v in given.items() if v is not None})
+        if new.recorded is not None and new.value != ind.value:
+            data["recorded"] = new.recorded
     else:
         if new.correct:
             raise WriteRefused(
@@ -327,10 +332,11 @@ def plan_reading(ind: Indicator, new: NewReading) -> Plan[Indicator] | None:
             archived = Reading(
                 value=ind.value,
                 period=ind.period or "",
+                recorded=ind.recorded,
                 note="; ".join(published),
             )
         data.update(dict.fromkeys(_PERIOD_FIELDS))
-        data.update(value=new.value, period=period, **given)
+        data.update(value=new.value, period=period, recorded=new.recorded, **given)
         if archived is not None:
             data["history"] = [*ind.history, archived]
     after = _revalidate(Indicator, data, "indicator", iid)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -239,6 +240,9 @@ class Indicator(_Strict):
     # (5.6360 reads as 5.636); missing: as written.
     decimals: Annotated[int, Field(ge=0, le=12)] | None = None
     period: str | None = None
+    # The day the current value was recorded (`rectify record` sets it); `rectify changes`
+    # reports only readings whose date proves they were recorded in its window.
+    recorded: dt.date | None = None
     baseline: float | None = None
     baseline_bound: Bound | None = None
     baseline_period: str | None = None
@@ -281,7 +285,9 @@ class Ledger(BaseModel):
 
     @property
     def name(self) -> str:
-        return self.meta.name or self.root.rstrip("/\\").rsplit("/", 1)[-1] or "ledger"
+        # Either separator: a Windows path names its folder after the last backslash.
+        folder = re.split(r"[/\\]", self.root.rstrip("/\\"))[-1]
+        return self.meta.name or folder or "ledger"
 
     def task(self, task_id: str) -> Task | None:
         for t in self.tasks:
@@ -294,3 +300,252 @@ class Ledger(BaseModel):
             if a.id == aspect_id:
                 return a.name
         return aspect_id
+
+
+# --------------------------------------------------------------------------- petitions
+# Petition cases (信访件) handed over to the office, in an optional `petitions.toml` beside
+# the tasks: itemised cases, or only the counts where an office has nothing more (as the
+# source notice does).  Each choice has a stable English key and a Chinese label, and both
+# are accepted on input, like task statuses.
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _choice(enum: type[_E], labels: dict[_E, str], aliases: dict[str, _E], text: str) -> _E:
+    key = text.strip().lower().replace("-", "_").replace(" ", "_")
+    for member in enum:
+        if key == member.value or text.strip() == labels[member]:
+            return member
+    found = aliases.get(key)
+    if found is None:
+        choices = ", ".join(f"{m.value} ({labels[m]})" for m in enum)
+        raise ValueError(f"unknown value {text!r}; use one of {choices}")
+    return found
+
+
+class Category(StrEnum):
+    """What a petition complains about."""
+
+    AIR = "air"
+    WATER = "water"
+    SOIL = "soil"
+    NOISE = "noise"
+    SOLID_WASTE = "solid_waste"
+    ECOLOGY = "ecology"
+    OTHER = "other"
+
+    @property
+    def label_zh(self) -> str:
+        return CATEGORY_ZH[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Category:
+        return _choice(cls, CATEGORY_ZH, CATEGORY_ALIASES, text)
+
+
+class Finding(StrEnum):
+    """What the investigation found (调查核实情况)."""
+
+    SUBSTANTIATED = "substantiated"
+    PARTLY = "partly"
+    UNSUBSTANTIATED = "unsubstantiated"
+
+    @property
+    def label_zh(self) -> str:
+        return FINDING_ZH[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Finding:
+        return _choice(cls, FINDING_ZH, FINDING_ALIASES, text)
+
+
+class Handling(StrEnum):
+    """Where a petition case stands (办理状态)."""
+
+    HANDLING = "handling"
+    STAGE_CLOSED = "stage_closed"
+    CLOSED = "closed"
+
+    @property
+    def label_zh(self) -> str:
+        return HANDLING_ZH[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self is Handling.HANDLING
+
+    @classmethod
+    def parse(cls, text: str) -> Handling:
+        return _choice(cls, HANDLING_ZH, HANDLING_ALIASES, text)
+
+
+CATEGORY_ZH: dict[Category, str] = {
+    Category.AIR: "大气",
+    Category.WATER: "水",
+    Category.SOIL: "土壤",
+    Category.NOISE: "噪声",
+    Category.SOLID_WASTE: "固体废物",
+    Category.ECOLOGY: "生态",
+    Category.OTHER: "其他",
+}
+CATEGORY_ALIASES: dict[str, Category] = {
+    "大气污染": Category.AIR,
+    "空气": Category.AIR,
+    "水污染": Category.WATER,
+    "水环境": Category.WATER,
+    "土壤污染": Category.SOIL,
+    "噪音": Category.NOISE,
+    "噪声污染": Category.NOISE,
+    "固废": Category.SOLID_WASTE,
+    "solid": Category.SOLID_WASTE,
+    "waste": Category.SOLID_WASTE,
+    "生态破坏": Category.ECOLOGY,
+    "生态环境": Category.ECOLOGY,
+}
+FINDING_ZH: dict[Finding, str] = {
+    Finding.SUBSTANTIATED: "属实",
+    Finding.PARTLY: "部分属实",
+    Finding.UNSUBSTANTIATED: "不属实",
+}
+FINDING_ALIASES: dict[str, Finding] = {
+    "partly_substantiated": Finding.PARTLY,
+    "partial": Finding.PARTLY,
+    "partially": Finding.PARTLY,
+    "true": Finding.SUBSTANTIATED,
+    "false": Finding.UNSUBSTANTIATED,
+    "基本属实": Finding.PARTLY,
+}
+HANDLING_ZH: dict[Handling, str] = {
+    Handling.HANDLING: "办理中",
+    Handling.STAGE_CLOSED: "阶段性办结",
+    Handling.CLOSED: "已办结",
+}
+HANDLING_ALIASES: dict[str, Handling] = {
+    "open": Handling.HANDLING,
+    "in_progress": Handling.HANDLING,
+    "正在办理": Handling.HANDLING,
+    "stage": Handling.STAGE_CLOSED,
+    "stage_close": Handling.STAGE_CLOSED,
+    "阶段办结": Handling.STAGE_CLOSED,
+    "办结": Handling.CLOSED,
+    "done": Handling.CLOSED,
+}
+# `--status` groups for petitions, as `pending` is for tasks.
+HANDLING_GROUPS: dict[str, frozenset[Handling]] = {
+    "pending": frozenset({Handling.HANDLING}),
+    "未办结": frozenset({Handling.HANDLING}),
+    "completed": frozenset({Handling.STAGE_CLOSED, Handling.CLOSED}),
+    "办结或阶段性办结": frozenset({Handling.STAGE_CLOSED, Handling.CLOSED}),
+}
+
+
+def _parse_with(parse: Any) -> Any:
+    def validator(value: Any) -> Any:
+        return parse(value) if isinstance(value, str) else value
+
+    return validator
+
+
+def _batch_text(value: Any) -> Any:
+    """`batch = 3` and `batch = "第3批"` are both how offices number handed-over batches."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+class PetitionLogEntry(_Strict):
+    date: dt.date
+    status: Handling | None = None
+    note: str = ""
+    by: str | None = None
+    changes: list[str] = Field(default_factory=list)  # "field: old → new"
+
+    _status = field_validator("status", mode="before")(_parse_with(Handling.parse))
+
+
+class Petition(_Strict):
+    id: Annotated[str, Field(min_length=1, pattern=r"^[^\s/\\:]+$")]
+    title: Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]  # 信访内容, one line
+    received: dt.date  # the day the case was handed over (交办日期)
+    batch: str | None = None  # 交办批次
+    area: str | None = None  # 属地: the county or district it concerns
+    category: Category
+    finding: Finding | None = None  # missing: not yet investigated
+    status: Handling = Handling.HANDLING
+    deadline: dt.date | None = None  # 办理时限
+    closed_on: dt.date | None = None  # 办结日期
+    lead: str | None = None  # 责任单位
+    notes: str = ""
+    log: list[PetitionLogEntry] = Field(default_factory=list)
+
+    _category = field_validator("category", mode="before")(_parse_with(Category.parse))
+    _finding = field_validator("finding", mode="before")(_parse_with(Finding.parse))
+    _status = field_validator("status", mode="before")(_parse_with(Handling.parse))
+    _batch = field_validator("batch", mode="before")(_batch_text)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Petition:
+        if self.closed_on is not None and self.status.is_open:
+            raise ValueError("closed_on: a case still being handled (办理中) has no closing date")
+        if self.closed_on is not None and self.closed_on < self.received:
+            raise ValueError(
+                f"closed_on: {self.closed_on} is before the case was received {self.received}"
+            )
+        if self.deadline is not None and self.deadline < self.received:
+            raise ValueError(
+                f"deadline: {self.deadline} is before the case was received {self.received}"
+            )
+        return self
+
+
+NonNegative = Annotated[int, Field(ge=0)]
+
+
+class PetitionSummary(_Strict):
+    """Counts only, for an office that publishes nothing more.  `closed_or_stage_closed`
+    records "all closed or stage-closed" (全部办结或阶段性办结) without inventing the split."""
+
+    total: NonNegative
+    closed: NonNegative | None = None
+    stage_closed: NonNegative | None = None
+    closed_or_stage_closed: NonNegative | None = None
+    handling: NonNegative | None = None
+    as_of: dt.date | None = None
+    source: str | None = None  # where the figures come from
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> PetitionSummary:
+        split = None
+        if self.closed is not None and self.stage_closed is not None:
+            split = self.closed + self.stage_closed
+            if self.closed_or_stage_closed is not None and self.closed_or_stage_closed != split:
+                raise ValueError(
+                    f"closed_or_stage_closed: {self.closed_or_stage_closed} is not closed + "
+                    f"stage_closed ({self.closed} + {self.stage_closed} = {split})"
+                )
+        done = self.closed_or_stage_closed if split is None else split
+        parts = [n for n in (self.closed, self.stage_closed, self.handling) if n is not None]
+        if done is not None and self.handling is not None:
+            if done + self.handling != self.total:
+                raise ValueError(
+                    f"total: {self.total}, but closed or stage-closed ({done}) and handling "
+                    f"({self.handling}) add up to {done + self.handling}"
+                )
+        elif max(done or 0, sum(parts)) > self.total:
+            raise ValueError(f"total: {self.total} is less than the cases counted in it")
+        return self
+
+
+class PetitionFile(_Strict):
+    version: int = LEDGER_VERSION
+    headline_prefix: str | None = None  # e.g. 省交办的: opens the report's Chinese sentence
+    summary: PetitionSummary | None = None
+    petitions: list[Petition] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> PetitionFile:
+        if self.summary is not None and self.petitions:
+            raise ValueError(
+                "give either [summary] (counts only) or [[petitions]] (each case), not both"
+            )
+        return self

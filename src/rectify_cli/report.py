@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .changes import Changes
 from .errors import UsageError, did_you_mean
 from .i18n import Lang, label
 from .indicators import (
@@ -26,6 +27,7 @@ from .indicators import (
     value_text,
 )
 from .models import Aspect, Indicator, Ledger, Status
+from .petitions import PetitionReport
 from .query import SortKey, TaskRow, rows, sort_rows
 from .schedule import Health, Level, warning_counts
 from .warn import DEFAULT_DAYS, find
@@ -109,6 +111,9 @@ class Report:
     open_tasks: tuple[TaskRow, ...]  # not yet completed, worst schedule first
     indicators: tuple[IndicatorRow, ...]
     warnings: dict[Level, int]  # every level, most severe first
+    # Added by `rollup.extend` when the ledger has petition cases / `--since` is given.
+    petitions: PetitionReport | None = None
+    changes: Changes | None = None
 
     @property
     def date_text(self) -> str:
@@ -140,6 +145,19 @@ def find_aspect(ledger: Ledger, value: str) -> Aspect:
 def headline(counts: Counts, lang: Lang, prefix: str | None, aspect: str | None = None) -> str:
     """The notice's own sentence: 24项整改任务，已完成21项，达到序时进度3项 — behind, overdue
     and signed-off counts only when there are any."""
+    fields = {
+        # The prefix is a Chinese phrase written for the Chinese sentence.
+        "prefix": (prefix or "") if lang == "zh" else "",
+        "total": counts.tasks,
+        "parts": headline_parts(counts, lang),
+    }
+    if aspect is not None:
+        return label("report.headline_aspect", lang, aspect=aspect, **fields)
+    return label("report.headline", lang, **fields)
+
+
+def headline_parts(counts: Counts, lang: Lang) -> str:
+    """已完成21项，达到序时进度3项: the headline after its total (shared by the roll-up)."""
     completed = label("report.part.completed", lang, n=counts.completed)
     if counts.signed_off:
         completed += label("report.part.signed_off", lang, n=counts.signed_off)
@@ -148,15 +166,7 @@ def headline(counts: Counts, lang: Lang, prefix: str | None, aspect: str | None 
         parts.append(label("report.part.behind", lang, n=counts.behind))
     if counts.overdue:
         parts.append(label("report.part.overdue", lang, n=counts.overdue))
-    fields = {
-        # The prefix is a Chinese phrase written for the Chinese sentence.
-        "prefix": (prefix or "") if lang == "zh" else "",
-        "total": counts.tasks,
-        "parts": label("report.sep", lang).join(parts),
-    }
-    if aspect is not None:
-        return label("report.headline_aspect", lang, aspect=aspect, **fields)
-    return label("report.headline", lang, **fields)
+    return label("report.sep", lang).join(parts)
 
 
 def indicator_row(ind: Indicator, lang: Lang) -> IndicatorRow:

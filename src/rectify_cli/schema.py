@@ -98,6 +98,10 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "value_bound": ("数值限定：above 以上，below 以下", "above or below, as published"),
         "decimals": ("发布时保留的小数位数", "Digits after the point as published"),
         "period": ("数值所属期间", "Period of the value"),
+        "recorded": (
+            "当前数值的记录日期（由 rectify record 写入）",
+            "The day the current value was recorded (rectify record)",
+        ),
         "baseline": ("基准值", "Baseline value"),
         "baseline_bound": ("基准值限定：above 或 below", "above or below, as published"),
         "baseline_period": ("基准期", "Baseline period"),

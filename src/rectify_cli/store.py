@@ -27,6 +27,10 @@ from .models import (
     Ledger,
     LedgerMeta,
     LogEntry,
+    Petition,
+    PetitionFile,
+    PetitionLogEntry,
+    PetitionSummary,
     Reading,
     Task,
     TaskFile,
@@ -36,6 +40,7 @@ M = TypeVar("M", bound=BaseModel)
 
 TASKS_FILE = "tasks.toml"
 INDICATORS_FILE = "indicators.toml"
+PETITIONS_FILE = "petitions.toml"  # optional: petition cases (信访件), see load_petitions
 LEDGER_ENV = "RECTIFY_LEDGER"
 DEFAULT_DIR = "data"
 # A 100,000-task ledger is about 52 MB; anything far past that is a mistake (a log file or
@@ -243,8 +248,16 @@ _MODEL_AT: dict[tuple[str, ...], type[BaseModel]] = {
     ("tasks", "log"): LogEntry,
     ("indicators",): Indicator,
     ("indicators", "history"): Reading,
+    ("petitions",): Petition,
+    ("petitions", "log"): PetitionLogEntry,
+    ("summary",): PetitionSummary,
 }
-_TABLE_NOUN = {"tasks": "task", "aspects": "aspect", "indicators": "indicator"}
+_TABLE_NOUN = {
+    "tasks": "task",
+    "aspects": "aspect",
+    "indicators": "indicator",
+    "petitions": "petition",
+}
 
 
 class SourceMap:
@@ -576,3 +589,46 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     if keys is not None:
         cache.save(root, keys, result)  # only a ledger without problems is remembered
     return result
+
+
+def load_petitions(ledger: str | os.PathLike[str] | None = None) -> PetitionFile | None:
+    """The ledger folder's petition cases (信访件), or None when it has no petitions.toml.
+
+    A file of its own, beside the tasks, loaded with the same checks and file:line messages;
+    kept out of `load_ledger` so a ledger without petitions pays nothing for them.
+    """
+    root = resolve_root(ledger)
+    path = root / PETITIONS_FILE
+    if not path.exists() and not path.is_symlink():
+        return None
+    shown = _display(path)
+    text = read_text(path)
+    data = _parse_fast(text)
+    if data is None:
+        data = parse_toml(text, shown)
+    _known_tables(data, text, shown)
+    try:
+        with paused_gc():
+            result = PetitionFile.model_validate(data)
+    except ValidationError:
+        # Worded from tomllib's reading, as load_file does.
+        result = _validate(PetitionFile, parse_toml(text, shown), text, shown)
+    problems = _duplicates(shown, "petitions", "petition", [p.id for p in result.petitions])
+    if problems:
+        raise LedgerInvalid(locate(problems, root))
+    return result
+
+
+def _known_tables(data: dict[str, Any], text: str, shown: str) -> None:
+    """`[[petition]]` for `[[petitions]]`: named with a suggestion from this file's own keys
+    (the shared validator would suggest keys of tasks.toml)."""
+    names = list(PetitionFile.model_fields)
+    source: SourceMap | None = None
+    problems = []
+    for key in data:
+        if key not in names:
+            source = source or SourceMap(text)
+            hint = did_you_mean(key, names)
+            problems.append(Problem(shown, source.line_of((key,)), f"{key}: unknown key{hint}"))
+    if problems:
+        raise LedgerInvalid(problems)

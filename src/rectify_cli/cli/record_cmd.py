@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import typer
 
 from . import app
-from .common import LangOpt, LedgerOpt, write
+from .common import LangOpt, LedgerOpt, parse_date, write
 from .update_cmd import DryRunOpt, dry_run_note, language
 
 
@@ -37,6 +38,12 @@ def record(
         bool,
         typer.Option("--correct", help="Replace the value of the current period (a correction)."),
     ] = False,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", metavar="DATE", help="The day the value is recorded [default: today]."
+        ),
+    ] = None,
     dry_run: DryRunOpt = False,
     lang: LangOpt = None,
     ledger: LedgerOpt = None,
@@ -52,6 +59,7 @@ def record(
         change=parse_number(change, "--change") if change is not None else None,
         rank=rank,
         change_rank=change_rank,
+        recorded=parse_date(date, "--date") if date else dt.date.today(),
     )
     outcome = record_reading(ledger, indicator_id, new, dry_run=dry_run)
     lang_ = language(lang, outcome.lang)

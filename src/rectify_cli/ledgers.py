@@ -1,0 +1,295 @@
+"""Many ledgers at once: a city's counties, a province's cities, rolled up in one view.
+
+A layer above `store.load_ledger` (which keeps its cache and its messages): `--ledger` names
+folders or glob patterns, each folder is loaded on its own, and one that fails is kept as a
+`Failure` with its message while the others load.  Patterns are expanded here with `glob`,
+not by a shell, so `--ledger "counties/*"` works the same in cmd.exe and PowerShell, which
+expand nothing.
+
+Each ledger is known by a short name: its `[ledger] name`, else its folder's name.  A task id
+that two ledgers share is written qualified, `boxing:T03` (task ids cannot hold a colon), and
+`show` / `update` accept that form; an unqualified id found in several ledgers is refused
+with the qualified choices.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .errors import (
+    LedgerNotFound,
+    RectifyError,
+    UnknownTask,
+    UsageError,
+    did_you_mean,
+    unknown_task,
+)
+from .models import Ledger, PetitionFile, Task
+from .store import DEFAULT_DIR, LEDGER_ENV, TASKS_FILE, load_ledger, load_petitions
+
+_MAGIC = re.compile(r"[*?\[]")
+
+
+@dataclass(frozen=True)
+class Book:
+    """One loaded ledger: its tasks and indicators, its petition cases, its short name."""
+
+    ledger: Ledger
+    petitions: PetitionFile | None = None
+
+    @property
+    def name(self) -> str:
+        return self.ledger.name
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A ledger that did not load: its folder's name and the one-line reason."""
+
+    name: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"ledger {self.name}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Ledgers:
+    """What `--ledger` named: the ledgers that loaded, in the order given, and those that did
+    not.  `multi` is whether more than one ledger folder was named (after expanding
+    patterns): it decides the ledger column, the roll-up and the qualified ids."""
+
+    books: tuple[Book, ...]
+    failures: tuple[Failure, ...] = ()
+    multi: bool = False
+    _ids: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def shared_ids(self) -> frozenset[str]:
+        """Task ids found in more than one ledger (these are shown qualified)."""
+        seen: dict[str, int] = {}
+        for book in self.books:
+            for t in book.ledger.tasks:
+                seen[t.id] = seen.get(t.id, 0) + 1
+        return frozenset(i for i, n in seen.items() if n > 1)
+
+    def ref(self, ledger_name: str, task_id: str) -> str:
+        """The id as shown and as `show` / `update` take it: qualified only where shared."""
+        return f"{ledger_name}:{task_id}" if task_id in self.shared_ids else task_id
+
+    @property
+    def single(self) -> Book:
+        return self.books[0]
+
+    def book(self, name: str) -> Book:
+        for b in self.books:
+            if b.name == name:
+                return b
+        for f in self.failures:
+            if f.name == name:
+                raise RectifyError(str(f))
+        names = [b.name for b in self.books]
+        raise UsageError(
+            f"no ledger named {name!r}{did_you_mean(name, names)}; ledgers: {', '.join(names)}"
+        )
+
+    def find_task(self, ref: str) -> tuple[Book, Task]:
+        """The ledger and task `ref` names: `T03`, or `boxing:T03` to pick one ledger."""
+        name, task_id = split_ref(ref)
+        if name is not None:
+            book = self.book(name)
+            task = book.ledger.task(task_id)
+            if task is None:
+                raise unknown_task(f"{name}:{task_id}", [t.id for t in book.ledger.tasks])
+            return book, task
+        hits = [(b, t) for b in self.books if (t := b.ledger.task(task_id)) is not None]
+        if len(hits) > 1:
+            choices = ", ".join(f"{b.name}:{task_id}" for b, _ in hits)
+            raise UsageError(f"task {task_id} is in {len(hits)} ledgers; name one: {choices}")
+        if self.failures:
+            # The id might be in a ledger that did not load: picking another would be a guess.
+            failed = ", ".join(f.name for f in self.failures)
+            if hits:
+                name = hits[0][0].name
+                raise RectifyError(
+                    f"task {task_id} is in {name}, but {failed} did not load and may hold it "
+                    f"too; name the ledger: {name}:{task_id}"
+                )
+            raise UnknownTask(
+                f"no task {task_id} in the ledgers that loaded; {failed} did not load "
+                f"(rectify check --ledger {self.failures[0].path})"
+            )
+        if not hits:
+            known = [t.id for b in self.books for t in b.ledger.tasks]
+            if len(self.books) == 1:
+                raise unknown_task(task_id, known)
+            raise UnknownTask(
+                f"no task {task_id} in ledgers {', '.join(b.name for b in self.books)}"
+                f"{did_you_mean(task_id, known)}"
+            )
+        return hits[0]
+
+
+def split_ref(ref: str) -> tuple[str | None, str]:
+    """`boxing:T03` → ("boxing", "T03"); `T03` → (None, "T03").  Task ids hold no colon, so
+    the last colon splits (a ledger name may hold one; a Windows drive letter never reaches
+    here: names come from `[ledger] name` or a folder's own name)."""
+    if ":" not in ref:
+        return None, ref
+    name, task_id = ref.rsplit(":", 1)
+    if not name or not task_id:
+        raise UsageError(f"{ref!r}: write a task id as T03, or as LEDGER:T03")
+    return name, task_id
+
+
+# --------------------------------------------------------------------------- specs
+
+
+def env_specs() -> list[str]:
+    """$RECTIFY_LEDGER as ledger specs: one folder, or several joined by the path separator
+    (`;` on Windows, `:` elsewhere), as PATH is; a value naming an existing folder whole is
+    one folder even if it holds that separator."""
+    value = os.environ.get(LEDGER_ENV, "")
+    if not value:
+        return []
+    if os.path.exists(value) or os.pathsep not in value:
+        return [value]
+    return [part for part in value.split(os.pathsep) if part]
+
+
+def is_pattern(spec: str) -> bool:
+    return bool(_MAGIC.search(spec)) and not os.path.exists(spec)
+
+
+def expand(specs: Sequence[str]) -> tuple[list[Path], list[Failure], bool]:
+    """Folders named by `specs` (in order, each once), failures for patterns that match no
+    folder, and whether the user named several ledgers (several specs, or any pattern)."""
+    folders: list[Path] = []
+    failures: list[Failure] = []
+    seen: set[str] = set()
+    patterned = False
+    for spec in specs:
+        if is_pattern(spec):
+            patterned = True
+            # A pattern picks folders; files beside them (a README) are not ledgers.
+            found = sorted(p for p in glob.glob(os.path.expanduser(spec)) if os.path.isdir(p))
+            if not found:
+                failures.append(Failure(spec, spec, f"{spec}: no folder matches this pattern"))
+            paths = [Path(p) for p in found]
+        else:
+            paths = [Path(spec)]
+        for path in paths:
+            key = os.path.normcase(os.path.realpath(path))
+            if key not in seen:
+                seen.add(key)
+                folders.append(path)
+    return folders, failures, patterned or len(folders) > 1
+
+
+def _named(path: Path) -> Path:
+    """`.` and `..` have no folder name to default the ledger's name to: use the full path."""
+    return Path(os.path.abspath(path)) if path.name in ("", ".", "..") else path
+
+
+def folder_name(path: Path) -> str:
+    return _named(path).name or "ledger"
+
+
+def load_one(path: Path) -> Book:
+    ledger = load_ledger(_named(path))
+    return Book(ledger, load_petitions(ledger.root))
+
+
+def load_many(specs: Sequence[str] | None) -> Ledgers:
+    """Every ledger `specs` names (else $RECTIFY_LEDGER, else ./data).
+
+    One folder named on its own loads exactly as `store.load_ledger` does and raises its
+    error.  Several (or a pattern): each that fails becomes a `Failure`, and the rest load.
+    Two ledgers with the same name are a usage error: their qualified ids would collide.
+    """
+    given = list(specs or []) or env_specs() or [DEFAULT_DIR]
+    folders, failures, multi = expand(given)
+    if not multi:
+        # As given, so every message reads as it always has (`(from $RECTIFY_LEDGER)`).
+        ledger = load_ledger(given[0])
+        return Ledgers((Book(ledger, load_petitions(ledger.root)),))
+    books: list[Book] = []
+    for path in folders:
+        try:
+            books.append(load_one(path))
+        except RectifyError as exc:
+            failures.append(Failure(folder_name(path), path.as_posix(), exc.message))
+    _unique_names(books)
+    return Ledgers(tuple(books), tuple(failures), multi=True)
+
+
+def _unique_names(books: Iterable[Book]) -> None:
+    where: dict[str, str] = {}
+    for b in books:
+        if b.name in where:
+            raise UsageError(
+                f"two ledgers are named {b.name!r} ({where[b.name]} and {b.ledger.root}); "
+                f"give one a different `name` in its [ledger] table"
+            )
+        where[b.name] = b.ledger.root
+
+
+# --------------------------------------------------------------------------- names only
+
+
+def peek_name(path: Path) -> str:
+    """A ledger's short name from its `[ledger]` table alone, without loading its tasks (so
+    `update boxing:T03` does not read every county in full); the folder's name when the
+    table cannot be read.  Only a hint: the update itself validates the ledger it writes."""
+    try:
+        text = (path / TASKS_FILE).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return folder_name(path)
+    m = re.search(r"(?ms)^\s*\[ledger\]\s*$(.*?)(?=^\s*\[)", text + "\n[end]")
+    if m:
+        try:
+            name = tomllib.loads(m.group(1)).get("name")
+        except tomllib.TOMLDecodeError:
+            name = None
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    return folder_name(path)
+
+
+def folder_for(specs: Sequence[str] | None, ref: str) -> tuple[Path | None, str]:
+    """(the folder to update, the bare task id) for `update REF`.
+
+    One ledger: that folder, whatever the qualifier (checked against its name).  Several: a
+    qualified ref picks its ledger by name, read from each `[ledger]` table only; an
+    unqualified one returns None, and the caller loads them all to find the id.
+    """
+    given = list(specs or []) or env_specs() or [DEFAULT_DIR]
+    folders, failures, multi = expand(given)
+    name, task_id = split_ref(ref)
+    if not multi:
+        (path,) = folders
+        if name is not None and name != peek_name(path) and name != folder_name(path):
+            raise UsageError(f"no ledger named {name!r}; this ledger is {peek_name(path)}")
+        return path, task_id
+    if name is None:
+        return None, task_id
+    matches = [p for p in folders if peek_name(p) == name]
+    if len(matches) > 1:
+        shown = " and ".join(p.as_posix() for p in matches)
+        raise UsageError(f"two ledgers are named {name!r} ({shown}); give one another name")
+    if not matches:
+        names = [peek_name(p) for p in folders]
+        if failures and not folders:
+            raise LedgerNotFound(failures[0].message)
+        raise UsageError(
+            f"no ledger named {name!r}{did_you_mean(name, names)}; ledgers: {', '.join(names)}"
+        )
+    return matches[0], task_id

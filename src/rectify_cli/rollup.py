@@ -1,0 +1,272 @@
+"""Roll-ups over several ledgers, and the parts a report gains from petitions and `--since`.
+
+Every number comes from the same functions a single ledger uses (`report.build_report`,
+`warn.find`, `query.rows`, `petitions`, `changes`), so a county's row in the roll-up always
+equals that county's own report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .changes import Changes, changes_since
+from .errors import UsageError, did_you_mean
+from .i18n import Lang, label
+from .ledgers import Book, Ledgers
+from .petitions import PetitionCounts, PetitionWarning, counts_of, petition_report
+from .petitions import headline as petition_headline
+from .petitions import warnings as petition_warnings
+from .query import SortKey, TaskFilter, TaskRow, rows, sort_rows
+from .report import Counts, Report, build_report, headline_parts
+from .schedule import Level
+from .warn import DEFAULT_DAYS, WarnResult, find
+
+
+def extend(report: Report, book: Book, *, since: dt.date | None = None) -> Report:
+    """`report` with the ledger's petition part and, given `since`, what changed since then.
+
+    A report on one aspect keeps the changes of that aspect's tasks and of the indicators it
+    shows, and leaves the petitions out (they belong to no aspect).
+    """
+    petitions = None
+    if book.petitions is not None and report.aspect is None:
+        petitions = petition_report(book.petitions, report.as_of, report.lang)
+    changes = None
+    if since is not None:
+        changes = changes_since(book.ledger, since, report.as_of, book.petitions)
+        if report.aspect is not None:
+            changes = _of_aspect(changes, report)
+    if petitions is None and changes is None:
+        return report
+    return dataclasses.replace(report, petitions=petitions, changes=changes)
+
+
+def _of_aspect(changes: Changes, report: Report) -> Changes:
+    assert report.aspect is not None
+    aspect = report.aspect.id
+    shown = {r.indicator.id for r in report.indicators}
+    return dataclasses.replace(
+        changes,
+        completed=tuple(m for m in changes.completed if m.task.aspect == aspect),
+        signed_off=tuple(m for m in changes.signed_off if m.task.aspect == aspect),
+        reopened=tuple(m for m in changes.reopened if m.task.aspect == aspect),
+        progress=tuple(m for m in changes.progress if m.task.aspect == aspect),
+        overdue=tuple(m for m in changes.overdue if m.task.aspect == aspect),
+        behind=tuple(m for m in changes.behind if m.task.aspect == aspect),
+        readings=tuple(r for r in changes.readings if r.indicator.id in shown),
+        petitions=(),
+    )
+
+
+# --------------------------------------------------------------------------- report
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One ledger's row in the roll-up table."""
+
+    name: str
+    title: str
+    counts: Counts
+    petitions: PetitionCounts | None
+
+
+@dataclass(frozen=True)
+class RollUp:
+    """The report over several ledgers: the roll-up table and total first, then (unless
+    `--summary-only`) each ledger's own report, in the order the ledgers were named."""
+
+    title: str
+    as_of: dt.date
+    lang: Lang
+    headline: str
+    counts: Counts
+    lines: tuple[LedgerLine, ...]
+    reports: tuple[Report, ...]
+    failed: tuple[str, ...]  # names of the ledgers that did not load
+    petitions_headline: str | None = None
+    petitions: PetitionCounts | None = None
+    since: dt.date | None = None
+
+    @property
+    def date_text(self) -> str:
+        d = self.as_of
+        return label("date.long", self.lang, year=d.year, month=d.month, day=d.day, iso=d)
+
+
+def rollup_headline(counts: Counts, ledgers: int, lang: Lang) -> str:
+    parts = headline_parts(counts, lang)
+    return label("rollup.headline", lang, count=ledgers, total=counts.tasks, parts=parts)
+
+
+def build_rollup(
+    ledgers: Ledgers,
+    as_of: dt.date,
+    lang: Lang | None = None,
+    *,
+    since: dt.date | None = None,
+    summary_only: bool = False,
+) -> RollUp:
+    books = ledgers.books
+    language: Lang = lang or (books[0].ledger.meta.lang if books else "zh")
+    lines: list[LedgerLine] = []
+    reports: list[Report] = []
+    for book in books:
+        if summary_only:
+            counts = Counts.of(rows(book.ledger, as_of))
+        else:
+            report = extend(build_report(book.ledger, as_of, language), book, since=since)
+            reports.append(report)
+            counts = report.counts
+        pets = counts_of(book.petitions) if book.petitions is not None else None
+        lines.append(LedgerLine(book.name, book.ledger.meta.title, counts, pets))
+    total = Counts(
+        tasks=sum(line.counts.tasks for line in lines),
+        completed=sum(line.counts.completed for line in lines),
+        signed_off=sum(line.counts.signed_off for line in lines),
+        on_schedule=sum(line.counts.on_schedule for line in lines),
+        behind=sum(line.counts.behind for line in lines),
+        overdue=sum(line.counts.overdue for line in lines),
+    )
+    with_petitions = [line.petitions for line in lines if line.petitions is not None]
+    pet_total = pet_sentence = None
+    if with_petitions:
+        pet_total = with_petitions[0]
+        for c in with_petitions[1:]:
+            pet_total = pet_total + c
+        prefixes = {b.petitions.headline_prefix for b in books if b.petitions is not None}
+        prefix = prefixes.pop() if len(prefixes) == 1 else None
+        pet_sentence = petition_headline(pet_total, language, prefix)
+    return RollUp(
+        title=label("rollup.title", language, count=len(books)),
+        as_of=as_of,
+        lang=language,
+        headline=rollup_headline(total, len(books), language),
+        counts=total,
+        lines=tuple(lines),
+        reports=tuple(reports),
+        failed=tuple(f.name for f in ledgers.failures),
+        petitions_headline=pet_sentence,
+        petitions=pet_total,
+        since=since,
+    )
+
+
+# --------------------------------------------------------------------------- list
+
+
+def aspect_values(ledgers: Ledgers, values: Sequence[str]) -> frozenset[str] | None:
+    """`--aspect` over several ledgers: each value must name an aspect of at least one."""
+    if not values:
+        return None
+    known = [x for b in ledgers.books for a in b.ledger.aspects for x in (a.id, a.name)]
+    for v in values:
+        if v not in known:
+            raise UsageError(f"--aspect: no aspect {v!r}{did_you_mean(v, known)}")
+    return frozenset(values)
+
+
+def task_rows(
+    ledgers: Ledgers,
+    as_of: dt.date,
+    flt: TaskFilter | None,
+    key: SortKey = SortKey.ID,
+    reverse: bool = False,
+) -> list[TaskRow]:
+    """The tasks of every ledger.  Sorted by id they stay grouped by ledger (in the order
+    the ledgers were named); any other key sorts them all together, ties in ledger order."""
+    if key is SortKey.ID:
+        out: list[TaskRow] = []
+        for b in ledgers.books:
+            out += sort_rows(rows(b.ledger, as_of, flt), key, reverse)
+        return out
+    every = [r for b in ledgers.books for r in rows(b.ledger, as_of, flt)]
+    return sort_rows(every, key, reverse)
+
+
+# --------------------------------------------------------------------------- warn
+
+
+@dataclass(frozen=True)
+class LedgerWarnings:
+    """One ledger's warnings: its tasks (as `rectify warn` finds them) and its open petition
+    cases past or near their deadline."""
+
+    book: Book
+    result: WarnResult
+    petitions: tuple[PetitionWarning, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.book.name
+
+    @property
+    def counts(self) -> dict[Level, int]:
+        counts = dict(self.result.counts)
+        for w in self.petitions:
+            counts[w.level] += 1
+        return counts
+
+    @property
+    def total(self) -> int:
+        return len(self.result.warnings) + len(self.petitions)
+
+
+def warn_many(
+    ledgers: Ledgers,
+    as_of: dt.date,
+    *,
+    days: int = DEFAULT_DAYS,
+    tolerance: float | None = None,
+    stale_days: int | None = None,
+    lead: str | None = None,
+    levels: frozenset[Level] | None = None,
+) -> list[LedgerWarnings]:
+    out = []
+    for b in ledgers.books:
+        result = find(
+            b.ledger,
+            as_of,
+            days=days,
+            tolerance=tolerance,
+            stale_days=stale_days,
+            lead=lead,
+            levels=levels,
+        )
+        pets: list[PetitionWarning] = []
+        if b.petitions is not None:
+            pets = petition_warnings(
+                b.petitions.petitions, as_of, days=days, ledger=b.name, lead=lead, levels=levels
+            )
+        out.append(LedgerWarnings(b, result, tuple(pets)))
+    return out
+
+
+def total_counts(found: Sequence[LedgerWarnings]) -> dict[Level, int]:
+    counts = dict.fromkeys(Level, 0)
+    for lw in found:
+        for level, n in lw.counts.items():
+            counts[level] += n
+    return counts
+
+
+# --------------------------------------------------------------------------- changes
+
+
+@dataclass(frozen=True)
+class LedgerChanges:
+    name: str
+    title: str
+    changes: Changes
+
+
+def changes_many(ledgers: Ledgers, since: dt.date, as_of: dt.date) -> list[LedgerChanges]:
+    return [
+        LedgerChanges(
+            b.name, b.ledger.meta.title, changes_since(b.ledger, since, as_of, b.petitions)
+        )
+        for b in ledgers.books
+    ]
