@@ -269,13 +269,13 @@ def test_the_stamp_spares_a_second_full_validation(
     sample: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = []
-    real = edit._validate_whole
+    real = edit._load_whole
 
     def counting(*args: Any) -> Any:
         calls.append(1)
         return real(*args)
 
-    monkeypatch.setattr(edit, "_validate_whole", counting)
+    monkeypatch.setattr(edit, "_load_whole", counting)
     update_task(sample, "T07", TaskUpdate(date=D, note="one"))
     update_task(sample, "T07", TaskUpdate(date=D, note="two"))
     update_task(sample, "T16", TaskUpdate(date=D, note="three"))
@@ -283,15 +283,19 @@ def test_the_stamp_spares_a_second_full_validation(
     assert [e.note for e in load_ledger(sample).task("T07").log][-2:] == ["one", "two"]  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("cache", ["unusable", "off"])
 def test_without_a_usable_cache_every_update_validates_fully(
-    sample: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    sample: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cache: str
 ) -> None:
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("x", encoding="utf-8")
-    monkeypatch.setenv("RECTIFY_CACHE_DIR", str(blocker))
+    if cache == "off":
+        monkeypatch.setenv("RECTIFY_NO_CACHE", "1")
+    else:
+        blocker = tmp_path / "not-a-folder"
+        blocker.write_text("x", encoding="utf-8")
+        monkeypatch.setenv("RECTIFY_CACHE_DIR", str(blocker))
     calls = []
-    real = edit._validate_whole
-    monkeypatch.setattr(edit, "_validate_whole", lambda *a: calls.append(1) or real(*a))
+    real = edit._load_whole
+    monkeypatch.setattr(edit, "_load_whole", lambda *a: calls.append(1) or real(*a))
     update_task(sample, "T07", TaskUpdate(date=D, note="one"))
     update_task(sample, "T07", TaskUpdate(date=D, note="two"))
     assert len(calls) == 2

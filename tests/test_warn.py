@@ -509,7 +509,7 @@ def test_days_negative_is_a_usage_error(runner: CliRunner, make_ledger: MakeLedg
         (["--out", "x"], "--out: writes warning notices; add --notice"),
         (
             ["--notice", "--format", "json"],
-            "--format json: a warning notice is Markdown; drop --format",
+            "--format json: a warning notice is md or docx",
         ),
         (
             ["--as-of", "2025/06/30"],

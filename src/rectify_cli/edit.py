@@ -23,7 +23,6 @@ has no arrays of arrays, the only other place a header-like line can hide.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import os
 import re
@@ -31,14 +30,13 @@ import stat
 import tempfile
 import tomllib
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, AnyStr, Generic, TypeVar, cast
 
-import tomlkit
 from filelock import FileLock, Timeout
 from pydantic import BaseModel, ValidationError
 
@@ -46,7 +44,6 @@ from . import __version__
 from .errors import (
     LedgerInvalid,
     LedgerNotFound,
-    RectifyError,
     UnknownTask,
     UsageError,
     WriteRefused,
@@ -67,9 +64,9 @@ from .models import (
 )
 from .store import (
     _display,
-    decode,
     integrity_problems,
     ledger_files,
+    load_file,
     locate,
     parse_toml,
     resolve_root,
@@ -79,7 +76,6 @@ from .store import (
 # Long enough to wait out another writer (milliseconds each), short enough that a stuck lock
 # is reported instead of hanging a script.
 LOCK_TIMEOUT = 10.0
-CACHE_ENV = "RECTIFY_CACHE_DIR"
 BOM = b"\xef\xbb\xbf"
 
 # --------------------------------------------------------------------------- rules (pure)
@@ -353,20 +349,27 @@ def plan_reading(ind: Indicator, new: NewReading) -> Plan[Indicator] | None:
 # --------------------------------------------------------------------------- text layout
 
 _KEY = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
-_HEADER = re.compile(
-    rf"^[ \t]*(\[\[?)[ \t]*({_KEY}(?:[ \t]*\.[ \t]*{_KEY})*)[ \t]*\]\]?[ \t]*(?:#[^\n]*)?\r?$",
-    re.M,
+_HEADER_SRC = (
+    rf"^[ \t]*(\[\[?)[ \t]*({_KEY}(?:[ \t]*\.[ \t]*{_KEY})*)[ \t]*\]\]?[ \t]*(?:#[^\n]*)?\r?$"
 )
-_KEY_PART = re.compile(_KEY)
 # Everything that can hide a header-like line or a quote: strings (multi-line first) and
 # comments.  Used only when the text has a multi-line string at all.
-_TOKENS = re.compile(
+_TOKENS_SRC = (
     r'"""(?:\\[\s\S]|[^\\])*?"{3,5}'
     r"|'''[\s\S]*?'{3,5}"
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'[^'\n]*'"
     r"|#[^\n]*"
 )
+# Each pattern for text and for bytes: an update works on the file's bytes (UTF-8 never uses
+# an ASCII byte inside a multi-byte character, so matching TOML's ASCII syntax on bytes is
+# exact) and decodes only the block it edits, sparing the decoding and encoding of the file.
+_HEADER = re.compile(_HEADER_SRC, re.M)
+_HEADER_B = re.compile(_HEADER_SRC.encode(), re.M)
+_KEY_PART = re.compile(_KEY)
+_TOKENS = re.compile(_TOKENS_SRC)
+_TOKENS_B = re.compile(_TOKENS_SRC.encode())
+_ML_QUOTES = ('"""', "'''")
 
 
 def _unquote(part: str) -> str:
@@ -387,28 +390,44 @@ class Header:
     array: bool
 
 
-class Layout:
-    """Where the table headers of a TOML text are, and the block each `[[table]]` owns.
+class TextLayout(Generic[AnyStr]):
+    """Where the table headers of a TOML text (str, or UTF-8 bytes) are, and the block each
+    `[[table]]` owns; offsets are into `text`.
 
     Queries are local where they can be (the header before an offset, the headers after it),
     so finding one task in a 10,000-task file does not walk 30,000 headers in Python.
     """
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, text: AnyStr) -> None:
+        self.text: AnyStr = text
+        self._bytes = isinstance(text, bytes)
+        self._header_re: re.Pattern[AnyStr] = cast(
+            "re.Pattern[AnyStr]", _HEADER_B if self._bytes else _HEADER
+        )
+        self._nl: AnyStr = self._lit("\n")
         self._strings: list[tuple[int, int]] | None = None
         self._string_starts: list[int] = []
-        self._names: dict[str, tuple[str, ...]] = {}
+        self._names: dict[AnyStr, tuple[str, ...]] = {}
+
+    def _lit(self, value: str) -> AnyStr:
+        return cast(AnyStr, value.encode() if self._bytes else value)
+
+    def region(self, start: int, end: int) -> str:
+        """text[start:end] as str (decoded when the layout is over bytes)."""
+        part = self.text[start:end]
+        return part.decode("utf-8") if isinstance(part, bytes) else part
 
     def _string_spans(self) -> list[tuple[int, int]]:
         if self._strings is None:
             text = self.text
             self._strings = []
-            if '"""' in text or "'''" in text:
+            quotes = tuple(self._lit(q) for q in _ML_QUOTES)
+            if any(q in text for q in quotes):
+                tokens = cast("re.Pattern[AnyStr]", _TOKENS_B if self._bytes else _TOKENS)
                 self._strings = [
                     (m.start(), m.end())
-                    for m in _TOKENS.finditer(text)
-                    if m.group().startswith(('"""', "'''")) and "\n" in m.group()
+                    for m in tokens.finditer(text)
+                    if m.group().startswith(quotes) and self._nl in m.group()
                 ]
             self._string_starts = [s for s, _ in self._strings]
         return self._strings
@@ -420,17 +439,18 @@ class Layout:
         return i >= 0 and spans[i][0] < pos < spans[i][1]
 
     def line_of(self, pos: int) -> int:
-        return self.text.count("\n", 0, pos) + 1
+        return self.text.count(self._nl, 0, pos) + 1
 
-    def _header(self, m: re.Match[str]) -> Header:
+    def _header(self, m: re.Match[AnyStr]) -> Header:
         key = m.group(2)
         name = self._names.get(key)
         if name is None:
-            name = self._names[key] = tuple(_unquote(p) for p in _KEY_PART.findall(key))
-        return Header(m.start(), name, m.group(1) == "[[")
+            parts = _KEY_PART.findall(key.decode("utf-8") if isinstance(key, bytes) else key)
+            name = self._names[key] = tuple(_unquote(p) for p in parts)
+        return Header(m.start(), name, len(m.group(1)) == 2)
 
     def headers_from(self, pos: int = 0) -> Iterator[Header]:
-        for m in _HEADER.finditer(self.text, pos):
+        for m in self._header_re.finditer(self.text, pos):
             if not self.in_string(m.start()):
                 yield self._header(m)
 
@@ -440,11 +460,10 @@ class Layout:
         while True:
             lo = max(0, pos - window)
             found = [
-                m for m in _HEADER.finditer(self.text, lo, pos) if not self.in_string(m.start())
+                m
+                for m in self._header_re.finditer(self.text, lo, pos)
+                if not self.in_string(m.start())
             ]
-            # A match must start at a line start; `lo` may cut a line, so only trust a match
-            # at `lo` when `lo` is 0 or the start of a line.
-            found = [m for m in found if m.start() > lo or lo == 0 or self.text[lo - 1] == "\n"]
             if found:
                 return self._header(found[-1])
             if lo == 0:
@@ -454,7 +473,7 @@ class Layout:
     def block_end(self, table: str, start: int) -> int:
         """Where the `[[table]]` element whose header starts at `start` ends: at the next
         header that is not one of its own sub-tables (`[[tasks.log]]` belongs to its task)."""
-        first = self.text.find("\n", start)
+        first = self.text.find(self._nl, start)
         if first < 0:
             return len(self.text)
         for h in self.headers_from(first + 1):
@@ -492,16 +511,16 @@ class Layout:
     def trim(self, start: int, end: int) -> int:
         """`end` moved back over trailing blank and comment lines: a comment just above the
         next header belongs to the next item, so it stays where it is."""
-        text = self.text
-        first_line_end = text.find("\n", start)
+        text, nl, hash_ = self.text, self._nl, self._lit("#")
+        first_line_end = text.find(nl, start)
         floor = len(text) if first_line_end < 0 else first_line_end + 1
         pos = end
         while pos > floor:
-            line_start = text.rfind("\n", 0, pos - 1) + 1
+            line_start = text.rfind(nl, 0, pos - 1) + 1
             if line_start < floor:
                 break
             stripped = text[line_start:pos].strip()
-            if (stripped and not stripped.startswith("#")) or self.in_string(line_start):
+            if (stripped and not stripped.startswith(hash_)) or self.in_string(line_start):
                 break
             pos = line_start
         return pos
@@ -509,23 +528,34 @@ class Layout:
     def id_lines(self, ident: str) -> list[int]:
         """Line offsets of `id = "<ident>"` outside strings: where to look for an item.
 
-        str.find for the quoted id first (a C scan), then the line is checked with a regex.
+        A find for the quoted id first (a C scan), then only those lines get the regex.
         """
-        text = self.text
+        text, nl = self.text, self._nl
         quoted = re.escape(ident)
-        line_re = re.compile(
+        line_src = (
             rf"""[ \t]*(?:id|"id"|'id')[ \t]*=[ \t]*(?:"{quoted}"|'{quoted}')[ \t]*"""
             r"(?:#[^\n]*)?\r?(?:\n|$)"
         )
-        out = set()
-        for needle in (f'"{ident}"', f"'{ident}'"):
+        line_re = cast(
+            "re.Pattern[AnyStr]", re.compile(line_src.encode() if self._bytes else line_src)
+        )
+        out: set[int] = set()
+        # 'literal' ids are rare: their scan of the whole text runs only when "basic" finds none.
+        for needle in (self._lit(f'"{ident}"'), self._lit(f"'{ident}'")):
             pos = text.find(needle)
             while pos >= 0:
-                line_start = text.rfind("\n", 0, pos) + 1
+                line_start = text.rfind(nl, 0, pos) + 1
                 if line_re.match(text, line_start) and not self.in_string(line_start):
                     out.add(line_start)
                 pos = text.find(needle, pos + 1)
+            if out:
+                break
         return sorted(out)
+
+
+# Text for what people (and `rectify import`) hand over; bytes for a file being updated.
+Layout = TextLayout[str]
+BytesLayout = TextLayout[bytes]
 
 
 class _Unisolated(Exception):
@@ -588,6 +618,8 @@ def edit_block(
     the existing sub-tables (the log) are never re-rendered, so they come back byte for
     byte, and if tomlkit would not give the keys back unchanged the edit is refused.
     """
+    import tomlkit  # only a write pays for it; tomlkit is a third of update's import time
+
     crlf = "\r\n" in region and "\n" not in region.replace("\r\n", "")
     source = region.replace("\r\n", "\n") if crlf else region
     first_nl = source.find("\n")
@@ -605,7 +637,10 @@ def edit_block(
     head_end = max(head_end, body_start)
     synthetic = f"[[{table}]]\n"
     keys = synthetic + source[body_start:head_end]
-    doc = tomlkit.parse(keys)
+    try:
+        doc = tomlkit.parse(keys)
+    except tomlkit.exceptions.TOMLKitError as exc:
+        raise Unkeepable(str(exc)) from None
     if doc.as_string() != keys:
         raise Unkeepable("tomlkit would reformat the block")
     item = doc[table][0]
@@ -663,29 +698,38 @@ _HUNK = re.compile(r"^@@ -(\d+)((?:,\d+)?) \+(\d+)((?:,\d+)?) @@$")
 _NO_EOL = "\\ No newline at end of file"
 
 
-def unified_diff(old: str, new: str, shown: str, start: int, old_end: int, new_end: int) -> str:
-    """The unified diff of two texts that differ only in old[start:old_end] (new[start:
-    new_end]), computed on that window plus context so a 50 MB file costs nothing.  Lines are
-    shown without their \r; a last line without a newline gets git's marker."""
+def unified_diff(
+    old: AnyStr, new: AnyStr, shown: str, start: int, old_end: int, new_end: int
+) -> str:
+    """The unified diff of two texts (str, or UTF-8 bytes) that differ only in
+    old[start:old_end] (new[start:new_end]), computed on that window plus context, so a 50 MB
+    file costs nothing.  Lines are shown without their \r; a last line without a newline
+    gets git's marker."""
+    import difflib
+
+    nl: AnyStr = b"\n" if isinstance(old, bytes) else "\n"
     context = 3
     lo = start
     for _ in range(context):
         if lo == 0:
             break
-        lo = old.rfind("\n", 0, lo - 1) + 1
+        lo = old.rfind(nl, 0, lo - 1) + 1
     hi_old, hi_new = old_end, new_end
     for _ in range(context):
-        nxt = old.find("\n", hi_old)
+        nxt = old.find(nl, hi_old)
         if nxt < 0:
             hi_new += len(old) - hi_old
             hi_old = len(old)
             break
         hi_new += nxt + 1 - hi_old
         hi_old = nxt + 1
-    offset = old.count("\n", 0, lo)
+    offset = old.count(nl, 0, lo)
+    before, after = old[lo:hi_old], new[lo:hi_new]
+    a = before.decode("utf-8") if isinstance(before, bytes) else before
+    b = after.decode("utf-8") if isinstance(after, bytes) else after
     hunks = difflib.unified_diff(
-        _LINE.findall(old, lo, hi_old),
-        _LINE.findall(new, lo, hi_new),
+        _LINE.findall(a),
+        _LINE.findall(b),
         # git's a/ b/ prefixes for a relative path, so `git apply` / `patch -p1` take it.
         fromfile=shown if os.path.isabs(shown) else f"a/{shown}",
         tofile=shown if os.path.isabs(shown) else f"b/{shown}",
@@ -722,18 +766,36 @@ class Outcome:
     archived: Reading | None = None
     written: bool = False
     lang: str = "zh"
-    old_text: str = ""
-    new_text: str | None = None  # None: nothing to change
-    window: tuple[int, int, int] = (0, 0, 0)  # start, old end, new end of the edited block
+    old: bytes = b""  # the file's bytes after any BOM
+    block: bytes | None = None  # what replaced old[start:end]; None: nothing to change
+    start: int = 0
+    end: int = 0
 
     @property
     def changed(self) -> bool:
-        return self.new_text is not None
+        return self.block is not None
 
     def diff(self) -> str:
-        if self.new_text is None:
+        if self.block is None:
             return ""
-        return unified_diff(self.old_text, self.new_text, self.shown, *self.window)
+        # Only the block and its context are ever decoded or compared, however big the file.
+        lo, hi = self.start, self.end
+        for _ in range(4):  # one line more than the diff's context on each side
+            lo = self.old.rfind(b"\n", 0, lo - 1) + 1 if lo > 0 else 0
+            nxt = self.old.find(b"\n", hi)
+            hi = len(self.old) if nxt < 0 else nxt + 1
+        old = self.old[lo:hi]
+        new = self.old[lo : self.start] + self.block + self.old[self.end : hi]
+        offset = self.old.count(b"\n", 0, lo)
+        text = unified_diff(
+            old, new, self.shown, self.start - lo, self.end - lo, self.start - lo + len(self.block)
+        )
+        return _HUNK_LINE.sub(
+            lambda m: f"@@ -{int(m[1]) + offset}{m[2]} +{int(m[3]) + offset}{m[4]} @@", text
+        )
+
+
+_HUNK_LINE = re.compile(r"(?m)^@@ -(\d+)((?:,\d+)?) \+(\d+)((?:,\d+)?) @@$")
 
 
 @dataclass(frozen=True)
@@ -747,32 +809,31 @@ _TASKS = _Kind("tasks", "log", "task")
 _INDICATORS = _Kind("indicators", "history", "indicator")
 
 
-def cache_dir() -> Path:
-    """Where rectify keeps what it can always rebuild: never inside the ledger's repository."""
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env)
-    if os.name == "nt":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "rectify" / "Cache"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rectify"
-
-
-def _digest(kind: _Kind, raw: bytes) -> str:
+def _digest(kind: _Kind, raw: bytes | Sequence[bytes | memoryview]) -> str:
     # The version is in the digest so a rectify with other rules revalidates once.
     h = hashlib.sha256(f"rectify {__version__} v{LEDGER_VERSION} {kind.table}\n".encode())
-    h.update(raw)
+    for piece in [raw] if isinstance(raw, bytes) else raw:
+        h.update(piece)
     return h.hexdigest()
 
 
-def _stamp_file(path: Path) -> Path:
+def _stamp_file(path: Path) -> Path | None:
+    """Where the stamp of `path` lives: in rectify's cache folder (cache.py), never in the
+    ledger's; None when caching is turned off (RECTIFY_NO_CACHE), and then every update
+    validates the whole file."""
+    from .cache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
     key = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:32]
-    return cache_dir() / "verified" / f"{key}.sha256"
+    return folder / "verified" / f"{key}.sha256"
 
 
 def _is_stamped(path: Path, digest: str) -> bool:
+    stamp = _stamp_file(path)
     try:
-        return _stamp_file(path).read_text(encoding="utf-8").strip() == digest
+        return stamp is not None and stamp.read_text(encoding="utf-8").strip() == digest
     except (OSError, UnicodeDecodeError):
         return False
 
@@ -781,6 +842,8 @@ def _stamp(path: Path, digest: str) -> None:
     """Remember that this content was fully validated.  Best effort: without a stamp the
     next update validates the whole file again, slower but just as safe."""
     target = _stamp_file(path)
+    if target is None:
+        return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
@@ -865,15 +928,17 @@ def _remove_leftovers(path: Path) -> None:
             tmp.unlink()
 
 
-def atomic_write(path: Path, data: bytes, shown: str) -> None:
-    """Replace `path` with `data` so that a crash at any moment leaves the old or the new
-    file, never a mixture: temporary file in the same folder, fsync, os.replace."""
+def atomic_write(path: Path, data: bytes | Sequence[bytes | memoryview], shown: str) -> None:
+    """Replace `path` with `data` (bytes, or pieces written one after the other) so that a
+    crash at any moment leaves the old or the new file, never a mixture: temporary file in
+    the same folder, fsync, os.replace."""
     tmp: str | None = None
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
@@ -903,13 +968,19 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _validate_whole(kind: _Kind, text: str, shown: str, root: Path) -> dict[str, Any]:
-    """The same checks `store.load_ledger` applies to this file, on the text we hold."""
+    """The same checks `store.load_ledger` applies to this file, on the text we hold, with
+    tomllib; the parsed data is returned (rectify import compares against it)."""
     data = parse_toml(text, shown)
     file_model = TaskFile if kind is _TASKS else IndicatorFile
     try:
         parsed = file_model.model_validate(data)
     except ValidationError as exc:
         raise LedgerInvalid(validation_problems(exc, data, text, shown)) from None
+    _check_integrity(parsed, root)
+    return data
+
+
+def _check_integrity(parsed: TaskFile | IndicatorFile, root: Path) -> None:
     if isinstance(parsed, TaskFile):
         ledger = Ledger(
             meta=parsed.ledger,
@@ -929,7 +1000,18 @@ def _validate_whole(kind: _Kind, text: str, shown: str, root: Path) -> dict[str,
     problems = integrity_problems(ledger)
     if problems:
         raise LedgerInvalid(locate(problems, root))
-    return data
+
+
+def _load_whole(kind: _Kind, path: Path, raw: bytes, root: Path) -> list[Task] | list[Indicator]:
+    """Validate the whole file from the bytes we hold, as every command loads it (rtoml when
+    installed, tomllib's words for any error), plus the integrity checks."""
+    if kind is _TASKS:
+        tasks = load_file(path, TaskFile, raw=raw)
+        _check_integrity(tasks, root)
+        return tasks.tasks
+    indicators = load_file(path, IndicatorFile, raw=raw)
+    _check_integrity(indicators, root)
+    return indicators.indicators
 
 
 def _unisolated(kind: _Kind, ident: str, shown: str, line: int, why: str) -> WriteRefused:
@@ -939,7 +1021,10 @@ def _unisolated(kind: _Kind, ident: str, shown: str, line: int, why: str) -> Wri
     )
 
 
-def _find_fast(layout: Layout, kind: _Kind, ident: str) -> tuple[int, int, dict[str, Any]] | None:
+Found = tuple[int, int, dict[str, Any]]  # block start, block end, the item parsed alone
+
+
+def _find_fast(layout: TextLayout[Any], kind: _Kind, ident: str) -> Found | None:
     """The block whose `id` line names `ident`, without reading the rest of the file: the
     header just before the line must be the item's own `[[table]]` (an id is never in a
     sub-table), and the block ends at the next header that is not its sub-table."""
@@ -951,8 +1036,8 @@ def _find_fast(layout: Layout, kind: _Kind, ident: str) -> tuple[int, int, dict[
         start = header.start
         end = layout.trim(start, layout.block_end(kind.table, start))
         try:
-            item = parse_alone(layout.text[start:end], kind.table)
-        except _Unisolated:
+            item = parse_alone(layout.region(start, end), kind.table)
+        except (_Unisolated, UnicodeDecodeError):
             return None
         if item.get("id") == ident:
             hits.append((start, end, item))
@@ -960,15 +1045,19 @@ def _find_fast(layout: Layout, kind: _Kind, ident: str) -> tuple[int, int, dict[
 
 
 def _find_by_index(
-    layout: Layout, kind: _Kind, ident: str, data: dict[str, Any], shown: str
-) -> tuple[int, int, dict[str, Any]]:
-    items = data.get(kind.table, [])
-    ids = [x.get("id") for x in items]
+    layout: TextLayout[Any],
+    kind: _Kind,
+    ident: str,
+    items: list[Task] | list[Indicator],
+    shown: str,
+) -> Found:
+    """The block of `ident` as the index-th `[[table]]` header, checked against the item the
+    whole-file parse gave: the block must read the same alone as in its file."""
+    ids = [x.id for x in items]
     if ident not in ids:
-        known = [str(x) for x in ids]
         if kind is _TASKS:
-            raise unknown_task(ident, known)
-        raise UnknownIndicator(f"no indicator {ident}{did_you_mean(ident, known)}")
+            raise unknown_task(ident, ids)
+        raise UnknownIndicator(f"no indicator {ident}{did_you_mean(ident, ids)}")
     index = ids.index(ident)
     blocks = layout.blocks(kind.table)
     if len(blocks) != len(items):
@@ -983,11 +1072,16 @@ def _find_by_index(
     end = layout.trim(start, end)
     line = layout.line_of(start)
     try:
-        alone = parse_alone(layout.text[start:end], kind.table)
-    except _Unisolated as exc:
-        raise _unisolated(kind, ident, shown, line, str(exc)) from None
-    if alone != items[index]:
-        raise _unisolated(kind, ident, shown, line, "the block alone reads differently")
+        alone = parse_alone(layout.region(start, end), kind.table)
+        same = type(items[index]).model_validate(alone) == items[index]
+    except (_Unisolated, ValidationError) as exc:
+        raise _unisolated(kind, ident, shown, line, str(exc).splitlines()[0]) from None
+    if not same:
+        # rtoml keeps a CRLF file's "\r\n" inside multi-line strings where tomllib (and
+        # this check) read "\n"; TOML allows both, so ask tomllib before refusing.
+        whole = parse_toml(layout.region(0, len(layout.text)), shown)
+        if whole.get(kind.table, [None] * (index + 1))[index] != alone:
+            raise _unisolated(kind, ident, shown, line, "the block alone reads differently")
     return start, end, alone
 
 
@@ -995,15 +1089,14 @@ class UnknownIndicator(UnknownTask):
     pass
 
 
-def _peek_lang(text: str, layout: Layout | None = None) -> str:
+def _peek_lang(layout: TextLayout[Any]) -> str:
     """The ledger's label language from its `[ledger]` table alone; zh when unsure."""
-    layout = layout or Layout(text)
     span = layout.table_block("ledger")
     if span is None:
         return "zh"
     try:
-        lang = tomllib.loads(text[span[0] : span[1]]).get("ledger", {}).get("lang")
-    except (tomllib.TOMLDecodeError, AttributeError):
+        lang = tomllib.loads(layout.region(*span)).get("ledger", {}).get("lang")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, AttributeError):
         return "zh"
     return lang if lang in ("zh", "en") else "zh"
 
@@ -1012,9 +1105,9 @@ def ledger_lang_of(root: Path) -> str:
     tasks_path = ledger_files(root)[0]
     try:
         raw = tasks_path.read_bytes()
-        return _peek_lang(decode(raw, _display(tasks_path)))
-    except (OSError, RectifyError):
+    except OSError:
         return "zh"
+    return _peek_lang(BytesLayout(raw[len(BOM) :] if raw.startswith(BOM) else raw))
 
 
 def _edit(
@@ -1036,46 +1129,52 @@ def _edit(
         if not dry_run:
             _ensure_writable(path, shown)
             _remove_leftovers(path)
-        text = decode(raw, shown)
-        layout = Layout(text)
+        bom = BOM if raw.startswith(BOM) else b""
+        body = raw[len(bom) :] if bom else raw
+        layout = BytesLayout(body)
         digest = _digest(kind, raw)
+        # A stamped content was decoded and validated whole before; so were its bytes.
         found = _find_fast(layout, kind, ident) if _is_stamped(path, digest) else None
         if found is None:
-            data = _validate_whole(kind, text, shown, root)
-            found = _find_by_index(layout, kind, ident, data, shown)
+            items = _load_whole(kind, path, raw, root)
+            found = _find_by_index(layout, kind, ident, items, shown)
             _stamp(path, digest)
         start, end, item = found
         plan = planner(item)
-        lang = _peek_lang(text, layout) if kind is _TASKS else ledger_lang_of(root)
-        base = Outcome(
-            kind=kind.noun, ident=ident, path=path, shown=shown, lang=lang, old_text=text
-        )
+        lang = _peek_lang(layout) if kind is _TASKS else ledger_lang_of(root)
         if plan is None:
-            return base
-        region = text[start:end]
-        line = layout.line_of(start)
+            return Outcome(kind=kind.noun, ident=ident, path=path, shown=shown, lang=lang, old=body)
         try:
             new_region = edit_block(
-                region, kind.table, kind.sub, plan.before, plan.after, plan.appended
+                layout.region(start, end),
+                kind.table,
+                kind.sub,
+                plan.before,
+                plan.after,
+                plan.appended,
             )
-        except (Unkeepable, tomlkit.exceptions.TOMLKitError) as exc:
-            raise _unisolated(kind, ident, shown, line, str(exc)) from None
+        except Unkeepable as exc:
+            raise _unisolated(kind, ident, shown, layout.line_of(start), str(exc)) from None
         try:
             check = parse_alone(new_region, kind.table)
         except _Unisolated as exc:
-            raise _unisolated(kind, ident, shown, line, f"the edited block: {exc}") from None
+            why = f"the edited block: {exc}"
+            raise _unisolated(kind, ident, shown, layout.line_of(start), why) from None
         if type(plan.after).model_validate(check) != plan.after:
-            raise _unisolated(kind, ident, shown, line, "the edited block reads differently")
-        new_text = text[:start] + new_region + text[end:]
-        new_raw = (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
+            why = "the edited block reads differently"
+            raise _unisolated(kind, ident, shown, layout.line_of(start), why)
+        new_block = new_region.encode("utf-8")
         if not dry_run:
             if _read(path, shown) != raw:
                 raise WriteRefused(
                     f"{shown} changed on disk while rectify was updating it (another program "
                     f"saved it); nothing was written; run the command again"
                 )
-            atomic_write(path, new_raw, shown)
-            _stamp(path, _digest(kind, new_raw))
+            # Pieces, not one concatenation: a 50 MB file is not copied twice in memory.
+            view = memoryview(body)
+            pieces: list[bytes | memoryview] = [bom, view[:start], new_block, view[end:]]
+            atomic_write(path, pieces, shown)
+            _stamp(path, _digest(kind, pieces))
         return Outcome(
             kind=kind.noun,
             ident=ident,
@@ -1086,9 +1185,10 @@ def _edit(
             archived=plan.appended if isinstance(plan.appended, Reading) else None,
             written=not dry_run,
             lang=lang,
-            old_text=text,
-            new_text=new_text,
-            window=(start, end, start + len(new_region)),
+            old=body,
+            block=new_block,
+            start=start,
+            end=end,
         )
 
 

@@ -290,6 +290,25 @@ LABELS: dict[str, tuple[str, str]] = {
     "changes.unknown": ("—", "—"),
     # --- end of roll-up / petitions / changes labels (issue 9) ---
     # --- export / import labels (issue 8) ---
+    # --- html / docx labels (issue 10) ---
+    "report.written": ("已写入报告：{path}", "Report written to {path}"),
+    "chart.indicators": ("主要指标与目标、上年比较", "Indicators against target and last year"),
+    "chart.value": ("本期", "Now"),
+    "chart.last_year": ("上年（推算）", "Last year (derived)"),
+    "chart.better.lower": ("↓ 越低越好", "↓ lower is better"),
+    "chart.better.higher": ("↑ 越高越好", "↑ higher is better"),
+    "chart.completion_note": ("{percent}（{done}/{total}项）", "{percent} ({done} of {total})"),
+    "chart.part": ("{name} {n}项", "{name} {n}"),
+    "chart.bar": ("{kind}{text}", "{kind} {text}"),
+    "chart.item": ("{name}：{parts}", "{name}: {parts}"),
+    "chart.note": (
+        "上年数值按公布的同比变化推算，仅供比较。",
+        "Last year's values are worked back from the published year-on-year change.",
+    ),
+    "doc.number": ("〔{year}〕　号", "Ref. [{year}] No. ___"),
+    "doc.addressee": ("{lead}：", "To: {lead}"),
+    "doc.field": ("{name}：{value}", "{name}: {value}"),
+    # --- end of html / docx labels; export / import labels (issue 8) go on below ---
     "sheet.tasks": ("整改任务", "Tasks"),
     "sheet.log": ("整改记录", "Log"),
     "sheet.indicators": ("指标", "Indicators"),

@@ -164,6 +164,37 @@ def target_margin(ind: Indicator) -> float | None:
     return round(ind.value - ind.target, _margin_places(ind))
 
 
+def last_year_value(ind: Indicator) -> float | None:
+    """Last year's value worked back from the value and its year-on-year change (PM2.5 30 after
+    improving 16.7% was 36), rounded to the value's published digits.
+
+    None unless both are exact and the change is year on year: a bound (`more than 20%`) or a
+    change against another base (`vs 2020`) does not say what last year's value was.
+    """
+    value, change = ind.value, ind.change
+    if value is None or change is None or ind.value_bound is not None:
+        return None
+    if ind.change_bound is not None or ind.change_basis is not None:
+        return None
+    if ind.change_unit is ChangeUnit.POINTS:
+        earlier = value - change
+    elif change > -100:
+        earlier = value / (1 + change / 100)
+    else:
+        return None  # a fall of 100% or more leaves no earlier value to work back to
+    places = decimals_of(value) if ind.decimals is None else ind.decimals
+    return round(earlier, places)
+
+
+def last_year_text(ind: Indicator, lang: Lang) -> str:
+    """`36 µg/m³`: last year's value with the unit; empty when it cannot be worked out."""
+    earlier = last_year_value(ind)
+    if earlier is None:
+        return ""
+    places = decimals_of(ind.value or 0) if ind.decimals is None else ind.decimals
+    return with_unit(number_text(earlier, places), ind.unit)
+
+
 def _margin_places(ind: Indicator) -> int:
     value_places = 0
     if ind.value is not None:

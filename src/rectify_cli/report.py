@@ -19,6 +19,8 @@ from .indicators import (
     change_text,
     display_name,
     indicator_direction,
+    last_year_text,
+    last_year_value,
     period_text,
     rank_text,
     target_met,
@@ -95,6 +97,17 @@ class IndicatorRow:
     change: str  # `改善16.7%`
     rank: str
     change_rank: str
+    # Worked back from a year-on-year change (`indicators.last_year_value`), for the charts
+    # that set the value beside last year's; None / empty when the figures do not say.
+    last_year: float | None = None
+    last_year_text: str = ""
+
+    @property
+    def compared(self) -> bool:
+        """An exact value with a target or last year's value to set it against."""
+        ind = self.indicator
+        exact = ind.value is not None and ind.value_bound is None
+        return exact and (ind.target is not None or self.last_year is not None)
 
 
 @dataclass(frozen=True)
@@ -121,16 +134,22 @@ class Report:
         return label("date.long", self.lang, year=d.year, month=d.month, day=d.day, iso=d)
 
     @property
+    def status_parts(self) -> list[tuple[str, str, int]]:
+        """(key, label, count) of the task-status chart, the empty parts left out; the key
+        (completed, on_schedule, behind, overdue) lets a chart give each part its own pattern."""
+        c = self.counts
+        parts = [
+            ("completed", c.completed),
+            ("on_schedule", c.on_schedule),
+            ("behind", c.behind),
+            ("overdue", c.overdue),
+        ]
+        return [(k, label(f"report.col.{k}", self.lang), n) for k, n in parts if n]
+
+    @property
     def status_slices(self) -> list[tuple[str, int]]:
         """(label, count) of the task-status chart, the empty slices left out."""
-        c = self.counts
-        slices = [
-            ("report.col.completed", c.completed),
-            ("report.col.on_schedule", c.on_schedule),
-            ("report.col.behind", c.behind),
-            ("report.col.overdue", c.overdue),
-        ]
-        return [(label(k, self.lang), n) for k, n in slices if n]
+        return [(name, n) for _, name, n in self.status_parts]
 
 
 def find_aspect(ledger: Ledger, value: str) -> Aspect:
@@ -185,6 +204,8 @@ def indicator_row(ind: Indicator, lang: Lang) -> IndicatorRow:
         change=change_text(ind, lang),
         rank=rank_text(ind.rank, lang, ind.rank_note),
         change_rank=rank_text(ind.change_rank, lang),
+        last_year=last_year_value(ind),
+        last_year_text=last_year_text(ind, lang),
     )
 
 

@@ -103,8 +103,10 @@ def safe_filename(text: str, fallback: str = "lead") -> str:
     return stem
 
 
-def notice_filenames(leads: Sequence[str], as_of: dt.date) -> dict[str, str]:
-    """One distinct `DATE-lead.md` per lead department.
+def notice_filenames(
+    leads: Sequence[str], as_of: dt.date, suffix: str = ".md"
+) -> dict[str, str]:
+    """One distinct `DATE-lead.md` (or `.docx`, ...) per lead department.
 
     Two names that clean to the same text, or differ only in case (one file on Windows and
     macOS), get `-2`, `-3`, ... so no notice overwrites another.
@@ -118,5 +120,5 @@ def notice_filenames(leads: Sequence[str], as_of: dt.date) -> dict[str, str]:
             n += 1
             name = f"{base}-{n}"
         taken.add(name.casefold())
-        names[lead] = name + ".md"
+        names[lead] = name + suffix
     return names

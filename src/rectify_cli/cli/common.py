@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -11,7 +12,7 @@ import typer
 from rectify_cli.errors import UsageError
 from rectify_cli.i18n import Lang
 from rectify_cli.models import Ledger
-from rectify_cli.render import OutputFormat
+from rectify_cli.render import TEXT_FORMATS, OutputFormat
 from rectify_cli.store import LEDGER_ENV, load_ledger
 
 
@@ -68,10 +69,18 @@ def ledger_lang(ledger: Ledger, value: str | None) -> Lang:
     return "zh" if value == "zh" else "en"
 
 
-def output_format(value: OutputFormat | None) -> OutputFormat:
-    if value is not None:
-        return value
-    return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.MD
+def output_format(
+    value: OutputFormat | None, allowed: Sequence[OutputFormat] = TEXT_FORMATS
+) -> OutputFormat:
+    """The --format asked for, or table on a terminal and md when piped; a format the
+    command does not write (html for `list`) is a usage error, never silently nothing."""
+    if value is None:
+        return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.MD
+    if value not in allowed:
+        *first, last = [f.value for f in allowed]
+        choices = f"{', '.join(first)} or {last}" if first else last
+        raise UsageError(f"--format {value.value}: this command writes {choices}")
+    return value
 
 
 def load(ledger: str | None) -> Ledger:

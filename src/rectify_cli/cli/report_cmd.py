@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from rectify_cli.errors import UsageError
+from rectify_cli.i18n import label
+from rectify_cli.outputs import write_bytes
 from rectify_cli.render import OutputFormat
-from rectify_cli.report import build_report
+from rectify_cli.report import Report, build_report
+from rectify_cli.store import _display
 
 from . import app
 from .common import (
@@ -36,28 +41,82 @@ def report(
     ] = False,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="Write the report to FILE (replaced whole) instead of stdout; the format "
+            "follows its suffix (.html, .docx, .md, .json) unless --format says.",
+        ),
+    ] = None,
     lang: LangOpt = None,
     ledger: LedgerOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
     """Progress report in the form of the published notice: headline, progress per aspect,
-    open tasks, indicators, warnings."""
+    open tasks, indicators, warnings; as a web page (html) or Word document (docx) too."""
+    chosen = _choose_format(fmt, out)
     led = load(ledger)
     built = build_report(led, as_of_date(as_of), ledger_lang(led, lang), aspect)
-    match output_format(fmt):
+    match chosen:
         case OutputFormat.JSON:
             from rectify_cli.render.report_json import report_json
 
-            write(report_json(built))
+            _emit(report_json(built), out, built)
         case OutputFormat.MD:
             from rectify_cli.render.report_md import report_markdown
 
-            write(report_markdown(built, charts=charts))
+            _emit(report_markdown(built, charts=charts), out, built)
+        case OutputFormat.HTML:
+            from rectify_cli.render.report_html import report_html
+
+            _emit(report_html(built), out, built)
+        case OutputFormat.DOCX:
+            from rectify_cli.render.report_docx import report_docx
+
+            assert out is not None  # _choose_format
+            _emit(report_docx(built), out, built)
         case OutputFormat.TABLE:
             from rectify_cli.render.report_terminal import report_renderable
             from rectify_cli.render.terminal import console
 
-            out = console(no_color=no_color)
-            out.print(report_renderable(built, width=out.width))
-        case OutputFormat.CSV:
-            raise UsageError("--format csv: a report has several tables; use md, table or json")
+            term = console(no_color=no_color)
+            term.print(report_renderable(built, width=term.width))
+
+
+_SUFFIXES = {
+    ".html": OutputFormat.HTML,
+    ".htm": OutputFormat.HTML,
+    ".docx": OutputFormat.DOCX,
+    ".md": OutputFormat.MD,
+    ".json": OutputFormat.JSON,
+}
+
+
+def _choose_format(fmt: OutputFormat | None, out: Path | None) -> OutputFormat:
+    """--format, else the --out file's suffix, else table on a terminal and md when piped;
+    refused before the ledger is read, so a wrong option costs nothing."""
+    if fmt is None and out is not None:
+        fmt = _SUFFIXES.get(out.suffix.lower(), OutputFormat.MD)
+    chosen = output_format(fmt, allowed=tuple(OutputFormat))
+    if chosen is OutputFormat.CSV:
+        raise UsageError("--format csv: a report has several tables; use md, table or json")
+    if chosen is OutputFormat.TABLE and out is not None:
+        raise UsageError("--out: a table is for the terminal; use --format md, html, docx or json")
+    if chosen is OutputFormat.DOCX and out is None:
+        raise UsageError("docx needs --out FILE")
+    return chosen
+
+
+def _emit(content: str | bytes, out: Path | None, report: Report) -> None:
+    """Text to stdout, or any format to --out: written whole (temporary file, then renamed),
+    replacing the file as `> report.md` would."""
+    if out is None:
+        assert isinstance(content, str)
+        write(content)
+        return
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    write_bytes(out, data, force=True)
+    sys.stderr.write(label("report.written", report.lang, path=_display(out)) + "\n")

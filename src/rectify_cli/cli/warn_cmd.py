@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -7,10 +8,18 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import EXIT_FOUND, RectifyError, UsageError
-from rectify_cli.i18n import label
+from rectify_cli.i18n import Lang, label
+from rectify_cli.models import Ledger
 from rectify_cli.render import OutputFormat
 from rectify_cli.schedule import Level
-from rectify_cli.warn import DEFAULT_DAYS, DEFAULT_REPLY_DAYS, find, notice_filenames, reply_by
+from rectify_cli.warn import (
+    DEFAULT_DAYS,
+    DEFAULT_REPLY_DAYS,
+    WarnResult,
+    find,
+    notice_filenames,
+    reply_by,
+)
 
 from . import app
 from .common import (
@@ -47,8 +56,12 @@ def _check_options(
         raise UsageError(f"--reply-days: must be 0 or more, got {reply_days}")
     if out is not None and not notice:
         raise UsageError("--out: writes warning notices; add --notice")
-    if notice and fmt not in (None, OutputFormat.MD):
-        raise UsageError(f"--format {fmt}: a warning notice is Markdown; drop --format")
+    if notice and fmt not in (None, OutputFormat.MD, OutputFormat.DOCX):
+        raise UsageError(f"--format {fmt}: a warning notice is md or docx")
+    if fmt is OutputFormat.DOCX and not notice:
+        raise UsageError("--format docx: writes warning notices; add --notice")
+    if fmt is OutputFormat.DOCX and out is None:
+        raise UsageError("docx needs --out DIR")
 
 
 @app.command("warn")
@@ -97,7 +110,9 @@ def warn(
     notice: Annotated[
         bool,
         typer.Option(
-            "--notice", help="Write one Markdown warning notice (预警督办单) per lead department."
+            "--notice",
+            help="Write one warning notice (预警督办单) per lead department: Markdown, or Word "
+            "with --format docx.",
         ),
     ] = False,
     out: Annotated[
@@ -129,7 +144,10 @@ def warn(
         lead=lead,
         levels=frozenset(level) if level else None,
     )
-    if notice:
+    if notice and fmt is OutputFormat.DOCX:
+        assert out is not None  # _check_options
+        _write_docx_notices(result, led, out, reply_by(result.as_of, reply_days), language)
+    elif notice:
         from rectify_cli.render.warn_text import notice_markdown, notices_markdown
 
         due = reply_by(result.as_of, reply_days)
@@ -168,6 +186,25 @@ def warn(
                 print_rich(warn_view(result, language), no_color=no_color)
     if exit_code and result.warnings:
         raise SystemExit(EXIT_FOUND)
+
+
+def _write_docx_notices(
+    result: WarnResult, ledger: Ledger, out: Path, due: dt.date, lang: Lang
+) -> None:
+    """One Word notice per lead department in `out`, each written whole (temporary file,
+    then renamed); every document is built before the first is written."""
+    from rectify_cli.outputs import write_bytes
+    from rectify_cli.render.notice_docx import notice_docx
+
+    names = notice_filenames([g.lead for g in result.groups], result.as_of, ".docx")
+    files = {
+        out / names[g.lead]: notice_docx(g, ledger.meta, result.as_of, due, lang)
+        for g in result.groups
+    }
+    _make_dir(out)
+    for path, data in files.items():
+        write_bytes(path, data, force=True)
+    sys.stderr.write(label("warn.written", lang, count=len(files), path=out) + "\n")
 
 
 def _make_dir(path: Path) -> None:

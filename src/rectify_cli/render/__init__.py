@@ -14,3 +14,10 @@ class OutputFormat(StrEnum):
     JSON = "json"
     CSV = "csv"
     MD = "md"
+    HTML = "html"
+    DOCX = "docx"
+
+
+# What the listing commands write; html and docx are documents, written by `report` (and
+# docx by `warn --notice`), which name the formats they accept themselves.
+TEXT_FORMATS = (OutputFormat.TABLE, OutputFormat.JSON, OutputFormat.CSV, OutputFormat.MD)

@@ -227,11 +227,14 @@ def long_date(value: dt.date, lang: Lang) -> str:
     )
 
 
-def notice_markdown(
+def issuing_office(meta: LedgerMeta, lang: Lang) -> str:
+    return meta.issued_by or label("notice.office_default", lang)
+
+
+def notice_fields(
     group: LeadGroup, meta: LedgerMeta, as_of: dt.date, reply_by: dt.date, lang: Lang
-) -> str:
-    """One warning notice (预警督办单) to one lead department."""
-    office = meta.issued_by or label("notice.office_default", lang)
+) -> list[tuple[str, str]]:
+    """(label, value) of a notice's head: to whom, from whom, about what, when, reply by."""
     fields = [("notice.to", group.lead)]
     if meta.issued_by:
         fields.append(("notice.from", meta.issued_by))
@@ -240,26 +243,50 @@ def notice_markdown(
         ("notice.date", long_date(as_of, lang)),
         ("notice.reply_by", long_date(reply_by, lang)),
     ]
-    lines = [f"# {label('notice.title', lang)}", ""]
-    lines += [f"- **{label(k, lang)}**: {md_escape(v)}" for k, v in fields]
-    intro = label("notice.intro", lang, date=long_date(as_of, lang), count=len(group.warnings))
-    lines += ["", intro, ""]
-    header = [label(c, lang) for c in NOTICE_COLUMNS]
-    body = [
-        [
-            md_escape(w.task.id),
-            md_escape(w.task.title),
-            deadline_text(w.task, lang),
-            progress_text(w.task),
-            level_text(w.level, lang),
-            reasons_text(w, lang),
-            action_text(w, lang),
-        ]
-        for w in group.warnings
+    return [(label(k, lang), v) for k, v in fields]
+
+
+def notice_intro(group: LeadGroup, as_of: dt.date, lang: Lang) -> str:
+    return label("notice.intro", lang, date=long_date(as_of, lang), count=len(group.warnings))
+
+
+def notice_cells(w: Warning, lang: Lang, *, markdown: bool = False) -> list[str]:
+    """Cell text in NOTICE_COLUMNS order; for Markdown only the ledger's text is escaped."""
+    esc = md_escape if markdown else str
+    return [
+        esc(w.task.id),
+        esc(w.task.title),
+        deadline_text(w.task, lang),
+        progress_text(w.task),
+        level_text(w.level, lang),
+        reasons_text(w, lang),
+        action_text(w, lang),
     ]
+
+
+def notice_reply(meta: LedgerMeta, reply_by: dt.date, lang: Lang, *, markdown: bool = False) -> str:
+    """The closing sentence: report to the issuing office by the reply date."""
+    office = issuing_office(meta, lang)
+    return label(
+        "notice.reply",
+        lang,
+        date=long_date(reply_by, lang),
+        office=md_escape(office) if markdown else office,
+    )
+
+
+def notice_markdown(
+    group: LeadGroup, meta: LedgerMeta, as_of: dt.date, reply_by: dt.date, lang: Lang
+) -> str:
+    """One warning notice (预警督办单) to one lead department."""
+    lines = [f"# {label('notice.title', lang)}", ""]
+    fields = notice_fields(group, meta, as_of, reply_by, lang)
+    lines += [f"- **{name}**: {md_escape(v)}" for name, v in fields]
+    lines += ["", notice_intro(group, as_of, lang), ""]
+    header = [label(c, lang) for c in NOTICE_COLUMNS]
+    body = [notice_cells(w, lang, markdown=True) for w in group.warnings]
     lines.append(table(header, body, escaped=True).rstrip("\n"))
-    reply = label("notice.reply", lang, date=long_date(reply_by, lang), office=md_escape(office))
-    lines += ["", reply]
+    lines += ["", notice_reply(meta, reply_by, lang, markdown=True)]
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,270 @@
+"""Word (.docx) building blocks for the report and the warning notices, in the layout of an
+official document (公文, after GB/T 9704): the issuing office's name at the head, a document
+number (文号) left for the registry to fill in, a rule, a centred title, body text in 仿宋,
+tables whose header row repeats on every page, and the office and date at the foot.
+
+python-docx is an optional extra (`pip install 'rectify[docs]'`); `load_docx` says so when it
+is missing.  Ledger text goes in through `doc_text`: Word shows it as written (python-docx
+escapes XML), and controls that XML forbids are shown as escapes instead of breaking the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from rectify_cli.errors import RectifyError
+from rectify_cli.i18n import Lang, label
+
+from .text import doc_text
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.text.paragraph import Paragraph
+
+DOCS_HINT = "docx needs python-docx: pip install 'rectify[docs]'"
+
+# (Latin font, East Asian font, the East Asian font's English name for Word's substitution).
+BODY = ("Times New Roman", "仿宋", "FangSong")
+TITLE = ("Times New Roman", "宋体", "SimSun")
+HEADING = ("Arial", "黑体", "SimHei")
+RED = (0xC0, 0x00, 0x00)  # the issuing office's name and the rule under it (红头)
+
+
+class DocxUnavailable(RectifyError):
+    pass
+
+
+def load_docx() -> Any:
+    """python-docx, or the one sentence that says how to install it."""
+    try:
+        import docx
+    except ImportError:
+        raise DocxUnavailable(DOCS_HINT) from None
+    return docx
+
+
+def new_document(title: str, author: str | None, when: dt.date) -> Document:
+    """An A4 document with GB/T 9704 margins, Chinese body fonts and the given properties."""
+    docx = load_docx()
+    from docx.shared import Mm, Pt
+
+    doc: Document = docx.Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(14)  # body text: 仿宋 in 四号 reads well on A4; tables are smaller
+    set_fonts(normal.element, BODY)
+    props = doc.core_properties
+    props.title = doc_text(title)
+    props.author = doc_text(author or "")
+    props.last_modified_by = props.author
+    props.comments = ""
+    props.created = props.modified = dt.datetime(when.year, when.month, when.day)
+    _page_numbers(doc)
+    _font_table(doc)
+    return doc
+
+
+def set_fonts(element: Any, fonts: tuple[str, str, str]) -> None:
+    """Latin and East Asian fonts on a style or run: rFonts ascii/hAnsi and eastAsia.  The
+    template's theme-font attributes would override the names, so they go."""
+    from docx.oxml.ns import qn
+
+    rfonts = element.get_or_add_rPr().get_or_add_rFonts()
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(theme), None)
+    latin, east_asian, _ = fonts
+    for attr, name in (("w:ascii", latin), ("w:hAnsi", latin), ("w:cs", latin)):
+        rfonts.set(qn(attr), name)
+    rfonts.set(qn("w:eastAsia"), east_asian)
+
+
+def _font_table(doc: Document) -> None:
+    """Name the Chinese fonts in the font table with their English names and the GB2312
+    character set, so Word on a machine without 仿宋 substitutes a Chinese font for it."""
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml import OxmlElement, parse_xml
+    from docx.oxml.ns import qn
+
+    for part in doc.part.package.iter_parts():
+        if str(part.partname) != "/word/fontTable.xml":
+            continue
+        root = parse_xml(part.blob)
+        for _, east_asian, alt in (BODY, TITLE, HEADING):
+            font = OxmlElement("w:font", {qn("w:name"): east_asian})
+            for tag, value in (
+                ("w:altName", alt),
+                ("w:charset", "86"),  # GB2312
+                ("w:family", "modern"),
+                ("w:pitch", "fixed"),
+            ):
+                font.append(OxmlElement(tag, {qn("w:val"): value}))
+            root.append(font)
+        # A loaded part keeps its bytes in `_blob` (python-docx has no setter for a part it
+        # does not model); the package writes them back as they are.
+        part._blob = serialize_part_xml(root)
+        return
+
+
+def _page_numbers(doc: Document) -> None:
+    """`— 1 —` centred at the foot of every page, as official documents number them."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    para = doc.sections[0].footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.add_run("— ")
+    run = para.add_run()
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind is not None:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f" {text} "
+            run._r.append(instr)
+    para.add_run(" —")
+
+
+def paragraph(
+    doc: Document,
+    text: str,
+    *,
+    fonts: tuple[str, str, str] = BODY,
+    size: float | None = None,
+    bold: bool = False,
+    align: str = "left",
+    indent: bool = False,
+    color: tuple[int, int, int] | None = None,
+    space_after: float = 0,
+) -> Paragraph:
+    """One paragraph of (ledger or label) text; `indent` is the two-character first-line
+    indent of Chinese body text."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    para = doc.add_paragraph()
+    para.alignment = {
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }[align]
+    fmt = para.paragraph_format
+    fmt.space_after = Pt(space_after)
+    if indent:
+        fmt.first_line_indent = Pt(2 * (size or 14))
+    run = para.add_run(doc_text(text))
+    set_fonts(run._r, fonts)
+    run.bold = bold or None  # None: as the style says, no explicit 'not bold'
+    if size is not None:
+        run.font.size = Pt(size)
+    if color is not None:
+        run.font.color.rgb = RGBColor(*color)
+    return para
+
+
+def head(doc: Document, office: str, when: dt.date, lang: Lang) -> None:
+    """The head of an official document: the office in red, the document number for the
+    registry to fill in, and a red rule across the page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph(doc, office, fonts=TITLE, size=22, bold=True, align="center", color=RED)
+    number = paragraph(doc, label("doc.number", lang, year=when.year), align="center")
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for attr, value in (
+        ("w:val", "single"),
+        ("w:sz", "12"),
+        ("w:space", "4"),
+        ("w:color", "C00000"),
+    ):
+        bottom.set(qn(attr), value)
+    borders.append(bottom)
+    # The schema fixes the order of a paragraph's properties; Word rejects a file whose
+    # border comes after its alignment, so it goes before everything that follows it.
+    number._p.get_or_add_pPr().insert_element_before(borders, *_AFTER_PBDR)
+    paragraph(doc, "", space_after=6)
+
+
+_AFTER_PBDR = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+
+
+def title(doc: Document, text: str) -> None:
+    paragraph(doc, text, fonts=TITLE, size=20, bold=True, align="center", space_after=12)
+
+
+def heading(doc: Document, text: str) -> None:
+    para = paragraph(doc, text, fonts=HEADING, size=15, space_after=4)
+    para.paragraph_format.space_before = para.paragraph_format.space_after
+    para.paragraph_format.keep_with_next = True
+
+
+def signature(doc: Document, office: str, date_text: str) -> None:
+    """The office and the date at the foot, right-aligned."""
+    paragraph(doc, "")
+    paragraph(doc, office, align="right")
+    paragraph(doc, date_text, align="right")
+
+
+def table(
+    doc: Document,
+    header: Sequence[str],
+    body: Sequence[Sequence[str]],
+    *,
+    numeric: Sequence[bool] | None = None,
+    bold_last: bool = False,
+) -> None:
+    """A grid table whose header row repeats at the top of every page (w:tblHeader) and
+    whose rows are not split across pages; cells in 10.5 pt (五号)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    grid = doc.add_table(rows=1 + len(body), cols=len(header))
+    grid.style = doc.styles["Table Grid"]
+    numeric = numeric or [False] * len(header)
+    for r, cells in enumerate([header, *body]):
+        row = grid.rows[r]
+        tr_pr = row._tr.get_or_add_trPr()
+        cant_split = OxmlElement("w:cantSplit")
+        tr_pr.append(cant_split)
+        if r == 0:
+            tr_pr.append(OxmlElement("w:tblHeader"))
+        strong = r == 0 or (bold_last and r == len(body))
+        for c, text in enumerate(cells):
+            para = row.cells[c].paragraphs[0]
+            if numeric[c] and r > 0:
+                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            run = para.add_run(doc_text(text))
+            set_fonts(run._r, HEADING if r == 0 else BODY)
+            run.font.size = Pt(10.5)
+            run.bold = (strong and r > 0) or None
+    for cell in grid.rows[0].cells:
+        shade = OxmlElement("w:shd")
+        shade.set(qn("w:val"), "clear")
+        shade.set(qn("w:fill"), "E7E6E6")
+        cell._tc.get_or_add_tcPr().append(shade)
+    doc.add_paragraph()
+
+
+def to_bytes(doc: Document) -> bytes:
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
