@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -222,6 +223,22 @@ def signature(doc: Document, office: str, date_text: str) -> None:
     paragraph(doc, date_text, align="right")
 
 
+TEXT_WIDTH = 156  # mm: A4's 210 less the 28 and 26 of the side margins
+
+
+def column_widths(rows: Sequence[Sequence[str]]) -> list[float]:
+    """Column widths in mm, shared out by each column's widest cell (a CJK character counts
+    two), capped so that one long title cannot squeeze the numbers into a column of digits."""
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+    # + 3: the cell's own padding, which a short column (T07, 88%) feels the most.
+    weights = [min(max(width(t) for t in column), 30) + 3 for column in zip(*rows, strict=True)]
+    total = sum(weights)
+    return [TEXT_WIDTH * w / total for w in weights]
+
+
 def table(
     doc: Document,
     header: Sequence[str],
@@ -235,13 +252,19 @@ def table(
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt
 
     grid = doc.add_table(rows=1 + len(body), cols=len(header))
     grid.style = doc.styles["Table Grid"]
+    grid.autofit = False
     numeric = numeric or [False] * len(header)
+    widths = [Mm(w) for w in column_widths([header, *body])]
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
     for r, cells in enumerate([header, *body]):
         row = grid.rows[r]
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width  # Word sizes columns by their cells' widths
         tr_pr = row._tr.get_or_add_trPr()
         cant_split = OxmlElement("w:cantSplit")
         tr_pr.append(cant_split)
