@@ -131,6 +131,7 @@ def test_html_report_is_strict_html5_with_titled_charts(sample: Path, runner: Cl
     assert [len(rows) - 1 for rows in html_tables(root)] == [7, 3, 30]  # as in Markdown
     titles = [text_of(t) for t in root.iter(f"{SVG}title") if t.get("id")]
     assert titles == ["任务状态", "各方面完成率（%）", "主要指标与目标、上年比较"]
+    assert [text_of(f) for f in root.iter("figcaption")] == titles  # on paper too
     style = text_of(root.find("head/style"))  # type: ignore[arg-type]
     assert "@page { size: A4;" in style
     assert "@media (prefers-color-scheme: dark)" in style and "@media print" in style

@@ -87,6 +87,7 @@ tr.total td { font-weight: bold; }
 .level-red { color: var(--overdue); } .level-yellow { color: var(--behind); }
 .level-blue { color: var(--on); }
 figure { margin: 8px 0 16px; break-inside: avoid; }
+figcaption { font-weight: bold; font-size: 13px; margin-bottom: 4px; }
 svg.chart { display: block; width: 100%; height: auto; font-family: FONTS; font-size: 13px; }
 svg.chart text { fill: var(--fg); }
 svg.chart .tick, svg.chart .kind, svg.chart .better { fill: var(--muted); font-size: 12px; }
@@ -160,8 +161,10 @@ def _table(
     return out
 
 
-def _figure(svg: str) -> list[str]:
-    return ["<figure>", svg, "</figure>"] if svg else []
+def _figure(svg: str, caption: str) -> list[str]:
+    """A chart with its title written above it (the SVG's own `<title>` is for readers
+    that speak it; a printout needs it on the page)."""
+    return ["<figure>", f"<figcaption>{esc(caption)}</figcaption>", svg, "</figure>"] if svg else []
 
 
 def report_html(report: Report) -> str:
@@ -181,7 +184,7 @@ def report_html(report: Report) -> str:
         f'<p class="meta">{"<br>".join(esc(line) for line in subtitle(report))}</p>',
         f'<p class="headline">{esc(report.headline)}</p>',
         "</header>",
-        *_figure(status_chart(report)),
+        *_figure(status_chart(report), label("report.chart.status", lang)),
     ]
 
     out += ["<section>", f"<h2>{esc(label('report.aspects', lang))}</h2>"]
@@ -191,7 +194,8 @@ def report_html(report: Report) -> str:
         [aspect_cells(r) for r in report.aspects],
         total=total_cells(report),
     )
-    out += [*_figure(completion_chart(report)), "</section>"]
+    out += _figure(completion_chart(report), label("report.chart.completion", lang))
+    out.append("</section>")
 
     out += ["<section>", f"<h2>{esc(label('report.open', lang))}</h2>"]
     if report.open_tasks:
@@ -224,7 +228,7 @@ def report_html(report: Report) -> str:
         body = [indicator_cells(r) for r in report.indicators]
         out += _table(INDICATOR_COLUMNS, lang, body, classes=classes)
         chart = indicator_chart(report)
-        out += _figure(chart)
+        out += _figure(chart, label("chart.indicators", lang))
         if chart and any(r.last_year is not None for r in report.indicators if r.compared):
             out.append(f'<p class="note">{esc(label("chart.note", lang))}</p>')
     else:
