@@ -38,6 +38,7 @@ from rectify_cli.warn import notice_filenames
 from tests.conftest import invoke
 from tests.test_report import (
     AS_OF,
+    CJK,
     FIGURES_EN,
     FIGURES_ZH,
     HOSTILE,
@@ -174,6 +175,38 @@ def test_html_reference_check_english(sample: Path, runner: CliRunner) -> None:
         "Overdue": "0",
         "Completion": "88%",
     }
+
+
+def ledger_data(sample: Path) -> list[str]:
+    """The ledger's own text (which may be Chinese in an English report), longest first."""
+    ledger = load_ledger(sample)
+    data = [ledger.meta.title, ledger.meta.issued_by or ""]
+    data += [a.name for a in ledger.aspects]
+    data += [t for task in ledger.tasks for t in (task.title, task.lead)]
+    for i in ledger.indicators:
+        data += [i.unit, i.rank_note or ""]
+        if not i.name_en:
+            data.append(i.name)
+    return sorted(filter(None, data), key=len, reverse=True)
+
+
+def no_chinese_labels(text: str, data: list[str]) -> list[str]:
+    for piece in data:
+        text = text.replace(piece, "")
+    return CJK.findall(text)
+
+
+def test_english_documents_have_no_chinese_labels(
+    sample: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    data = ledger_data(sample)
+    root = parse_html(sample_html(runner, "--lang", "en"))
+    assert no_chinese_labels("\n".join(root.itertext()), data) == []
+    target = tmp_path / "r.docx"
+    assert invoke(runner, "report", "--as-of", AS_OF, "--lang", "en", "--out", str(target))[0] == 0
+    doc = docx.Document(str(target))
+    texts = [p.text for p in doc.paragraphs] + [c for t in docx_tables(doc) for r in t for c in r]
+    assert no_chinese_labels("\n".join(texts), data) == []
 
 
 def chart(root: Element, key: str) -> Element:
