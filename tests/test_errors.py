@@ -1,0 +1,62 @@
+"""Exit codes and the line a user sees when rectify itself is at fault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rectify_cli import query
+from rectify_cli.errors import EXIT_BUG, EXIT_ERROR, EXIT_FOUND, EXIT_OK
+from tests.conftest import invoke
+
+
+def test_exit_codes_are_named_once() -> None:
+    assert (EXIT_OK, EXIT_FOUND, EXIT_ERROR, EXIT_BUG) == (0, 1, 2, 70)
+
+
+def explode(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("boom")
+
+
+def test_a_bug_is_one_line_and_exit_70(
+    runner: CliRunner, sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(query, "rows", explode)
+    monkeypatch.setattr("rectify_cli.cli.list_cmd.rows", explode)
+    code, out, err = invoke(runner, "list")
+    assert (code, out) == (EXIT_BUG, "")
+    assert err == (
+        "Error: rectify hit a bug (RuntimeError: boom). Please report it with the output of "
+        "the same command run with --debug.\n"
+    )
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_debug_shows_the_traceback(
+    runner: CliRunner, sample: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    monkeypatch.setattr("rectify_cli.cli.list_cmd.rows", explode)
+    args = ["list"]
+    if how == "flag":
+        args.insert(0, "--debug")
+    else:
+        monkeypatch.setenv("RECTIFY_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="boom"):
+        invoke(runner, *args)
+
+
+def test_usage_errors_exit_2(runner: CliRunner, sample: Path) -> None:
+    code, _, err = invoke(runner, "list", "--sort", "colour")
+    assert code == EXIT_ERROR
+    assert "Traceback" not in err and "colour" in err
+    code, _, err = invoke(runner, "no-such-command")
+    assert code == EXIT_ERROR
+
+
+def test_version(runner: CliRunner) -> None:
+    from rectify_cli import __version__
+
+    code, out, _ = invoke(runner, "--version")
+    assert (code, out) == (0, f"rectify {__version__}\n")
