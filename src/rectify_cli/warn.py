@@ -103,9 +103,7 @@ def safe_filename(text: str, fallback: str = "lead") -> str:
     return stem
 
 
-def notice_filenames(
-    leads: Sequence[str], as_of: dt.date, suffix: str = ".md"
-) -> dict[str, str]:
+def notice_filenames(leads: Sequence[str], as_of: dt.date, suffix: str = ".md") -> dict[str, str]:
     """One distinct `DATE-lead.md` (or `.docx`, ...) per lead department.
 
     Two names that clean to the same text, or differ only in case (one file on Windows and
