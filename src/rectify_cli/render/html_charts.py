@@ -118,15 +118,15 @@ def status_chart(report: Report) -> str:
     # The legend: a swatch with the same fill, then the words.
     lx, ly = 0.0, bar_y + bar_h + 24
     for (part, _, _), word in zip(parts, words, strict=True):
-        item = text_width(word) + 34
-        if lx + item > WIDTH and lx > 0:
+        room = text_width(word) + 34
+        if lx + room > WIDTH and lx > 0:
             lx, ly = 0.0, ly + 22
         body.append(
             f'<g class="legend s-{part}"><rect class="fill" x="{lx:.1f}" y="{ly - 12}" '
             f'width="16" height="16"{_fill(key, _STATUS_FILL[part])}/>'
             f'<text x="{lx + 22:.1f}" y="{ly + 1}">{esc(word)}</text></g>'
         )
-        lx += item
+        lx += room
     desc = label("report.sep", report.lang).join(words)
     return _svg(key, title, desc, ly + 10, body)
 
