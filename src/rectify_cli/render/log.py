@@ -1,4 +1,6 @@
-"""What `update`, `record` and `log` print.  Plain text here; rich only inside `log_table`."""
+"""What `update`, `record` and `log` print.  Plain text here; rich only inside `log_table`,
+and the table and machine-format helpers only inside the functions that use them, so an
+update imports nothing it does not print."""
 
 from __future__ import annotations
 
@@ -8,8 +10,6 @@ from typing import TYPE_CHECKING, Any
 from rectify_cli.history import LogRow
 from rectify_cli.i18n import Lang, label, status_label
 
-from .data import csv_text, to_json
-from .markdown import table
 from .text import one_line
 
 if TYPE_CHECKING:
@@ -77,6 +77,8 @@ def _cells(row: LogRow, lang: Lang) -> list[str]:
 
 
 def log_json(rows: Sequence[LogRow]) -> str:
+    from .data import to_json
+
     return to_json([_record(r) for r in rows])
 
 
@@ -84,6 +86,8 @@ CSV_FIELDS = ("task", "date", "status", "progress", "changes", "note", "by")
 
 
 def log_csv(rows: Sequence[LogRow]) -> str:
+    from .data import csv_text
+
     records = []
     for r in rows:
         rec = _record(r)
@@ -94,6 +98,8 @@ def log_csv(rows: Sequence[LogRow]) -> str:
 def log_md(rows: Sequence[LogRow], lang: Lang) -> str:
     if not rows:
         return label("log.empty", lang) + "\n"
+    from .markdown import table
+
     header = [label(c, lang) for c in LOG_COLUMNS]
     return table(header, [_cells(r, lang) for r in rows])
 
