@@ -45,6 +45,7 @@ import generate  # noqa: E402
 
 FLOOR = REPO.parent / "shared" / "bench" / "floor_app.py"
 UUID_NS = uuid.UUID("6f1d2c3b-6a7e-4c1e-9d55-52d7c0ad6e01")
+VERBOSE = False
 
 
 @dataclasses.dataclass
@@ -73,27 +74,31 @@ def run_once(cmd: Cmd, scratch: Path) -> None:
     env = {**os.environ, **cmd.env}
     if cmd.cold:
         env["RECTIFY_CACHE_DIR"] = tempfile.mkdtemp(prefix="cold-", dir=scratch)
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd.argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=None
-    )
-    if hasattr(os, "wait4"):
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        rss = usage.ru_maxrss  # KiB on Linux
-    else:  # Windows: no per-process rusage; time only
-        proc.wait()
-        elapsed = time.perf_counter() - start
-        rss = 0
-    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-    if proc.stderr:
-        proc.stderr.close()
+    with tempfile.TemporaryFile(dir=scratch) as errors:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd.argv, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        if hasattr(os, "wait4"):
+            _, status, usage = os.wait4(proc.pid, 0)
+            elapsed = time.perf_counter() - start
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            rss = usage.ru_maxrss  # KiB on Linux
+        else:  # Windows: no per-process rusage; time only
+            proc.wait()
+            elapsed = time.perf_counter() - start
+            rss = 0
+        errors.seek(0)
+        err = errors.read().decode("utf-8", "replace")
     if cmd.cold:
         shutil.rmtree(env["RECTIFY_CACHE_DIR"], ignore_errors=True)
-    # warn exits 1 when it found something: that is its job, not a failure.
-    if proc.returncode not in (0, 1):
-        cmd.failed = f"exit {proc.returncode}: {err.strip()[:200]}"
+    if VERBOSE:
+        sys.stderr.write(
+            f"  {cmd.name}: {elapsed * 1000:,.0f} ms, {rss / 1024:,.0f} MiB, "
+            f"exit {proc.returncode} {err.strip()[-300:]}\n"
+        )
+    # warn exits 1 when it found something: that is its job, not a failure.  A Python that
+    # died of an exception exits 1 too, so stderr is checked as well.
+    if proc.returncode not in (0, 1) or "Traceback" in err or err.startswith("Error"):
+        cmd.failed = f"exit {proc.returncode}: {err.strip()[-200:]}"
         return
     cmd.times.append(elapsed)
     cmd.rss.append(rss)
@@ -172,12 +177,16 @@ def update_cmd(ledger: Path, scratch: Path, task_id: str) -> Cmd:
 
 
 def first_open_task(ledger: Path) -> str:
+    """The first task that is in progress (a log entry's status does not count)."""
+    task_id, in_task = "T0001", False
     for line in (ledger / "tasks.toml").open(encoding="utf-8"):
-        if line.startswith("id = "):
-            last = line.split('"')[1]
-        elif line.startswith('status = "in_progress"'):
-            return last
-    return "T0001"
+        if line.startswith("["):
+            in_task = line.strip() == "[[tasks]]"
+        elif in_task and line.startswith("id = "):
+            task_id = line.split('"')[1]
+        elif in_task and line.startswith('status = "in_progress"'):
+            return task_id
+    return task_id
 
 
 # --------------------------------------------------------------------------- Taskwarrior
@@ -209,6 +218,21 @@ def tw_data(ledger: Path, task: str) -> Path:
         "uda.progress.type=numeric\nuda.progress.label=Progress\n",
         encoding="utf-8",
     )
+    data = home / "import.json"
+    # In a child process: loading 100,000 tasks here would make this runner large, and a
+    # forked child's peak memory starts at its parent's size.
+    subprocess.run([sys.executable, __file__, "--taskwarrior-json", str(ledger), str(data)],
+                   check=True)  # fmt: skip
+    env = {**os.environ, "TASKRC": str(rc)}
+    sys.stderr.write("importing the tasks into Taskwarrior ...\n")
+    subprocess.run([task, "import", str(data)], env=env, check=True, capture_output=True)
+    data.unlink()
+    (home / "imported").write_text("ok", encoding="utf-8")
+    return rc
+
+
+def taskwarrior_json(ledger: Path, out: Path) -> None:
+    """The ledger's tasks in Taskwarrior's import format (a UDA each for lead and progress)."""
     sys.path.insert(0, str(REPO / "src"))
     from rectify_cli.store import load_ledger
 
@@ -239,14 +263,7 @@ def tw_data(ledger: Path, task: str) -> Path:
                 {"entry": stamp(e.date), "description": e.note or "-"} for e in t.log
             ]
         records.append(rec)
-    data = home / "import.json"
-    data.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-    env = {**os.environ, "TASKRC": str(rc)}
-    sys.stderr.write(f"importing {len(records)} tasks into Taskwarrior ...\n")
-    subprocess.run([task, "import", str(data)], env=env, check=True, capture_output=True)
-    data.unlink()
-    (home / "imported").write_text("ok", encoding="utf-8")
-    return rc
+    out.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
 
 
 def tw_cmds(task: str, rc: Path) -> list[Cmd]:
@@ -433,7 +450,14 @@ def main(argv: list[str] | None = None) -> int:
         "--output", type=Path, default=HERE / "RESULTS.md", help="[benchmarks/RESULTS.md]"
     )
     parser.add_argument("--no-save", action="store_true", help="print only")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every run")
+    parser.add_argument("--taskwarrior-json", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.taskwarrior_json:
+        taskwarrior_json(*args.taskwarrior_json)
+        return 0
+    global VERBOSE
+    VERBOSE = args.verbose
 
     started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     which = [c.strip() for c in args.commands.split(",") if c.strip()]

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from rectify_cli import cache, store
 from rectify_cli.errors import LedgerInvalid
-from rectify_cli.models import Ledger, Status
+from rectify_cli.models import Ledger, Status, TaskFile
 from rectify_cli.store import load_ledger
 from tests.conftest import MINIMAL_TASKS, REPO, SAMPLE, invoke
 
@@ -270,7 +270,8 @@ def test_an_entry_written_by_another_version_is_ignored(
 def _keys(root: Path) -> list[cache.Key]:
     paths = [root / "tasks.toml", root / "indicators.toml"]
     raws = [p.read_bytes() for p in paths]
-    keys = cache.keys(root, paths, raws, True)
+    keys = cache.keys(paths, raws, True)
+    assert keys == cache.current_keys(paths, True, limit=2**30)
     assert keys is not None
     return keys
 
@@ -441,3 +442,77 @@ def test_messages_are_the_same_with_or_without_rtoml(
     assert with_rtoml == without
     assert with_rtoml[0] == 2
     assert with_rtoml[2].startswith("Error: ")
+
+
+# --------------------------------------------------------------------------- large files
+
+
+CHUNK = 40  # store.CHUNK_TASKS in these tests, so that a small file is cut in pieces
+
+
+@pytest.fixture
+def large_text(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Enough tasks to be read in pieces."""
+    monkeypatch.setattr(store, "CHUNK_TASKS", CHUNK)
+    tasks, _ = _generator().generate(2 * CHUNK + 21)
+    return str(tasks)
+
+
+def test_a_large_file_read_in_pieces_equals_the_whole(large_text: str) -> None:
+    pieces = store._tasks_in_chunks(large_text)
+    assert pieces is not None
+    whole = TaskFile.model_validate(tomllib.loads(large_text))
+    assert len(pieces.tasks) == 2 * CHUNK + 21
+    as_ledger = [
+        Ledger(meta=x.ledger, aspects=x.aspects, tasks=x.tasks, indicators=[], root="r")
+        for x in (pieces, whole)
+    ]
+    assert_same(*as_ledger)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "ledger table last",
+        "indented header",
+        "header with a comment",
+        "multi-line string",
+        "root key named tasks",
+        "windows line ends",
+        "toml 1.1 inline table",
+    ],
+)
+def test_unusual_layouts_are_read_whole(large_text: str, change: str) -> None:
+    text = large_text
+    if change == "ledger table last":
+        head, _, rest = text.partition("[[aspects]]")
+        ledger = head[head.index("[ledger]") :]
+        text = head[: head.index("[ledger]")] + "[[aspects]]" + rest + "\n" + ledger
+    elif change == "indented header":
+        text = text.replace("\n[[tasks.log]]\n", "\n  [[tasks.log]]\n", 1)
+    elif change == "header with a comment":
+        text = text.replace("\n[[tasks]]\n", "\n[[tasks]]  # 第一项\n", 1)
+    elif change == "multi-line string":
+        text = text.replace('notes = "', 'notes = """', 1)
+    elif change == "root key named tasks":
+        text = "tasks.x = 1\n" + text
+    elif change == "windows line ends":
+        text = text.replace("\n", "\r\n")
+    else:
+        text = text.replace("\n[[tasks]]\n", "\n[[tasks]]\nx = {a = 1,}\n", 1)
+    assert store._tasks_in_chunks(text) is None
+
+
+def test_an_error_deep_in_a_large_file_reads_as_always(
+    large_text: str, make_ledger: MakeLedger, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    task_id = f"T{2 * CHUNK + 7:04d}"
+    marker = f'id = "{task_id}"\n'
+    assert marker in large_text
+    make_ledger(large_text.replace(marker, marker + 'leed = "市水利局"\n', 1))
+    pieces = invoke(runner, "list")
+    monkeypatch.setattr(store, "CHUNK_TASKS", 10**9)  # never in pieces
+    whole = invoke(runner, "list")
+    assert pieces == whole
+    assert pieces[0] == 2
+    assert f"task {task_id}: leed: unknown key; did you mean lead?" in pieces[2]

@@ -127,9 +127,7 @@ def read_quietly(path: Path, limit: int) -> bytes | None:
         return None
 
 
-def keys(
-    root: Path, paths: Sequence[Path], raws: Sequence[bytes | None], *present: bool
-) -> list[Key] | None:
+def keys(paths: Sequence[Path], raws: Sequence[bytes | None], *present: bool) -> list[Key] | None:
     """The key of each ledger file (path, size, SHA-256), or None when one could not be read.
 
     `present` says which optional files exist: an absent one has a key of its own, so that
@@ -137,13 +135,32 @@ def keys(
     """
     out: list[Key] = []
     for i, (path, raw) in enumerate(zip(paths, raws, strict=True)):
-        if raw is None:
-            return None
-        real = os.path.realpath(path)
         if i and not present[i - 1]:
-            out.append((real, -1, b""))
+            out.append((os.path.realpath(path), -1, b""))
+        elif raw is None:
+            return None
         else:
-            out.append((real, len(raw), hashlib.sha256(raw).digest()))
+            out.append((os.path.realpath(path), len(raw), hashlib.sha256(raw).digest()))
+    return out
+
+
+def current_keys(paths: Sequence[Path], *present: bool, limit: int) -> list[Key] | None:
+    """The files' keys as they are now, hashed block by block: a lookup keeps no copy of a
+    50 MB file in memory while the cached ledger is built."""
+    out: list[Key] = []
+    for i, path in enumerate(paths):
+        if i and not present[i - 1]:
+            out.append((os.path.realpath(path), -1, b""))
+            continue
+        try:
+            with open(path, "rb") as f:
+                size = os.fstat(f.fileno()).st_size
+                if size > limit:
+                    return None
+                digest = hashlib.file_digest(f, "sha256").digest()
+        except OSError:
+            return None
+        out.append((os.path.realpath(path), size, digest))
     return out
 
 
@@ -326,7 +343,9 @@ def load(root: Path, keys: list[Key]) -> Ledger | None:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return _decode(marshal.loads(body), root)
+            payload = marshal.loads(body)
+            del body  # tens of MB on a large ledger: gone before the models are built
+            return _decode(payload, root)
         finally:
             if was_enabled:
                 gc.enable()

@@ -110,7 +110,8 @@ class _Strict(BaseModel):
 
 def _parse_status(value: Any) -> Any:
     if isinstance(value, str):
-        return Status.parse(value)
+        # The exact key or label (nearly every value in a file) needs no normalising.
+        return STATUS_ALIASES.get(value) or Status.parse(value)
     return value
 
 

@@ -99,7 +99,11 @@ class Level(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Level).index(self)
+        return _LEVEL_RANK[self]
+
+
+# A dict, not list(Level).index(): rank is asked several times per warning, 10,000s of times.
+_LEVEL_RANK = {level: i for i, level in enumerate(Level)}
 
 
 class Reason(StrEnum):
@@ -138,7 +142,7 @@ class Warning:
 
     @property
     def level(self) -> Level:
-        return min((f.reason.level for f in self.findings), key=lambda lv: lv.rank)
+        return min((REASON_LEVEL[f.reason] for f in self.findings), key=_LEVEL_RANK.__getitem__)
 
 
 def last_update(

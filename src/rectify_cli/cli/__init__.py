@@ -8,6 +8,7 @@ result to a renderer.  Heavy imports (rich, the renderers) happen inside the com
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 import sys
@@ -90,6 +91,10 @@ from . import registry  # noqa: E402,F401
 
 
 def main() -> None:
+    # A command runs for a moment and builds its data without reference cycles, so the cyclic
+    # GC would only walk the ledger again and again: on 100,000 tasks it was a third of
+    # `list`.  Off for the process (the entry point only; tests and library callers keep it).
+    gc.disable()
     # Chinese Windows defaults pipes and files to GBK; ledger text and bars need UTF-8.
     for stream in (sys.stdout, sys.stderr):
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
