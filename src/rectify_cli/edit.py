@@ -5,19 +5,21 @@ Three layers, each testable on its own:
 1. Rules, pure: `plan_task_update(task, update)` and `plan_reading(indicator, reading)` turn a
    request into the new item (its new log entry or history reading appended), or refuse with
    one sentence.  No files.
-2. Text: `Layout` finds the one `[[tasks]]` / `[[indicators]]` block an edit touches, and
-   `edit_block` changes that block alone with tomlkit, so every other byte stays as typed.
+2. Text: `TextLayout` finds the one `[[tasks]]` / `[[indicators]]` block an edit touches (in
+   the file's bytes: only that block is ever decoded), and `edit_block` changes that block
+   alone with tomlkit, so every other byte stays as typed.
 3. File: `update_task` / `record_reading` read under a lock, verify, and replace atomically.
 
 Why not a whole-document tomlkit round trip: about 11 s on 10,000 tasks.  Why not re-parse the
-whole new text with tomllib on every update: about 2 s on 10,000 tasks (tomllib reads about
-5 MB/s), four times the budget.  Instead the edited block is parsed back on its own and must
-equal the intended item exactly, and the untouched bytes are known valid because a stamp in
-the cache folder says this very content (by SHA-256) was fully validated before: by the
-previous update, or here, once, when the stamp is missing or stale (a hand edit, a git pull).
+whole new file on every update: about 2 s on 10,000 tasks with tomllib (it reads about 5 MB/s),
+four times the budget, and still too slow with rtoml plus validation.  Instead the edited
+block is parsed back on its own and must equal the intended item exactly, and the untouched
+bytes are known valid because a stamp in rectify's cache folder says this very content (by
+SHA-256) was fully validated before: by the previous update, or here, once, when the stamp is
+missing or stale (a hand edit, a git pull, another rectify version).
 A block parses the same alone as in its file because it runs from a real top-level header to
-the next one; `Layout` skips header-like lines inside multi-line strings, and a valid ledger
-has no arrays of arrays, the only other place a header-like line can hide.
+the next one; `TextLayout` skips header-like lines inside multi-line strings, and a valid
+ledger has no arrays of arrays, the only other place a header-like line can hide.
 """
 
 from __future__ import annotations
