@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -58,3 +62,44 @@ def test_status_shortcut_accepts_what_parse_accepts(given_: str, expected: Statu
         {"id": "T1", "aspect": "A", "title": "t", "lead": "l", "ongoing": True, "status": given_}
     )
     assert task.status is expected
+
+
+def test_only_the_command_run_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rectify_cli.cli import _only_the_command_run, app
+
+    everything = list(app.registered_commands)
+    monkeypatch.setattr(app, "registered_commands", list(everything))
+    _only_the_command_run(["list", "--format", "json"])
+    assert [c.name for c in app.registered_commands] == ["list"]
+
+
+@pytest.mark.parametrize("args", [[], ["--version"], ["lis"], ["--debug", "list"], ["-h"]])
+def test_anything_else_keeps_every_command(
+    args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rectify_cli.cli import _only_the_command_run, app
+
+    everything = list(app.registered_commands)
+    monkeypatch.setattr(app, "registered_commands", list(everything))
+    _only_the_command_run(args)
+    assert app.registered_commands == everything
+    monkeypatch.setenv("_RECTIFY_COMPLETE", "complete_bash")
+    _only_the_command_run(["list"])
+    assert app.registered_commands == everything
+
+
+def test_a_command_alone_helps_and_fails_as_before(tmp_path: Path) -> None:
+    """A real process (main() prunes) against one whose root option first keeps them all."""
+    env = {**os.environ, "COLUMNS": "100", "RECTIFY_LEDGER": str(tmp_path / "none")}
+
+    def run(*args: str) -> tuple[int, str, str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "rectify_cli", *args], capture_output=True, env=env,
+            text=True, encoding="utf-8",
+        )  # fmt: skip
+        return done.returncode, done.stdout, done.stderr
+
+    for args in (["list", "--help"], ["list", "--bogus"], ["list"]):
+        alone = run(*args)
+        assert alone == run("--debug", *args), args
+        assert alone[0] in (0, 2)

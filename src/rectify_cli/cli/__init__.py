@@ -101,6 +101,7 @@ def main() -> None:
         if encoding != "utf8" and isinstance(stream, io.TextIOWrapper):
             with contextlib.suppress(ValueError):
                 stream.reconfigure(encoding="utf-8")
+    _only_the_command_run(sys.argv[1:])
     try:
         app(prog_name="rectify")
     except BrokenPipeError:
@@ -108,3 +109,18 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_ERROR)
+
+
+def _only_the_command_run(args: list[str]) -> None:
+    """Keep only the command named on the command line.
+
+    Typer turns every registered command's signature into click parameters at start-up, a
+    few ms each; `rectify list` needs only its own.  Anything else (no command, an option
+    first, a name that is not a command, shell completion) keeps them all, so `--help`,
+    the root options and "No such command" behave exactly as before.
+    """
+    if not args or any(name.endswith("_COMPLETE") for name in os.environ):
+        return
+    chosen = [c for c in app.registered_commands if c.name == args[0]]
+    if len(chosen) == 1:
+        app.registered_commands[:] = chosen
