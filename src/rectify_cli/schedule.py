@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from .models import Ledger, Status, Task
 
@@ -140,7 +141,8 @@ class Warning:
     health: TaskHealth
     findings: tuple[Finding, ...] = field(default_factory=tuple)
 
-    @property
+    # Cached: sorting, grouping and counting ask each warning for its level many times over.
+    @cached_property
     def level(self) -> Level:
         return min((REASON_LEVEL[f.reason] for f in self.findings), key=_LEVEL_RANK.__getitem__)
 
