@@ -645,7 +645,11 @@ def test_json_format(sample: Path, runner: CliRunner) -> None:
         "open_tasks",
         "indicators",
         "warnings",
+        "petitions",
+        "changes",
     ]
+    assert data["petitions"]["headline"] == "省交办的818件信访件，已全部办结或阶段性办结"
+    assert data["changes"] is None
     assert data["counts"] == {
         "tasks": 24,
         "completed": 21,

@@ -108,7 +108,9 @@ class Ledgers:
             book = self.book(name)
             task = book.ledger.task(task_id)
             if task is None:
-                raise unknown_task(f"{name}:{task_id}", [t.id for t in book.ledger.tasks])
+                known = [f"{name}:{t.id}" for t in book.ledger.tasks]
+                hint = did_you_mean(f"{name}:{task_id}", known)
+                raise UnknownTask(f"no task {task_id} in {name}{hint}")
             return book, task
         hits = [(b, t) for b in self.books if (t := b.ledger.task(task_id)) is not None]
         if len(hits) > 1:

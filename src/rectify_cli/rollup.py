@@ -119,7 +119,9 @@ def build_rollup(
             counts = Counts.of(rows(book.ledger, as_of))
         else:
             report = extend(build_report(book.ledger, as_of, language), book, since=since)
-            reports.append(report)
+            # The section says which roll-up row it details.
+            title = label("rollup.section_title", language, title=report.title, name=book.name)
+            reports.append(dataclasses.replace(report, title=title))
             counts = report.counts
         pets = counts_of(book.petitions) if book.petitions is not None else None
         lines.append(LedgerLine(book.name, book.ledger.meta.title, counts, pets))

@@ -4,7 +4,8 @@ from typing import Annotated
 
 import typer
 
-from rectify_cli.query import SortKey, TaskFilter, aspect_filter, rows, sort_rows, status_filter
+from rectify_cli.errors import UsageError
+from rectify_cli.query import SortKey, TaskFilter, rows, sort_rows, status_filter
 from rectify_cli.render import OutputFormat
 
 from . import app
@@ -12,26 +13,45 @@ from .common import (
     AsOfOpt,
     FormatOpt,
     LangOpt,
-    LedgerOpt,
     NoColorOpt,
     as_of_date,
-    ledger_lang,
-    load,
     output_format,
     parse_date,
     write,
 )
+from .many import LedgersOpt, StrictOpt, finish, language, list_petitions, load_ledgers, row_ref
 
 
 @app.command("list")
 def list_tasks(
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", metavar="tasks|petitions", help="List tasks, or petition cases (信访件)."
+        ),
+    ] = "tasks",
     status: Annotated[
         list[str] | None,
         typer.Option(
             "--status",
             "-s",
             help="Status (repeatable): not_started 未启动, in_progress 推进中, "
-            "done 已完成, closed 已销号, or pending (not yet done).",
+            "done 已完成, closed 已销号, or pending (not yet done); for petitions handling "
+            "办理中, stage_closed 阶段性办结, closed 已办结, or pending.",
+        ),
+    ] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--category",
+            help="Petitions: air, water, soil, noise, solid_waste, ecology, other (repeatable).",
+        ),
+    ] = None,
+    finding: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--finding",
+            help="Petitions: substantiated 属实, partly 部分属实, unsubstantiated 不属实.",
         ),
     ] = None,
     aspect: Annotated[
@@ -47,41 +67,89 @@ def list_tasks(
         str | None,
         typer.Option("--search", help="Text in id, title, measures, notes, lead or partners."),
     ] = None,
-    sort: Annotated[SortKey, typer.Option("--sort", help="Sort by.")] = SortKey.ID,
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort",
+            metavar="KEY",
+            help="Sort by: id, deadline, progress, status, lead, aspect, health; petitions "
+            "also received, category.",
+        ),
+    ] = "id",
     reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     lang: LangOpt = None,
-    ledger: LedgerOpt = None,
+    ledger: LedgersOpt = None,
+    strict: StrictOpt = False,
     no_color: NoColorOpt = False,
 ) -> None:
-    """List tasks, with filters; all tasks when no filter is given."""
-    led = load(ledger)
+    """List tasks (or petition cases), with filters; all when no filter is given.  With
+    several ledgers, a ledger column and ids qualified where two ledgers share one."""
+    if kind not in ("tasks", "petitions"):
+        raise UsageError(f"--kind: {kind!r} is not a kind; use tasks or petitions")
+    date_before = parse_date(due_before, "--due-before") if due_before else None
+    ledgers = load_ledgers(ledger, strict)
+    chosen_lang = language(ledgers, lang)
+    if kind == "petitions":
+        if aspect:
+            raise UsageError("--aspect: petition cases have no aspect; use --category")
+        list_petitions(
+            ledgers,
+            as_of_date(as_of),
+            status=status or [],
+            category=category or [],
+            finding=finding or [],
+            lead=lead,
+            due_before=date_before,
+            search=search,
+            sort=sort,
+            reverse=reverse,
+            fmt=fmt,
+            lang=chosen_lang,
+            no_color=no_color,
+        )
+        finish(ledgers)
+        return
+    if category or finding:
+        raise UsageError("--category and --finding: for petition cases; add --kind petitions")
+    from rectify_cli.rollup import aspect_values, task_rows
+
+    try:
+        key = SortKey(sort)
+    except ValueError:
+        raise UsageError(
+            f"--sort {sort}: sort tasks by {', '.join(k.value for k in SortKey)}"
+        ) from None
     flt = TaskFilter(
         statuses=status_filter(status or []),
-        aspects=aspect_filter(led, aspect or []),
+        aspects=aspect_values(ledgers, aspect or []),
         lead=lead,
-        due_before=parse_date(due_before, "--due-before") if due_before else None,
+        due_before=date_before,
         search=search,
     )
-    found = sort_rows(rows(led, as_of_date(as_of), flt), sort, reverse)
-    language = ledger_lang(led, lang)
+    if ledgers.multi:
+        found = task_rows(ledgers, as_of_date(as_of), flt, key, reverse)
+    else:
+        found = sort_rows(rows(ledgers.single.ledger, as_of_date(as_of), flt), key, reverse)
+    refs = row_ref(ledgers) if ledgers.multi else None
     match output_format(fmt):
         case OutputFormat.JSON:
             from rectify_cli.render.data import tasks_json
 
-            write(tasks_json(found))
+            write(tasks_json(found, refs))
         case OutputFormat.CSV:
             from rectify_cli.render.data import tasks_csv
 
-            write(tasks_csv(found))
+            write(tasks_csv(found, refs))
         case OutputFormat.MD:
             from rectify_cli.render.markdown import tasks_table
 
-            write(tasks_table(found, language))
+            write(tasks_table(found, chosen_lang, refs))
         case OutputFormat.TABLE:
             from rectify_cli.render.terminal import console
             from rectify_cli.render.terminal import tasks_table as rich_table
 
             out = console(no_color=no_color)
-            out.print(rich_table(found, language, width=out.width))
+            out.print(rich_table(found, chosen_lang, width=out.width, refs=refs))
+    finish(ledgers)

@@ -20,3 +20,4 @@ from . import update_cmd  # noqa: F401
 from . import record_cmd  # noqa: F401
 from . import log_cmd  # noqa: F401
 from . import import_cmd  # noqa: F401
+from . import changes_cmd  # noqa: F401

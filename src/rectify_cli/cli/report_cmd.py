@@ -18,14 +18,14 @@ from .common import (
     AsOfOpt,
     FormatOpt,
     LangOpt,
-    LedgerOpt,
     NoColorOpt,
     as_of_date,
     ledger_lang,
-    load,
     output_format,
+    parse_date,
     write,
 )
+from .many import LedgersOpt, StrictOpt, language, load_ledgers, report_many
 
 
 @app.command("report")
@@ -51,15 +51,48 @@ def report(
             "follows its suffix (.html, .docx, .md, .json) unless --format says.",
         ),
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="Add what the logs and readings prove changed since DATE (the last report).",
+        ),
+    ] = None,
+    summary_only: Annotated[
+        bool,
+        typer.Option("--summary-only", help="Only the roll-up table over the ledgers."),
+    ] = False,
     lang: LangOpt = None,
-    ledger: LedgerOpt = None,
+    ledger: LedgersOpt = None,
+    strict: StrictOpt = False,
     no_color: NoColorOpt = False,
 ) -> None:
     """Progress report in the form of the published notice: headline, progress per aspect,
-    open tasks, indicators, warnings; as a web page (html) or Word document (docx) too."""
+    open tasks, indicators, warnings; as a web page (html) or Word document (docx) too.
+    Several ledgers: a roll-up table (one row each) and the total first, then each report."""
     chosen = _choose_format(fmt, out)
-    led = load(ledger)
+    since_date = parse_date(since, "--since") if since else None
+    ledgers = load_ledgers(ledger, strict)
+    if ledgers.multi or summary_only:
+        report_many(
+            ledgers,
+            chosen,
+            as_of_date(as_of),
+            lang=language(ledgers, lang),
+            since=since_date,
+            summary_only=summary_only,
+            charts=charts,
+            aspect=aspect,
+            out=out,
+            no_color=no_color,
+        )
+        return
+    from rectify_cli.rollup import extend
+
+    led = ledgers.single.ledger
     built = build_report(led, as_of_date(as_of), ledger_lang(led, lang), aspect)
+    built = extend(built, ledgers.single, since=since_date)
     match chosen:
         case OutputFormat.JSON:
             from rectify_cli.render.report_json import report_json

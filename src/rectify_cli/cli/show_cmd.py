@@ -4,7 +4,6 @@ from typing import Annotated
 
 import typer
 
-from rectify_cli.errors import unknown_task
 from rectify_cli.query import rows
 from rectify_cli.render import OutputFormat
 
@@ -13,32 +12,34 @@ from .common import (
     AsOfOpt,
     FormatOpt,
     LangOpt,
-    LedgerOpt,
     NoColorOpt,
     as_of_date,
     ledger_lang,
-    load,
     output_format,
     print_rich,
     write,
 )
+from .many import LedgersOpt, load_ledgers
 
 
 @app.command("show")
 def show(
-    task_id: Annotated[str, typer.Argument(metavar="ID", help="Task id, e.g. T01.")],
+    task_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="Task id, e.g. T01; LEDGER:T01 picks one of several ledgers."
+        ),
+    ],
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     lang: LangOpt = None,
-    ledger: LedgerOpt = None,
+    ledger: LedgersOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
     """Show one task in full, its log included."""
-    led = load(ledger)
-    found = [r for r in rows(led, as_of_date(as_of)) if r.task.id == task_id]
-    if not found:
-        raise unknown_task(task_id, [t.id for t in led.tasks])
-    row = found[0]
+    book, task = load_ledgers(ledger).find_task(task_id)
+    led = book.ledger
+    row = next(r for r in rows(led, as_of_date(as_of)) if r.task.id == task.id)
     language = ledger_lang(led, lang)
     match output_format(fmt):
         case OutputFormat.JSON:

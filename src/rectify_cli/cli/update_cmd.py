@@ -11,7 +11,8 @@ from rectify_cli.i18n import Lang, label
 from rectify_cli.models import Status
 
 from . import app
-from .common import LangOpt, LedgerOpt, parse_date, write
+from .common import LangOpt, parse_date, write
+from .many import LedgersOpt
 
 BY_ENV = "RECTIFY_BY"
 
@@ -44,7 +45,12 @@ def _status(value: str | None) -> Status | None:
 
 @app.command("update")
 def update(
-    task_id: Annotated[str, typer.Argument(metavar="ID", help="Task id, e.g. T05.")],
+    task_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="Task id, e.g. T05; LEDGER:T05 picks one of several ledgers."
+        ),
+    ],
     status: Annotated[
         str | None,
         typer.Option(
@@ -91,7 +97,7 @@ def update(
     ] = False,
     dry_run: DryRunOpt = False,
     lang: LangOpt = None,
-    ledger: LedgerOpt = None,
+    ledger: LedgersOpt = None,
 ) -> None:
     """Change a task and append one entry to its log; no other line of the file changes."""
     from rectify_cli.edit import TaskUpdate, update_task
@@ -107,10 +113,24 @@ def update(
         by=by,
         reopen=reopen,
     )
-    outcome = update_task(ledger, task_id, upd, dry_run=dry_run)
+    folder, bare_id = _target(ledger, task_id)
+    outcome = update_task(folder, bare_id, upd, dry_run=dry_run)
     lang_ = language(lang, outcome.lang)
     if dry_run and outcome.changed:
         write(outcome.diff())
         dry_run_note(lang_)
         return
     write(update_summary(outcome, lang_))
+
+
+def _target(specs: list[str] | None, ref: str) -> tuple[str, str]:
+    """The ledger folder to write and the bare task id.  One ledger: that folder (a
+    qualifier must be its name).  Several: `boxing:T03` picks by name from each `[ledger]`
+    table alone; a bare id loads them all and must be in exactly one."""
+    from rectify_cli.ledgers import folder_for, load_many
+
+    folder, task_id = folder_for(specs, ref)
+    if folder is None:
+        book, task = load_many(specs).find_task(ref)
+        return book.ledger.root, task.id
+    return str(folder), task_id

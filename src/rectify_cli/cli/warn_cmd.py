@@ -26,15 +26,15 @@ from .common import (
     AsOfOpt,
     FormatOpt,
     LangOpt,
-    LedgerOpt,
     NoColorOpt,
     as_of_date,
     ledger_lang,
-    load,
     output_format,
     print_rich,
     write,
 )
+from .many import LedgersOpt, StrictOpt, has_cases, load_ledgers, warn_many_cmd
+from .many import language as ledgers_lang
 
 
 def _check_options(
@@ -128,12 +128,33 @@ def warn(
         typer.Option("--reply-days", metavar="N", help="A notice asks for a reply within N days."),
     ] = DEFAULT_REPLY_DAYS,
     lang: LangOpt = None,
-    ledger: LedgerOpt = None,
+    ledger: LedgersOpt = None,
+    strict: StrictOpt = False,
     no_color: NoColorOpt = False,
 ) -> None:
-    """Overdue, due-soon, behind-schedule and stale tasks, by lead department."""
+    """Overdue, due-soon, behind-schedule and stale tasks, by lead department; then petition
+    cases past or near their deadline.  Several ledgers: one section each."""
     _check_options(days, tolerance, stale_days, reply_days, notice, out, fmt)
-    led = load(ledger)
+    ledgers = load_ledgers(ledger, strict)
+    if ledgers.multi or (has_cases(ledgers) and not notice):
+        warn_many_cmd(
+            ledgers,
+            as_of_date(as_of),
+            days=days,
+            tolerance=tolerance,
+            stale_days=stale_days,
+            lead=lead,
+            levels=frozenset(level) if level else None,
+            fmt=fmt,
+            exit_code=exit_code,
+            notice=notice,
+            out=out,
+            reply_days=reply_days,
+            lang=ledgers_lang(ledgers, lang),
+            no_color=no_color,
+        )
+        return
+    led = ledgers.single.ledger
     language = ledger_lang(led, lang)
     result = find(
         led,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rectify_cli.query import TaskRow
@@ -48,8 +48,12 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def tasks_json(rows: Iterable[TaskRow]) -> str:
-    return to_json([task_record(r) for r in rows])
+def tasks_json(rows: Iterable[TaskRow], refs: Callable[[TaskRow], str] | None = None) -> str:
+    """With `refs` (several ledgers) each record also names its `ledger`, and its `ref`: the
+    id `show` and `update` take (qualified where two ledgers share the id)."""
+    if refs is None:
+        return to_json([task_record(r) for r in rows])
+    return to_json([{**task_record(r), "ledger": r.ledger, "ref": refs(r)} for r in rows])
 
 
 def csv_text(header: Sequence[str], records: Iterable[Sequence[Any]]) -> str:
@@ -75,9 +79,11 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def tasks_csv(rows: Iterable[TaskRow]) -> str:
+def tasks_csv(rows: Iterable[TaskRow], refs: Callable[[TaskRow], str] | None = None) -> str:
     records = []
     for r in rows:
         rec = task_record(r)
-        records.append([rec.get(f) for f in TASK_CSV_FIELDS])
-    return csv_text(TASK_CSV_FIELDS, records)
+        cells = [rec.get(f) for f in TASK_CSV_FIELDS]
+        records.append(cells if refs is None else [r.ledger, refs(r), *cells])
+    header = TASK_CSV_FIELDS if refs is None else ("ledger", "ref", *TASK_CSV_FIELDS)
+    return csv_text(header, records)

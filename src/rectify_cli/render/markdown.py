@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rectify_cli.i18n import Lang, label, status_label
 from rectify_cli.models import Ledger
@@ -24,11 +24,18 @@ def table(header: Sequence[str], body: Sequence[Sequence[str]], *, escaped: bool
     return "\n".join(lines) + "\n"
 
 
-def tasks_table(rows: Sequence[TaskRow], lang: Lang) -> str:
+def tasks_table(
+    rows: Sequence[TaskRow], lang: Lang, refs: Callable[[TaskRow], str] | None = None
+) -> str:
+    """The task list; with `refs` (several ledgers) a ledger column first, and each id as
+    `refs` writes it (qualified where two ledgers share it)."""
     if not rows:
         return label("list.empty", lang) + "\n"
     header = [label(c, lang) for c in LIST_COLUMNS]
-    return table(header, [list_cells(r, lang) for r in rows])
+    if refs is None:
+        return table(header, [list_cells(r, lang) for r in rows])
+    body = [[r.ledger, refs(r), *list_cells(r, lang)[1:]] for r in rows]
+    return table([label("ledger", lang), *header], body)
 
 
 def task_detail(row: TaskRow, ledger: Ledger, lang: Lang) -> str:

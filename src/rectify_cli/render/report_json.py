@@ -11,6 +11,7 @@ from typing import Any
 from rectify_cli.report import Counts, IndicatorRow, Report
 
 from .data import task_record, to_json
+from .extras_text import report_extras_record
 
 
 def _counts(c: Counts) -> dict[str, Any]:
@@ -67,6 +68,10 @@ def report_record(report: Report) -> dict[str, Any]:
         "open_tasks": [task_record(r) for r in report.open_tasks],
         "indicators": [_indicator(r) for r in report.indicators],
         "warnings": {level.value: n for level, n in report.warnings.items()},
+        # null when the ledger has no petitions.toml / without --since (issue 9)
+        "petitions": None,
+        "changes": None,
+        **report_extras_record(report),
     }
 
 

@@ -11,6 +11,7 @@ import re
 from rectify_cli.i18n import label
 from rectify_cli.report import Report
 
+from .extras_text import report_extras_markdown
 from .markdown import table
 from .report_common import (
     ASPECT_COLUMNS,
@@ -44,6 +45,10 @@ def report_markdown(report: Report, *, charts: bool = False) -> str:
     # Two trailing spaces would be invisible in a diff; a backslash is GFM's visible break.
     out += ["\\\n".join(md_escape(line) for line in subtitle(report)), ""]
     out += [f"**{md_escape(report.headline)}**", ""]
+    # Petition cases and `--since` (issue 9): the petition sentence under the headline, their
+    # sections before the charts; nothing for a report without them.
+    extra_head, extra_tail = report_extras_markdown(report)
+    out += extra_head
 
     out += [f"## {label('report.aspects', lang)}", ""]
     body = [aspect_cells(r) for r in report.aspects]
@@ -73,6 +78,7 @@ def report_markdown(report: Report, *, charts: bool = False) -> str:
     else:
         out += [label("warn.none", lang), ""]
 
+    out += extra_tail
     if charts:
         out += [f"## {label('report.charts', lang)}", "", *_charts(report)]
     return "\n".join(out).rstrip("\n") + "\n"

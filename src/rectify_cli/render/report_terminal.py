@@ -17,6 +17,7 @@ from rectify_cli.indicators import Direction
 from rectify_cli.report import Counts, Report
 from rectify_cli.schedule import Level
 
+from .extras_terminal import report_extras_view
 from .report_common import (
     ASPECT_COLUMNS,
     INDICATOR_COLUMNS,
@@ -81,6 +82,9 @@ def report_renderable(report: Report, width: int = 80) -> RenderableType:
     parts: list[RenderableType] = [Text(one_line(report.title), style="bold")]
     parts += [data(line) for line in subtitle(report)]
     parts += [Text(""), Text(one_line(report.headline), style="bold"), Text("")]
+    # Petition cases and `--since` (issue 9): nothing for a report without them.
+    extra_head, extra_tail = report_extras_view(report)
+    parts += extra_head
 
     aspects = _table(label("report.aspects", lang))
     for i, name in enumerate(headers(ASPECT_COLUMNS, lang)):
@@ -146,6 +150,7 @@ def report_renderable(report: Report, width: int = 80) -> RenderableType:
         parts.append(line)
     else:
         parts.append(Text(label("warn.none", lang)))
+    parts += extra_tail
     return Group(*parts)
 
 

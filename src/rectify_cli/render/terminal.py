@@ -4,7 +4,7 @@ imports rich; every piece of ledger text goes in as `Text`, never as markup."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from rich import box
@@ -75,8 +75,14 @@ def progress_cell(task: Task, width: int = 10) -> Text:
 
 
 def tasks_table(
-    rows: Sequence[TaskRow], lang: Lang, title: str | None = None, width: int = 80
+    rows: Sequence[TaskRow],
+    lang: Lang,
+    title: str | None = None,
+    width: int = 80,
+    refs: Callable[[TaskRow], str] | None = None,
 ) -> RenderableType:
+    """The task list; with `refs` (several ledgers) a ledger column first, and each id as
+    `refs` writes it (qualified where two ledgers share it)."""
     if not rows:
         return Text(label("list.empty", lang))
     # No vertical rules: at 80 columns every character goes to the text.
@@ -88,6 +94,8 @@ def tasks_table(
         collapse_padding=True,
         padding=(0, 1),
     )
+    if refs is not None:
+        table.add_column(label("ledger", lang), no_wrap=True, overflow="fold")
     for col in LIST_COLUMNS:
         table.add_column(
             label(col, lang),
@@ -106,6 +114,9 @@ def tasks_table(
         cells[LIST_COLUMNS.index("health")] = Text(
             health_text(r.health.health, lang), style=HEALTH_STYLE[r.health.health]
         )
+        if refs is not None:
+            cells[LIST_COLUMNS.index("id")] = data(refs(r))
+            cells.insert(0, data(r.ledger))
         table.add_row(*cells)
     table.caption = label("list.count", lang, count=len(rows))
     return table

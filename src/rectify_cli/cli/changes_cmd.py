@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rectify_cli.errors import UsageError
+from rectify_cli.render import OutputFormat
+
+from . import app
+from .common import (
+    AsOfOpt,
+    FormatOpt,
+    LangOpt,
+    NoColorOpt,
+    as_of_date,
+    output_format,
+    parse_date,
+    write,
+)
+from .many import LedgersOpt, StrictOpt, finish, language, load_ledgers, refs_of
+
+
+@app.command("changes")
+def changes(
+    since: Annotated[
+        str,
+        typer.Option("--since", metavar="DATE", help="From this day (the last report), included."),
+    ],
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    lang: LangOpt = None,
+    ledger: LedgersOpt = None,
+    strict: StrictOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """What the logs and indicator readings prove changed since DATE: tasks completed, signed
+    off or reopened, progress moved, tasks now overdue or behind, new readings, petition cases
+    closed.  Nothing without a record behind it."""
+    from rectify_cli.rollup import changes_many
+
+    start = parse_date(since, "--since")
+    chosen = output_format(fmt)
+    if chosen is OutputFormat.CSV:
+        raise UsageError("--format csv: the changes are several tables; use md, table or json")
+    ledgers = load_ledgers(ledger, strict)
+    found = changes_many(ledgers, start, as_of_date(as_of))
+    refs = refs_of(ledgers)
+    chosen_lang = language(ledgers, lang)
+    match chosen:
+        case OutputFormat.JSON:
+            from rectify_cli.render.rollup_text import changes_many_json
+
+            write(changes_many_json(found, refs, multi=ledgers.multi))
+        case OutputFormat.MD:
+            from rectify_cli.render.rollup_text import changes_many_markdown
+
+            write(changes_many_markdown(found, chosen_lang, refs))
+        case _:
+            from rectify_cli.render.rollup_terminal import changes_many_view
+
+            from .common import print_rich
+
+            print_rich(changes_many_view(found, chosen_lang, refs), no_color=no_color)
+    finish(ledgers)

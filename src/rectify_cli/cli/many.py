@@ -1,0 +1,342 @@
+"""Options and glue for commands that read several ledgers (`--ledger` repeated or a
+pattern), and the several-ledger paths of list, warn and report.
+
+Exit codes with several ledgers: a ledger that fails to load is reported on stderr, one line
+each (`Error: ledger NAME: MESSAGE`), the others are shown, and the command exits 2, as
+`grep -s` does when one of its files is unreadable: the output is right for the ledgers it
+covers, and a script must not mistake it for the whole.  `--strict` shows nothing at all
+when any ledger fails (still exit 2).  An error in the error takes precedence over
+`warn --exit-code`'s 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from rectify_cli.errors import EXIT_ERROR, EXIT_FOUND, RectifyError, UsageError
+from rectify_cli.i18n import Lang, label
+from rectify_cli.ledgers import Ledgers, load_many
+from rectify_cli.query import TaskRow
+from rectify_cli.render import OutputFormat
+from rectify_cli.schedule import Level
+
+if TYPE_CHECKING:
+    from rectify_cli.rollup import LedgerWarnings
+
+from .common import ledger_lang, output_format, print_rich, write
+
+LedgersOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ledger",
+        "-l",
+        metavar="DIR",
+        help="Ledger folder; repeat it, or give a pattern such as 'counties/*', to roll several "
+        "up [default: $RECTIFY_LEDGER (several joined by the path separator, : or ;), "
+        "else ./data].",
+    ),
+]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict", help="With several ledgers: if any fails to load, show nothing (exit 2)."
+    ),
+]
+
+Ref = Callable[[str], str]
+
+
+def load_ledgers(specs: list[str] | None, strict: bool = False) -> Ledgers:
+    """The ledgers named; failures reported on stderr, one line each.  One ledger named on
+    its own raises its error as every command always has."""
+    found = load_many(specs)
+    for f in found.failures:
+        sys.stderr.write(f"Error: {f}\n")
+    if found.failures and (strict or not found.books):
+        raise SystemExit(EXIT_ERROR)
+    return found
+
+
+def finish(found: Ledgers) -> None:
+    """Exit 2 when a ledger did not load (after the others' output)."""
+    if found.failures:
+        raise SystemExit(EXIT_ERROR)
+
+
+def language(found: Ledgers, value: str | None) -> Lang:
+    """--lang, else the first ledger's language: one document speaks one language."""
+    return ledger_lang(found.books[0].ledger, value)
+
+
+def refs_of(found: Ledgers) -> Callable[[str], Ref]:
+    """A ledger's name → how its task ids are shown (qualified where two ledgers share one)."""
+
+    def of(name: str) -> Ref:
+        return lambda task_id: found.ref(name, task_id)
+
+    return of
+
+
+def row_ref(found: Ledgers) -> Callable[[TaskRow], str]:
+    return lambda row: found.ref(row.ledger, row.task.id)
+
+
+def has_cases(found: Ledgers) -> bool:
+    return any(b.petitions is not None and b.petitions.petitions for b in found.books)
+
+
+# --------------------------------------------------------------------------- list
+
+
+def list_petitions(
+    found: Ledgers,
+    as_of: dt.date,
+    *,
+    status: list[str],
+    category: list[str],
+    finding: list[str],
+    lead: str | None,
+    due_before: dt.date | None,
+    search: str | None,
+    sort: str,
+    reverse: bool,
+    fmt: OutputFormat | None,
+    lang: Lang,
+    no_color: bool,
+) -> None:
+    from rectify_cli.petitions import (
+        PetitionFilter,
+        category_filter,
+        counts_of,
+        finding_filter,
+        headline,
+        rows,
+        sort_rows,
+        status_filter,
+    )
+
+    flt = PetitionFilter(
+        statuses=status_filter(status),
+        categories=category_filter(category),
+        findings=finding_filter(finding),
+        lead=lead,
+        due_before=due_before,
+        search=search,
+    )
+    found_rows = []
+    notes = []
+    for b in found.books:
+        if b.petitions is None:
+            continue
+        if b.petitions.summary is not None:
+            sentence = headline(counts_of(b.petitions), lang, b.petitions.headline_prefix)
+            if found.multi:
+                sentence = label("rollup.ledger_title", lang, name=b.name, title=sentence)
+            notes.append(label("pet.summary_only", lang, headline=sentence))
+        found_rows += rows(b.petitions.petitions, as_of, b.name, flt)
+    found_rows = sort_rows(found_rows, sort, reverse)
+    chosen = output_format(fmt)
+    itemised = any(b.petitions is not None and b.petitions.petitions for b in found.books)
+    if not itemised and chosen in (OutputFormat.TABLE, OutputFormat.MD):
+        # Nothing to list: say what the ledgers hold instead of "no cases match".
+        write("\n".join(notes or [label("pet.none", lang)]) + "\n")
+        return
+    # Ledgers with totals only have no rows: say so on stderr, beside the others' data.
+    for note in notes:
+        sys.stderr.write(note + "\n")
+    multi = found.multi
+    match chosen:
+        case OutputFormat.JSON:
+            from rectify_cli.render.rollup_text import petitions_json
+
+            write(petitions_json(found_rows, ledger=multi))
+        case OutputFormat.CSV:
+            from rectify_cli.render.rollup_text import petitions_csv
+
+            write(petitions_csv(found_rows, ledger=multi))
+        case OutputFormat.MD:
+            from rectify_cli.render.rollup_text import petitions_table
+
+            write(petitions_table(found_rows, lang, ledger_column=multi))
+        case OutputFormat.TABLE:
+            from rectify_cli.render.extras_terminal import petitions_view
+            from rectify_cli.render.terminal import console
+
+            out = console(no_color=no_color)
+            out.print(petitions_view(found_rows, lang, out.width, ledger_column=multi))
+
+
+# --------------------------------------------------------------------------- warn
+
+
+def warn_many_cmd(
+    found: Ledgers,
+    as_of: dt.date,
+    *,
+    days: int,
+    tolerance: float | None,
+    stale_days: int | None,
+    lead: str | None,
+    levels: frozenset[Level] | None,
+    fmt: OutputFormat | None,
+    exit_code: bool,
+    notice: bool,
+    out: Path | None,
+    reply_days: int,
+    lang: Lang,
+    no_color: bool,
+) -> None:
+    """`rectify warn` over several ledgers (or one with petition cases): one section per
+    ledger, petition cases after its tasks."""
+    from rectify_cli.rollup import warn_many
+
+    result = warn_many(
+        found,
+        as_of,
+        days=days,
+        tolerance=tolerance,
+        stale_days=stale_days,
+        lead=lead,
+        levels=levels,
+    )
+    multi = found.multi
+    refs = refs_of(found)
+    if notice:
+        _notices(found, result, fmt, out, reply_days, lang)
+    else:
+        match output_format(fmt):
+            case OutputFormat.JSON:
+                from rectify_cli.render.rollup_text import warn_many_json
+
+                write(warn_many_json(result, multi=multi, refs=refs))
+            case OutputFormat.CSV:
+                from rectify_cli.render.rollup_text import warn_many_csv
+
+                write(warn_many_csv(result, lang, multi=multi, refs=refs))
+            case OutputFormat.MD:
+                from rectify_cli.render.rollup_text import warn_many_markdown
+
+                write(warn_many_markdown(result, lang, multi=multi, refs=refs))
+            case OutputFormat.TABLE:
+                from rectify_cli.render.rollup_terminal import warn_many_view
+
+                view = warn_many_view(result, lang, multi=multi, refs=refs)
+                print_rich(view, no_color=no_color)
+    finish(found)
+    if exit_code and any(lw.total for lw in result):
+        raise SystemExit(EXIT_FOUND)
+
+
+def _notices(
+    found: Ledgers,
+    result: list[LedgerWarnings],
+    fmt: OutputFormat | None,
+    out: Path | None,
+    reply_days: int,
+    lang: Lang,
+) -> None:
+    """Each ledger's notices (tasks only), from its own office; with --out, one folder per
+    ledger (`DIR/boxing/2025-12-31-市水利局.md`), since two counties share department names."""
+    from rectify_cli.render.warn_text import notice_markdown, notices_markdown
+    from rectify_cli.warn import notice_filenames, reply_by
+
+    from .warn_cmd import _make_dir, _write_docx_notices
+
+    if out is None:
+        texts = [
+            notices_markdown(
+                lw.result, lw.book.ledger.meta, reply_by(lw.result.as_of, reply_days), lang
+            )
+            for lw in result
+            if lw.result.warnings
+        ]
+        if not texts and result:
+            date = result[0].result.as_of.isoformat()
+            texts.append(label("warn.none_as_of", lang, date=date) + "\n")
+        write("\n---\n\n".join(texts))
+        return
+    written = 0
+    for lw in result:
+        if not lw.result.groups:
+            continue
+        folder = out / lw.name if found.multi else out
+        due = reply_by(lw.result.as_of, reply_days)
+        if fmt is OutputFormat.DOCX:
+            _write_docx_notices(lw.result, lw.book.ledger, folder, due, lang)
+            written += len(lw.result.groups)
+            continue
+        names = notice_filenames([g.lead for g in lw.result.groups], lw.result.as_of)
+        _make_dir(folder)
+        for g in lw.result.groups:
+            path = folder / names[g.lead]
+            text = notice_markdown(g, lw.book.ledger.meta, lw.result.as_of, due, lang)
+            try:
+                path.write_text(text, encoding="utf-8", newline="\n")
+            except OSError as exc:
+                raise RectifyError(f"{path}: cannot write: {exc.strerror or exc}") from None
+            written += 1
+    if fmt is not OutputFormat.DOCX:
+        sys.stderr.write(label("warn.written", lang, count=written, path=out) + "\n")
+
+
+# --------------------------------------------------------------------------- report
+
+
+def report_many(
+    found: Ledgers,
+    chosen: OutputFormat,
+    as_of: dt.date,
+    *,
+    lang: Lang,
+    since: dt.date | None,
+    summary_only: bool,
+    charts: bool,
+    aspect: str | None,
+    out: Path | None,
+    no_color: bool,
+) -> None:
+    """The roll-up: a row per ledger and the total, then each ledger's own report."""
+    from rectify_cli.rollup import build_rollup
+
+    if aspect is not None:
+        raise UsageError("--aspect: reports one aspect of one ledger; name a single --ledger")
+    if chosen in (OutputFormat.HTML, OutputFormat.DOCX):
+        raise UsageError(
+            f"--format {chosen.value}: a roll-up of several ledgers is written as md, json or "
+            f"a table"
+        )
+    rollup = build_rollup(found, as_of, lang, since=since, summary_only=summary_only)
+    refs = refs_of(found)
+    match chosen:
+        case OutputFormat.JSON:
+            from rectify_cli.render.rollup_text import rollup_json
+
+            _emit(rollup_json(rollup, refs), out, lang)
+        case OutputFormat.MD:
+            from rectify_cli.render.rollup_text import rollup_markdown
+
+            _emit(rollup_markdown(rollup, refs, charts=charts), out, lang)
+        case _:
+            from rectify_cli.render.rollup_terminal import rollup_view
+            from rectify_cli.render.terminal import console
+
+            term = console(no_color=no_color)
+            term.print(rollup_view(rollup, refs, width=term.width, summary_only=summary_only))
+    finish(found)
+
+
+def _emit(text: str, out: Path | None, lang: Lang) -> None:
+    if out is None:
+        write(text)
+        return
+    from rectify_cli.outputs import write_bytes
+    from rectify_cli.store import _display
+
+    write_bytes(out, text.encode("utf-8"), force=True)
+    sys.stderr.write(label("report.written", lang, path=_display(out)) + "\n")
