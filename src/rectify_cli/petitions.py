@@ -47,17 +47,20 @@ class PetitionCounts:
 
     @classmethod
     def of_summary(cls, s: PetitionSummary) -> PetitionCounts:
+        closed, stage, handling = s.closed, s.stage_closed, s.handling
+        parts = [n for n in (closed, stage, handling) if n is not None]
+        if sum(parts) == s.total:
+            # The parts given already make the total: the ones not given are none.
+            closed, stage, handling = closed or 0, stage or 0, handling or 0
         done = s.closed_or_stage_closed
-        if s.closed is not None and s.stage_closed is not None:
-            done = s.closed + s.stage_closed
-        handling = s.handling
+        if closed is not None and stage is not None:
+            done = closed + stage
         # Plain arithmetic, never a guess: the three statuses cover every case, so what is not
         # closed or stage-closed is still being handled, and the reverse.
         if handling is None and done is not None:
             handling = s.total - done
         if done is None and handling is not None:
             done = s.total - handling
-        closed, stage = s.closed, s.stage_closed
         if done is not None:
             if closed is None and stage is not None:
                 closed = done - stage

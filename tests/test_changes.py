@@ -1,0 +1,447 @@
+"""`rectify changes --since` and `report --since`: built from the records alone.
+
+The ledger's log spans two months (August and September, one entry in November after the
+as-of date); every item reported must be backed by a log entry, reading or deadline dated in
+the window, and nothing older than `since` may appear."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rectify_cli.changes import (
+    Changes,
+    ProgressMove,
+    StatusMove,
+    change_line,
+    changes_since,
+    log_dates,
+)
+from rectify_cli.errors import EXIT_ERROR, UsageError
+from rectify_cli.models import Handling, Status
+from rectify_cli.schedule import Health
+from rectify_cli.store import load_ledger, load_petitions
+from tests.conftest import invoke
+
+SINCE = dt.date(2025, 9, 1)
+AS_OF = dt.date(2025, 10, 31)
+
+HEAD = """\
+[ledger]
+version = 1
+title = "变化测试台账"
+feedback_date = 2025-01-01
+
+[[aspects]]
+id = "A1"
+name = "大气"
+
+[[aspects]]
+id = "A2"
+name = "水"
+"""
+
+
+def task(tid: str, body: str, *logs: str, aspect: str = "A1") -> str:
+    out = f'\n[[tasks]]\nid = "{tid}"\naspect = "{aspect}"\ntitle = "任务{tid}"\nlead = "局{tid}"\n'
+    out += body
+    for entry in logs:
+        out += "\n[[tasks.log]]\n" + entry
+    return out
+
+
+TASKS = HEAD + "".join(
+    [
+        # progress recorded by hand in August and September: moved 30 → 50
+        task(
+            "T1",
+            'deadline = 2025-12-31\nstatus = "in_progress"\nprogress = 50\n',
+            "date = 2025-08-10\nprogress = 30\n",
+            "date = 2025-09-10\nprogress = 50\n",
+        ),
+        # completed by `rectify update` on 09-15
+        task(
+            "T2",
+            'deadline = 2025-12-31\nstatus = "done"\nprogress = 100\ncompleted_on = 2025-09-15\n',
+            'date = 2025-08-05\nstatus = "in_progress"\nprogress = 80\n',
+            'date = 2025-09-15\nstatus = "done"\nprogress = 100\n'
+            'changes = ["status: in_progress → done", "progress: 80 → 100", '
+            '"completed_on: — → 2025-09-15"]\n',
+        ),
+        # "done by the end of September" only: proves done then, not that it became done then
+        task(
+            "T3",
+            'status = "done"\nprogress = 100\ncompleted_on = 2025-09-30\n',
+            'date = 2025-09-30\nstatus = "done"\nprogress = 100\nnote = "截至9月底已完成"\n',
+        ),
+        # completed in August: older than since
+        task(
+            "T4",
+            'deadline = 2025-12-31\nstatus = "done"\nprogress = 100\ncompleted_on = 2025-08-20\n',
+            'date = 2025-08-20\nstatus = "done"\nprogress = 100\n'
+            'changes = ["status: in_progress → done", "progress: 60 → 100"]\n',
+        ),
+        # signed off (销号) on 09-20
+        task(
+            "T5",
+            'deadline = 2025-12-31\nstatus = "closed"\nprogress = 100\ncompleted_on = 2025-08-01\n'
+            'evidence = ["验收报告.pdf"]\n',
+            'date = 2025-09-20\nstatus = "closed"\n'
+            'changes = ["status: done → closed", "evidence: + 验收报告.pdf"]\n',
+        ),
+        # deadline 09-10 passed in the window, still open: now overdue
+        task(
+            "T6",
+            'start = 2025-06-01\ndeadline = 2025-09-10\nstatus = "in_progress"\nprogress = 90\n',
+            "date = 2025-08-01\nprogress = 90\n",
+        ),
+        # deadline 08-15: overdue before since already
+        task(
+            "T7",
+            'start = 2025-06-01\ndeadline = 2025-08-15\nstatus = "in_progress"\nprogress = 90\n',
+            "date = 2025-08-01\nprogress = 90\n",
+        ),
+        # on schedule on 09-01 (60 vs 66.8 expected), behind on 10-31 (60 vs 83.2)
+        task(
+            "T8",
+            'deadline = 2025-12-31\nstatus = "in_progress"\nprogress = 60\n',
+            "date = 2025-07-01\nprogress = 60\n",
+            aspect="A2",
+        ),
+        # reopened on 09-05
+        task(
+            "T9",
+            'deadline = 2025-12-31\nstatus = "in_progress"\nprogress = 80\n',
+            'date = 2025-09-05\nstatus = "in_progress"\nprogress = 80\nnote = "复查发现反弹"\n'
+            'changes = ["status: done → in_progress", "progress: 100 → 80", '
+            '"completed_on: 2025-08-01 → —"]\n',
+        ),
+        # deadline moved from 12-31 to 09-20 on 09-05: not overdue on since, overdue now
+        task(
+            "T10",
+            'deadline = 2025-09-20\nstatus = "in_progress"\nprogress = 95\n',
+            'date = 2025-09-05\nchanges = ["deadline: 2025-12-31 → 2025-09-20"]\n',
+        ),
+        # an entry after the as-of date: never reported
+        task(
+            "T11",
+            'deadline = 2025-12-31\nstatus = "in_progress"\nprogress = 99\n',
+            "date = 2025-08-01\nprogress = 10\n",
+            "date = 2025-11-05\nprogress = 99\n",
+        ),
+        # started 09-02 with progress but no earlier record: the "from" is not on record
+        task(
+            "T12",
+            'deadline = 2026-06-30\nstatus = "in_progress"\nprogress = 40\n',
+            'date = 2025-09-02\nstatus = "in_progress"\nprogress = 40\n',
+        ),
+    ]
+)
+
+INDICATORS = """\
+version = 1
+
+[[indicators]]
+id = "pm25"
+name = "PM2.5浓度"
+name_en = "PM2.5"
+unit = "µg/m³"
+better = "lower"
+value = 28
+period = "2025-09"
+recorded = 2025-10-03
+
+[[indicators.history]]
+value = 33
+period = "2025-06"
+
+[[indicators.history]]
+value = 31
+period = "2025-07"
+recorded = 2025-08-05
+
+[[indicators.history]]
+value = 30
+period = "2025-08"
+recorded = 2025-09-05
+
+[[indicators]]
+id = "water"
+name = "优良水体比例"
+unit = "%"
+better = "higher"
+value = 54.5
+period = "2025-09"
+"""
+
+PETITIONS = """\
+version = 1
+
+[[petitions]]
+id = "P1"
+title = "噪声扰民"
+received = 2025-08-01
+category = "noise"
+status = "closed"
+closed_on = 2025-09-12
+
+[[petitions.log]]
+date = 2025-09-12
+status = "closed"
+
+[[petitions]]
+id = "P2"
+title = "扬尘"
+received = 2025-07-01
+category = "air"
+status = "stage_closed"
+
+[[petitions.log]]
+date = 2025-08-01
+status = "stage_closed"
+
+[[petitions]]
+id = "P3"
+title = "无记录的办结"
+received = 2025-07-01
+category = "water"
+status = "closed"
+
+[[petitions]]
+id = "P4"
+title = "仍在办理"
+received = 2025-09-01
+category = "soil"
+deadline = 2025-12-31
+"""
+
+
+@pytest.fixture
+def months(make_ledger) -> Path:  # type: ignore[no-untyped-def]
+    root: Path = make_ledger(TASKS, INDICATORS)
+    (root / "petitions.toml").write_text(PETITIONS, encoding="utf-8")
+    return root
+
+
+def found(root: Path) -> Changes:
+    return changes_since(load_ledger(root), SINCE, AS_OF, load_petitions(root))
+
+
+def test_every_kind_of_change_and_nothing_else(months: Path) -> None:
+    c = found(months)
+    assert [(m.task.id, m.old, m.new, m.date) for m in c.completed] == [
+        ("T2", Status.IN_PROGRESS, Status.DONE, dt.date(2025, 9, 15))
+    ]
+    assert [(m.task.id, m.old, m.new) for m in c.signed_off] == [("T5", Status.DONE, Status.CLOSED)]
+    assert [(m.task.id, m.old, m.new) for m in c.reopened] == [
+        ("T9", Status.DONE, Status.IN_PROGRESS)
+    ]
+    assert [(m.task.id, m.old, m.new, m.date, m.since_date) for m in c.progress] == [
+        ("T1", 30, 50, dt.date(2025, 9, 10), dt.date(2025, 8, 10)),
+        ("T9", 100, 80, dt.date(2025, 9, 5), dt.date(2025, 9, 5)),
+    ]
+    assert [(m.task.id, m.deadline, m.days_overdue) for m in c.overdue] == [
+        ("T6", dt.date(2025, 9, 10), 51),
+        ("T10", dt.date(2025, 9, 20), 41),
+    ]
+    assert [(m.task.id, m.health, m.actual) for m in c.behind] == [("T8", Health.BEHIND, 60)]
+    assert [(r.indicator.id, r.old_value, r.new_value, r.date) for r in c.readings] == [
+        ("pm25", 31, 30, dt.date(2025, 9, 5)),
+        ("pm25", 30, 28, dt.date(2025, 10, 3)),
+    ]
+    assert [(m.petition.id, m.old, m.new, m.date) for m in c.petitions] == [
+        ("P1", Handling.HANDLING, Handling.CLOSED, dt.date(2025, 9, 12))
+    ]
+
+
+def test_every_item_is_backed_by_a_record_in_the_window(months: Path) -> None:
+    c = found(months)
+    ledger = load_ledger(months)
+    assert all(SINCE <= d <= AS_OF for d in log_dates(c))
+    # Each status or progress move is a log entry of that task on that date.
+    moves: list[StatusMove | ProgressMove] = [*c.completed, *c.signed_off, *c.reopened]
+    moves += c.progress
+    for m in moves:
+        entry_dates = [e.date for e in ledger.task(m.task.id).log]  # type: ignore[union-attr]
+        assert m.date in entry_dates, m.task.id
+    # Each reading change is a reading recorded on that date.
+    for r in c.readings:
+        recorded = [h.recorded for h in r.indicator.history] + [r.indicator.recorded]
+        assert r.date in recorded
+    # Each newly overdue task had its deadline pass inside the window.
+    for late in c.overdue:
+        assert SINCE <= late.deadline < AS_OF and late.task.status.is_open
+    # Nothing from before since: T4 (August), the August readings, P2; nor after: T11.
+    ids = {m.task.id for m in moves}
+    assert not ids & {"T3", "T4", "T7", "T11", "T12"}
+
+
+def test_the_window_edges_are_included(months: Path) -> None:
+    ledger = load_ledger(months)
+    on_the_day = changes_since(ledger, dt.date(2025, 9, 15), dt.date(2025, 9, 15))
+    assert [m.task.id for m in on_the_day.completed] == ["T2"]
+    after = changes_since(ledger, dt.date(2025, 9, 16), AS_OF)
+    assert after.completed == ()
+    with pytest.raises(UsageError, match="is after the as-of date"):
+        changes_since(ledger, AS_OF, SINCE)
+
+
+def test_an_entry_after_as_of_is_ignored_and_a_later_window_sees_it(months: Path) -> None:
+    ledger = load_ledger(months)
+    later = changes_since(ledger, dt.date(2025, 11, 1), dt.date(2025, 11, 30))
+    assert [(m.task.id, m.old, m.new) for m in later.progress] == [("T11", 10, 99)]
+
+
+def test_change_lines_are_read_as_update_writes_them() -> None:
+    assert change_line(["status: in_progress → done"], "status") == ("in_progress", "done")
+    assert change_line(["progress: — → 80"], "progress") == ("—", "80")
+    assert change_line(["evidence: + a.pdf"], "evidence") is None
+    assert change_line(["note"], "status") is None
+
+
+def test_a_ledger_with_only_the_samples_kind_of_log_proves_no_completion(sample: Path) -> None:
+    c = changes_since(load_ledger(sample), dt.date(2025, 9, 1), dt.date(2025, 9, 30))
+    assert c.empty
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_changes_command_markdown(months: Path, runner: CliRunner) -> None:
+    code, out, err = invoke(
+        runner, "changes", "--since", "2025-09-01", "--as-of", "2025-10-31", "-f", "md"
+    )
+    assert (code, err) == (0, "")
+    assert out.startswith("# 2025-09-01以来的变化\n\n2025-09-01至2025-10-31\n")
+    assert "## 完成的任务（1）" in out
+    assert "| T2 | 任务T2 | 局T2 | 推进中 → 已完成 | 2025-09-15 |" in out
+    assert "| T1 | 任务T1 | 局T1 | 30% → 50% | 2025-09-10 |" in out
+    assert "| T6 | 任务T6 | 局T6 | 2025-09-10 | 51 |" in out
+    assert "| PM2.5浓度 | 31 µg/m³（2025-07） | 30 µg/m³（2025-08） | 2025-09-05 |" in out
+    assert "| P1 | 噪声扰民 |   | 办理中 → 已办结 | 2025-09-12 |" in out
+    for old in ("2025-08-05", "2025-08-10", "2025-08-20", "2025-11-05"):
+        assert old not in out
+
+
+def test_changes_command_json_names_the_records(months: Path, runner: CliRunner) -> None:
+    code, out, _ = invoke(
+        runner, "changes", "--since", "2025-09-01", "--as-of", "2025-10-31", "-f", "json"
+    )
+    data = json.loads(out)
+    assert code == 0 and (data["since"], data["as_of"]) == ("2025-09-01", "2025-10-31")
+    assert data["progress"][0] == {
+        "id": "T1",
+        "ref": "T1",
+        "title": "任务T1",
+        "lead": "局T1",
+        "from": 30,
+        "to": 50,
+        "date": "2025-09-10",
+        "from_recorded": "2025-08-10",
+    }
+    assert [r["recorded"] for r in data["readings"]] == ["2025-09-05", "2025-10-03"]
+    assert data["behind"][0]["expected_progress"] == 83.2
+
+
+def test_nothing_changed(months: Path, runner: CliRunner) -> None:
+    code, out, _ = invoke(
+        runner, "changes", "--since", "2025-10-10", "--as-of", "2025-10-20", "-f", "md"
+    )
+    assert code == 0
+    assert "2025-10-10以来没有记录到变化。" in out
+
+
+def test_report_since_adds_the_section(months: Path, runner: CliRunner) -> None:
+    code, out, _ = invoke(
+        runner, "report", "--since", "2025-09-01", "--as-of", "2025-10-31", "-f", "md"
+    )
+    assert code == 0
+    section = out[out.index("## 2025-09-01以来的变化") :]
+    assert "### 完成的任务（1）" in section and "### 新增逾期任务（2）" in section
+    code, out, _ = invoke(
+        runner, "report", "--since", "2025-09-01", "--as-of", "2025-10-31", "-f", "json"
+    )
+    assert [m["id"] for m in json.loads(out)["changes"]["completed"]] == ["T2"]
+    # One aspect: only its tasks' changes.
+    code, out, _ = invoke(
+        runner, "report", "--since", "2025-09-01", "--as-of", "2025-10-31", "-a", "A2", "-f", "json"
+    )
+    changes = json.loads(out)["changes"]
+    assert changes["completed"] == [] and [m["id"] for m in changes["behind"]] == ["T8"]
+    assert changes["petitions"] == []
+
+
+def test_bad_since(months: Path, runner: CliRunner) -> None:
+    code, _, err = invoke(runner, "changes", "--since", "2025/09/01")
+    assert (code, err) == (
+        EXIT_ERROR,
+        'Error: --since: invalid date "2025/09/01"; write dates as 2025-09-30\n',
+    )
+    code, _, err = invoke(runner, "changes", "--since", "2025-12-01", "--as-of", "2025-10-31")
+    assert (code, err) == (
+        EXIT_ERROR,
+        "Error: --since: 2025-12-01 is after the as-of date 2025-10-31\n",
+    )
+    code, _, err = invoke(runner, "changes", "--since", "2025-09-01", "-f", "csv")
+    assert code == EXIT_ERROR and "use md, table or json" in err
+
+
+def test_update_and_record_then_changes(sample: Path, runner: CliRunner) -> None:
+    """The whole loop on the sample: what `update` and `record` write is what `changes`
+    reads back, and the sample's own entries (September) stay out of an October window."""
+    invoke(runner, "update", "T07", "--progress", "40", "--date", "2025-08-15")
+    invoke(runner, "update", "T07", "--progress", "60", "--date", "2025-10-10")
+    invoke(runner, "update", "T16", "--status", "done", "--date", "2025-10-12")
+    code, _, _ = invoke(
+        runner, "record", "pm25", "29", "--period", "2025-10", "--date", "2025-10-15"
+    )
+    assert code == 0
+    pm25 = next(i for i in load_ledger(sample).indicators if i.id == "pm25")
+    assert pm25.recorded == dt.date(2025, 10, 15) and pm25.history[-1].recorded is None
+    code, out, _ = invoke(
+        runner, "changes", "--since", "2025-10-01", "--as-of", "2025-10-31", "-f", "json"
+    )
+    data = json.loads(out)
+    assert [(m["id"], m["from"], m["to"]) for m in data["completed"]] == [
+        ("T16", "in_progress", "done")
+    ]
+    assert [(m["id"], m["from"], m["to"]) for m in data["progress"]] == [("T07", 40, 60)]
+    assert [(r["id"], r["from"], r["to"]) for r in data["readings"]] == [("pm25", 30, 29)]
+    # A later reading keeps the earlier one's date in history.
+    invoke(runner, "record", "pm25", "28", "--period", "2025-11", "--date", "2025-12-03")
+    pm25 = next(i for i in load_ledger(sample).indicators if i.id == "pm25")
+    assert [r.recorded for r in pm25.history] == [None, dt.date(2025, 10, 15)]
+
+
+def test_changes_across_ledgers(months: Path, make_ledger, runner: CliRunner) -> None:  # type: ignore[no-untyped-def]
+    other = make_ledger(
+        TASKS.replace('title = "变化测试台账"', 'title = "另一台账"\nname = "other"')
+    )
+    code, out, _ = invoke(
+        runner,
+        "changes",
+        "-l",
+        str(months),
+        "-l",
+        str(other),
+        "--since",
+        "2025-09-01",
+        "--as-of",
+        "2025-10-31",
+        "-f",
+        "json",
+    )
+    data = json.loads(out)
+    assert code == 0 and [d["ledger"] for d in data] == [months.name, "other"]
+    # Both ledgers have a T2: its ref is qualified.
+    assert [m["ref"] for m in data[0]["completed"]] == [f"{months.name}:T2"]
+    code, out, _ = invoke(
+        runner, "changes", "-l", str(months), "-l", str(other), "--since", "2025-09-01",
+        "--as-of", "2025-10-31", "-f", "md",
+    )  # fmt: skip
+    assert out.startswith(f"# {months.name}：变化测试台账\n")
+    assert f"| {months.name}:T2 |" in out and "| other:T2 |" in out
