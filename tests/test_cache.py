@@ -223,7 +223,7 @@ def corruptions(entry: bytes) -> dict[str, bytes]:
         "one byte more": entry + b"\0",
         "wrong magic": b"X" + entry[1:],
         "flipped body byte": entry[:-5] + bytes([entry[-5] ^ 0xFF]) + entry[-4:],
-        "other format version": entry.replace(b"(1, b", b"(9, b", 1),
+        "other format version": entry.replace(b"(1, 'Ledger'", b"(9, 'Ledger'", 1),
         "header length lies": entry[: len(cache.MAGIC)] + (10**9).to_bytes(8, "little")
         + entry[head:],
     }  # fmt: skip
@@ -516,3 +516,60 @@ def test_an_error_deep_in_a_large_file_reads_as_always(
     assert pieces == whole
     assert pieces[0] == 2
     assert f"task {task_id}: leed: unknown key; did you mean lead?" in pieces[2]
+
+
+# --------------------------------------------------------------------------- petitions
+
+PETITIONS = """\
+version = 1
+
+[[petitions]]
+id = "X1"
+title = "某小区餐饮油烟扰民"
+received = 2025-01-05
+category = "air"
+finding = "substantiated"
+status = "closed"
+deadline = 2025-02-05
+closed_on = 2025-01-30
+lead = "市城市管理局"
+
+[[petitions.log]]
+date = 2025-01-30
+status = "closed"
+note = "已督促安装油烟净化设施"
+
+[[petitions]]
+id = "X2"
+title = "夜间施工噪声"
+received = 2025-03-01
+category = "noise"
+"""
+
+
+def test_petitions_are_cached_and_an_edit_is_seen(
+    make_ledger: MakeLedger, monkeypatch: pytest.MonkeyPatch, cache_folder: Path
+) -> None:
+    root = make_ledger()
+    path = root / "petitions.toml"
+    path.write_text(PETITIONS, encoding="utf-8")
+    cold = store.load_petitions(root)
+    assert cold is not None
+    assert len(list(cache_folder.glob("petitions-*.bin"))) == 1
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("parsed petitions.toml although the cache was warm")
+
+    with monkeypatch.context() as m:
+        m.setattr(store, "_parse_fast", refuse)
+        m.setattr(store, "parse_toml", refuse)
+        warm = store.load_petitions(root)
+    assert warm == cold
+    assert warm is not None
+    assert warm.model_dump() == cold.model_dump()
+    assert warm.petitions[0].model_fields_set == cold.petitions[0].model_fields_set
+    assert warm.petitions[0].log[0].date == dt.date(2025, 1, 30)
+    path.write_text(PETITIONS.replace("夜间施工噪声", "夜间施工扰民"), encoding="utf-8")
+    edited = store.load_petitions(root)
+    assert edited is not None
+    assert edited.petitions[1].title == "夜间施工扰民"

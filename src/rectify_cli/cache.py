@@ -38,9 +38,9 @@ import sys
 import types
 import typing
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -77,14 +77,14 @@ def cache_dir() -> Path | None:
     return base / "rectify"
 
 
-def entry_path(folder: Path, root: Path) -> Path | None:
+def entry_path(folder: Path, root: Path, kind: str = "ledger") -> Path | None:
     """Where the entry of ledger folder `root` lives; None if that would be inside it."""
     resolved = os.path.normcase(os.path.realpath(root))
     where = os.path.normcase(os.path.realpath(folder))
     if where == resolved or where.startswith(resolved.rstrip(os.sep) + os.sep):
         return None  # never write into the ledger folder, whatever the variable says
     name = hashlib.sha256(resolved.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return folder / f"ledger-{name}.bin"
+    return folder / f"{kind}-{name}.bin"
 
 
 # --------------------------------------------------------------------------- key
@@ -314,41 +314,83 @@ def _slots_ok() -> bool:
 # --------------------------------------------------------------------------- read / write
 
 
-def _header(keys: list[Key]) -> bytes:
+def _header(keys: list[Key], kind: str) -> bytes:
     # repr, not marshal: marshal's bytes depend on reference counts, so the same key could
     # be written differently by two processes and never match.
-    return repr((FORMAT_VERSION, _fingerprint(), keys)).encode("utf-8", "surrogatepass")
+    return repr((FORMAT_VERSION, kind, _fingerprint(), keys)).encode("utf-8", "surrogatepass")
+
+
+def _read(root: Path, keys: list[Key], kind: str, model: str) -> Any:
+    """The payload stored for these keys, or None; raises on anything odd (callers catch)."""
+    folder = cache_dir()
+    where = entry_path(folder, root, kind) if folder else None
+    if where is None or not _slots_ok():
+        return None
+    expected = _header(keys, model)
+    with open(where, "rb") as f:
+        if f.read(len(MAGIC)) != MAGIC:
+            return None
+        head_len = int.from_bytes(f.read(_LEN), "little")
+        if head_len != len(expected) or f.read(head_len) != expected:
+            return None
+        body_len = int.from_bytes(f.read(_LEN), "little")
+        crc = int.from_bytes(f.read(_LEN), "little")
+        body = f.read(body_len + 1)
+    if len(body) != body_len or zlib.crc32(body) != crc:
+        return None
+    return marshal.loads(body)  # the body (tens of MB on a large ledger) is freed on return
+
+
+def _write(root: Path, keys: list[Key], kind: str, model: str, payload: Callable[[], Any]) -> None:
+    """Store `payload()` for these keys, atomically; any failure is ignored."""
+    tmp: str | None = None
+    try:
+        folder = cache_dir()
+        where = entry_path(folder, root, kind) if folder else None
+        if folder is None or where is None or not _slots_ok():
+            return
+        body = marshal.dumps(payload())
+        head = _header(keys, model)
+        if not folder.is_dir():
+            _make_folder(folder)
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(prefix=where.name, suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as f:
+            f.write(MAGIC)
+            f.write(len(head).to_bytes(_LEN, "little"))
+            f.write(head)
+            f.write(len(body).to_bytes(_LEN, "little"))
+            f.write(zlib.crc32(body).to_bytes(_LEN, "little"))
+            f.write(body)
+        os.replace(tmp, where)
+        tmp = None
+    except Exception:  # a cache that cannot be written only costs time
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    # As for validation (store.paused_gc): many objects, all kept, none in a cycle.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def load(root: Path, keys: list[Key]) -> Ledger | None:
     """The cached ledger for these exact file contents, or None (never raises)."""
     try:
-        folder = cache_dir()
-        where = entry_path(folder, root) if folder else None
-        if where is None or not _slots_ok():
-            return None
-        expected = _header(keys)
-        with open(where, "rb") as f:
-            if f.read(len(MAGIC)) != MAGIC:
-                return None
-            head_len = int.from_bytes(f.read(_LEN), "little")
-            if head_len != len(expected) or f.read(head_len) != expected:
-                return None
-            body_len = int.from_bytes(f.read(_LEN), "little")
-            crc = int.from_bytes(f.read(_LEN), "little")
-            body = f.read(body_len + 1)
-        if len(body) != body_len or zlib.crc32(body) != crc:
-            return None
-        # As for validation (store.paused_gc): many objects, all kept, none in a cycle.
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            payload = marshal.loads(body)
-            del body  # tens of MB on a large ledger: gone before the models are built
-            return _decode(payload, root)
-        finally:
-            if was_enabled:
-                gc.enable()
+        with _no_gc():
+            payload = _read(root, keys, "ledger", "Ledger")
+            return None if payload is None else _decode(payload, root)
     except Exception:  # a cache that cannot be read is a miss, whatever broke in it
         return None
 
@@ -377,42 +419,39 @@ def _decode(payload: Any, root: Path) -> Ledger:
 
 def save(root: Path, keys: list[Key], ledger: Ledger) -> None:
     """Remember a ledger that loaded cleanly from these bytes; any failure is ignored."""
-    tmp: str | None = None
-    try:
-        folder = cache_dir()
-        where = entry_path(folder, root) if folder else None
-        if folder is None or where is None or not _slots_ok():
-            return
+
+    def payload() -> Any:
         strings: dict[str, str] = {}
-        payload = (
+        return (
             _codec(LedgerMeta).encode(ledger.meta, strings),
             [_codec(Aspect).encode(a, strings) for a in ledger.aspects],
             [_codec(Task).encode(t, strings) for t in ledger.tasks],
             [_codec(Indicator).encode(i, strings) for i in ledger.indicators],
         )
-        body = marshal.dumps(payload)
-        del payload, strings
-        head = _header(keys)
-        if not folder.is_dir():
-            _make_folder(folder)
-        import tempfile
 
-        fd, tmp = tempfile.mkstemp(prefix=where.name, suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as f:
-            f.write(MAGIC)
-            f.write(len(head).to_bytes(_LEN, "little"))
-            f.write(head)
-            f.write(len(body).to_bytes(_LEN, "little"))
-            f.write(zlib.crc32(body).to_bytes(_LEN, "little"))
-            f.write(body)
-        os.replace(tmp, where)
-        tmp = None
-    except Exception:  # a cache that cannot be written only costs time
-        pass
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    _write(root, keys, "ledger", "Ledger", payload)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_model(root: Path, kind: str, keys: list[Key], cls: type[M]) -> M | None:
+    """A cached model of one more file of the folder (e.g. petitions.toml), or None."""
+    try:
+        with _no_gc():
+            payload = _read(root, keys, kind, cls.__qualname__)
+            if payload is None:
+                return None
+            obj = _codec(cls).decoder(_Dates())(payload)
+            return obj if isinstance(obj, cls) else None
+    except Exception:  # a cache that cannot be read is a miss, whatever broke in it
+        return None
+
+
+def save_model(root: Path, kind: str, keys: list[Key], obj: BaseModel) -> None:
+    """Remember a model that loaded cleanly (and passed its checks) from these bytes."""
+    cls = type(obj)
+    _write(root, keys, kind, cls.__qualname__, lambda: _codec(cls).encode(obj, {}))
 
 
 def _make_folder(folder: Path) -> None:

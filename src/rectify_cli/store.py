@@ -672,8 +672,16 @@ def load_petitions(ledger: str | os.PathLike[str] | None = None) -> PetitionFile
     path = root / PETITIONS_FILE
     if not path.exists() and not path.is_symlink():
         return None
+    # Cached like the tasks (cache.py): a hit skips the parse, the validation and the checks.
+    keys = cache.current_keys([path], limit=MAX_FILE_BYTES)
+    hit = cache.load_model(root, "petitions", keys, PetitionFile) if keys is not None else None
+    if hit is not None:
+        return hit
     shown = _display(path)
-    text = read_text(path)
+    raw = cache.read_quietly(path, MAX_FILE_BYTES)
+    keys = cache.keys([path], [raw])
+    text = read_text(path) if raw is None else decode(raw, shown)
+    del raw
     data = _parse_fast(text)
     if data is None:
         data = parse_toml(text, shown)
@@ -687,6 +695,8 @@ def load_petitions(ledger: str | os.PathLike[str] | None = None) -> PetitionFile
     problems = _duplicates(shown, "petitions", "petition", [p.id for p in result.petitions])
     if problems:
         raise LedgerInvalid(locate(problems, root))
+    if keys is not None:
+        cache.save_model(root, "petitions", keys, result)
     return result
 
 
