@@ -103,3 +103,26 @@ def test_a_command_alone_helps_and_fails_as_before(tmp_path: Path) -> None:
         alone = run(*args)
         assert alone == run("--debug", *args), args
         assert alone[0] in (0, 2)
+
+
+def test_the_program_imports_only_the_command_it_runs(tmp_path: Path) -> None:
+    """Run as `rectify list`, only list's module is imported; as anything else, all are."""
+    program = tmp_path / "rectify"
+    program.write_text(
+        "import sys\n"
+        "import rectify_cli.cli as cli\n"
+        "print(sorted(m for m in sys.modules if m.endswith('_cmd')))\n"
+        "print([c.name for c in cli.app.registered_commands])\n",
+        encoding="utf-8",
+    )
+    ran = subprocess.run(
+        [sys.executable, str(program), "list"], capture_output=True, text=True, check=True
+    )
+    assert ran.stdout.splitlines() == ["['rectify_cli.cli.list_cmd']", "['list']"]
+    for args in ([], ["--help"], ["lis"]):
+        ran = subprocess.run(
+            [sys.executable, str(program), *args], capture_output=True, text=True, check=True
+        )
+        modules, names = ran.stdout.splitlines()
+        assert "'rectify_cli.cli.warn_cmd'" in modules
+        assert "'list'" in names and "'warn'" in names and "'check'" in names
