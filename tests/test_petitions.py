@@ -409,3 +409,18 @@ def test_warn_covers_open_cases_past_or_near_their_deadline(make_ledger, runner:
     # The report counts them in its petition part.
     code, out, _ = invoke(runner, "report", "--as-of", "2025-09-30", "-f", "md")
     assert "信访件预警：红色预警1项、蓝色提示1项" in out
+
+
+def test_check_reports_petition_problems_too(make_ledger, runner: CliRunner) -> None:  # type: ignore[no-untyped-def]
+    root = make_ledger()
+    petitions_file(root, CASE.replace('"噪声"\n', '"火灾"\n'))
+    code, out, err = invoke(runner, "check")
+    assert (code, out) == (EXIT_ERROR, "")
+    lines = err.splitlines()
+    assert lines[0].endswith(
+        "petitions.toml:5: petition X1: category: unknown value '火灾'; use one of air (大气), water (水), soil (土壤), noise (噪声), solid_waste (固体废物), ecology (生态), other (其他)"
+    )
+    assert lines[-1] == "1 problem found."
+    petitions_file(root, CASE)
+    code, out, _ = invoke(runner, "check")
+    assert code == 0

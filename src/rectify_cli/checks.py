@@ -13,6 +13,7 @@ from .store import (
     integrity_problems,
     ledger_files,
     load_file,
+    load_petitions,
     locate,
     resolve_root,
 )
@@ -71,6 +72,10 @@ def check_ledger(ledger: str | os.PathLike[str] | None) -> tuple[Ledger | None, 
         except LedgerInvalid as exc:
             problems += exc.problems
             indicators = None
+    try:
+        load_petitions(root)  # optional petitions.toml: checked like the others
+    except LedgerInvalid as exc:
+        problems += exc.problems
     if tasks is None or indicators is None:
         return None, problems
     result = Ledger(

@@ -32,7 +32,14 @@ from .errors import (
     unknown_task,
 )
 from .models import Ledger, PetitionFile, Task
-from .store import DEFAULT_DIR, LEDGER_ENV, TASKS_FILE, load_ledger, load_petitions
+from .store import (
+    DEFAULT_DIR,
+    LEDGER_ENV,
+    TASKS_FILE,
+    load_ledger,
+    load_petitions,
+    paused_gc,
+)
 
 _MAGIC = re.compile(r"[*?\[]")
 
@@ -224,11 +231,14 @@ def load_many(specs: Sequence[str] | None) -> Ledgers:
         ledger = load_ledger(given[0])
         return Ledgers((Book(ledger, load_petitions(ledger.root)),))
     books: list[Book] = []
-    for path in folders:
-        try:
-            books.append(load_one(path))
-        except RectifyError as exc:
-            failures.append(Failure(folder_name(path), path.as_posix(), exc.message))
+    # The collector would walk every ledger loaded so far on each pass while the next one
+    # loads (a second of 3 for 50 x 2,000 tasks); what is loaded is kept, and has no cycles.
+    with paused_gc():
+        for path in folders:
+            try:
+                books.append(load_one(path))
+            except RectifyError as exc:
+                failures.append(Failure(folder_name(path), path.as_posix(), exc.message))
     _unique_names(books)
     return Ledgers(tuple(books), tuple(failures), multi=True)
 

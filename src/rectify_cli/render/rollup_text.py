@@ -42,10 +42,12 @@ from .rollup_common import (
 )
 from .text import md_escape
 from .warn_text import (
+    WARN_COLUMNS,
     WARN_CSV_FIELDS,
     counts_text,
+    group_heading,
     reasons_text,
-    warn_markdown,
+    warning_cells,
     warning_record,
 )
 
@@ -296,11 +298,20 @@ def warn_many_markdown(
             counts = counts_text(lw.counts, lang, skip_zero=True)
             heading = label("warn.group", lang, lead=md_escape(lw.name), parts=counts)
             parts += ["", f"## {heading}"]
-        if lw.result.warnings:
-            # The ledger's own summary line is replaced by the one above (petitions counted).
-            body = warn_markdown(qualified_result(lw.result, refs(lw.name)), lang)
-            body = body.split("\n", 1)[1]
-            parts.append((demote(body) if multi else body).rstrip("\n"))
+        # As `warn_markdown` lays out one ledger (its summary line replaced by the one above,
+        # petitions counted), with ids as `ref` writes them.
+        ref = refs(lw.name)
+        level = "###" if multi else "##"
+        header = [label(c, lang) for c in WARN_COLUMNS]
+        at = WARN_COLUMNS.index("id")
+        for group in lw.result.groups:
+            parts += ["", f"{level} {group_heading(group, lang, markdown=True)}", ""]
+            body = []
+            for w in group.warnings:
+                cells = warning_cells(w, lang, markdown=True)
+                cells[at] = md_escape(ref(w.task.id))
+                body.append(cells)
+            parts.append(table(header, body, escaped=True).rstrip("\n"))
         if lw.petitions:
             parts += ["", petition_warnings_markdown(lw.petitions, lang, 3 if multi else 2)]
     return "\n".join(parts).rstrip("\n") + "\n"
