@@ -153,8 +153,14 @@ def test_a_pattern_is_expanded_here_not_by_a_shell(counties: Path) -> None:
     ]  # folders only, sorted; README.md is no ledger
     assert failures == [] and multi
     folders, failures, multi = expand(["nowhere/*"])
-    assert folders == [] and multi
-    assert [f.message for f in failures] == ["nowhere/*: no folder matches this pattern"]
+    assert folders == [] and not multi
+    assert [str(f) for f in failures] == ["ledger nowhere/*: no folder matches this pattern"]
+    with pytest.raises(RectifyError) as info:
+        load_many(["nowhere/*"])
+    assert info.value.message == "nowhere/*: no folder matches this pattern"
+    # A pattern that finds one ledger shows it as one (no ledger column, no roll-up).
+    assert expand(["counties/b*"])[2] is False
+    assert not load_many(["counties/b*"]).multi
     # The same folder named twice (directly and by a pattern) is read once.
     folders, _, _ = expand(["counties/zp", "counties/z*"])
     assert [p.as_posix() for p in folders] == ["counties/zp"]

@@ -19,7 +19,7 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -77,7 +77,6 @@ class Ledgers:
     books: tuple[Book, ...]
     failures: tuple[Failure, ...] = ()
     multi: bool = False
-    _ids: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def shared_ids(self) -> frozenset[str]:
@@ -180,18 +179,17 @@ def is_pattern(spec: str) -> bool:
 
 def expand(specs: Sequence[str]) -> tuple[list[Path], list[Failure], bool]:
     """Folders named by `specs` (in order, each once), failures for patterns that match no
-    folder, and whether the user named several ledgers (several specs, or any pattern)."""
+    folder, and whether that makes several ledgers (folders and failures together): only
+    then a ledger column, a roll-up, and failures reported while the others load."""
     folders: list[Path] = []
     failures: list[Failure] = []
     seen: set[str] = set()
-    patterned = False
     for spec in specs:
         if is_pattern(spec):
-            patterned = True
             # A pattern picks folders; files beside them (a README) are not ledgers.
             found = sorted(p for p in glob.glob(os.path.expanduser(spec)) if os.path.isdir(p))
             if not found:
-                failures.append(Failure(spec, spec, f"{spec}: no folder matches this pattern"))
+                failures.append(Failure(spec, spec, "no folder matches this pattern"))
             paths = [Path(p) for p in found]
         else:
             paths = [Path(spec)]
@@ -200,7 +198,7 @@ def expand(specs: Sequence[str]) -> tuple[list[Path], list[Failure], bool]:
             if key not in seen:
                 seen.add(key)
                 folders.append(path)
-    return folders, failures, patterned or len(folders) > 1
+    return folders, failures, len(folders) + len(failures) > 1
 
 
 def _named(path: Path) -> Path:
@@ -227,8 +225,11 @@ def load_many(specs: Sequence[str] | None) -> Ledgers:
     given = list(specs or []) or env_specs() or [DEFAULT_DIR]
     folders, failures, multi = expand(given)
     if not multi:
-        # As given, so every message reads as it always has (`(from $RECTIFY_LEDGER)`).
-        ledger = load_ledger(given[0])
+        if not folders:
+            raise LedgerNotFound(f"{failures[0].name}: {failures[0].message}")
+        # As typed where it was typed, so every message reads as it always has.
+        spec = given[0] if len(given) == 1 and not is_pattern(given[0]) else folders[0]
+        ledger = load_ledger(spec)
         return Ledgers((Book(ledger, load_petitions(ledger.root)),))
     books: list[Book] = []
     # The collector would walk every ledger loaded so far on each pass while the next one
@@ -287,6 +288,8 @@ def folder_for(specs: Sequence[str] | None, ref: str) -> tuple[Path | None, str]
     folders, failures, multi = expand(given)
     name, task_id = split_ref(ref)
     if not multi:
+        if not folders:
+            raise LedgerNotFound(f"{failures[0].name}: {failures[0].message}")
         (path,) = folders
         if name is not None and name != peek_name(path) and name != folder_name(path):
             raise UsageError(f"no ledger named {name!r}; this ledger is {peek_name(path)}")
