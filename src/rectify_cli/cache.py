@@ -212,30 +212,38 @@ class _Codec:
                         kind = (_MODELS, name, codecs.get(item) or _Codec(item, codecs))
             if kind[0] != _PLAIN:
                 self.kinds.append(kind)
+        self.kind_of = {name: (kind, arg) for kind, name, arg in self.kinds}
         self._sets: dict[int, frozenset[str]] = {}
 
     def encode(self, obj: BaseModel, strings: dict[str, str]) -> tuple[Any, ...]:
+        """(values in the object's own order, fields-set mask); equal strings shared
+        (department names repeat thousands of times), lists copied."""
         if type(obj) is not self.cls:
             raise TypeError(f"expected {self.cls.__name__}, got {type(obj).__name__}")
-        values = dict(obj.__dict__)
-        for kind, name, arg in self.kinds:
-            v = values[name]
-            if v is None:
-                continue
-            if kind == _DATE:
-                if type(v) is not dt.date:
-                    raise TypeError(f"{name}: not a date")
-                values[name] = v.toordinal()
-            elif kind == _ENUM:
-                values[name] = v.value
-            elif kind == _MODEL:
-                values[name] = arg.encode(v, strings)
-            else:
-                values[name] = [arg.encode(x, strings) for x in v]
-        for name, v in values.items():
-            values[name] = _plain(v, strings)
+        share, kind_of = strings.setdefault, self.kind_of
+        values = {}
+        for name, v in obj.__dict__.items():
+            special = kind_of.get(name)
+            if special is None:
+                if type(v) is str:
+                    v = share(v, v)
+                elif type(v) is list:
+                    v = [share(x, x) if type(x) is str else x for x in v]
+            elif v is not None:
+                kind, arg = special
+                if kind == _DATE:
+                    if type(v) is not dt.date:
+                        raise TypeError(f"{name}: not a date")
+                    v = v.toordinal()
+                elif kind == _ENUM:
+                    v = v.value
+                elif kind == _MODEL:
+                    v = arg.encode(v, strings)
+                else:
+                    v = [arg.encode(x, strings) for x in v]
+            values[name] = v
         mask = 0
-        for name in obj.model_fields_set:
+        for name in obj.__pydantic_fields_set__:
             mask |= self.bits[name]
         return (values, mask)
 
@@ -287,15 +295,6 @@ class _Dates(dict[int, dt.date]):
             raise TypeError("a date must be a day number")
         value = self[key] = dt.date.fromordinal(key)
         return value
-
-
-def _plain(value: Any, strings: dict[str, str]) -> Any:
-    """Lists copied, equal strings shared (department names repeat thousands of times)."""
-    if type(value) is str:
-        return strings.setdefault(value, value)
-    if type(value) is list:
-        return [_plain(v, strings) for v in value]
-    return value
 
 
 _CODECS: dict[type[BaseModel], _Codec] = {}
