@@ -204,7 +204,7 @@ def rollup_markdown(rollup: RollUp, refs: RefsOf, *, charts: bool = False) -> st
     out.append(table([label(c, lang) for c in ROLLUP_COLUMNS], body))
     if rollup.failed:
         names = label("warn.list_sep", lang).join(rollup.failed)
-        out += [md_escape(label("rollup.failed", lang, names=names)), ""]
+        out += [label("rollup.failed", lang, names=md_escape(names)), ""]
     if charts and rollup.lines:
         names = ", ".join(f'"{mermaid_text(line.name)}"' for line in rollup.lines)
         values = ", ".join(str(line.counts.completion_percent) for line in rollup.lines)
