@@ -12,7 +12,6 @@ when any ledger fails (still exit 2).  An error in the error takes precedence ov
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -57,10 +56,6 @@ def load_ledgers(specs: list[str] | None, strict: bool = False) -> Ledgers:
     """The ledgers named; failures reported on stderr, one line each.  One ledger named on
     its own raises its error as every command always has."""
     found = load_many(specs)
-    if found.multi:
-        # Everything loaded lives until the process ends: out of the collector's sight, the
-        # passes it makes while warnings and tables are built stay short.
-        gc.freeze()
     for f in found.failures:
         sys.stderr.write(f"Error: {f}\n")
     if found.failures and (strict or not found.books):
