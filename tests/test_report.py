@@ -693,3 +693,16 @@ def test_empty_ledger_report(make_ledger: MakeLedger) -> None:
     assert "Every task is done." in out and "No indicators." in out
     assert assert_tables_keep_shape(out) == [0]
     assert max(cell_len(line) for line in terminal_text(report, 80).splitlines()) <= 80
+
+
+def test_data_date_is_the_ledgers_and_the_judging_day_is_said_when_different(
+    runner: CliRunner, sample: Path
+) -> None:
+    code, out, _ = invoke(runner, "report", "--format", "md", "--as-of", "2025-09-30")
+    assert code == 0
+    assert "数据截至2025年9月30日\\\n" in out
+    assert "评估日期" not in out
+    code, out, _ = invoke(runner, "report", "--format", "md", "--as-of", "2025-12-01")
+    assert "数据截至2025年9月30日，序时进度评估日期2025年12月1日" in out
+    code, out, _ = invoke(runner, "report", "-f", "md", "--as-of", "2025-12-01", "--lang", "en")
+    assert "Data as of 2025-09-30; schedule judged as of 2025-12-01" in out

@@ -127,10 +127,27 @@ class Report:
     # Added by `rollup.extend` when the ledger has petition cases / `--since` is given.
     petitions: PetitionReport | None = None
     changes: Changes | None = None
+    # The ledger's own `as_of`: the day its recorded figures are current to.  It can be older
+    # than `as_of`, the day deadlines and the time-proportional schedule are judged on.
+    data_as_of: dt.date | None = None
 
     @property
     def date_text(self) -> str:
-        d = self.as_of
+        return self._long(self.as_of)
+
+    @property
+    def dates_line(self) -> str:
+        """`Data as of …`, and the judging day too when the ledger's data date differs."""
+        if self.data_as_of is None or self.data_as_of == self.as_of:
+            return label("report.as_of", self.lang, date=self.date_text)
+        return label(
+            "report.as_of_judged",
+            self.lang,
+            date=self._long(self.data_as_of),
+            judged=self.date_text,
+        )
+
+    def _long(self, d: dt.date) -> str:
         return label("date.long", self.lang, year=d.year, month=d.month, day=d.day, iso=d)
 
     @property
@@ -248,6 +265,7 @@ def build_report(
         ledger_title=ledger.meta.title,
         issued_by=ledger.meta.issued_by,
         as_of=as_of,
+        data_as_of=ledger.meta.as_of,
         lang=language,
         aspect=chosen,
         headline=headline(

@@ -87,7 +87,7 @@ def warning_rows(report: Report) -> list[tuple[str, int]]:
 def subtitle(report: Report) -> list[str]:
     """The lines under the title: data date, who prepared it, which aspect."""
     lang = report.lang
-    lines = [label("report.as_of", lang, date=report.date_text)]
+    lines = [report.dates_line]
     if report.issued_by:
         lines.append(label("report.issued_by", lang, office=report.issued_by))
     if report.aspect is not None:
