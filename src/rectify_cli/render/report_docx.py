@@ -1,13 +1,17 @@
 """The progress report as a Word document: `rectify report --format docx --out FILE`.
 
 The Markdown report's content in an official document's layout (`word.py`); every number,
-sentence and cell comes from the `Report` and `report_common`, so Word, Markdown, HTML and
-the terminal say the same thing.
+sentence and cell comes from the `Report`, `report_common` and (petition cases, `--since`)
+`rollup_common`, so Word, Markdown, HTML and the terminal say the same thing.
 """
 
 from __future__ import annotations
 
-from rectify_cli.i18n import label
+from typing import TYPE_CHECKING
+
+from rectify_cli.changes import Changes
+from rectify_cli.i18n import Lang, label
+from rectify_cli.petitions import PetitionReport
 from rectify_cli.report import Report
 
 from . import word
@@ -24,6 +28,18 @@ from .report_common import (
     total_cells,
     warning_rows,
 )
+from .rollup_common import (
+    breakdown_cells,
+    breakdown_columns,
+    change_sections,
+    changes_none,
+    changes_title,
+    changes_window,
+)
+from .warn_text import counts_text
+
+if TYPE_CHECKING:
+    from docx.document import Document
 
 _COUNT_COLUMNS = frozenset(ASPECT_COLUMNS[1:])
 
@@ -38,6 +54,9 @@ def report_docx(report: Report) -> bytes:
         word.paragraph(doc, line, align="center", size=12)
     word.paragraph(doc, "", space_after=6)
     word.paragraph(doc, report.headline, indent=True, bold=True, space_after=6)
+    if report.petitions is not None:
+        # The notice's petition sentence under the task headline, as in Markdown.
+        word.paragraph(doc, report.petitions.headline, indent=True, bold=True, space_after=6)
 
     word.heading(doc, label("report.aspects", lang))
     body = [aspect_cells(r) for r in report.aspects]
@@ -73,5 +92,37 @@ def report_docx(report: Report) -> bytes:
     else:
         word.paragraph(doc, label("warn.none", lang), indent=True)
 
+    if report.petitions is not None:
+        _petitions(doc, report.petitions, lang)
+    if report.changes is not None:
+        _changes(doc, report.changes, lang)
+
     word.signature(doc, office, report.date_text)
     return word.to_bytes(doc)
+
+
+def _petitions(doc: Document, report: PetitionReport, lang: Lang) -> None:
+    """Itemised cases by category, finding and status (the sentence is under the headline)."""
+    if not report.itemised:
+        return
+    word.heading(doc, label("pet.section", lang))
+    header = breakdown_columns(report, lang)
+    body = [breakdown_cells(row, report, lang) for row in report.categories]
+    # The breakdown's last row is its total line (`petitions.breakdown` puts it there).
+    word.table(doc, header, body, numeric=[False] + [True] * (len(header) - 1), bold_last=True)
+    if any(report.warnings.values()):
+        counts = counts_text(report.warnings, lang, skip_zero=True)
+        word.paragraph(doc, label("pet.warn_line", lang, counts=counts), indent=True)
+
+
+def _changes(doc: Document, changes: Changes, lang: Lang) -> None:
+    """What the records prove changed since `--since`, one table per kind of change."""
+    word.heading(doc, changes_title(changes, lang))
+    word.paragraph(doc, changes_window(changes, lang), indent=True, space_after=4)
+    sections = change_sections(changes, lang)
+    if not sections:
+        word.paragraph(doc, changes_none(changes, lang), indent=True)
+    for s in sections:
+        sub = word.paragraph(doc, s.title, fonts=word.HEADING, size=14, space_after=4)
+        sub.paragraph_format.keep_with_next = True
+        word.table(doc, s.header, s.rows)

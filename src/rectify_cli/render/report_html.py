@@ -1,18 +1,21 @@
 """The progress report as one self-contained HTML page: `rectify report --format html`.
 
-The Markdown report's content (same tables, same cells from `report_common`) plus inline SVG
-charts; no script, no external file, no web font, so it opens offline, prints on A4 and can
-be mailed as one attachment.  Every piece of ledger text goes through `html_escape`.
-Colours follow the reader's light or dark scheme on screen and are always light on paper;
-status and direction are written in words as well as coloured.
+The Markdown report's content (same tables, same cells from `report_common`, and the petition
+and `--since` parts from `rollup_common`) plus inline SVG charts; no script, no external
+file, no web font, so it opens offline, prints on A4 and can be mailed as one attachment.
+Every piece of ledger text goes through `html_escape`.  Colours follow the reader's light or
+dark scheme on screen and are always light on paper; status and direction are written in
+words as well as coloured.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rectify_cli.changes import Changes
 from rectify_cli.i18n import Lang, label
 from rectify_cli.indicators import Direction
+from rectify_cli.petitions import PetitionReport
 from rectify_cli.report import Report
 
 from .html_charts import completion_chart, indicator_chart, status_chart
@@ -29,7 +32,16 @@ from .report_common import (
     total_cells,
     warning_rows,
 )
+from .rollup_common import (
+    breakdown_cells,
+    breakdown_columns,
+    change_sections,
+    changes_none,
+    changes_title,
+    changes_window,
+)
 from .text import html_escape as esc
+from .warn_text import counts_text
 
 # System fonts only, Chinese ones first so CJK text never falls back to a Latin font's
 # ugly substitute; the generic family last.
@@ -70,6 +82,7 @@ body {
 }
 h1 { font-size: 22px; margin: 0 0 6px; }
 h2 { font-size: 17px; margin: 22px 0 8px; border-bottom: 1px solid var(--rule); }
+h3 { font-size: 15px; margin: 14px 0 6px; }
 h2, h3 { break-after: avoid; }
 .meta { color: var(--muted); margin: 0 0 12px; }
 .headline { font-weight: bold; font-size: 16px; }
@@ -136,12 +149,24 @@ def _table(
     classes: Sequence[Sequence[str]] | None = None,
     total: Sequence[str] | None = None,
 ) -> list[str]:
+    """A table of the report's own columns (label keys), numbers right-aligned."""
+    num = [c in _NUMERIC for c in columns]
+    return _grid(headers(columns, lang), num, body, classes=classes, total=total)
+
+
+def _grid(
+    header: Sequence[str],
+    num: Sequence[bool],
+    body: Sequence[Sequence[str]],
+    *,
+    classes: Sequence[Sequence[str]] | None = None,
+    total: Sequence[str] | None = None,
+) -> list[str]:
     """A table with a header that repeats on every printed page; `classes` give a cell its
     colour class (the cell's words already say what the colour means)."""
-    num = [c in _NUMERIC for c in columns]
     head = "".join(
         f'<th{_NUM if n else ""} scope="col">{esc(h)}</th>'
-        for h, n in zip(headers(columns, lang), num, strict=True)
+        for h, n in zip(header, num, strict=True)
     )
     out = ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>"]
 
@@ -183,6 +208,12 @@ def report_html(report: Report) -> str:
         f"<h1>{esc(report.title)}</h1>",
         f'<p class="meta">{"<br>".join(esc(line) for line in subtitle(report))}</p>',
         f'<p class="headline">{esc(report.headline)}</p>',
+        # The notice's petition sentence sits under the task headline, as in Markdown.
+        *(
+            [f'<p class="headline">{esc(report.petitions.headline)}</p>']
+            if report.petitions is not None
+            else []
+        ),
         "</header>",
         *_figure(status_chart(report), label("report.chart.status", lang)),
     ]
@@ -242,5 +273,43 @@ def report_html(report: Report) -> str:
         out += _table(WARNING_COLUMNS, lang, [[name, str(n)] for name, n in rows], classes=levels)
     else:
         out.append(f"<p>{esc(label('warn.none', lang))}</p>")
-    out += ["</section>", "</body>", "</html>"]
+    out.append("</section>")
+    if report.petitions is not None:
+        out += _petitions(report.petitions, lang)
+    if report.changes is not None:
+        out += _changes(report.changes, lang)
+    out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
+
+
+def _petitions(report: PetitionReport, lang: Lang) -> list[str]:
+    """Itemised cases by category, finding and status (the sentence is in the header)."""
+    if not report.itemised:
+        return []
+    header = breakdown_columns(report, lang)
+    body = [breakdown_cells(row, report, lang) for row in report.categories]
+    # The breakdown's last row is its total line (`petitions.breakdown` puts it there).
+    out = ["<section>", f"<h2>{esc(label('pet.section', lang))}</h2>"]
+    out += _grid(header, [False] + [True] * (len(header) - 1), body[:-1], total=body[-1])
+    if any(report.warnings.values()):
+        counts = counts_text(report.warnings, lang, skip_zero=True)
+        out.append(f"<p>{esc(label('pet.warn_line', lang, counts=counts))}</p>")
+    out.append("</section>")
+    return out
+
+
+def _changes(changes: Changes, lang: Lang) -> list[str]:
+    """What the records prove changed since `--since`, one table per kind of change."""
+    out = [
+        "<section>",
+        f"<h2>{esc(changes_title(changes, lang))}</h2>",
+        f'<p class="meta">{esc(changes_window(changes, lang))}</p>',
+    ]
+    sections = change_sections(changes, lang)
+    if not sections:
+        out.append(f"<p>{esc(changes_none(changes, lang))}</p>")
+    for s in sections:
+        out.append(f"<h3>{esc(s.title)}</h3>")
+        out += _grid(s.header, [False] * len(s.header), s.rows)
+    out.append("</section>")
+    return out
