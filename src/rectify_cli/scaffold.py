@@ -57,6 +57,11 @@ lang = "{lang}"                  # 输出标签语言 / label language: zh or en
 # progress = 40                  # 进度 0-100（可省略）/ progress 0-100 (optional)
 # evidence = []                  # 佐证材料 / evidence
 # notes = ""                     # 备注 / notes
+
+# 省交办信访件：另建 petitions.toml，首行写 #:schema ./schema/petitions.schema.json，
+# 再写 version = 1 和 [summary]（只有总数时）或逐件的 [[petitions]]（见 README）。
+# Petition cases: make petitions.toml starting with #:schema ./schema/petitions.schema.json,
+# then version = 1 and a [summary] of counts or one [[petitions]] per case (see the README).
 """
 
 INDICATORS_TEMPLATE = """\
@@ -105,7 +110,8 @@ def indicators_template() -> str:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    """Both schema files into `folder` (replacing older ones: they are generated)."""
+    """Every schema file into `folder` (replacing older ones: they are generated); the
+    petitions schema too, so a petitions.toml added later has its schema waiting."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for which, name in SCHEMA_FILES.items():

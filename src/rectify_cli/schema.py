@@ -1,24 +1,40 @@
-"""JSON Schemas of the two ledger files, for editors that validate and complete TOML.
+"""JSON Schemas of the ledger files (tasks, indicators, petition cases), for editors that
+validate and complete TOML.
 
 Built from the Pydantic models, so the schema cannot drift from what `rectify check` accepts;
-then shaped for an editor: every key described in Chinese and English, statuses offered as
-their English keys and Chinese labels, and no `null` (TOML has none, and an editor would
-otherwise suggest it).
+then shaped for an editor: every key described in Chinese and English, statuses, categories
+and findings offered as their English keys and Chinese labels, and no `null` (TOML has none,
+and an editor would otherwise suggest it).
 """
 
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from .models import LEDGER_VERSION, STATUS_ZH, IndicatorFile, Status, TaskFile
+from .models import (
+    CATEGORY_ZH,
+    FINDING_ZH,
+    HANDLING_ZH,
+    LEDGER_VERSION,
+    STATUS_ZH,
+    Category,
+    Finding,
+    Handling,
+    IndicatorFile,
+    PetitionFile,
+    Status,
+    TaskFile,
+)
 
-Which = Literal["tasks", "indicators"]
+Which = Literal["tasks", "indicators", "petitions"]
 SCHEMA_FILES: dict[Which, str] = {
     "tasks": "tasks.schema.json",
     "indicators": "indicators.schema.json",
+    "petitions": "petitions.schema.json",
 }
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -125,17 +141,79 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "recorded": ("记录日期", "Date recorded"),
         "note": ("备注", "Note"),
     },
+    "PetitionFile": {
+        "version": ("文件格式版本", "File format version"),
+        "headline_prefix": (
+            "报告中信访件句子的前缀，如“省交办的”",
+            "Prefix of the report's Chinese petition sentence, e.g. 省交办的",
+        ),
+        "summary": (
+            "只有汇总数时填写（不与 [[petitions]] 同用）",
+            "Counts only, where cases are not itemised (not with [[petitions]])",
+        ),
+        "petitions": ("信访件，每件一个 [[petitions]]", "Petition cases, one [[petitions]] each"),
+    },
+    "PetitionSummary": {
+        "total": ("信访件总数", "Total cases"),
+        "closed": ("已办结件数", "Cases closed"),
+        "stage_closed": ("阶段性办结件数", "Cases stage-closed"),
+        "closed_or_stage_closed": (
+            "已办结或阶段性办结件数（未公布拆分时）",
+            "Closed or stage-closed, where the split is not published",
+        ),
+        "handling": ("办理中件数", "Cases still being handled"),
+        "as_of": ("数据截止日期", "The date the counts are current to"),
+        "source": ("数字出处", "Where the figures come from"),
+    },
+    "Petition": {
+        "id": ("信访件编号（不含空格、斜杠、冒号）", "Case id (no spaces, slashes or colons)"),
+        "title": ("信访内容（一行）", "The case, in one line"),
+        "received": ("交办日期", "Date handed over"),
+        "batch": ("交办批次（如“第3批”或 3）", "Batch handed over (第3批 or 3)"),
+        "area": ("属地", "Area (county or district)"),
+        "category": ("类别", "Category"),
+        "finding": ("核实情况；未核实时省略", "Finding; leave out until investigated"),
+        "status": ("办理状态，默认办理中", "Handling status; default: being handled"),
+        "deadline": ("办理时限", "Deadline"),
+        "closed_on": ("办结日期", "Date closed"),
+        "lead": ("责任单位", "Lead department"),
+        "notes": ("备注", "Notes"),
+        "log": ("办理记录", "The case's history"),
+    },
+    "PetitionLogEntry": {
+        "date": ("日期", "Date"),
+        "status": ("当时的办理状态", "Handling status at the time"),
+        "note": ("说明", "Note"),
+        "by": ("记录人", "Recorded by"),
+        "changes": ("变更（字段: 原值 → 新值）", "Changes (field: old → new)"),
+    },
 }
 
 _TITLES: dict[Which, tuple[str, type[BaseModel]]] = {
     "tasks": ("rectify 整改台账 tasks.toml", TaskFile),
     "indicators": ("rectify 整改指标 indicators.toml", IndicatorFile),
+    "petitions": ("rectify 信访件 petitions.toml", PetitionFile),
 }
+
+# The choices written as English key or Chinese label: (enum, its labels, Chinese and English
+# name of what it is).  Aliases the loader also reads are left out, so editors offer the
+# canonical words.
+_CHOICES: dict[str, tuple[type[StrEnum], dict[Any, str], str, str]] = {
+    "Status": (Status, STATUS_ZH, "状态", "Status"),
+    "Category": (Category, CATEGORY_ZH, "类别", "Category"),
+    "Finding": (Finding, FINDING_ZH, "核实情况", "Finding"),
+    "Handling": (Handling, HANDLING_ZH, "办理状态", "Handling status"),
+}
+
+
+def choice_values(enum: type[StrEnum], labels: dict[Any, str]) -> list[str]:
+    """What a choice key may hold: the English keys, then the Chinese labels."""
+    return [m.value for m in enum] + [labels[m] for m in enum]
 
 
 def status_values() -> list[str]:
     """What a status key may hold: the English keys, then the Chinese labels."""
-    return [s.value for s in Status] + [STATUS_ZH[s] for s in Status]
+    return choice_values(Status, STATUS_ZH)
 
 
 def describe(zh: str, en: str) -> str:
@@ -188,6 +266,27 @@ def _task_rules() -> dict[str, Any]:
     }
 
 
+def _petition_rules() -> dict[str, Any]:
+    """Petition's model validator as schema: a case still being handled (the default) has
+    no closing date."""
+    handling = [Handling.HANDLING.value, HANDLING_ZH[Handling.HANDLING]]
+    is_open = {
+        "anyOf": [
+            {"not": {"required": ["status"]}},
+            {"properties": {"status": {"enum": handling}}},
+        ]
+    }
+    return {"if": is_open, "then": {"not": {"required": ["closed_on"]}}}
+
+
+def _one_kind() -> dict[str, Any]:
+    """PetitionFile's rule: `[summary]` or `[[petitions]]`, not both."""
+    return {
+        "if": {"required": ["summary"]},
+        "then": {"properties": {"petitions": {"maxItems": 0}}},
+    }
+
+
 def json_schema(which: Which) -> dict[str, Any]:
     title, model = _TITLES[which]
     raw = model.model_json_schema(mode="validation")
@@ -196,19 +295,28 @@ def json_schema(which: Which) -> dict[str, Any]:
     for name, sub in defs.items():
         _describe_model(name, sub)
     _describe_model(model.__name__, schema)
-    if "Status" in defs:
-        keys = ", ".join(f"{s.value} {STATUS_ZH[s]}" for s in Status)
-        defs["Status"] = {
-            "title": "Status",
+    for name, (enum, labels, zh, en) in _CHOICES.items():
+        if name not in defs:
+            continue
+        keys = ", ".join(f"{m.value} {labels[m]}" for m in enum)
+        defs[name] = {
+            "title": name,
             "type": "string",
-            "enum": status_values(),
+            "enum": choice_values(enum, labels),
             "description": describe(
-                f"状态（英文键或中文标签均可）：{keys}",
-                f"Status, an English key or its Chinese label: {keys}",
+                f"{zh}（英文键或中文标签均可）：{keys}",
+                f"{en}, an English key or its Chinese label: {keys}",
             ),
         }
     if "Task" in defs:
         defs["Task"].update(_task_rules())
+    if "Petition" in defs:
+        petition = defs["Petition"]
+        # `batch = 3` is read as "3" (offices number batches either way).
+        petition["properties"]["batch"]["type"] = ["string", "integer"]
+        petition.update(_petition_rules())
+    if which == "petitions":
+        schema.update(_one_kind())
     # A version newer than this rectify is refused by the loader; say so while typing.
     for holder in (defs.get("LedgerMeta", {}), schema):
         version = holder.get("properties", {}).get("version")
@@ -220,6 +328,7 @@ def json_schema(which: Which) -> dict[str, Any]:
 
 
 def schema_text(which: Which | None) -> str:
-    """One schema, or (None) both in one JSON object keyed `tasks` and `indicators`."""
+    """One schema, or (None) all in one JSON object keyed `tasks`, `indicators` and
+    `petitions`."""
     data = {w: json_schema(w) for w in SCHEMA_FILES} if which is None else json_schema(which)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

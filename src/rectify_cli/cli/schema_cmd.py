@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
 from rectify_cli.errors import UsageError
 from rectify_cli.i18n import label
-from rectify_cli.schema import schema_text
+from rectify_cli.schema import SCHEMA_FILES, Which, schema_text
 from rectify_cli.store import _display
 
 from . import app
@@ -20,8 +20,9 @@ def schema(
     which: Annotated[
         str | None,
         typer.Argument(
-            metavar="[tasks|indicators]",
-            help="One file's schema; both (as keys `tasks` and `indicators`) when left out.",
+            metavar="[tasks|indicators|petitions]",
+            help="One file's schema; all (as keys `tasks`, `indicators` and `petitions`) when "
+            "left out.",
         ),
     ] = None,
     out: Annotated[
@@ -29,23 +30,24 @@ def schema(
         typer.Option(
             "--out",
             metavar="DIR",
-            help="Write tasks.schema.json and indicators.schema.json into DIR instead.",
+            help="Write tasks.schema.json, indicators.schema.json and petitions.schema.json "
+            "into DIR instead.",
         ),
     ] = None,
     lang: LangOpt = None,
 ) -> None:
-    """Print the JSON Schema of tasks.toml and indicators.toml, for editors."""
-    chosen: Literal["tasks", "indicators"] | None = None
+    """Print the JSON Schema of tasks.toml, indicators.toml and petitions.toml, for editors."""
+    chosen: Which | None = None
     if which is not None:
         key = which.strip().lower().removesuffix(".toml")
-        if key not in ("tasks", "indicators"):
-            raise UsageError(f'"{which}" is not a ledger file; use tasks or indicators')
-        chosen = "tasks" if key == "tasks" else "indicators"
+        chosen = next((w for w in SCHEMA_FILES if w == key), None)
+        if chosen is None:
+            raise UsageError(f'"{which}" is not a ledger file; use tasks, indicators or petitions')
     if out is None:
         write(schema_text(chosen))
         return
     if chosen is not None:
-        raise UsageError("--out writes both schemas; leave out tasks|indicators")
+        raise UsageError("--out writes every schema; leave out tasks|indicators|petitions")
     from rectify_cli.scaffold import write_schemas
 
     written = write_schemas(out)
