@@ -81,11 +81,21 @@ def ledger_json(runner: CliRunner, *args: str) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- round trip
 
 
+def report_body(runner: CliRunner, *args: str) -> str:
+    """The report from its first section on: the task and indicator sections, without the
+    title, headline and petition line (ledger meta and petitions.toml, which import does
+    not carry)."""
+    code, out, err = invoke(runner, "report", "--as-of", AS_OF, "--format", "md", *args)
+    assert code == 0, err
+    return out[out.index("## 各方面整改进展") :]
+
+
 @pytest.mark.parametrize("suffix", ["xlsx", "csv"])
 def test_round_trip_export_init_import_gives_the_same_tasks(
     runner: CliRunner, sample: Path, tmp_path: Path, suffix: str
 ) -> None:
     before = ledger_json(runner)
+    report_before = report_body(runner)
     out = tmp_path / f"台账.{suffix}"
     assert invoke(runner, "export", "--out", str(out))[0] == 0
     empty = tmp_path / "empty"
@@ -98,20 +108,174 @@ def test_round_trip_export_init_import_gives_the_same_tasks(
         ),
         encoding="utf-8",
     )
+    if suffix == "csv":
+        # A ledger without indicators.toml: import creates it.
+        (empty / "indicators.toml").unlink()
     code, out_text, err = invoke(runner, "import", str(out), "--ledger", str(empty))
     assert (code, out_text) == (0, ""), err
     assert f"台账.{suffix}：新增24项任务，更新0项，无变化0项，新增问题方面6个" in err
+    sheet = "指标" if suffix == "xlsx" else "台账-indicators.csv"
+    assert f"台账.{suffix}（{sheet}）：新增30项指标，更新0项，无变化0项" in err
+    assert err.endswith("已写入empty/tasks.toml\n已写入empty/indicators.toml\n")
+    # The rebuilt ledger checks clean: every indicator its tasks name came along.
+    code, out_text, err = invoke(runner, "check", "--ledger", str(empty))
+    assert (code, out_text, err) == (0, "台账检查通过：24项任务，30项指标。\n", "")
     after = ledger_json(runner, "--ledger", str(empty))
     assert after == before
+    assert report_body(runner, "--ledger", str(empty)) == report_before
+    assert load_ledger(empty).indicators == load_ledger(sample).indicators
     assert [a.model_dump() for a in load_ledger(empty).aspects] == [
         a.model_dump() for a in load_ledger(sample).aspects
     ]
     # Importing the same file again changes nothing, even with --update.
     text = tasks.read_bytes()
+    indicators_text = (empty / "indicators.toml").read_bytes()
     code, _, err = invoke(runner, "import", str(out), "--ledger", str(empty), "--update")
     assert code == 0, err
     assert err.endswith("：没有需要导入的内容，台账未改动。\n")
     assert tasks.read_bytes() == text
+    assert (empty / "indicators.toml").read_bytes() == indicators_text
+
+
+# --------------------------------------------------------------------------- indicators
+
+ONE_INDICATOR = """\
+version = 1
+
+[[indicators]]
+id = "pm25"
+name = "PM2.5浓度"
+unit = "µg/m³"
+better = "lower"  # 越低越好
+value = 30
+period = "2025-01/09"
+"""
+
+IND_HEADER = "编号,指标名称,单位,改善方向,数值,期间,变化幅度,全省排名,小数位数\n"
+
+
+def csv_pair(tmp_path: Path, indicators: str) -> Path:
+    """A tasks CSV with one new task and its `-indicators.csv` companion."""
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "编号,问题方面,整改任务,牵头单位,整改时限,指标\nT2,大气,治理,市局,2025-12-31,pm25\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "t-indicators.csv").write_text(IND_HEADER + indicators, encoding="utf-8")
+    return path
+
+
+def test_existing_indicators_are_updated_only_with_update(
+    runner: CliRunner, make_ledger: MakeLedger, tmp_path: Path
+) -> None:
+    root = make_ledger(MINIMAL_TASKS, ONE_INDICATOR)
+    tasks_before = (root / "tasks.toml").read_bytes()
+    indicators_before = (root / "indicators.toml").read_bytes()
+    path = csv_pair(
+        tmp_path,
+        "pm25,PM2.5浓度,µg/m³,lower,29,2025-01/10,,,\nso2,SO2浓度,µg/m³,lower,8.0,2025-09,-12.5,3,\n",
+    )
+    code, out, err = invoke(runner, "import", str(path))
+    assert (code, out) == (2, "")
+    # The row is the indicators file's row, and says so.
+    assert err == (
+        "t-indicators.csv: row 2, 编号: indicator pm25 already exists; pass --update to "
+        "update it\nt.csv: 1 problem found; nothing was imported.\n"
+    )
+    assert (root / "tasks.toml").read_bytes() == tasks_before
+    assert (root / "indicators.toml").read_bytes() == indicators_before
+
+    code, out, err = invoke(runner, "import", str(path), "--update", "--dry-run", "--diff")
+    assert code == 0, err
+    assert out.startswith(
+        "新增 T2 治理 (第2行; 市局; 2025-12-31)\n"
+        "新增指标 so2 SO2浓度 (第3行)\n"
+        "更新指标 pm25 (第2行): value: 30 → 29; period: 2025-01/09 → 2025-01/10\n"
+        "t.csv：新增1项任务，更新0项，无变化0项，新增问题方面0个\n"
+        "t.csv（t-indicators.csv）：新增1项指标，更新1项，无变化0项\n"
+    )
+    assert '-value = 30\n-period = "2025-01/09"\n+value = 29\n' in out  # indicators.toml
+    assert '+id = "T2"\n' in out  # and the tasks.toml one
+    assert (root / "tasks.toml").read_bytes() == tasks_before
+    assert (root / "indicators.toml").read_bytes() == indicators_before
+
+    code, _, err = invoke(runner, "import", str(path), "--update")
+    assert code == 0, err
+    text = (root / "indicators.toml").read_text(encoding="utf-8")
+    # In place: the hand-written comment stays, the new one is appended after.
+    assert text.startswith(ONE_INDICATOR.replace("30", "29").replace("01/09", "01/10"))
+    assert text.endswith(
+        '\n[[indicators]]\nid = "so2"\nname = "SO2浓度"\nunit = "µg/m³"\nbetter = "lower"\n'
+        'value = 8.0\nperiod = "2025-09"\nchange = -12.5\nrank = 3\n'
+    )
+    so2 = load_ledger(root).indicators[1]
+    assert (so2.value, type(so2.value), so2.rank) == (8.0, float, 3)  # 8.0 as written
+    assert invoke(runner, "check")[0] == 0
+
+
+def test_bad_indicator_rows_are_reported_and_nothing_is_written(
+    runner: CliRunner, make_ledger: MakeLedger, tmp_path: Path
+) -> None:
+    root = make_ledger()
+    path = csv_pair(
+        tmp_path,
+        "pm25,PM2.5浓度,µg/m³,sideways,30,,,,\n"
+        ",无编号,,lower,1,,,,\n"
+        "no2,NO2浓度,,lower,很多,,,第三,\n"
+        "pm25,重复,,lower,1,,,,\n"
+        "o3,臭氧,,higher,1,,,,2.5\n",
+    )
+    code, out, err = invoke(runner, "import", str(path))
+    assert (code, out) == (2, "")
+    assert err == (
+        "t-indicators.csv: row 2, 改善方向: input should be 'lower' or 'higher', got \"sideways\"\n"
+        "t-indicators.csv: row 3, 编号: empty; an indicator needs an id\n"
+        't-indicators.csv: row 4, 数值: cannot read "很多"\n'
+        't-indicators.csv: row 4, 全省排名: cannot read "第三"\n'
+        "t-indicators.csv: row 5, 编号: pm25 is also on row 2\n"
+        "t-indicators.csv: row 6, 小数位数: 2.5 is not a whole number\n"
+        "t.csv: 6 problems found; nothing was imported.\n"
+    )
+    assert sorted(p.name for p in root.iterdir()) == ["tasks.toml"]  # none created
+
+
+def test_english_export_brings_its_indicators_back(
+    runner: CliRunner, sample: Path, tmp_path: Path
+) -> None:
+    before = ledger_json(runner)
+    assert invoke(runner, "export", "--out", "en.xlsx", "--lang", "en")[0] == 0
+    empty = tmp_path / "empty"
+    assert invoke(runner, "init", str(empty), "--lang", "en")[0] == 0
+    tasks = empty / "tasks.toml"
+    text = tasks.read_text(encoding="utf-8")
+    text = text.replace("# feedback_date = 2025-01-01", "feedback_date = 2024-10-11")
+    tasks.write_text(text, encoding="utf-8")
+    code, _, err = invoke(runner, "import", "en.xlsx", "--ledger", str(empty))
+    assert code == 0, err
+    assert "en.xlsx (Indicators): 30 new indicators, 0 updated, 0 unchanged\n" in err
+    assert load_ledger(empty).indicators == load_ledger(sample).indicators
+    # English headers: "Aspect" is the aspect's name, "Aspect ID" its id.
+    assert ledger_json(runner, "--ledger", str(empty)) == before
+
+
+def test_a_sheet_without_indicator_headers_is_not_read_as_indicators(
+    make_ledger: MakeLedger, tmp_path: Path
+) -> None:
+    from rectify_cli.importer import ImportOptions, plan_import
+
+    root = make_ledger()
+    path = taizhang(
+        tmp_path / "t.xlsx",
+        [[2, "大气", "新任务", "市生态环境局", None, "2025-12-31", None, "推进中", None]],
+    )
+    book = openpyxl.load_workbook(path)
+    other = book.create_sheet("指标说明")
+    other.append(["编号", "指标名称", "说明"])  # no 改善方向: a note, not indicators
+    other.append(["pm25", "PM2.5", "见通报"])
+    book.save(path)
+    plan = plan_import(load_ledger(root), path, ImportOptions())
+    assert plan.indicators is None
+    assert [n.task.id for n in plan.new] == ["2"]
 
 
 # --------------------------------------------------------------------------- a real 台账

@@ -15,7 +15,8 @@ from typing import Any, Literal
 from .errors import RectifyError
 from .i18n import Lang, label
 
-Kind = Literal["text", "list", "date", "deadline", "status", "int", "number", "bool"]
+# `int` is a progress (0-100, a percent cell read as such); `count` any whole number.
+Kind = Literal["text", "list", "date", "deadline", "status", "int", "count", "number", "bool"]
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ TASK_COLUMNS: tuple[Column, ...] = (
     ),
 )
 
-# Indicators are exported for reading (and reporting in Excel); import reads tasks only.
+# Every key of an indicator but its history, so that an export imported into an empty
+# ledger reports the same figures (the round-trip test checks it).
 INDICATOR_COLUMNS: tuple[Column, ...] = (
     _col("id", "text", 18, en="ID"),
     _col("name", "text", 28, zh="指标名称", en="Indicator"),
@@ -108,15 +110,20 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
     _col("better", "text", 8, zh="改善方向", en="Better"),
     _col("value", "number", 10, zh="数值", en="Value"),
     _col("value_bound", "text", 8, zh="数值限定", en="Value bound"),
+    _col("decimals", "count", 8, zh="小数位数", en="Decimals"),
     _col("period", "text", 12, zh="期间", en="Period"),
+    _col("recorded", "date", 12, zh="记录日期", en="Recorded"),
     _col("target", "number", 10, zh="目标值", en="Target"),
     _col("baseline", "number", 10, zh="基准值", en="Baseline"),
+    _col("baseline_bound", "text", 8, zh="基准值限定", en="Baseline bound"),
     _col("baseline_period", "text", 12, zh="基准期", en="Baseline period"),
     _col("change", "number", 10, zh="变化幅度", en="Change"),
     _col("change_unit", "text", 8, zh="变化单位", en="Change unit"),
+    _col("change_bound", "text", 8, zh="变化幅度限定", en="Change bound"),
     _col("change_basis", "text", 10, zh="比较基准", en="Compared with"),
-    _col("rank", "int", 8, zh="全省排名", en="Rank"),
-    _col("change_rank", "int", 8, zh="改善幅度排名", en="Change rank"),
+    _col("rank", "count", 8, zh="全省排名", en="Rank"),
+    _col("change_rank", "count", 8, zh="改善幅度排名", en="Change rank"),
+    _col("rank_note", "text", 16, zh="排名说明", en="Rank note"),
     _col("note", "text", 30, zh="备注", en="Note"),
 )
 
@@ -146,12 +153,18 @@ def _unbracketed(text: str) -> str:
 def header_index(columns: tuple[Column, ...]) -> dict[str, tuple[str, int]]:
     """normalised header → (field, rank): rank 0 for the field's own headers, then aliases."""
     index: dict[str, tuple[str, int]] = {}
+    # Every column's own headers before any field name or alias, so one column's header
+    # is never taken by another's field name: rectify's English "Aspect" (the aspect's
+    # name) is not the field `aspect` (its id, headed "Aspect ID").
+    tiers: list[list[tuple[Column, str, int]]] = [[], [], []]
     for col in columns:
-        names = (col.zh, col.en, col.field, *col.aliases)
-        for rank, name in enumerate(names):
-            key = normalise_header(name)
-            if key not in index:
-                index[key] = (col.field, 0 if rank < 3 else rank)
+        tiers[0] += [(col, col.zh, 0), (col, col.en, 0)]
+        tiers[1].append((col, col.field, 0))
+        tiers[2] += [(col, alias, rank) for rank, alias in enumerate(col.aliases, start=3)]
+    for col, name, rank in (entry for tier in tiers for entry in tier):
+        key = normalise_header(name)
+        if key not in index:
+            index[key] = (col.field, rank)
     return index
 
 

@@ -1,27 +1,33 @@
-"""Writing an import into tasks.toml through `edit.py`'s safe write path.
+"""Writing an import into tasks.toml and indicators.toml through `edit.py`'s safe write path.
 
 The same lock, the same whole-file validation, the same atomic replace as `rectify update`,
-and updated tasks changed inside their own blocks by `edit.edit_block`; what this adds is
-appending: new `[[aspects]]` after the last aspect and new `[[tasks]]` at the end, written
-in the style of a hand-kept ledger.
+and updated tasks and indicators changed inside their own blocks by `edit.edit_block`; what
+this adds is appending: new `[[aspects]]` after the last aspect, new `[[tasks]]` and
+`[[indicators]]` at the end, written in the style of a hand-kept ledger, and a new
+indicators.toml when the ledger has none.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import tomlkit
 from pydantic import BaseModel
 
 from .edit import (
+    _INDICATORS,
     _TASKS,
     BOM,
     Layout,
     Plan,
+    Unkeepable,
     _digest,
     _ensure_writable,
+    _Kind,
     _locked,
     _read,
     _remove_leftovers,
@@ -36,13 +42,14 @@ from .edit import (
     toml_value,
 )
 from .errors import LedgerNotFound, WriteRefused
-from .models import Aspect, LogEntry, Task, TaskFile
+from .models import Aspect, Indicator, IndicatorFile, LogEntry, Task, TaskFile
+from .outputs import write_bytes
 from .store import _display, decode, ledger_files
 
 
 @dataclass(frozen=True)
 class Imported:
-    """What `import_tasks` wrote (or, with dry_run, would write) to tasks.toml."""
+    """What `import_tasks` (or `import_indicators`) wrote, or with dry_run would write."""
 
     path: Path
     shown: str
@@ -53,22 +60,39 @@ class Imported:
 
 def toml_block(table: str, model: BaseModel, always: tuple[str, ...] = ()) -> str:
     """A new `[[table]]` block as a person would write it: defaults left out (except the
-    keys in `always`, which a reader looks for), the log as `[[tasks.log]]` blocks."""
+    keys in `always`, which a reader looks for), the log as `[[tasks.log]]` blocks and an
+    indicator's history as `[[indicators.history]]`."""
     present = _table_of(model)
-    present.pop("log", None)
+    sub, entries = _sub_table(model)
+    present.pop(sub, None)
     body = {
-        name: present.get(name, toml_value(getattr(model, name)))
+        name: _kept_float(model, name, present.get(name, toml_value(getattr(model, name))))
         for name in type(model).model_fields
         if name in present or name in always
     }
     text = f"[[{table}]]\n" + tomlkit.dumps(body)
-    if isinstance(model, Task):
-        for entry in model.log:
-            text += f"\n[[{table}.log]]\n" + tomlkit.dumps(_table_of(entry))
+    for entry in entries:
+        text += f"\n[[{table}.{sub}]]\n" + tomlkit.dumps(_table_of(entry))
     return text
 
 
-def _with_entry(plan: Plan[Task]) -> Task:
+def _sub_table(model: BaseModel) -> tuple[str, Sequence[BaseModel]]:
+    if isinstance(model, Task):
+        return "log", model.log
+    if isinstance(model, Indicator):
+        return "history", model.history
+    return "", ()
+
+
+def _kept_float(model: BaseModel, name: str, value: Any) -> Any:
+    """An indicator's figure as published: `15.0` stays 15.0 (the report prints a number as
+    the ledger writes it), where `toml_value` would write 15."""
+    if isinstance(model, Indicator) and isinstance(getattr(model, name), float):
+        return getattr(model, name)
+    return value
+
+
+def _with_entry(plan: Plan[Any]) -> Any:
     """The task as it reads back after the edit: its log with the appended entry."""
     if not isinstance(plan.appended, LogEntry):
         return plan.after
@@ -113,40 +137,7 @@ def import_tasks(
         data = _validate_whole(_TASKS, text, shown, root)
         layout = Layout(text)
         # (start, end, order, replacement): at one offset, lower order lands first in the file.
-        edits: list[tuple[int, int, int, str]] = []
-
-        if updates:
-            blocks = layout.blocks(_TASKS.table)
-            items = data.get(_TASKS.table, [])
-            if len(blocks) != len(items):
-                raise _unisolated(
-                    _TASKS,
-                    updates[0].before.id,
-                    shown,
-                    1,
-                    f"found {len(blocks)} [[tasks]] headers, expected {len(items)}",
-                )
-            index = {item.get("id"): i for i, item in enumerate(items)}
-            for plan in updates:
-                i = index[plan.before.id]
-                start, end = blocks[i][0], layout.trim(*blocks[i])
-                line = layout.line_of(start)
-                try:
-                    alone = parse_alone(text[start:end], _TASKS.table)
-                except _Unisolated as exc:
-                    raise _unisolated(_TASKS, plan.before.id, shown, line, str(exc)) from None
-                if alone != items[i]:
-                    why = "the block alone reads differently"
-                    raise _unisolated(_TASKS, plan.before.id, shown, line, why)
-                region = edit_block(
-                    text[start:end],
-                    _TASKS.table,
-                    _TASKS.sub,
-                    plan.before,
-                    plan.after,
-                    plan.appended,
-                )
-                edits.append((start, end, 2, region))
+        edits = _block_edits(_TASKS, text, data, layout, updates, shown)
 
         if aspects:
             at = _aspect_position(layout, text)
@@ -159,14 +150,7 @@ def import_tasks(
             chunk = "".join("\n" + toml_block(_TASKS.table, t, ("status",)) for t in new)
             edits.append((len(text), len(text), 1, gap + chunk))
 
-        crlf = "\r\n" in text and "\n" not in text.replace("\r\n", "")
-        new_text = text
-        # From the end backwards, so each edit's offsets still hold; at one offset the
-        # higher order goes first and is pushed behind the lower.
-        for start, end, _, replacement in sorted(edits, reverse=True):
-            if crlf:
-                replacement = replacement.replace("\r\n", "\n").replace("\n", "\r\n")
-            new_text = new_text[:start] + replacement + new_text[end:]
+        new_text = _apply(text, edits)
 
         new_data = _validate_whole(_TASKS, new_text, shown, root)
         after = TaskFile.model_validate(new_data)
@@ -195,3 +179,124 @@ def import_tasks(
             atomic_write(path, new_raw, shown)
             _stamp(path, _digest(_TASKS, new_raw))
         return Imported(path, shown, text, new_text, written=not dry_run and changed)
+
+
+def _block_edits(
+    kind: _Kind,
+    text: str,
+    data: dict[str, Any],
+    layout: Layout,
+    updates: Sequence[Plan[Any]],
+    shown: str,
+) -> list[tuple[int, int, int, str]]:
+    """The in-place edits of `updates`, each inside its own `[[table]]` block, which must
+    read alone exactly as it reads in the whole file."""
+    edits: list[tuple[int, int, int, str]] = []
+    if not updates:
+        return edits
+    blocks = layout.blocks(kind.table)
+    items = data.get(kind.table, [])
+    if len(blocks) != len(items):
+        raise _unisolated(
+            kind,
+            updates[0].before.id,
+            shown,
+            1,
+            f"found {len(blocks)} [[{kind.table}]] headers, expected {len(items)}",
+        )
+    index = {item.get("id"): i for i, item in enumerate(items)}
+    for plan in updates:
+        i = index[plan.before.id]
+        start, end = blocks[i][0], layout.trim(*blocks[i])
+        line = layout.line_of(start)
+        try:
+            alone = parse_alone(text[start:end], kind.table)
+        except _Unisolated as exc:
+            raise _unisolated(kind, plan.before.id, shown, line, str(exc)) from None
+        if alone != items[i]:
+            why = "the block alone reads differently"
+            raise _unisolated(kind, plan.before.id, shown, line, why)
+        try:
+            region = edit_block(
+                text[start:end], kind.table, kind.sub, plan.before, plan.after, plan.appended
+            )
+        except Unkeepable as exc:
+            raise _unisolated(kind, plan.before.id, shown, line, str(exc)) from None
+        edits.append((start, end, 2, region))
+    return edits
+
+
+# A new indicators.toml: the version key, then the indicators appended after it.
+NEW_INDICATORS = "version = 1\n"
+
+
+def import_indicators(
+    root: Path,
+    new: list[Indicator],
+    updates: list[Plan[Indicator]],
+    *,
+    dry_run: bool = False,
+) -> Imported:
+    """Add and update indicators in one locked, validated, atomic write, creating
+    indicators.toml when the ledger has none; the new text must load and read back exactly
+    as intended, or nothing is written."""
+    path = ledger_files(root)[1]
+    shown = _display(path)
+    if not root.is_dir():
+        raise LedgerNotFound(f"{_display(root)}: no ledger folder here; pass --ledger DIR")
+    if path.is_symlink():
+        path = path.resolve()
+    with nullcontext() if dry_run else _locked(path, shown):
+        exists = path.exists()
+        raw = _read(path, shown) if exists else b""
+        if exists and not dry_run:
+            _ensure_writable(path, shown)
+            _remove_leftovers(path)
+        text = decode(raw, shown) if exists else NEW_INDICATORS
+        data = _validate_whole(_INDICATORS, text, shown, root)
+        layout = Layout(text)
+        edits = _block_edits(_INDICATORS, text, data, layout, updates, shown)
+        if new:
+            gap = "" if not text or text.endswith("\n") else "\n"
+            chunk = "".join("\n" + toml_block(_INDICATORS.table, i, ("better",)) for i in new)
+            edits.append((len(text), len(text), 1, gap + chunk))
+        new_text = _apply(text, edits)
+
+        after = IndicatorFile.model_validate(_validate_whole(_INDICATORS, new_text, shown, root))
+        by_id = {i.id: i for i in after.indicators}
+        for indicator in [*new, *(p.after for p in updates)]:
+            if by_id.get(indicator.id) != indicator:
+                raise WriteRefused(
+                    f"{shown}: indicator {indicator.id} would not read back as imported; "
+                    "nothing was written (please report this, with the spreadsheet)"
+                )
+        changed = new_text != text or not exists
+        if not dry_run and changed:
+            if not exists:
+                # Refuses a file another program created meanwhile, as an export would.
+                write_bytes(path, new_text.encode("utf-8"))
+                return Imported(path, shown, "", new_text, written=True)
+            if _read(path, shown) != raw:
+                raise WriteRefused(
+                    f"{shown} changed on disk while rectify was importing into it (another "
+                    "program saved it); nothing was written; run the command again"
+                )
+            new_raw = (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
+            atomic_write(path, new_raw, shown)
+            _stamp(path, _digest(_INDICATORS, new_raw))
+        return Imported(
+            path, shown, text if exists else "", new_text, written=not dry_run and changed
+        )
+
+
+def _apply(text: str, edits: list[tuple[int, int, int, str]]) -> str:
+    """`edits` (start, end, order, replacement) applied from the end backwards, so each
+    edit's offsets still hold; at one offset the higher order goes first and is pushed
+    behind the lower.  A CRLF file gets CRLF in what is added."""
+    crlf = "\r\n" in text and "\n" not in text.replace("\r\n", "")
+    out = text
+    for start, end, _, replacement in sorted(edits, reverse=True):
+        if crlf:
+            replacement = replacement.replace("\r\n", "\n").replace("\n", "\r\n")
+        out = out[:start] + replacement + out[end:]
+    return out

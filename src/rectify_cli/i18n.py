@@ -351,6 +351,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Columns not imported: {columns} (name them with --map COLUMN=field)",
     ),
     "import.row": ("第{row}行", "row {row}"),
+    "import.new_indicator": ("新增指标", "new indicator"),
+    "import.update_indicator": ("更新指标", "update indicator"),
+    "import.summary_indicators": (
+        "{source}（{sheet}）：新增{new}项指标，更新{updated}项，无变化{unchanged}项",
+        "{source} ({sheet}): {new} new indicators, {updated} updated, {unchanged} unchanged",
+    ),
 }
 
 

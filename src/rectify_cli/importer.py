@@ -2,7 +2,8 @@
 row reported before anything is written.
 
 Pure reading and checking: `plan_import` returns what would change (new tasks, updated
-tasks, new aspects) or the complete list of problems; writing is `edit.py`'s job.
+tasks, new aspects, and the indicators of an indicators sheet such as `rectify export`
+writes) or the complete list of problems; writing is `edit.py`'s job.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .columns import (
+    INDICATOR_COLUMNS,
     LOG_COLUMNS,
     TASK_COLUMNS,
     Column,
@@ -30,7 +32,7 @@ from .columns import (
 from .edit import Plan
 from .errors import RectifyError, UsageError, did_you_mean
 from .i18n import label
-from .models import STATUS_ZH, Aspect, Ledger, LogEntry, Status, Task
+from .models import STATUS_ZH, Aspect, Indicator, Ledger, LogEntry, Status, Task
 from .store import _describe, _display, decode
 
 # Header detection looks this far down for a row with at least two known headers: title
@@ -151,7 +153,8 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def read_tables(path: Path, sheet: str | None = None) -> list[Table]:
-    """The sheets of an xlsx, or a CSV file and its `-log` companion if one sits beside it."""
+    """The sheets of an xlsx, or a CSV file and its `-log` and `-indicators` companions
+    where they sit beside it (as `rectify export` writes them)."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         tables = read_xlsx(path)
@@ -167,9 +170,10 @@ def read_tables(path: Path, sheet: str | None = None) -> list[Table]:
         return tables
     if suffix in (".csv", ".txt"):
         tables = [read_csv(path)]
-        log = path.with_name(f"{path.stem}-log{path.suffix}")
-        if log.exists():
-            tables.append(read_csv(log))
+        for companion in ("log", "indicators"):
+            beside = path.with_name(f"{path.stem}-{companion}{path.suffix}")
+            if beside.exists():
+                tables.append(read_csv(beside))
         return tables
     if suffix == ".xls":
         raise ImportUnreadable(
@@ -429,6 +433,39 @@ def progress_value(cell: Cell, number_format: str | None = None) -> int | None:
     return value
 
 
+def _shows_decimals(number_format: str | None) -> bool:
+    return bool(number_format) and bool(re.search(r"\.0", number_format or ""))
+
+
+def number_value(cell: Cell, number_format: str | None = None) -> int | float | None:
+    """A figure: an int stays an int and a decimal a float, as the ledger prints them as
+    written (30, but 15.0); a whole number shown with decimals (`0.0`) was a float."""
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return None
+    if isinstance(cell, bool):
+        raise _cannot(cell)
+    if isinstance(cell, int):
+        return float(cell) if _shows_decimals(number_format) else cell
+    if isinstance(cell, float):
+        return cell
+    text = unicodedata.normalize("NFKC", text_value(cell)).replace(" ", "").replace(",", "")
+    if not re.fullmatch(r"[-+]?\d+(?:\.\d+)?", text):
+        raise _cannot(cell)
+    return float(text) if "." in text else int(text)
+
+
+def count_value(cell: Cell) -> int | None:
+    """A whole number (a rank, a count of digits)."""
+    number = number_value(cell)
+    if number is None:
+        return None
+    if isinstance(number, float):
+        if not number.is_integer():
+            raise CellError(f"{_text(cell)} is not a whole number")
+        return int(number)
+    return number
+
+
 def status_value(cell: Cell) -> Status | None:
     text = text_value(cell)
     if not text:
@@ -539,6 +576,10 @@ def _read_cell(cell: Cell, col: Column, number_format: str | None) -> Any:
             return status_value(cell)
         case "int":
             return progress_value(cell, number_format)
+        case "count":
+            return count_value(cell)
+        case "number":
+            return number_value(cell, number_format)
         case "list":
             return list_value(cell, col.field)
         case _:
@@ -566,6 +607,37 @@ class NewTask:
     row: int
 
 
+@dataclass(frozen=True)
+class NewIndicator:
+    indicator: Indicator
+    row: int
+
+
+@dataclass(frozen=True)
+class IndicatorChange:
+    before: Indicator
+    after: Indicator
+    changes: tuple[str, ...]
+    row: int
+
+    def plan(self) -> Plan[Indicator]:
+        return Plan(self.before, self.after, self.changes)
+
+
+@dataclass
+class IndicatorPlan:
+    """What an indicators sheet adds to indicators.toml and changes in it."""
+
+    sheet: str
+    new: list[NewIndicator] = field(default_factory=list)
+    updated: list[IndicatorChange] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new or self.updated)
+
+
 @dataclass
 class ImportPlan:
     source: str
@@ -577,10 +649,15 @@ class ImportPlan:
     skipped_rows: int = 0
     ignored_columns: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
+    indicators: IndicatorPlan | None = None  # None: the file has no indicators sheet
+
+    @property
+    def tasks_changed(self) -> bool:
+        return bool(self.new or self.updated or self.aspects)
 
     @property
     def changed(self) -> bool:
-        return bool(self.new or self.updated or self.aspects)
+        return self.tasks_changed or (self.indicators is not None and self.indicators.changed)
 
 
 @dataclass(frozen=True)
@@ -709,6 +786,7 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
         built.append((row, values))
 
     logs = _read_logs(tables, layout.table, problems)
+    indicators = _plan_indicators(ledger, tables, layout.table, problems, options.update)
     for row, values in built:
         ident = values["id"]
         before = existing.get(ident)
@@ -746,8 +824,11 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
                 plan.unchanged.append(ident)
     if problems.items:
         sheets = {s for s, _, _ in problems.items}
-        raise ImportInvalid(shown, problems.lines(len(sheets) > 1))
+        # A row number alone points at the tasks sheet; another sheet's rows say which.
+        named = len(sheets) > 1 or layout.table.name not in sheets
+        raise ImportInvalid(shown, problems.lines(named))
     plan.aspects = [Aspect(id=i, name=n) for i, n in new_aspects.items()]
+    plan.indicators = indicators
     plan.warnings = _warnings(ledger, plan, header)
     return plan
 
@@ -815,10 +896,10 @@ def _row_message(err: Any) -> tuple[str, str]:
     return name, message.removeprefix(prefix)
 
 
-def _changes(before: Task, after: Task) -> tuple[str, ...]:
+def _changes(before: Task | Indicator, after: Task | Indicator) -> tuple[str, ...]:
     out = []
-    for name in _FIELD_ORDER:
-        if name == "log":
+    for name in type(before).model_fields:
+        if name in ("log", "history"):
             continue
         old, new = getattr(before, name), getattr(after, name)
         if old != new:
@@ -866,9 +947,78 @@ def _read_logs(
     return out
 
 
+def _plan_indicators(
+    ledger: Ledger,
+    tables: list[Table],
+    tasks_table: Table,
+    problems: Problems,
+    update: bool,
+) -> IndicatorPlan | None:
+    """The indicators of an indicators sheet (rectify's own export writes one): new ids
+    added, existing ones updated only with --update (an empty cell keeps the value; the
+    history, which no sheet holds, is kept)."""
+    wanted = {"id", "name", "better"}
+    for table in tables:
+        if table is tasks_table:
+            continue
+        layout = find_layout(table, INDICATOR_COLUMNS)
+        if layout is not None and wanted <= set(layout.fields.values()):
+            break
+    else:
+        return None
+    plan = IndicatorPlan(table.name)
+    existing = {i.id: i for i in ledger.indicators}
+    rows, _ = read_rows(layout, INDICATOR_COLUMNS, problems, sections=False)
+    seen: dict[str, int] = {}
+
+    def header(name: str) -> str:
+        return layout.header_of(name, INDICATOR_COLUMNS)
+
+    for row in rows:
+        values = dict(row.values)
+        ident = values.get("id")
+        if ident is None:
+            problems.add(table.name, row.number, header("id"), "empty; an indicator needs an id")
+            continue
+        if ident in seen:
+            problems.add(
+                table.name, row.number, header("id"), f"{ident} is also on row {seen[ident]}"
+            )
+            continue
+        seen[ident] = row.number
+        before = existing.get(ident)
+        if before is not None and not update:
+            problems.add(
+                table.name,
+                row.number,
+                header("id"),
+                f"indicator {ident} already exists; pass --update to update it",
+            )
+            continue
+        data = before.model_dump() if before is not None else {}
+        data.update(values)
+        try:
+            indicator = Indicator.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                name, message = _row_message(err)
+                if name not in row.unreadable:
+                    problems.add(table.name, row.number, header(name), message)
+            continue
+        if before is None:
+            plan.new.append(NewIndicator(indicator, row.number))
+        elif changes := _changes(before, indicator):
+            plan.updated.append(IndicatorChange(before, indicator, changes, row.number))
+        else:
+            plan.unchanged.append(ident)
+    return plan
+
+
 def _warnings(ledger: Ledger, plan: ImportPlan, header: Any) -> list[str]:
     """What `rectify check` will flag later, said now, without refusing the import."""
     known = {i.id for i in ledger.indicators}
+    if plan.indicators is not None:
+        known |= {n.indicator.id for n in plan.indicators.new}
     out = []
     unknown: dict[str, None] = {}  # ordered set
     items = [(n.task, n.row) for n in plan.new] + [(u.after, u.row) for u in plan.updated]

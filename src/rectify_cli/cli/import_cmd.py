@@ -19,13 +19,19 @@ def import_(
         Path, typer.Argument(metavar="FILE", help="A 台账 spreadsheet: .xlsx or .csv.")
     ],
     update: Annotated[
-        bool, typer.Option("--update", help="Update tasks whose id is already in the ledger.")
+        bool,
+        typer.Option(
+            "--update", help="Update tasks (and indicators) whose id is already in the ledger."
+        ),
     ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Show what would be imported; write nothing.")
     ] = False,
     diff: Annotated[
-        bool, typer.Option("--diff", help="Also print the change to tasks.toml as a diff.")
+        bool,
+        typer.Option(
+            "--diff", help="Also print the change to tasks.toml (and indicators.toml) as a diff."
+        ),
     ] = False,
     aspect: Annotated[
         str | None,
@@ -46,8 +52,9 @@ def import_(
     lang: LangOpt = None,
     ledger: LedgerOpt = None,
 ) -> None:
-    """Import tasks from an Excel or CSV 台账; every bad row is reported before writing."""
-    from rectify_cli.edit_import import import_tasks
+    """Import tasks (and an export's indicators) from an Excel or CSV 台账; every bad row is
+    reported before writing."""
+    from rectify_cli.edit_import import Imported, import_indicators, import_tasks
     from rectify_cli.importer import ImportInvalid, ImportOptions, plan_import
     from rectify_cli.render.importing import notes, preview, summary
 
@@ -67,27 +74,51 @@ def import_(
     if not plan.changed:
         sys.stderr.write(label("import.nothing", language, source=plan.source) + "\n")
         return
-    done = import_tasks(
-        Path(led.root),
-        plan.aspects,
-        [n.task for n in plan.new],
-        [u.plan() for u in plan.updated],
-        dry_run=dry_run,
-    )
+    root = Path(led.root)
+
+    def tasks(check_only: bool) -> Imported:
+        return import_tasks(
+            root,
+            plan.aspects,
+            [n.task for n in plan.new],
+            [u.plan() for u in plan.updated],
+            dry_run=check_only,
+        )
+
+    written: list[Imported] = []
+    ind = plan.indicators
+    if ind is not None and ind.changed:
+        # Indicators first: a ledger whose tasks are not written yet is still whole, one
+        # whose tasks name indicators not written would fail `rectify check`.  The tasks'
+        # write is tried dry first, so a refusal there leaves both files untouched.
+        if plan.tasks_changed and not dry_run:
+            tasks(check_only=True)
+        written.append(
+            import_indicators(
+                root,
+                [n.indicator for n in ind.new],
+                [u.plan() for u in ind.updated],
+                dry_run=dry_run,
+            )
+        )
+    if plan.tasks_changed:
+        written.insert(0, tasks(check_only=dry_run))
     if dry_run:
         write(preview(plan, language))
     if diff:
         import difflib
 
-        lines = difflib.unified_diff(
-            done.old_text.splitlines(keepends=True),
-            done.new_text.splitlines(keepends=True),
-            fromfile=f"a/{done.shown}",
-            tofile=f"b/{done.shown}",
-        )
-        write("".join(lines))
+        for done in written:
+            lines = difflib.unified_diff(
+                done.old_text.splitlines(keepends=True),
+                done.new_text.splitlines(keepends=True),
+                fromfile=f"a/{done.shown}",
+                tofile=f"b/{done.shown}",
+            )
+            write("".join(lines))
     if dry_run:
         sys.stderr.write(label("import.dry_run", language) + "\n")
     else:
         sys.stderr.write(summary(plan, language) + "\n")
-        sys.stderr.write(label("import.done", language, path=done.shown) + "\n")
+        for done in written:
+            sys.stderr.write(label("import.done", language, path=done.shown) + "\n")

@@ -143,10 +143,20 @@ def workbook_bytes(ledger: Ledger, lang: Lang) -> bytes:
                     cell.number_format = DATE_FORMAT
                 elif col.field == "progress":
                     cell.number_format = PERCENT_FORMAT
-                elif col.field == "value" and sheet.key == "indicators":
-                    decimals = ledger.indicators[(cell.row or 2) - 2].decimals
-                    if decimals:  # 5.6360 as published, not 5.636
-                        cell.number_format = "0." + "0" * decimals
+                elif (
+                    col.field == "value"
+                    and sheet.key == "indicators"
+                    and (decimals := ledger.indicators[(cell.row or 2) - 2].decimals)
+                ):
+                    cell.number_format = "0." + "0" * decimals  # 5.6360, not 5.636
+                elif (
+                    col.kind == "number"
+                    and isinstance(cell.value, float)
+                    and cell.value.is_integer()
+                ):
+                    # A file keeps 15.0 as 15 unless its format shows the point; import
+                    # reads the point back, so 15.0 stays a published 15.0.
+                    cell.number_format = "0.0"
                 elif isinstance(cell.value, str):
                     # Text stays text even when it looks like a number or a date.
                     cell.data_type = "s"

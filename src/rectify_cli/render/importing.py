@@ -31,12 +31,35 @@ def preview(plan: ImportPlan, lang: Lang) -> str:
         )
     for ident in plan.unchanged:
         lines.append(f"{label('import.unchanged', lang)} {one_line(ident)}")
+    lines += _indicator_lines(plan, lang)
     lines.append(summary(plan, lang))
     return "\n".join(lines) + "\n"
 
 
+def _indicator_lines(plan: ImportPlan, lang: Lang) -> list[str]:
+    ind = plan.indicators
+    if ind is None:
+        return []
+    lines = []
+    for new in ind.new:
+        i = new.indicator
+        where = label("import.row", lang, row=new.row)
+        lines.append(
+            f"{label('import.new_indicator', lang)} {one_line(i.id)} {one_line(i.name)} ({where})"
+        )
+    for change in ind.updated:
+        where = label("import.row", lang, row=change.row)
+        changes = "; ".join(one_line(c) for c in change.changes)
+        lines.append(
+            f"{label('import.update_indicator', lang)} {one_line(change.before.id)} "
+            f"({where}): {changes}"
+        )
+    return lines
+
+
 def summary(plan: ImportPlan, lang: Lang) -> str:
-    return label(
+    """The counts: tasks, and on a line of their own the indicators of an indicators sheet."""
+    text = label(
         "import.summary",
         lang,
         source=plan.source,
@@ -45,6 +68,18 @@ def summary(plan: ImportPlan, lang: Lang) -> str:
         unchanged=len(plan.unchanged),
         aspects=len(plan.aspects),
     )
+    ind = plan.indicators
+    if ind is not None:
+        text += "\n" + label(
+            "import.summary_indicators",
+            lang,
+            source=plan.source,
+            sheet=one_line(ind.sheet),
+            new=len(ind.new),
+            updated=len(ind.updated),
+            unchanged=len(ind.unchanged),
+        )
+    return text
 
 
 def notes(plan: ImportPlan, lang: Lang) -> list[str]:
