@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -13,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rectify_cli.models import Status, Task
+from rectify_cli.query import TaskRow
 from rectify_cli.render import text
 from rectify_cli.schedule import Finding, Level, Reason, Warning, health
 
@@ -126,3 +128,50 @@ def test_the_program_imports_only_the_command_it_runs(tmp_path: Path) -> None:
         modules, names = ran.stdout.splitlines()
         assert "'rectify_cli.cli.warn_cmd'" in modules
         assert "'list'" in names and "'warn'" in names and "'check'" in names
+
+
+def test_tasks_json_is_json_dumps_of_the_records(generated_rows: list[TaskRow]) -> None:
+    from rectify_cli.render.data import task_record, tasks_json
+
+    rows = generated_rows
+    expected = json.dumps([task_record(r) for r in rows], ensure_ascii=False, indent=2) + "\n"
+    assert tasks_json(rows) == expected
+    assert tasks_json([]) == "[]\n"
+    refs = tasks_json(rows, lambda r: "L:" + r.task.id)
+    records = json.loads(refs)
+    assert records[0]["ref"] == "L:" + records[0]["id"]
+
+
+@pytest.fixture
+def generated_rows(tmp_path: Path) -> list[TaskRow]:
+    import datetime as dt
+    import importlib.util
+
+    from rectify_cli.query import rows
+    from rectify_cli.store import load_ledger
+    from tests.conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    tasks, indicators = generate.generate(200)
+    (tmp_path / "tasks.toml").write_text(tasks, encoding="utf-8")
+    (tmp_path / "indicators.toml").write_text(indicators, encoding="utf-8")
+    return list(rows(load_ledger(tmp_path), dt.date(2025, 6, 1)))
+
+
+def test_the_program_freezes_what_it_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from rectify_cli import store
+    from tests.conftest import SAMPLE
+
+    assert store.FREEZE_LOADED is False  # tests and library callers keep the normal GC
+    monkeypatch.setattr(store, "FREEZE_LOADED", True)
+    try:
+        ledger = store.load_ledger(SAMPLE)
+        assert gc.get_freeze_count() > 0
+        assert not any(o is ledger for o in gc.get_objects())  # frozen: out of the GC's walks
+    finally:
+        gc.unfreeze()

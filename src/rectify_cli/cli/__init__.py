@@ -123,10 +123,14 @@ if _command is None or not _register_one(_command):
 
 
 def main() -> None:
-    # A command runs for a moment and builds its data without reference cycles, so the cyclic
-    # GC would only walk the ledger again and again: on 100,000 tasks it was a third of
-    # `list`.  Off for the process (the entry point only; tests and library callers keep it).
-    gc.disable()
+    # The cyclic GC walks every young object at each collection; a command builds hundreds
+    # of thousands of rows and cells on a large ledger and keeps them, so collect rarely, and
+    # never walk the loaded ledger at all (store.FREEZE_LOADED).  Cycles (json's encoder
+    # makes some) are still collected, so memory stays bounded.
+    gc.set_threshold(50_000, 20, 10)
+    from rectify_cli import store
+
+    store.FREEZE_LOADED = True
     # Chinese Windows defaults pipes and files to GBK; ledger text and bars need UTF-8.
     for stream in (sys.stdout, sys.stderr):
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")

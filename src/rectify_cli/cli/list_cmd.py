@@ -135,9 +135,10 @@ def list_tasks(
     refs = row_ref(ledgers) if ledgers.multi else None
     match output_format(fmt):
         case OutputFormat.JSON:
-            from rectify_cli.render.data import tasks_json
+            from rectify_cli.render.data import tasks_json_parts
 
-            write(tasks_json(found, refs))
+            for part in tasks_json_parts(found, refs):  # a task at a time, never all in memory
+                write(part)
         case OutputFormat.CSV:
             from rectify_cli.render.data import tasks_csv
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from rectify_cli.query import TaskRow
@@ -51,9 +51,24 @@ def to_json(data: Any) -> str:
 def tasks_json(rows: Iterable[TaskRow], refs: Callable[[TaskRow], str] | None = None) -> str:
     """With `refs` (several ledgers) each record also names its `ledger`, and its `ref`: the
     id `show` and `update` take (qualified where two ledgers share the id)."""
-    if refs is None:
-        return to_json([task_record(r) for r in rows])
-    return to_json([{**task_record(r), "ledger": r.ledger, "ref": refs(r)} for r in rows])
+    return "".join(tasks_json_parts(rows, refs))
+
+
+def tasks_json_parts(
+    rows: Iterable[TaskRow], refs: Callable[[TaskRow], str] | None = None
+) -> Iterator[str]:
+    """tasks_json in pieces, a task at a time, so that 100,000 tasks are written without
+    holding all their records and the whole text (~1 GB) in memory.  Each record is
+    json.dumps's own text, indented one level as the list would indent it (JSON text has no
+    raw newline inside a string), so the whole is byte for byte json.dumps of the list."""
+    sep = "[\n  "
+    for r in rows:
+        record = task_record(r)
+        if refs is not None:
+            record = {**record, "ledger": r.ledger, "ref": refs(r)}
+        yield sep + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        sep = ",\n  "
+    yield "[]\n" if sep.startswith("[") else "\n]\n"
 
 
 def csv_text(header: Sequence[str], records: Iterable[Sequence[Any]]) -> str:
