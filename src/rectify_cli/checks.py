@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import LedgerInvalid, Problem, did_you_mean
+from .errors import LedgerInvalid, Problem, RectifyError, did_you_mean
 from .models import IndicatorFile, Ledger, Status, TaskFile
 from .store import (
     _check_root,
@@ -87,3 +89,36 @@ def check_ledger(ledger: str | os.PathLike[str] | None) -> tuple[Ledger | None, 
     )
     problems += locate(integrity_problems(result) + consistency_problems(result), root)
     return result, problems
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One ledger of `rectify check --ledger A --ledger B`: its name, the ledger when its
+    files load, and every problem found (a folder that is not a ledger is one problem)."""
+
+    name: str
+    ledger: Ledger | None
+    problems: tuple[str, ...]
+
+
+def check_ledgers(specs: Sequence[str] | None) -> list[Checked] | None:
+    """Each ledger `specs` name, checked on its own (patterns that match no folder first,
+    then the folders in the order named); None when they name one ledger, which
+    `check_ledger` checks as it always has."""
+    from .ledgers import _named, env_specs, expand, peek_name
+    from .store import DEFAULT_DIR
+
+    given = list(specs or []) or env_specs() or [DEFAULT_DIR]
+    folders, failures, multi = expand(given)
+    if not multi:
+        return None
+    out = [Checked(f.name, None, (f.message,)) for f in failures]
+    for path in folders:
+        try:
+            ledger, problems = check_ledger(_named(path))
+        except RectifyError as exc:  # not a ledger folder at all
+            out.append(Checked(peek_name(path), None, (exc.message,)))
+            continue
+        name = ledger.name if ledger is not None else peek_name(path)
+        out.append(Checked(name, ledger, tuple(str(p) for p in problems)))
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import unknown_task
@@ -14,6 +15,7 @@ class LogRow:
     task_id: str
     title: str
     entry: LogEntry
+    ledger: str = ""  # the ledger's short name, for a log over several ledgers
 
 
 def log_rows(
@@ -32,9 +34,16 @@ def log_rows(
     else:
         tasks = ledger.tasks
     rows = [
-        LogRow(t.id, t.title, e)
+        LogRow(t.id, t.title, e, ledger.name)
         for t in tasks
         for e in reversed(t.log)
         if since is None or e.date >= since
     ]
+    return sorted(rows, key=lambda r: r.entry.date, reverse=True)
+
+
+def log_rows_many(ledgers: Sequence[Ledger], since: dt.date | None = None) -> list[LogRow]:
+    """Every task's entries in several ledgers, newest first; a day's entries in the order
+    the ledgers were named, each ledger's as `log_rows` orders them."""
+    rows = [r for ledger in ledgers for r in log_rows(ledger, None, since)]
     return sorted(rows, key=lambda r: r.entry.date, reverse=True)

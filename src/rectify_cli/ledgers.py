@@ -244,6 +244,22 @@ def load_many(specs: Sequence[str] | None) -> Ledgers:
     return Ledgers(tuple(books), tuple(failures), multi=True)
 
 
+def single_spec(specs: Sequence[str] | None, command: str) -> str | Path | None:
+    """The one ledger folder `specs` name, as typed, for a command that works on one ledger
+    (`record`, `export`, `import`); None when none is named, so the usual default applies
+    ($RECTIFY_LEDGER, else ./data).  Several, by repeating --ledger, a pattern or
+    $RECTIFY_LEDGER, is a usage error that says so, never the first of them silently."""
+    given = list(specs or []) or env_specs()
+    if not given:
+        return None
+    folders, failures, multi = expand(given)
+    if multi:
+        raise UsageError(f"{command} works on one ledger; pick one with --ledger DIR")
+    if not folders:
+        raise LedgerNotFound(f"{failures[0].name}: {failures[0].message}")
+    return given[0] if len(given) == 1 and not is_pattern(given[0]) else folders[0]
+
+
 def _unique_names(books: Iterable[Book]) -> None:
     where: dict[str, str] = {}
     for b in books:

@@ -2,18 +2,24 @@ from __future__ import annotations
 
 import sys
 
-from rectify_cli.checks import check_ledger
+from rectify_cli.checks import Checked, check_ledger, check_ledgers
 from rectify_cli.errors import EXIT_ERROR
 from rectify_cli.i18n import label
+from rectify_cli.ledgers import single_spec
 
 from . import app
-from .common import LedgerOpt
+from .many import LedgersOpt
 
 
 @app.command("check")
-def check(ledger: LedgerOpt = None) -> None:
-    """Validate both ledger files and their cross-references; report every problem."""
-    led, problems = check_ledger(ledger)
+def check(ledger: LedgersOpt = None) -> None:
+    """Validate the ledger files and their cross-references; report every problem.  With
+    several ledgers, each is checked and each problem is named by its ledger."""
+    several = check_ledgers(ledger)
+    if several is not None:
+        _report_many(several)
+        return
+    led, problems = check_ledger(single_spec(ledger, "check"))
     if problems:
         for p in problems:
             sys.stderr.write(f"{p}\n")
@@ -25,3 +31,23 @@ def check(ledger: LedgerOpt = None) -> None:
         label("check.ok", led.meta.lang, tasks=len(led.tasks), indicators=len(led.indicators))
         + "\n"
     )
+
+
+def _report_many(checked: list[Checked]) -> None:
+    """A line on stdout for each clean ledger; each problem on stderr after its ledger's
+    name, then the count; exit 2 when any ledger has one."""
+    for c in checked:
+        if c.problems or c.ledger is None:
+            continue
+        led = c.ledger
+        ok = label("check.ok", led.meta.lang, tasks=len(led.tasks), indicators=len(led.indicators))
+        sys.stdout.write(label("rollup.ledger_title", led.meta.lang, name=c.name, title=ok) + "\n")
+    bad = [c for c in checked if c.problems]
+    for c in bad:
+        for p in c.problems:
+            sys.stderr.write(f"{c.name}: {p}\n")
+    if bad:
+        total = sum(len(c.problems) for c in bad)
+        noun = "problem" if total == 1 else "problems"
+        sys.stderr.write(f"{total} {noun} found in {len(bad)} of {len(checked)} ledgers.\n")
+        raise SystemExit(EXIT_ERROR)

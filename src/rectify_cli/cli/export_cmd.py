@@ -13,7 +13,8 @@ from rectify_cli.outputs import refuse_existing, write_bytes
 from rectify_cli.store import _display
 
 from . import app
-from .common import LangOpt, LedgerOpt, ledger_lang, load
+from .common import LangOpt, ledger_lang
+from .many import LedgersOpt
 
 
 class ExportFormat(StrEnum):
@@ -48,7 +49,7 @@ def export(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
     lang: LangOpt = None,
-    ledger: LedgerOpt = None,
+    ledger: LedgersOpt = None,
 ) -> None:
     """Write the ledger to Excel (xlsx) or CSV: tasks, their log and the indicators."""
     if fmt is None:
@@ -56,7 +57,10 @@ def export(
         if suffix not in ("xlsx", "csv"):
             raise UsageError(f"{out}: pass --format xlsx or --format csv (or name a .xlsx/.csv)")
         fmt = ExportFormat(suffix)
-    led = load(ledger)
+    from rectify_cli.ledgers import single_spec
+    from rectify_cli.store import load_ledger
+
+    led = load_ledger(single_spec(ledger, "export"))
     language = ledger_lang(led, lang)
     from rectify_cli.render import excel
 

@@ -10,7 +10,8 @@ from rectify_cli.errors import EXIT_ERROR
 from rectify_cli.i18n import label
 
 from . import app
-from .common import LangOpt, LedgerOpt, ledger_lang, load, write
+from .common import LangOpt, ledger_lang, write
+from .many import LedgersOpt
 
 
 @app.command("import")
@@ -50,15 +51,17 @@ def import_(
         str | None, typer.Option("--sheet", help="The xlsx sheet to read [default: found].")
     ] = None,
     lang: LangOpt = None,
-    ledger: LedgerOpt = None,
+    ledger: LedgersOpt = None,
 ) -> None:
     """Import tasks (and an export's indicators) from an Excel or CSV 台账; every bad row is
     reported before writing."""
     from rectify_cli.edit_import import Imported, import_indicators, import_tasks
     from rectify_cli.importer import ImportInvalid, ImportOptions, plan_import
+    from rectify_cli.ledgers import single_spec
     from rectify_cli.render.importing import notes, preview, summary
+    from rectify_cli.store import load_ledger
 
-    led = load(ledger)
+    led = load_ledger(single_spec(ledger, "import"))
     language = ledger_lang(led, lang)
     options = ImportOptions(update=update, aspect=aspect, mapping=tuple(mapping or ()), sheet=sheet)
     try:

@@ -6,7 +6,8 @@ from typing import Annotated
 import typer
 
 from . import app
-from .common import LangOpt, LedgerOpt, parse_date, write
+from .common import LangOpt, parse_date, write
+from .many import LedgersOpt
 from .update_cmd import DryRunOpt, dry_run_note, language
 
 
@@ -46,11 +47,14 @@ def record(
     ] = None,
     dry_run: DryRunOpt = False,
     lang: LangOpt = None,
-    ledger: LedgerOpt = None,
+    ledger: LedgersOpt = None,
 ) -> None:
     """Record an indicator's new value; the previous reading moves to its history."""
     from rectify_cli.edit import NewReading, parse_number, record_reading
+    from rectify_cli.ledgers import single_spec
     from rectify_cli.render.log import record_summary
+
+    folder = single_spec(ledger, "record")
 
     new = NewReading(
         value=parse_number(value, "VALUE"),
@@ -61,7 +65,7 @@ def record(
         change_rank=change_rank,
         recorded=parse_date(date, "--date") if date else dt.date.today(),
     )
-    outcome = record_reading(ledger, indicator_id, new, dry_run=dry_run)
+    outcome = record_reading(folder, indicator_id, new, dry_run=dry_run)
     lang_ = language(lang, outcome.lang)
     if dry_run and outcome.changed:
         write(outcome.diff())

@@ -4,7 +4,7 @@ update imports nothing it does not print."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rectify_cli.history import LogRow
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from rectify_cli.edit import Outcome
 
 LOG_COLUMNS = ("date", "id", "status", "progress", "changes", "note", "by")
+# A log row → its task id as shown over several ledgers (qualified where two share it).
+Refs = Callable[[LogRow], str]
 
 
 def _lang(outcome: Outcome) -> Lang:
@@ -59,52 +61,65 @@ def record_summary(outcome: Outcome, lang: Lang | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _record(row: LogRow) -> dict[str, Any]:
-    return {"task": row.task_id, **row.entry.model_dump(mode="json")}
+def _record(row: LogRow, refs: Refs | None = None) -> dict[str, Any]:
+    """An entry for scripts; with `refs` (several ledgers) also its `ledger` and `ref`, the
+    id `show` and `update` take, as `list --format json` gives them."""
+    record = {"task": row.task_id, **row.entry.model_dump(mode="json")}
+    if refs is not None:
+        record |= {"ledger": row.ledger, "ref": refs(row)}
+    return record
 
 
-def _cells(row: LogRow, lang: Lang) -> list[str]:
+def _cells(row: LogRow, lang: Lang, refs: Refs | None = None) -> list[str]:
     e = row.entry
-    return [
+    cells = [
         e.date.isoformat(),
-        row.task_id,
+        refs(row) if refs is not None else row.task_id,
         status_label(e.status, lang) if e.status else "",
         f"{e.progress}%" if e.progress is not None else "",
         "; ".join(e.changes),
         e.note,
         e.by or "",
     ]
+    # Several ledgers: which one, first, as `list` shows it.
+    return cells if refs is None else [row.ledger, *cells]
 
 
-def log_json(rows: Sequence[LogRow]) -> str:
+def _columns(refs: Refs | None) -> tuple[str, ...]:
+    return LOG_COLUMNS if refs is None else ("ledger", *LOG_COLUMNS)
+
+
+def log_json(rows: Sequence[LogRow], refs: Refs | None = None) -> str:
     from .data import to_json
 
-    return to_json([_record(r) for r in rows])
+    return to_json([_record(r, refs) for r in rows])
 
 
 CSV_FIELDS = ("task", "date", "status", "progress", "changes", "note", "by")
 
 
-def log_csv(rows: Sequence[LogRow]) -> str:
+def log_csv(rows: Sequence[LogRow], refs: Refs | None = None) -> str:
     from .data import csv_text
 
+    fields = CSV_FIELDS if refs is None else ("ledger", "ref", *CSV_FIELDS)
     records = []
     for r in rows:
-        rec = _record(r)
-        records.append([rec[f] for f in CSV_FIELDS])
-    return csv_text(CSV_FIELDS, records)
+        rec = _record(r, refs)
+        records.append([rec[f] for f in fields])
+    return csv_text(fields, records)
 
 
-def log_md(rows: Sequence[LogRow], lang: Lang) -> str:
+def log_md(rows: Sequence[LogRow], lang: Lang, refs: Refs | None = None) -> str:
+    """The entries as a table; with `refs` (several ledgers) a ledger column first."""
     if not rows:
         return label("log.empty", lang) + "\n"
     from .markdown import table
 
-    header = [label(c, lang) for c in LOG_COLUMNS]
-    return table(header, [_cells(r, lang) for r in rows])
+    header = [label(c, lang) for c in _columns(refs)]
+    return table(header, [_cells(r, lang, refs) for r in rows])
 
 
-def log_table(rows: Sequence[LogRow], lang: Lang) -> RenderableType:
+def log_table(rows: Sequence[LogRow], lang: Lang, refs: Refs | None = None) -> RenderableType:
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -114,15 +129,17 @@ def log_table(rows: Sequence[LogRow], lang: Lang) -> RenderableType:
     if not rows:
         return Text(label("log.empty", lang))
     out = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, padding=(0, 1))
-    for col in LOG_COLUMNS:
+    columns = _columns(refs)
+    for col in columns:
         out.add_column(
             label(col, lang),
             no_wrap=col in ("date", "id", "progress"),
             overflow="fold",
         )
+    changes_at = columns.index("changes")
     for r in rows:
-        cells = _cells(r, lang)
-        cells[LOG_COLUMNS.index("changes")] = "\n".join(one_line(c) for c in r.entry.changes)
-        out.add_row(*(Text(c) if i == 4 else data(c) for i, c in enumerate(cells)))
+        cells = _cells(r, lang, refs)
+        cells[changes_at] = "\n".join(one_line(c) for c in r.entry.changes)
+        out.add_row(*(Text(c) if i == changes_at else data(c) for i, c in enumerate(cells)))
     out.caption = label("log.count", lang, count=len(rows))
     return out
