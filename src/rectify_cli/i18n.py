@@ -141,7 +141,10 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- report labels (issue 5) ---
     "report.title": ("{title}：整改落实情况", "{title}: rectification progress"),
     "report.as_of": ("数据截至{date}", "Data as of {date}"),
-    "report.as_of_judged": ("数据截至{date}，序时进度评估日期{judged}", "Data as of {date}; schedule judged as of {judged}"),
+    "report.as_of_judged": (
+        "数据截至{date}，序时进度评估日期{judged}",
+        "Data as of {date}; schedule judged as of {judged}",
+    ),
     "report.issued_by": ("编制：{office}", "Prepared by {office}"),
     "report.aspect_only": ("问题方面：{aspect}", "Aspect: {aspect}"),
     "report.headline": (
