@@ -306,10 +306,41 @@ def test_without_a_usable_cache_every_update_validates_fully(
     assert len(calls) == 2
 
 
-def test_an_edit_that_would_not_read_back_is_refused(make_ledger: Any) -> None:
-    # An inline `log = [...]` cannot take a `[[tasks.log]]` after it: the check catches it.
-    text = MINIMAL_TASKS + 'log = [{date = 2025-02-01, note = "inline"}]\n'
-    root = make_ledger(text)
+@pytest.mark.parametrize(
+    ("log", "expected"),
+    [
+        (
+            'log = [{date = 2025-02-01, note = "inline"}]  # 日志\n',
+            'log = [{date = 2025-02-01, note = "inline"}, {date = 2025-10-05, note = "x"}]'
+            "  # 日志\n",
+        ),
+        (
+            'log = [\n    { date = 2025-02-01, note = "]#" },\n]\n',
+            'log = [\n    { date = 2025-02-01, note = "]#" },\n    {date = 2025-10-05, note = "x"},\n]\n',
+        ),
+        ("log = []\n", 'log = [{date = 2025-10-05, note = "x"}]\n'),
+    ],
+)
+def test_an_inline_log_gets_the_entry_inline(make_ledger: Any, log: str, expected: str) -> None:
+    """`log = [{...}]` (tomli_w writes a short log so) cannot take a `[[tasks.log]]` after
+    it: the entry joins the array, whose text is otherwise kept as typed (tomlkit would
+    respace `{ date = ... }` inside a multi-line array)."""
+    root = make_ledger(MINIMAL_TASKS + log + "\n# 下一项\n")
+    update_task(root, "T1", TaskUpdate(date=D, note="x"))
+    assert (root / "tasks.toml").read_text(encoding="utf-8") == (
+        MINIMAL_TASKS + expected + "\n# 下一项\n"
+    )
+    assert [e.note for e in load_ledger(root).tasks[0].log][-1] == "x"
+
+
+def test_an_edit_that_would_not_read_back_is_refused(
+    make_ledger: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def loses_the_entry(region: str, *args: Any) -> str:
+        return region  # as if the edit had dropped the new log entry
+
+    monkeypatch.setattr(edit, "edit_block", loses_the_entry)
+    root = make_ledger(MINIMAL_TASKS)
     old = (root / "tasks.toml").read_bytes()
     with pytest.raises(WriteRefused) as info:
         update_task(root, "T1", TaskUpdate(date=D, note="x"))

@@ -618,7 +618,9 @@ def edit_block(
     precedes it in the model; a key whose new value is None is removed.  Only the item's own
     keys go through tomlkit, under a plain `[[table]]` header: the header line as typed and
     the existing sub-tables (the log) are never re-rendered, so they come back byte for
-    byte, and if tomlkit would not give the keys back unchanged the edit is refused.
+    byte, and if tomlkit would not give the keys back unchanged the edit is refused.  A log
+    written inline (`log = [{...}]`, as tomli_w writes a short one) gets the new entry as
+    one more inline table, its text otherwise as typed: tomlkit never sees it.
     """
     import tomlkit  # only a write pays for it; tomlkit is a third of update's import time
 
@@ -639,6 +641,20 @@ def edit_block(
     head_end = max(head_end, body_start)
     synthetic = f"[[{table}]]\n"
     keys = synthetic + source[body_start:head_end]
+    # A log written inline is hidden from tomlkit (which respaces some inline tables) behind
+    # a comment line, and put back after, with the new entry if there is one.
+    inline: tuple[str, str] | None = None  # (marker, the inline array's new text)
+    span = _inline_array(keys, sub)
+    if span is not None:
+        start, end = span
+        array = keys[start:end]
+        if appended is not None:
+            entry = tomlkit.inline_table()
+            entry.update(_table_of(appended))
+            array = _with_entry(array, entry.as_string())
+        marker = f"# rectify: {sub} {hashlib.sha256(keys.encode()).hexdigest()}"
+        inline = marker, array
+        keys = keys[:start] + marker + keys[end:]
     try:
         doc = tomlkit.parse(keys)
     except tomlkit.exceptions.TOMLKitError as exc:
@@ -683,11 +699,70 @@ def edit_block(
     if rest and not body.endswith("\n"):
         body += "\n"
     out = header + body + rest
-    if appended is not None:
+    if inline is not None:
+        marker, array = inline
+        if out.count(marker) != 1:
+            raise Unkeepable(f"tomlkit moved the inline {sub}")
+        out = out.replace(marker, array)
+    elif appended is not None:
         if not out.endswith("\n"):
             out += "\n"
         out += f"\n[[{table}.{sub}]]\n" + tomlkit.dumps(_table_of(appended))
     return out.replace("\n", "\r\n") if crlf else out
+
+
+# Strings and comments (where brackets are text), or a bracket.
+_BRACKETS = re.compile(_TOKENS_SRC + r"|[\[\]]")
+# Strings, or any other character that is not white space; comments are skipped by the caller.
+_SIGNIFICANT = re.compile(_TOKENS_SRC + r"|\S")
+
+
+def _inline_array(keys: str, name: str) -> tuple[int, int] | None:
+    """(start, end) of the line `name = [ ... ]` in the keys of one item, from the key to
+    the closing bracket (which may be lines below), or None when the key is not there."""
+    key = re.escape(name)
+    pattern = re.compile(rf"""^[ \t]*(?:{key}|"{key}"|'{key}')[ \t]*=[ \t]*\[""", re.M)
+    layout = Layout(keys)
+    for m in pattern.finditer(keys):
+        if layout.in_string(m.start()):
+            continue
+        depth = 0
+        for tok in _BRACKETS.finditer(keys, m.end() - 1):
+            depth += {"[": 1, "]": -1}.get(tok.group(), 0)
+            if depth == 0:
+                return m.start(), tok.end()
+        raise Unkeepable(f"the inline {name} is not closed")
+    return None
+
+
+def _with_entry(line: str, entry: str) -> str:
+    """`line`, a `name = [...]` key (on one line or several), with `entry` added as the
+    array's last element in its own style: on a line of its own in a multi-line array, else
+    after a comma."""
+    open_at = line.index("[", line.index("="))
+    inner = line[open_at + 1 : -1]
+    tokens = [m for m in _SIGNIFICANT.finditer(inner) if not m.group().startswith("#")]
+    head = line[: open_at + 1]
+    if not tokens:
+        if "#" in inner:
+            raise Unkeepable("a comment in an empty inline array")
+        return f"{head}{entry}]"
+    last = tokens[-1]
+    comma = "" if last.group() == "," else ","
+    if "\n" not in inner:
+        return f"{head}{inner[: last.end()]}{comma} {entry}{inner[last.end() :]}]"
+    first = tokens[0].start()
+    indent = inner[inner.rfind("\n", 0, first) + 1 : first]
+    if indent.strip():
+        indent = "    "
+    line_end = inner.find("\n", last.end())
+    if line_end < 0:  # the closing bracket follows the last element on its line
+        return f"{head}{inner[: last.end()]}{comma}\n{indent}{entry}{inner[last.end() :]}]"
+    trailing = "" if comma else ","  # as the array does: a comma after its last element or not
+    return (
+        f"{head}{inner[: last.end()]}{comma}{inner[last.end() : line_end + 1]}"
+        f"{indent}{entry}{trailing}\n{inner[line_end + 1 :]}]"
+    )
 
 
 # --------------------------------------------------------------------------- diff

@@ -191,6 +191,11 @@ def _parse_fast(text: str) -> dict[str, Any] | None:
         import rtoml
     except ImportError:  # an optional speed-up: without it, tomllib does everything
         return None
+    if "\r\n" in text and ('"""' in text or "'''" in text):
+        # rtoml keeps a CRLF file's line breaks inside multi-line strings as "\r\n" where
+        # tomllib reads "\n" (TOML allows both): a note would read differently with rtoml
+        # installed, and differ from what `update` checks its edit against.
+        text = text.replace("\r\n", "\n")
     try:
         with paused_gc():
             data: dict[str, Any] = rtoml.loads(text)
