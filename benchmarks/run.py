@@ -316,6 +316,22 @@ BUDGETS = [
     ),
     Budget(
         "100000",
+        "peak memory, `warn` warm vs `task overdue`",
+        "rectify warn --days 7",
+        "task overdue",
+        1.0,
+        "mem",
+    ),
+    Budget(
+        "100000",
+        "peak memory, `list --format json` warm vs `task export`",
+        "rectify list --format json",
+        "task export",
+        1.0,
+        "mem",
+    ),
+    Budget(
+        "100000",
         "peak memory, `warn` cold vs `task overdue`",
         "rectify warn --days 7 (cold)",
         "task overdue",
@@ -359,6 +375,14 @@ def machine() -> str:
     return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores"
 
 
+def load_average() -> str:
+    """Other work on the machine slows every command alike; say how much there was."""
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except (AttributeError, OSError):  # Windows
+        return "unknown"
+
+
 def fmt_ms(seconds: float) -> str:
     if seconds != seconds:  # nan
         return "—"
@@ -371,7 +395,7 @@ def markdown(results: dict[str, list[Cmd]], runs: dict[str, int], started: str) 
         "",
         f"Run {started} with `python benchmarks/run.py {' '.join(sys.argv[1:])}`.",
         "",
-        f"- Machine: {machine()}",
+        f"- Machine: {machine()}; load average at the start {load_average()}",
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()),
         "- Medians of alternated runs of whole processes (stdout to /dev/null); peak memory is"
         " the largest max-RSS of the runs. *cold*: empty rectify cache; otherwise the cache is"

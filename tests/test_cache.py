@@ -573,3 +573,14 @@ def test_petitions_are_cached_and_an_edit_is_seen(
     edited = store.load_petitions(root)
     assert edited is not None
     assert edited.petitions[1].title == "夜间施工扰民"
+
+
+@pytest.mark.parametrize("quote", ['"""', "'''"])
+def test_crlf_multiline_strings_read_as_tomllib_reads_them(
+    quote: str, make_ledger: MakeLedger
+) -> None:
+    """tomllib turns a multi-line string's CRLF into LF; rtoml would keep the CR."""
+    text = MINIMAL_TASKS.replace('lead = "市生态环境局"', f"lead = {quote}市生态\n环境局{quote}")
+    text = text.replace("\n", "\r\n")
+    assert store._parse_fast(text) == tomllib.loads(text)
+    assert load_ledger(make_ledger(text)).tasks[0].lead == "市生态\n环境局"

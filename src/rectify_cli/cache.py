@@ -1,28 +1,30 @@
 """A cache of parsed, validated ledgers: reading an unchanged ledger costs a file read and a
-hash instead of a TOML parse and a validation (a 100,000-task ledger: about 5 s → 0.5 s).
+hash instead of a TOML parse and a validation (100,000 tasks: ~1 s instead of ~10 s).
 
 What makes an entry valid, and why:
 - The content of each file, by SHA-256 of its bytes, with its resolved path and size.  Not the
   modification time: timestamps are too coarse to tell two writes apart (FAT keeps 2 s; Linux
   stamps files from a clock that ticks every few milliseconds; `os.utime` and `git checkout`
   set them at will), so an edit in the same tick with the same size would go unseen.  Hashing
-  costs ~1 ms per MB, and the bytes are read anyway: on a miss they are the bytes parsed.
+  costs ~1 ms per MB; on a miss, the entry written is keyed by the very bytes parsed.
 - Everything that could change what those bytes load as: the cache format, rectify's
   version, Python's, pydantic's, and the source of the modules that parse and validate
   (models.py, store.py, this file), so an edited checkout never trusts an older entry.
 
-An entry is one file per ledger folder in the user's cache folder (`RECTIFY_CACHE_DIR`, else
-%LOCALAPPDATA%\\rectify\\cache, ~/Library/Caches/rectify, or $XDG_CACHE_HOME/rectify), never in
-the ledger folder, and the folder holds a `.gitignore` of `*` so it cannot pollute a
-repository even when someone points it into one.  Entries are written to a temporary file and
-renamed into place.  Reading never trusts an entry: a wrong magic, version, key, length or
-checksum, or anything that fails to decode, is a miss, and the ledger is read from its files
-again.  Writing failures are ignored; the cache only ever saves time.
+An entry is one file per ledger folder (and one for its petitions.toml) in the user's cache
+folder (`RECTIFY_CACHE_DIR`, else %LOCALAPPDATA%\\rectify\\cache, ~/Library/Caches/rectify,
+or $XDG_CACHE_HOME/rectify), never in the ledger folder, and the folder holds a `.gitignore`
+of `*` so it cannot pollute a repository even when someone points it into one.  Entries are
+written to a temporary file and renamed into place.  Reading never trusts an entry: a wrong
+magic, version, key, length or checksum, or anything that fails to decode, is a miss, and
+the ledger is read from its files again.  Writing failures are ignored; the cache only ever
+saves time.
 
 The format is `marshal` of plain tuples (dates as day numbers, enums as their values), turned
 back into models without validating again.  It cannot run code when read, unlike pickle, and
-reads ~3x faster than pickle here.  Only ledgers that loaded without any problem (TOML,
-validation and integrity checks passed) are cached, so a hit carries that verdict with it.
+with the rebuilding still reads ~1.5x faster than unpickling the models.  Only ledgers that
+loaded without any problem (TOML, validation and integrity checks passed) are cached, so a
+hit carries that verdict with it.
 """
 
 from __future__ import annotations
