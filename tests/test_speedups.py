@@ -169,9 +169,12 @@ def test_the_program_freezes_what_it_loaded(monkeypatch: pytest.MonkeyPatch) -> 
 
     assert store.FREEZE_LOADED is False  # tests and library callers keep the normal GC
     monkeypatch.setattr(store, "FREEZE_LOADED", True)
+    gc.disable()  # as the program starts
     try:
         ledger = store.load_ledger(SAMPLE)
+        assert gc.isenabled()  # on again once the ledger is frozen
         assert gc.get_freeze_count() > 0
         assert not any(o is ledger for o in gc.get_objects())  # frozen: out of the GC's walks
     finally:
         gc.unfreeze()
+        gc.enable()

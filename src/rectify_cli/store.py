@@ -625,10 +625,10 @@ def _path_for(shown: str, root: Path) -> Path:
 # --------------------------------------------------------------------------- loading
 
 
-# Set by the `rectify` program (cli.main): what it loads lives until the process ends, so it
-# is moved out of the cyclic GC's sight (gc.freeze), which would otherwise walk all of it
-# again and again (a third of `list` on 100,000 tasks).  Library callers and tests keep the
-# normal GC.
+# Set by the `rectify` program (cli.main), which starts with the cyclic GC off: what it
+# loads lives until the process ends, so it is moved out of the GC's sight (gc.freeze) before
+# the GC is turned on, instead of being walked again and again (a third of `list` on 100,000
+# tasks).  Library callers and tests keep the normal GC.
 FREEZE_LOADED = False
 _T = TypeVar("_T")
 
@@ -636,6 +636,7 @@ _T = TypeVar("_T")
 def _keep(loaded: _T) -> _T:
     if FREEZE_LOADED:
         gc.freeze()
+        gc.enable()
     return loaded
 
 

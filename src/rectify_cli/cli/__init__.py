@@ -123,10 +123,11 @@ if _command is None or not _register_one(_command):
 
 
 def main() -> None:
-    # The cyclic GC walks every young object at each collection; a command builds hundreds
-    # of thousands of rows and cells on a large ledger and keeps them, so collect rarely, and
-    # never walk the loaded ledger at all (store.FREEZE_LOADED).  Cycles (json's encoder
-    # makes some) are still collected, so memory stays bounded.
+    # The cyclic GC walks every young object at each collection.  It stays off until the
+    # ledger is loaded, which is then frozen out of its walks (store.FREEZE_LOADED), and
+    # collects rarely afterwards: a command builds hundreds of thousands of rows and cells on
+    # a large ledger and keeps them.  Cycles (json's encoder makes some) are still freed.
+    gc.disable()
     gc.set_threshold(50_000, 20, 10)
     from rectify_cli import store
 
