@@ -82,9 +82,10 @@ def reply_by(as_of: dt.date, reply_days: int) -> dt.date:
 
 # --------------------------------------------------------------------------- file names
 
-# Characters Windows refuses in a file name, plus controls; DOS device names it reserves
-# whatever the extension (CON.md is still the console).
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+# Characters Windows refuses in a file name, controls (C1 too) and bidi overrides (with
+# which a name can read as ending in .exe); DOS device names it reserves whatever the
+# extension (CON.md is still the console).
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(10)}
 _MAX_STEM = 80  # characters; keeps DIR/name well under Windows' 260-character path limit
 
@@ -101,6 +102,22 @@ def safe_filename(text: str, fallback: str = "lead") -> str:
     if stem.split(".")[0].upper() in _RESERVED:
         stem = "_" + stem
     return stem
+
+
+def folder_names(names: Sequence[str]) -> dict[str, str]:
+    """One distinct, safe folder name per ledger name (for the notices of several ledgers):
+    never a path, never two that one file system would take for the same."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        base = safe_filename(name, "ledger")
+        folder, n = base, 1
+        while folder.casefold() in taken:
+            n += 1
+            folder = f"{base}-{n}"
+        taken.add(folder.casefold())
+        out[name] = folder
+    return out
 
 
 def notice_filenames(leads: Sequence[str], as_of: dt.date, suffix: str = ".md") -> dict[str, str]:

@@ -30,7 +30,10 @@ class RectifyGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except RectifyError as exc:
-            sys.stderr.write(f"Error: {exc.message}\n")
+            from rectify_cli.render.text import visible_lines
+
+            # Messages quote ids, names and cells: shown, never obeyed by the terminal.
+            sys.stderr.write(f"Error: {visible_lines(exc.message)}\n")
             raise SystemExit(exc.exit_code) from None
         except (SystemExit, KeyboardInterrupt, BrokenPipeError):
             raise
@@ -41,9 +44,11 @@ class RectifyGroup(TyperGroup):
             if _debug(ctx):
                 raise
             # Unknown exceptions are bugs in rectify, not the user's mistake: say so plainly.
+            from rectify_cli.render.text import visible_lines
+
             sys.stderr.write(
-                f"Error: rectify hit a bug ({type(exc).__name__}: {exc}). Please report it "
-                f"with the output of the same command run with --debug.\n"
+                f"Error: rectify hit a bug ({type(exc).__name__}: {visible_lines(str(exc))}). "
+                f"Please report it with the output of the same command run with --debug.\n"
             )
             raise SystemExit(EXIT_BUG) from None
 

@@ -21,8 +21,10 @@ def check(ledger: LedgersOpt = None) -> None:
         return
     led, problems = check_ledger(single_spec(ledger, "check"))
     if problems:
+        from rectify_cli.render.text import visible_lines
+
         for p in problems:
-            sys.stderr.write(f"{p}\n")
+            sys.stderr.write(f"{visible_lines(str(p))}\n")
         noun = "problem" if len(problems) == 1 else "problems"
         sys.stderr.write(f"{len(problems)} {noun} found.\n")
         raise SystemExit(EXIT_ERROR)
@@ -42,10 +44,12 @@ def _report_many(checked: list[Checked]) -> None:
         led = c.ledger
         ok = label("check.ok", led.meta.lang, tasks=len(led.tasks), indicators=len(led.indicators))
         sys.stdout.write(label("rollup.ledger_title", led.meta.lang, name=c.name, title=ok) + "\n")
+    from rectify_cli.render.text import visible_lines
+
     bad = [c for c in checked if c.problems]
     for c in bad:
         for p in c.problems:
-            sys.stderr.write(f"{c.name}: {p}\n")
+            sys.stderr.write(visible_lines(f"{c.name}: {p}") + "\n")
     if bad:
         total = sum(len(c.problems) for c in bad)
         noun = "problem" if total == 1 else "problems"

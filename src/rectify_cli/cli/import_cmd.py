@@ -59,6 +59,7 @@ def import_(
     from rectify_cli.importer import ImportInvalid, ImportOptions, plan_import
     from rectify_cli.ledgers import single_spec
     from rectify_cli.render.importing import notes, preview, summary
+    from rectify_cli.render.text import visible_lines
     from rectify_cli.store import load_ledger
 
     led = load_ledger(single_spec(ledger, "import"))
@@ -68,7 +69,7 @@ def import_(
         plan = plan_import(led, source, options)
     except ImportInvalid as exc:
         for line in exc.problems:
-            sys.stderr.write(f"{line}\n")
+            sys.stderr.write(f"{visible_lines(line)}\n")
         noun = "problem" if len(exc.problems) == 1 else "problems"
         sys.stderr.write(f"{exc.source}: {len(exc.problems)} {noun} found; nothing was imported.\n")
         raise SystemExit(EXIT_ERROR) from None
@@ -118,7 +119,7 @@ def import_(
                 fromfile=f"a/{done.shown}",
                 tofile=f"b/{done.shown}",
             )
-            write("".join(lines))
+            write(visible_lines("".join(lines)))
     if dry_run:
         sys.stderr.write(label("import.dry_run", language) + "\n")
     else:

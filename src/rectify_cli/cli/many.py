@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from rectify_cli.errors import EXIT_ERROR, EXIT_FOUND, RectifyError, UsageError
+from rectify_cli.errors import EXIT_ERROR, EXIT_FOUND, UsageError
 from rectify_cli.i18n import Lang, label
 from rectify_cli.ledgers import Ledgers, load_many
 from rectify_cli.query import TaskRow
@@ -56,10 +56,13 @@ def load_ledgers(specs: list[str] | None, strict: bool = False) -> Ledgers:
     """The ledgers named; failures reported on stderr, one line each.  One ledger named on
     its own raises its error as every command always has."""
     found = load_many(specs)
-    for f in found.failures:
-        sys.stderr.write(f"Error: {f}\n")
-    if found.failures and (strict or not found.books):
-        raise SystemExit(EXIT_ERROR)
+    if found.failures:
+        from rectify_cli.render.text import visible_lines
+
+        for f in found.failures:
+            sys.stderr.write(f"Error: {visible_lines(str(f))}\n")
+        if strict or not found.books:
+            raise SystemExit(EXIT_ERROR)
     return found
 
 
@@ -243,8 +246,9 @@ def _notices(
 ) -> None:
     """Each ledger's notices (tasks only), from its own office; with --out, one folder per
     ledger (`DIR/boxing/2025-12-31-市水利局.md`), since two counties share department names."""
+    from rectify_cli.outputs import write_bytes
     from rectify_cli.render.warn_text import notice_markdown, notices_markdown
-    from rectify_cli.warn import notice_filenames, reply_by
+    from rectify_cli.warn import folder_names, notice_filenames, reply_by
 
     from .warn_cmd import _make_dir, _write_docx_notices
 
@@ -262,10 +266,13 @@ def _notices(
         write("\n---\n\n".join(texts))
         return
     written = 0
+    # A ledger's name is its own text (`[ledger] name`): made a safe name of one folder
+    # inside DIR, as a lead's name is made a file's.
+    folders = folder_names([lw.name for lw in result])
     for lw in result:
         if not lw.result.groups:
             continue
-        folder = out / lw.name if found.multi else out
+        folder = out / folders[lw.name] if found.multi else out
         due = reply_by(lw.result.as_of, reply_days)
         if fmt is OutputFormat.DOCX:
             _write_docx_notices(lw.result, lw.book.ledger, folder, due, lang)
@@ -274,12 +281,9 @@ def _notices(
         names = notice_filenames([g.lead for g in lw.result.groups], lw.result.as_of)
         _make_dir(folder)
         for g in lw.result.groups:
-            path = folder / names[g.lead]
             text = notice_markdown(g, lw.book.ledger.meta, lw.result.as_of, due, lang)
-            try:
-                path.write_text(text, encoding="utf-8", newline="\n")
-            except OSError as exc:
-                raise RectifyError(f"{path}: cannot write: {exc.strerror or exc}") from None
+            # Whole or not at all, as warn_cmd writes them.
+            write_bytes(folder / names[g.lead], text.encode("utf-8"), force=True)
             written += 1
     if fmt is not OutputFormat.DOCX:
         sys.stderr.write(label("warn.written", lang, count=written, path=out) + "\n")

@@ -53,6 +53,7 @@ def record(
     from rectify_cli.edit import NewReading, parse_number, record_reading
     from rectify_cli.ledgers import single_spec
     from rectify_cli.render.log import record_summary
+    from rectify_cli.render.text import visible_lines
 
     folder = single_spec(ledger, "record")
 
@@ -68,7 +69,7 @@ def record(
     outcome = record_reading(folder, indicator_id, new, dry_run=dry_run)
     lang_ = language(lang, outcome.lang)
     if dry_run and outcome.changed:
-        write(outcome.diff())
+        write(visible_lines(outcome.diff()))
         dry_run_note(lang_)
         return
     write(record_summary(outcome, lang_))

@@ -102,6 +102,7 @@ def update(
     """Change a task and append one entry to its log; no other line of the file changes."""
     from rectify_cli.edit import TaskUpdate, update_task
     from rectify_cli.render.log import update_summary
+    from rectify_cli.render.text import visible_lines
 
     upd = TaskUpdate(
         date=parse_date(date, "--date") if date else dt.date.today(),
@@ -117,7 +118,7 @@ def update(
     outcome = update_task(folder, bare_id, upd, dry_run=dry_run)
     lang_ = language(lang, outcome.lang)
     if dry_run and outcome.changed:
-        write(outcome.diff())
+        write(visible_lines(outcome.diff()))
         dry_run_note(lang_)
         return
     write(update_summary(outcome, lang_))

@@ -175,15 +175,14 @@ def warn(
         if out is None:
             write(notices_markdown(result, led.meta, due, language))
         else:
+            from rectify_cli.outputs import write_bytes
+
             names = notice_filenames([g.lead for g in result.groups], result.as_of)
             _make_dir(out)
             for g in result.groups:
-                path = out / names[g.lead]
                 text = notice_markdown(g, led.meta, result.as_of, due, language)
-                try:
-                    path.write_text(text, encoding="utf-8", newline="\n")
-                except OSError as exc:
-                    raise RectifyError(f"{path}: cannot write: {exc.strerror or exc}") from None
+                # Whole or not at all: a full disk never leaves last week's notice cut short.
+                write_bytes(out / names[g.lead], text.encode("utf-8"), force=True)
             sys.stderr.write(
                 label("warn.written", language, count=len(result.groups), path=out) + "\n"
             )

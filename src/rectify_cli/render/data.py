@@ -88,9 +88,11 @@ def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return csv_safe("; ".join(str(v) for v in value))
+        value = "; ".join(str(v) for v in value)
     if isinstance(value, str):
-        return csv_safe(value)
+        # A lone "\r" is not quoted by the writer (its line ends are "\n"), yet a spreadsheet
+        # and csv.reader end the row there: every line break is written as "\n", quoted.
+        return csv_safe(value.replace("\r\n", "\n").replace("\r", "\n"))
     return value
 
 

@@ -15,6 +15,19 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+# The same, but a line end (\n or \r\n) stays one: for text of several lines, such as a diff.
+_CONTROL_IN_LINES = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)"
+)
+
+
+def visible_lines(text: str) -> str:
+    """Several lines (a diff, a message) for a terminal: controls and bidi overrides shown
+    as escapes, line ends kept.  A diff printed raw could show a reviewer other text than
+    is written (U+202E reverses what follows it)."""
+    return _CONTROL_IN_LINES.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def one_line(text: str) -> str:
     """Cells are one line: newlines and tabs become spaces, controls become visible."""
     return visible(re.sub(r"[\r\n\t]+", " ", text))
