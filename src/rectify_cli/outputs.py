@@ -25,7 +25,11 @@ class OutputFailed(RectifyError):
 
 def refuse_existing(path: Path) -> None:
     if path.exists():
-        raise OutputExists(f"{_display(path)}: already exists; pass --force to replace it")
+        raise _exists(path)
+
+
+def _exists(path: Path) -> OutputExists:
+    return OutputExists(f"{_display(path)}: already exists; pass --force to replace it")
 
 
 def _umask() -> int:
@@ -35,8 +39,9 @@ def _umask() -> int:
 
 
 def write_bytes(path: Path, data: bytes, *, force: bool = False) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and os.replace, so
-    a reader (or Excel) never sees half a file; refuse an existing file unless `force`."""
+    """Write `data` to `path` through a temporary file in the same folder, then put it in
+    place in one step, so a reader (or Excel) never sees half a file; refuse an existing
+    file unless `force`, even one another program saves while this one writes."""
     if not force:
         refuse_existing(path)
     if path.is_dir():
@@ -54,10 +59,30 @@ def write_bytes(path: Path, data: bytes, *, force: bool = False) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, path)
+        if force:
+            os.replace(tmp, path)
+        else:
+            _create(tmp, path)
+    except FileExistsError:
+        raise _exists(path) from None
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         # Windows refuses to replace a file Excel has open: say so rather than "errno 13".
         hint = " (is it open in Excel?)" if isinstance(exc, PermissionError) else ""
         raise OutputFailed(f"{_display(path)}: cannot write: {exc.strerror or exc}{hint}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)  # gone already once the file is in place
+
+
+def _create(tmp: str, path: Path) -> None:
+    """Put `tmp` at `path` only if nothing is there: a hard link fails on an existing name,
+    so a file another program saved after `refuse_existing` looked is never replaced.
+    Where the file system has no hard links (FAT, some network shares), the check is made
+    again just before the rename."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        refuse_existing(path)
+        os.replace(tmp, path)
