@@ -37,6 +37,7 @@ from tests.conftest import MINIMAL_TASKS, invoke
 from tests.hostile import AS_OF, FORBIDDEN, FORMULA_START, HOSTILE, NAME, SGR, stored, write
 
 SHOWN = [one_line(stored(h)) for h in HOSTILE]  # how a one-line cell shows each string
+SHOWN_TASK = HOSTILE.index('=HYPERLINK("http://evil","x")')  # the task `show` shows
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +76,7 @@ def assert_inert(text: str) -> None:
 COMMANDS: dict[str, list[str]] = {
     "list": ["list"],
     "petitions": ["list", "--kind", "petitions"],
-    "show": ["show", "T07"],
+    "show": ["show", f"T{SHOWN_TASK:02d}"],
     "warn": ["warn"],
     "report": ["report"],
     "charts": ["report", "--charts"],  # Mermaid: a name inside a code fence
@@ -85,7 +86,7 @@ COMMANDS: dict[str, list[str]] = {
 FORMATS = {
     "list": ["table", "md", "csv", "json"],
     "petitions": ["table", "md", "csv", "json"],
-    "show": ["table", "md", "json"],
+    "show": ["table", "md", "csv", "json"],
     "warn": ["table", "md", "csv", "json"],
     "report": ["table", "md", "json"],
     "charts": ["md"],
@@ -175,7 +176,7 @@ def check_md(hostile: str, clean: str, command: str) -> None:
         assert "%%" not in "".join(fences[0])
     seen = md_text(hostile)
     if command == "show":
-        assert SHOWN[7] in seen
+        assert SHOWN[SHOWN_TASK] in seen
         return
     for shown in SHOWN:
         assert shown in seen, shown
@@ -198,7 +199,8 @@ def assert_no_formula(cells: list[Any]) -> None:
 def check_csv(hostile: str, clean: str, command: str) -> None:
     cells = csv_cells(hostile)
     assert_no_formula(cells)
-    for text in (stored(h) for h in HOSTILE):
+    wanted = [HOSTILE[SHOWN_TASK]] if command == "show" else HOSTILE
+    for text in (stored(h) for h in wanted):
         if text.startswith(FORMULA_START):
             assert any(c == "'" + text or c.startswith("'" + text + ";") for c in cells), text
 
@@ -216,7 +218,7 @@ def strings(value: Any) -> Iterator[str]:
 
 def check_json(hostile: str, clean: str, command: str) -> None:
     found = set(strings(json.loads(hostile)))
-    wanted = [HOSTILE[7]] if command == "show" else HOSTILE
+    wanted = [HOSTILE[SHOWN_TASK]] if command == "show" else HOSTILE
     for text in wanted:
         assert stored(text) in found, text
 
@@ -230,7 +232,7 @@ CHECKS = {"table": check_table, "md": check_md, "csv": check_csv, "json": check_
 # (the two ledgers share every id), which is hostile too.
 MULTI_CASES = [
     (c, f)
-    for c in ("list", "petitions", "warn", "report", "changes")
+    for c in ("list", "petitions", "warn", "report", "log", "changes")
     for f in FORMATS[c]
     if (c, f) != ("petitions", "csv")
 ]
