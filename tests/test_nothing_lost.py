@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from rectify_cli import outputs
 from rectify_cli.edit import NewReading, TaskUpdate, record_reading, update_task
 from rectify_cli.models import IndicatorFile, Task, TaskFile
 from rectify_cli.scaffold import LedgerExists, init_ledger
 from rectify_cli.store import load_ledger
-from tests.conftest import invoke
 from tests.test_edit_concurrency import tasks_text
 
 
@@ -231,13 +229,3 @@ def test_init_writes_each_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyP
         init_ledger(root, "新台账")
     assert not (root / "tasks.toml").exists() and not (root / "indicators.toml").exists()
     assert not list(root.rglob("*.tmp"))
-
-
-def test_init_through_the_cli_twice(runner: CliRunner, tmp_path: Path) -> None:
-    root = tmp_path / "new"
-    assert invoke(runner, "init", str(root), "--title", "台账")[0] == 0
-    before = (root / "tasks.toml").read_bytes()
-    code, out, err = invoke(runner, "init", str(root), "--title", "另一个")
-    assert (code, out) == (2, "")
-    assert "already exists" in err
-    assert (root / "tasks.toml").read_bytes() == before
