@@ -110,16 +110,12 @@ def import_(
     if dry_run:
         write(preview(plan, language))
     if diff:
-        import difflib
+        from rectify_cli.edit import unified_diff
 
         for done in written:
-            lines = difflib.unified_diff(
-                done.old_text.splitlines(keepends=True),
-                done.new_text.splitlines(keepends=True),
-                fromfile=f"a/{done.shown}",
-                tofile=f"b/{done.shown}",
-            )
-            write(visible_lines("".join(lines)))
+            old_text, new_text = done.old_text, done.new_text
+            whole = unified_diff(old_text, new_text, done.shown, 0, len(old_text), len(new_text))
+            write(visible_lines(whole))
     if dry_run:
         sys.stderr.write(label("import.dry_run", language) + "\n")
     else:
