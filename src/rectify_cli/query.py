@@ -89,10 +89,11 @@ def status_filter(values: Iterable[str]) -> frozenset[Status] | None:
     return frozenset(chosen) if chosen else None
 
 
-def aspect_filter(ledger: Ledger, values: Sequence[str]) -> frozenset[str] | None:
+def aspect_filter(ledgers: Iterable[Ledger], values: Sequence[str]) -> frozenset[str] | None:
+    """`--aspect` values, each the id or name of an aspect of at least one of `ledgers`."""
     if not values:
         return None
-    known = [a.id for a in ledger.aspects] + [a.name for a in ledger.aspects]
+    known = [x for led in ledgers for a in led.aspects for x in (a.id, a.name)]
     for v in values:
         if v not in known:
             raise UsageError(f"--aspect: no aspect {v!r}{did_you_mean(v, known)}")
@@ -147,3 +148,21 @@ _DIGITS = re.compile(r"(\d+)")
 def _natural(text: str) -> tuple[object, ...]:
     """T2 before T10: split digits out so ids sort the way people number them."""
     return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text))
+
+
+def rows_of_many(
+    ledgers: Sequence[Ledger],
+    as_of: dt.date,
+    flt: TaskFilter | None,
+    key: SortKey = SortKey.ID,
+    reverse: bool = False,
+) -> list[TaskRow]:
+    """The tasks of several ledgers.  Sorted by id they stay grouped by ledger (in the order
+    the ledgers were named); any other key sorts them all together, ties in ledger order."""
+    if key is SortKey.ID:
+        out: list[TaskRow] = []
+        for led in ledgers:
+            out += sort_rows(rows(led, as_of, flt), key, reverse)
+        return out
+    every = [r for led in ledgers for r in rows(led, as_of, flt)]
+    return sort_rows(every, key, reverse)

@@ -13,13 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .changes import Changes, changes_since
-from .errors import UsageError, did_you_mean
 from .i18n import Lang, label
 from .ledgers import Book, Ledgers
 from .petitions import PetitionCounts, PetitionWarning, counts_of, petition_report
 from .petitions import headline as petition_headline
 from .petitions import warnings as petition_warnings
-from .query import SortKey, TaskFilter, TaskRow, rows, sort_rows
+from .query import rows
 from .report import Counts, Report, build_report, headline_parts
 from .schedule import Level
 from .warn import DEFAULT_DAYS, WarnResult, find
@@ -155,38 +154,6 @@ def build_rollup(
         petitions=pet_total,
         since=since,
     )
-
-
-# --------------------------------------------------------------------------- list
-
-
-def aspect_values(ledgers: Ledgers, values: Sequence[str]) -> frozenset[str] | None:
-    """`--aspect` over several ledgers: each value must name an aspect of at least one."""
-    if not values:
-        return None
-    known = [x for b in ledgers.books for a in b.ledger.aspects for x in (a.id, a.name)]
-    for v in values:
-        if v not in known:
-            raise UsageError(f"--aspect: no aspect {v!r}{did_you_mean(v, known)}")
-    return frozenset(values)
-
-
-def task_rows(
-    ledgers: Ledgers,
-    as_of: dt.date,
-    flt: TaskFilter | None,
-    key: SortKey = SortKey.ID,
-    reverse: bool = False,
-) -> list[TaskRow]:
-    """The tasks of every ledger.  Sorted by id they stay grouped by ledger (in the order
-    the ledgers were named); any other key sorts them all together, ties in ledger order."""
-    if key is SortKey.ID:
-        out: list[TaskRow] = []
-        for b in ledgers.books:
-            out += sort_rows(rows(b.ledger, as_of, flt), key, reverse)
-        return out
-    every = [r for b in ledgers.books for r in rows(b.ledger, as_of, flt)]
-    return sort_rows(every, key, reverse)
 
 
 # --------------------------------------------------------------------------- warn

@@ -5,7 +5,15 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import UsageError
-from rectify_cli.query import SortKey, TaskFilter, rows, sort_rows, status_filter
+from rectify_cli.query import (
+    SortKey,
+    TaskFilter,
+    aspect_filter,
+    rows,
+    rows_of_many,
+    sort_rows,
+    status_filter,
+)
 from rectify_cli.render import OutputFormat
 
 from . import app
@@ -113,8 +121,6 @@ def list_tasks(
         return
     if category or finding:
         raise UsageError("--category and --finding: for petition cases; add --kind petitions")
-    from rectify_cli.rollup import aspect_values, task_rows
-
     try:
         key = SortKey(sort)
     except ValueError:
@@ -123,13 +129,15 @@ def list_tasks(
         ) from None
     flt = TaskFilter(
         statuses=status_filter(status or []),
-        aspects=aspect_values(ledgers, aspect or []),
+        aspects=aspect_filter([b.ledger for b in ledgers.books], aspect or []),
         lead=lead,
         due_before=date_before,
         search=search,
     )
     if ledgers.multi:
-        found = task_rows(ledgers, as_of_date(as_of), flt, key, reverse)
+        found = rows_of_many(
+            [b.ledger for b in ledgers.books], as_of_date(as_of), flt, key, reverse
+        )
     else:
         found = sort_rows(rows(ledgers.single.ledger, as_of_date(as_of), flt), key, reverse)
     refs = row_ref(ledgers) if ledgers.multi else None
