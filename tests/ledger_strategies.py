@@ -13,15 +13,14 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from rectify_cli.edit import NewReading, TaskUpdate
+from rectify_cli.kinds import Better, Status
 from rectify_cli.models import (
     Aspect,
-    Better,
     Indicator,
     IndicatorFile,
     LedgerMeta,
     LogEntry,
     Reading,
-    Status,
     Task,
     TaskFile,
 )

@@ -22,7 +22,7 @@ from rectify_cli.changes import (
     log_dates,
 )
 from rectify_cli.errors import EXIT_ERROR, UsageError
-from rectify_cli.models import Handling, Status
+from rectify_cli.kinds import Handling, Status
 from rectify_cli.schedule import Health
 from rectify_cli.store import load_ledger, load_petitions
 from tests.conftest import invoke

@@ -25,10 +25,11 @@ import pytest
 from docx.oxml.ns import qn
 from typer.testing import CliRunner
 
+from rectify_cli import models
 from rectify_cli.errors import EXIT_ERROR
 from rectify_cli.i18n import label
 from rectify_cli.indicators import last_year_text, last_year_value
-from rectify_cli.models import Indicator
+from rectify_cli.records import Indicator, of
 from rectify_cli.render.report_common import aspect_cells, indicator_cells, open_cells
 from rectify_cli.render.report_html import report_html
 from rectify_cli.render.text import doc_text
@@ -322,7 +323,7 @@ def test_html_shows_behind_and_overdue_in_words(make_ledger: MakeLedger) -> None
 
 
 def indicator(**fields: Any) -> Indicator:
-    return Indicator(id="x", name="x", better="lower", **fields)
+    return of(models.Indicator(id="x", name="x", better="lower", **fields))
 
 
 def test_last_year_is_worked_back_from_the_year_on_year_change(sample: Path) -> None:

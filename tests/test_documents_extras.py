@@ -15,8 +15,8 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
+from rectify_cli.kinds import Category, Finding, Handling
 from rectify_cli.ledgers import load_many
-from rectify_cli.models import Category, Finding, Handling
 from rectify_cli.render.report_docx import report_docx
 from rectify_cli.render.report_html import report_html
 from rectify_cli.render.rollup_common import change_sections

@@ -28,7 +28,8 @@ from rectify_cli.edit import (
     update_task,
 )
 from rectify_cli.errors import LedgerInvalid, UnknownTask, WriteRefused
-from rectify_cli.models import Status, TaskFile
+from rectify_cli.kinds import Status
+from rectify_cli.models import TaskFile
 from rectify_cli.store import load_ledger
 from tests.conftest import MINIMAL_TASKS, SAMPLE
 

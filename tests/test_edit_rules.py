@@ -9,7 +9,8 @@ import pytest
 
 from rectify_cli.edit import NewReading, TaskUpdate, plan_reading, plan_task_update
 from rectify_cli.errors import WriteRefused
-from rectify_cli.models import Indicator, LogEntry, Reading, Status, Task
+from rectify_cli.kinds import Status
+from rectify_cli.models import Indicator, LogEntry, Reading, Task
 
 D = dt.date(2025, 10, 5)
 

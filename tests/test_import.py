@@ -20,7 +20,7 @@ from rectify_cli.importer import (
     progress_value,
     status_value,
 )
-from rectify_cli.models import Status
+from rectify_cli.kinds import Status
 from rectify_cli.store import load_ledger
 from tests.conftest import MINIMAL_TASKS, invoke
 
@@ -124,9 +124,7 @@ def test_round_trip_export_init_import_gives_the_same_tasks(
     assert after == before
     assert report_body(runner, "--ledger", str(empty)) == report_before
     assert load_ledger(empty).indicators == load_ledger(sample).indicators
-    assert [a.model_dump() for a in load_ledger(empty).aspects] == [
-        a.model_dump() for a in load_ledger(sample).aspects
-    ]
+    assert load_ledger(empty).aspects == load_ledger(sample).aspects
     # Importing the same file again changes nothing, even with --update.
     text = tasks.read_bytes()
     indicators_text = (empty / "indicators.toml").read_bytes()
@@ -749,6 +747,7 @@ def test_core_appends_to_a_file_without_final_newline_and_keeps_a_bom(
 ) -> None:
     from rectify_cli.edit_import import import_tasks
     from rectify_cli.models import Aspect, Task
+    from rectify_cli.records import of
 
     root = make_ledger(b"\xef\xbb\xbf" + MINIMAL_TASKS.rstrip("\n").encode("utf-8") + b"  # end")
     new = Task(id="T2", aspect="A2", title="新", lead="市局", ongoing=True)
@@ -759,7 +758,7 @@ def test_core_appends_to_a_file_without_final_newline_and_keeps_a_bom(
     assert b"progress = 50  # end\n" in raw
     led = load_ledger(root)
     assert [a.id for a in led.aspects] == ["A1", "A2"]
-    assert led.tasks[-1] == new
+    assert led.tasks[-1] == of(new)
 
 
 def test_import_waits_for_the_lock_and_then_refuses(

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from rectify_cli import models
 from rectify_cli.indicators import (
     Direction,
     change_direction,
@@ -21,12 +22,13 @@ from rectify_cli.indicators import (
     value_text,
     with_unit,
 )
-from rectify_cli.models import Better, Indicator
+from rectify_cli.kinds import Better
+from rectify_cli.records import Indicator, as_json, of
 
 
 def ind(**fields: Any) -> Indicator:
     base: dict[str, Any] = {"id": "x", "name": "指标", "better": "higher"}
-    return Indicator.model_validate({**base, **fields})
+    return of(models.Indicator.model_validate({**base, **fields}))
 
 
 # --------------------------------------------------------------------------- numbers
@@ -60,7 +62,7 @@ def test_whole_numbers_stay_whole_through_the_model() -> None:
     i = ind(value=30, target=45.4, change=-15.0, baseline=75)
     assert (repr(i.value), repr(i.change), repr(i.baseline)) == ("30", "-15.0", "75")
     # JSON keeps its contract: numbers are floats there, as before.
-    assert i.model_dump(mode="json")["value"] == 30.0
+    assert as_json(i)["value"] == 30.0
 
 
 def test_published_decimals_key() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rectify_cli.models import Status
+from rectify_cli.kinds import Status
 from rectify_cli.query import SortKey, TaskFilter, rows, sort_rows, status_filter
 from rectify_cli.store import load_ledger
 from tests.conftest import MINIMAL_TASKS, SAMPLE, invoke

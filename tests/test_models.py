@@ -1,18 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from rectify_cli.models import (
-    Indicator,
-    LedgerMeta,
-    LogEntry,
-    Status,
-    Task,
-    parse_status_filter,
-)
+from rectify_cli import models, records
+from rectify_cli.kinds import Status, parse_status_filter
+from rectify_cli.models import Indicator, LedgerMeta, LogEntry, Task
+from rectify_cli.records import of
 
 
 def task(**overrides: object) -> Task:
@@ -89,17 +86,34 @@ def test_ids_without_spaces_slashes_or_colons(bad: str) -> None:
 
 
 def test_effective_progress() -> None:
-    assert task(progress=None).effective_progress == 0
-    assert task(status="done", progress=None).effective_progress == 100
-    assert task(progress=35).effective_progress == 35
+    assert of(task(progress=None)).effective_progress == 0
+    assert of(task(status="done", progress=None)).effective_progress == 100
+    assert of(task(progress=35)).effective_progress == 35
 
 
 def test_last_activity_is_the_latest_log_or_completion() -> None:
     t = task(
         log=[LogEntry(date=dt.date(2025, 3, 1)), LogEntry(date=dt.date(2025, 5, 1))],
     )
-    assert t.last_activity() == dt.date(2025, 5, 1)
-    assert task().last_activity() is None
+    assert of(t).last_activity() == dt.date(2025, 5, 1)
+    assert of(task()).last_activity() is None
+
+
+@pytest.mark.parametrize(
+    ("record", "model"),
+    [
+        (records.LedgerMeta, models.LedgerMeta),
+        (records.Aspect, models.Aspect),
+        (records.Task, models.Task),
+        (records.LogEntry, models.LogEntry),
+        (records.Indicator, models.Indicator),
+        (records.Reading, models.Reading),
+    ],
+)
+def test_records_have_the_models_fields_in_order(record: Any, model: Any) -> None:
+    # The cache stores records by position and the JSON writer names their fields: a field
+    # added to a model must be added to its record too.
+    assert record._fields == tuple(model.model_fields)
 
 
 def test_newer_ledger_version_is_refused() -> None:

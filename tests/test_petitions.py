@@ -13,15 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from rectify_cli.errors import EXIT_ERROR, EXIT_FOUND, LedgerInvalid
-from rectify_cli.models import (
-    CATEGORY_ZH,
-    FINDING_ZH,
-    HANDLING_ZH,
-    Category,
-    Finding,
-    Handling,
-    PetitionSummary,
-)
+from rectify_cli.kinds import CATEGORY_ZH, FINDING_ZH, HANDLING_ZH, Category, Finding, Handling
+from rectify_cli.models import PetitionSummary
 from rectify_cli.petitions import PetitionCounts, headline, warnings
 from rectify_cli.store import load_petitions
 from tests.conftest import invoke

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from rectify_cli import models as m
 from rectify_cli.edit import (
     NewReading,
     TaskUpdate,
@@ -24,7 +25,8 @@ from rectify_cli.edit import (
     update_task,
 )
 from rectify_cli.errors import RectifyError, WriteRefused
-from rectify_cli.models import Indicator, IndicatorFile, Ledger, LogEntry, Reading, TaskFile
+from rectify_cli.models import IndicatorFile, LogEntry, Reading, TaskFile
+from rectify_cli.records import Indicator, Ledger, Task, as_dict, ledger_of, of
 from rectify_cli.store import load_ledger
 from tests.conftest import MINIMAL_TASKS
 from tests.ledger_strategies import (
@@ -90,9 +92,9 @@ def ledger_folder(task_file: TaskFile, tasks_raw: bytes, ind_raw: bytes | None) 
         if ind_raw is not None:
             (root / "indicators.toml").write_bytes(ind_raw)
         loaded = load_ledger(root)
-        assert loaded.meta == task_file.ledger
-        assert loaded.aspects == task_file.aspects
-        assert loaded.tasks == task_file.tasks
+        assert loaded.meta == of(task_file.ledger)
+        assert loaded.aspects == [of(a) for a in task_file.aspects]
+        assert loaded.tasks == [of(t) for t in task_file.tasks]
         yield root
 
 
@@ -100,11 +102,20 @@ def fresh(root: Path) -> Ledger:
     """The ledger as tomllib reads it, not through rectify's cache or rtoml: what is on disk."""
     data = tomllib.loads((root / "tasks.toml").read_bytes().decode("utf-8-sig"))
     tf = TaskFile.model_validate(data)
-    inds: list[Indicator] = []
+    inds: list[m.Indicator] = []
     if (root / "indicators.toml").exists():
         raw = (root / "indicators.toml").read_bytes().decode("utf-8-sig")
         inds = IndicatorFile.model_validate(tomllib.loads(raw)).indicators
-    return Ledger(meta=tf.ledger, aspects=tf.aspects, tasks=tf.tasks, indicators=inds, root="")
+    return ledger_of(tf.ledger, tf.aspects, tf.tasks, inds, "")
+
+
+def model(task: Task) -> m.Task:
+    """The model `rectify update` plans with, of a loaded task."""
+    return m.Task.model_validate(as_dict(task))
+
+
+def indicator_model(indicator: Indicator) -> m.Indicator:
+    return m.Indicator.model_validate(as_dict(indicator))
 
 
 def refusal(plan: Callable[[], object]) -> str | None:
@@ -140,8 +151,8 @@ def test_an_update_changes_only_its_task_and_appends_one_entry(
             assert "could not isolate the block" in exc.value.message
             assert (root / "tasks.toml").read_bytes() == raw
             return
-        refused = refusal(lambda: plan_task_update(task, upd))
-        plan = None if refused else plan_task_update(task, upd)
+        refused = refusal(lambda: plan_task_update(model(task), upd))
+        plan = None if refused else plan_task_update(model(task), upd)
         if refused is not None or plan is None:
             # A rule refuses it, or there is nothing to do: not a byte changes.
             if refused is not None:
@@ -177,11 +188,12 @@ def test_an_update_changes_only_its_task_and_appends_one_entry(
                 assert new.deadline == upd.deadline
             assert new.evidence[: len(task.evidence)] == task.evidence
             assert {e.strip() for e in upd.evidence} <= set(new.evidence)
-            for name in type(task).model_fields.keys() - UNCHANGED_BY_UPDATE:
+            for name in set(task._fields) - UNCHANGED_BY_UPDATE:
                 assert getattr(new, name) == getattr(task, name), name
             # ... and exactly what the rules planned, entry included.
-            assert new == plan.after
-            assert entry == plan.appended
+            assert new == of(plan.after)
+            assert isinstance(plan.appended, LogEntry)
+            assert entry == of(plan.appended)
 
 
 @given(
@@ -204,36 +216,38 @@ def test_random_updates_and_records_keep_the_file_valid_and_every_entry(
     assert tasks_raw is not None
     assume(not INLINE_TASKS.search(tasks_raw) and not INLINE_INDICATORS.search(ind_raw or b""))
     with ledger_folder(task_file, tasks_raw, ind_raw) as root:
-        logs = {t.id: list(t.log) for t in task_file.tasks}
-        history = {i.id: list(i.history) for i in ind_file.indicators}
+        logs = {t.id: [of(e) for e in t.log] for t in task_file.tasks}
+        history = {i.id: [of(r) for r in i.history] for i in ind_file.indicators}
         current = load_ledger(root)
         for _, pick, request in steps:
             if isinstance(request, TaskUpdate):
                 task = current.tasks[pick % len(current.tasks)]
-                refused = refusal(partial(plan_task_update, task, request))
+                refused = refusal(partial(plan_task_update, model(task), request))
                 try:
                     outcome = update_task(root, task.id, request)
                 except WriteRefused as exc:
                     assert exc.message == refused
                     continue
                 assert refused is None
-                plan = plan_task_update(task, request)
+                plan = plan_task_update(model(task), request)
                 if plan is not None:
                     assert outcome.written and isinstance(plan.appended, LogEntry)
-                    logs[task.id].append(plan.appended)
+                    logs[task.id].append(of(plan.appended))
             else:
                 ind = current.indicators[pick % len(current.indicators)]
-                refused = refusal(partial(plan_reading, ind, request))
+                refused = refusal(partial(plan_reading, indicator_model(ind), request))
                 try:
                     record_reading(root, ind.id, request)
                 except WriteRefused as exc:
                     assert exc.message == refused
                     continue
                 assert refused is None
-                reading = plan_reading(ind, request)
+                reading = plan_reading(indicator_model(ind), request)
                 if reading is not None and isinstance(reading.appended, Reading):
-                    history[ind.id].append(reading.appended)
+                    history[ind.id].append(of(reading.appended))
             current = load_ledger(root)
-            assert current == fresh(root).model_copy(update={"root": current.root})
+            expected = fresh(root)
+            expected.root = current.root
+            assert current == expected
             assert {t.id: t.log for t in current.tasks} == logs
             assert {i.id: i.history for i in current.indicators} == history

@@ -20,7 +20,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from rectify_cli.errors import EXIT_ERROR, UsageError
-from rectify_cli.models import Ledger
+from rectify_cli.records import Ledger
 from rectify_cli.render.report_md import mermaid_text, report_markdown
 from rectify_cli.render.report_terminal import report_renderable
 from rectify_cli.report import Counts, Report, build_report

@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 
-from rectify_cli.models import Aspect, Ledger, LedgerMeta, LogEntry, Status, Task
+from rectify_cli import models
+from rectify_cli.kinds import Status
+from rectify_cli.models import LogEntry
+from rectify_cli.records import Ledger, Task, ledger_of, of
 from rectify_cli.schedule import (
     Finding,
     Health,
@@ -43,17 +46,19 @@ def task(**kw: Any) -> Task:
         "status": "in_progress",
     }
     fields.update(kw)
-    return Task(**fields)
+    return of(models.Task(**fields))  # validated, as a loaded ledger's tasks are
 
 
 def ledger(*tasks: Task, feedback: dt.date | None = FEEDBACK, **meta: Any) -> Ledger:
-    return Ledger(
-        meta=LedgerMeta(title="测试台账", feedback_date=feedback, **meta),
-        aspects=[Aspect(id="A1", name="大气")],
-        tasks=list(tasks),
-        indicators=[],
-        root="test",
+    led = ledger_of(
+        models.LedgerMeta(title="测试台账", feedback_date=feedback, **meta),
+        [models.Aspect(id="A1", name="大气")],
+        [],
+        [],
+        "test",
     )
+    led.tasks = list(tasks)
+    return led
 
 
 def fresh(date: dt.date = AS_OF) -> list[LogEntry]:
@@ -134,9 +139,7 @@ def test_start_equal_to_deadline() -> None:
     assert health(t, D(2025, 7, 14)).health is Health.ON_SCHEDULE
     # On the day itself the whole (empty) span has elapsed: all the work is expected.
     assert health(t, D(2025, 7, 15)).health is Health.BEHIND
-    assert health(t.model_copy(update={"progress": 100}), D(2025, 7, 15)).health is (
-        Health.ON_SCHEDULE
-    )
+    assert health(t._replace(progress=100), D(2025, 7, 15)).health is (Health.ON_SCHEDULE)
     assert health(t, D(2025, 7, 16)).health is Health.OVERDUE
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -13,10 +14,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rectify_cli.models import Status, Task
+from rectify_cli.kinds import Status
+from rectify_cli.models import IndicatorFile, Task, TaskFile
 from rectify_cli.query import TaskRow
+from rectify_cli.records import ledger_of, of
 from rectify_cli.render import text
 from rectify_cli.schedule import Finding, Level, Reason, Warning, health
+from tests.ledger_strategies import ledgers
 
 SPECIAL = "\\`*_{}[]()#+!|~<>&-=.1 \t\n\r\x1b\x85\u202e\u3000"
 
@@ -44,7 +48,7 @@ def test_level_rank_is_severity_order() -> None:
     assert sorted(Level, key=lambda lv: lv.rank) == [Level.RED, Level.YELLOW, Level.BLUE]
     import datetime as dt
 
-    task = Task(id="T1", aspect="A", title="t", lead="l", deadline=dt.date(2025, 1, 1))
+    task = of(Task(id="T1", aspect="A", title="t", lead="l", deadline=dt.date(2025, 1, 1)))
     h = health(task, dt.date(2025, 6, 1))
     found = Warning(task, h, (Finding(Reason.STALE, 40), Finding(Reason.BEHIND, 0)))
     assert found.level is Level.YELLOW
@@ -137,9 +141,49 @@ def test_tasks_json_is_json_dumps_of_the_records(generated_rows: list[TaskRow]) 
     expected = json.dumps([task_record(r) for r in rows], ensure_ascii=False, indent=2) + "\n"
     assert tasks_json(rows) == expected
     assert tasks_json([]) == "[]\n"
-    refs = tasks_json(rows, lambda r: "L:" + r.task.id)
-    records = json.loads(refs)
-    assert records[0]["ref"] == "L:" + records[0]["id"]
+    with_refs = [{**task_record(r), "ledger": r.ledger, "ref": "L:" + r.task.id} for r in rows]
+    expected = json.dumps(with_refs, ensure_ascii=False, indent=2) + "\n"
+    assert tasks_json(rows, lambda r: "L:" + r.task.id) == expected
+
+
+@given(ledgers(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)))
+def test_tasks_json_of_any_ledger_is_json_dumps(
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date
+) -> None:
+    """Any text a ledger may hold (quotes, backslashes, control characters, any script)."""
+    from rectify_cli.query import rows
+    from rectify_cli.render.data import task_record, tasks_json
+
+    task_file, _ = files
+    ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
+    found = rows(ledger, as_of)
+    expected = json.dumps([task_record(r) for r in found], ensure_ascii=False, indent=2) + "\n"
+    assert tasks_json(found) == expected
+
+
+def test_a_warm_read_never_imports_pydantic(tmp_path: Path, sample: Path) -> None:
+    """The point of records (records.py): a ledger served from the cache is loaded, listed
+    and written as JSON without the models, so Pydantic is imported only by typer."""
+    script = (
+        "import sys, datetime as dt\n"
+        "from rectify_cli import store, query\n"
+        "from rectify_cli.render.data import tasks_json\n"
+        "from rectify_cli.render.markdown import tasks_table\n"
+        "led = store.load_ledger(sys.argv[1])\n"
+        "found = query.rows(led, dt.date(2025, 9, 30))\n"
+        "tasks_json(found); tasks_table(found, 'zh')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'rectify_cli.models'))))\n"
+    )
+    env = {**os.environ, "RECTIFY_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script, str(sample)],
+            capture_output=True, text=True, check=True, env=env,
+        ).stdout.strip()
+        for _ in range(2)
+    ]  # fmt: skip
+    assert runs[0] != "[]"  # the first run parsed and validated the files
+    assert runs[1] == "[]"
 
 
 @pytest.fixture

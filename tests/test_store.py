@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rectify_cli.errors import LedgerInvalid, LedgerNotFound
-from rectify_cli.models import Status
+from rectify_cli.kinds import Status
 from rectify_cli.store import load_ledger
 from tests.conftest import MINIMAL_TASKS, SAMPLE, invoke
 

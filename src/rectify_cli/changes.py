@@ -36,11 +36,16 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
-from .models import Handling, Indicator, Ledger, Petition, PetitionFile, Status, Task
+from .kinds import Handling, Status
+from .records import Indicator, Ledger, Task
 from .schedule import Health, health
+
+if TYPE_CHECKING:
+    # Pydantic models: a ledger without petitions never imports them.
+    from .models import Petition, PetitionFile
 
 _CHANGE = re.compile(r"^\s*(?P<field>[a-z_]+):\s*(?P<old>.*?)\s*→\s*(?P<new>.*?)\s*$")
 _COMPLETED = frozenset({Status.DONE, Status.CLOSED})
@@ -287,9 +292,7 @@ def _now_late(
         was_progress = _on_since(progress, task.progress)
         if was_progress is _UNKNOWN:
             return None
-        then = task.model_copy(
-            update={"status": was_status, "progress": was_progress, "deadline": was_deadline}
-        )
+        then = task._replace(status=was_status, progress=was_progress, deadline=was_deadline)
         then_late = health(then, since, tolerance, start).health is not Health.ON_SCHEDULE
     if then_late:
         return None

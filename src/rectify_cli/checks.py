@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import LedgerInvalid, Problem, RectifyError, did_you_mean
-from .models import IndicatorFile, Ledger, Status, TaskFile
+from .kinds import Status
+from .models import IndicatorFile, TaskFile
+from .records import Ledger, ledger_of
 from .store import (
     _check_root,
     _display,
@@ -80,14 +82,9 @@ def check_ledger(ledger: str | os.PathLike[str] | None) -> tuple[Ledger | None, 
         problems += exc.problems
     if tasks is None or indicators is None:
         return None, problems
-    result = Ledger(
-        meta=tasks.ledger,
-        aspects=tasks.aspects,
-        tasks=tasks.tasks,
-        indicators=indicators.indicators,
-        root=str(root),
-    )
-    problems += locate(integrity_problems(result) + consistency_problems(result), root)
+    result = ledger_of(tasks.ledger, tasks.aspects, tasks.tasks, indicators.indicators, str(root))
+    found = integrity_problems(result.root, result.aspects, result.tasks, result.indicators)
+    problems += locate(found + consistency_problems(result), root)
     return result, problems
 
 

@@ -52,18 +52,8 @@ from .errors import (
     did_you_mean,
     unknown_task,
 )
-from .models import (
-    LEDGER_VERSION,
-    Indicator,
-    IndicatorFile,
-    Ledger,
-    LedgerMeta,
-    LogEntry,
-    Reading,
-    Status,
-    Task,
-    TaskFile,
-)
+from .kinds import LEDGER_VERSION, Status
+from .models import Indicator, IndicatorFile, LogEntry, Reading, Task, TaskFile
 from .store import (
     _display,
     integrity_problems,
@@ -1059,22 +1049,9 @@ def _validate_whole(kind: _Kind, text: str, shown: str, root: Path) -> dict[str,
 
 def _check_integrity(parsed: TaskFile | IndicatorFile, root: Path) -> None:
     if isinstance(parsed, TaskFile):
-        ledger = Ledger(
-            meta=parsed.ledger,
-            aspects=parsed.aspects,
-            tasks=parsed.tasks,
-            indicators=[],
-            root=str(root),
-        )
+        problems = integrity_problems(str(root), parsed.aspects, parsed.tasks, [])
     else:
-        ledger = Ledger(
-            meta=LedgerMeta(title="-"),
-            aspects=[],
-            tasks=[],
-            indicators=parsed.indicators,
-            root=str(root),
-        )
-    problems = integrity_problems(ledger)
+        problems = integrity_problems(str(root), [], [], parsed.indicators)
     if problems:
         raise LedgerInvalid(locate(problems, root))
 

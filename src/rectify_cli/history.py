@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import unknown_task
-from .models import Ledger, LogEntry
+from .records import Ledger, LogEntry
 
 
 @dataclass(frozen=True)

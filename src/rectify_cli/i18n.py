@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .models import STATUS_ZH, Status
+from .kinds import STATUS_ZH, Status
 
 Lang = Literal["zh", "en"]
 

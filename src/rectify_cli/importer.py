@@ -32,7 +32,9 @@ from .columns import (
 from .edit import Plan
 from .errors import RectifyError, UsageError, did_you_mean
 from .i18n import label
-from .models import STATUS_ZH, Aspect, Indicator, Ledger, LogEntry, Status, Task
+from .kinds import STATUS_ZH, Status
+from .models import Aspect, Indicator, LogEntry, Task
+from .records import Ledger, as_dict
 from .store import _describe, _display, decode
 
 # Header detection looks this far down for a row with at least two known headers: title
@@ -789,7 +791,8 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
     indicators = _plan_indicators(ledger, tables, layout.table, problems, options.update)
     for row, values in built:
         ident = values["id"]
-        before = existing.get(ident)
+        record = existing.get(ident)
+        before = None if record is None else Task.model_validate(as_dict(record))
         if before is None:
             data = {k: values[k] for k in _FIELD_ORDER if k in values and values[k] is not False}
             data["log"] = logs.get(ident, [])
@@ -986,7 +989,8 @@ def _plan_indicators(
             )
             continue
         seen[ident] = row.number
-        before = existing.get(ident)
+        record = existing.get(ident)
+        before = None if record is None else Indicator.model_validate(as_dict(record))
         if before is not None and not update:
             problems.add(
                 table.name,

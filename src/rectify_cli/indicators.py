@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .i18n import Lang, label
-from .models import Better, Bound, ChangeUnit, Indicator
+from .kinds import Better, Bound, ChangeUnit
+from .records import Indicator
 
 
 class Direction(StrEnum):

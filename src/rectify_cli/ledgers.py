@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import (
     LedgerNotFound,
@@ -31,7 +32,7 @@ from .errors import (
     did_you_mean,
     unknown_task,
 )
-from .models import Ledger, PetitionFile, Task
+from .records import Ledger, Task
 from .store import (
     DEFAULT_DIR,
     LEDGER_ENV,
@@ -40,6 +41,10 @@ from .store import (
     load_petitions,
     paused_gc,
 )
+
+if TYPE_CHECKING:
+    # Pydantic models: a ledger without petitions never imports them.
+    from .models import PetitionFile
 
 _MAGIC = re.compile(r"[*?\[]")
 

@@ -1,100 +1,31 @@
-"""The ledger as typed data: Pydantic models with no I/O.
+"""The ledger files' schema: Pydantic models with no I/O, which validate what is read.
 
 Field names here are the TOML keys users type, so they are part of the file format
-(documented in the README) and of the `--format json` contract.
+(documented in the README) and of the `--format json` contract.  A loaded ledger is handed
+to the rest of rectify as records (records.py), built from these models once validated.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
-from enum import StrEnum
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-LEDGER_VERSION = 1
-MAX_TITLE = 1000
+from .kinds import (
+    LEDGER_VERSION,
+    MAX_TITLE,
+    STATUS_ALIASES,
+    Better,
+    Bound,
+    Category,
+    ChangeUnit,
+    Finding,
+    Handling,
+    Status,
+)
 
-
-class Status(StrEnum):
-    """Stable English keys; Chinese labels are accepted on input and shown in zh output."""
-
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    CLOSED = "closed"
-
-    @property
-    def label_zh(self) -> str:
-        return STATUS_ZH[self]
-
-    @property
-    def is_open(self) -> bool:
-        return self in OPEN_STATUSES
-
-    @classmethod
-    def parse(cls, text: str) -> Status:
-        """Read a status typed by a person: an English key, a Chinese label or an alias."""
-        key = text.strip().lower().replace("-", "_").replace(" ", "_")
-        found = STATUS_ALIASES.get(key)
-        if found is None:
-            raise ValueError(f"unknown status {text!r}; use one of {status_choices()}")
-        return found
-
-
-STATUS_ZH: dict[Status, str] = {
-    Status.NOT_STARTED: "未启动",
-    Status.IN_PROGRESS: "推进中",
-    Status.DONE: "已完成",
-    Status.CLOSED: "已销号",
-}
-OPEN_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS})
-# Taskwarrior's meaning: `pending` is everything not yet done.  It is a filter group, not a
-# status a task can hold, so `list --status pending` means "not started or in progress".
-STATUS_GROUPS: dict[str, frozenset[Status]] = {
-    "pending": OPEN_STATUSES,
-    "未完成": OPEN_STATUSES,
-    "completed": frozenset({Status.DONE, Status.CLOSED}),
-}
-STATUS_ALIASES: dict[str, Status] = {
-    **{s.value: s for s in Status},
-    **{label: s for s, label in STATUS_ZH.items()},
-    "todo": Status.NOT_STARTED,
-    "started": Status.IN_PROGRESS,
-    "ongoing": Status.IN_PROGRESS,
-    "进行中": Status.IN_PROGRESS,
-    "整改中": Status.IN_PROGRESS,
-    "完成": Status.DONE,
-    "已整改": Status.DONE,
-    "销号": Status.CLOSED,
-}
-
-
-def status_choices() -> str:
-    return ", ".join(f"{s.value} ({s.label_zh})" for s in Status)
-
-
-def parse_status_filter(text: str) -> frozenset[Status]:
-    """A `--status` value: a status or a group such as `pending`."""
-    key = text.strip().lower()
-    if key in STATUS_GROUPS:
-        return STATUS_GROUPS[key]
-    return frozenset({Status.parse(text)})
-
-
-class Better(StrEnum):
-    LOWER = "lower"
-    HIGHER = "higher"
-
-
-class ChangeUnit(StrEnum):
-    PERCENT = "%"  # relative change, in percent of the earlier value
-    POINTS = "pt"  # difference of two percentages, in percentage points
-
-
-Bound = Literal["above", "below"]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
@@ -202,19 +133,6 @@ class Task(_Strict):
             raise ValueError("a task has a deadline or ongoing = true, not both")
         return self
 
-    @property
-    def effective_progress(self) -> int:
-        """Progress for arithmetic: a done task is 100, an unreported one 0."""
-        if self.status in (Status.DONE, Status.CLOSED):
-            return 100
-        return self.progress or 0
-
-    def last_activity(self) -> dt.date | None:
-        dates = [e.date for e in self.log]
-        if self.completed_on:
-            dates.append(self.completed_on)
-        return max(dates) if dates else None
-
 
 class Reading(_Strict):
     """An earlier value of an indicator, kept when a new one is recorded."""
@@ -273,171 +191,10 @@ class IndicatorFile(_Strict):
     indicators: list[Indicator] = Field(default_factory=list)
 
 
-class Ledger(BaseModel):
-    """A loaded ledger folder: the tasks file, the indicators file and where they live."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True, defer_build=True)
-
-    meta: LedgerMeta
-    aspects: list[Aspect]
-    tasks: list[Task]
-    indicators: list[Indicator]
-    root: str  # the folder, as the user named it (for messages)
-
-    @property
-    def name(self) -> str:
-        # Either separator: a Windows path names its folder after the last backslash.
-        folder = re.split(r"[/\\]", self.root.rstrip("/\\"))[-1]
-        return self.meta.name or folder or "ledger"
-
-    def task(self, task_id: str) -> Task | None:
-        for t in self.tasks:
-            if t.id == task_id:
-                return t
-        return None
-
-    def aspect_name(self, aspect_id: str) -> str:
-        for a in self.aspects:
-            if a.id == aspect_id:
-                return a.name
-        return aspect_id
-
-
 # --------------------------------------------------------------------------- petitions
 # Petition cases (信访件) handed over to the office, in an optional `petitions.toml` beside
 # the tasks: itemised cases, or only the counts where an office has nothing more (as the
-# source notice does).  Each choice has a stable English key and a Chinese label, and both
-# are accepted on input, like task statuses.
-
-_E = TypeVar("_E", bound=StrEnum)
-
-
-def _choice(enum: type[_E], labels: dict[_E, str], aliases: dict[str, _E], text: str) -> _E:
-    key = text.strip().lower().replace("-", "_").replace(" ", "_")
-    for member in enum:
-        if key == member.value or text.strip() == labels[member]:
-            return member
-    found = aliases.get(key)
-    if found is None:
-        choices = ", ".join(f"{m.value} ({labels[m]})" for m in enum)
-        raise ValueError(f"unknown value {text!r}; use one of {choices}")
-    return found
-
-
-class Category(StrEnum):
-    """What a petition complains about."""
-
-    AIR = "air"
-    WATER = "water"
-    SOIL = "soil"
-    NOISE = "noise"
-    SOLID_WASTE = "solid_waste"
-    ECOLOGY = "ecology"
-    OTHER = "other"
-
-    @property
-    def label_zh(self) -> str:
-        return CATEGORY_ZH[self]
-
-    @classmethod
-    def parse(cls, text: str) -> Category:
-        return _choice(cls, CATEGORY_ZH, CATEGORY_ALIASES, text)
-
-
-class Finding(StrEnum):
-    """What the investigation found (调查核实情况)."""
-
-    SUBSTANTIATED = "substantiated"
-    PARTLY = "partly"
-    UNSUBSTANTIATED = "unsubstantiated"
-
-    @property
-    def label_zh(self) -> str:
-        return FINDING_ZH[self]
-
-    @classmethod
-    def parse(cls, text: str) -> Finding:
-        return _choice(cls, FINDING_ZH, FINDING_ALIASES, text)
-
-
-class Handling(StrEnum):
-    """Where a petition case stands (办理状态)."""
-
-    HANDLING = "handling"
-    STAGE_CLOSED = "stage_closed"
-    CLOSED = "closed"
-
-    @property
-    def label_zh(self) -> str:
-        return HANDLING_ZH[self]
-
-    @property
-    def is_open(self) -> bool:
-        return self is Handling.HANDLING
-
-    @classmethod
-    def parse(cls, text: str) -> Handling:
-        return _choice(cls, HANDLING_ZH, HANDLING_ALIASES, text)
-
-
-CATEGORY_ZH: dict[Category, str] = {
-    Category.AIR: "大气",
-    Category.WATER: "水",
-    Category.SOIL: "土壤",
-    Category.NOISE: "噪声",
-    Category.SOLID_WASTE: "固体废物",
-    Category.ECOLOGY: "生态",
-    Category.OTHER: "其他",
-}
-CATEGORY_ALIASES: dict[str, Category] = {
-    "大气污染": Category.AIR,
-    "空气": Category.AIR,
-    "水污染": Category.WATER,
-    "水环境": Category.WATER,
-    "土壤污染": Category.SOIL,
-    "噪音": Category.NOISE,
-    "噪声污染": Category.NOISE,
-    "固废": Category.SOLID_WASTE,
-    "solid": Category.SOLID_WASTE,
-    "waste": Category.SOLID_WASTE,
-    "生态破坏": Category.ECOLOGY,
-    "生态环境": Category.ECOLOGY,
-}
-FINDING_ZH: dict[Finding, str] = {
-    Finding.SUBSTANTIATED: "属实",
-    Finding.PARTLY: "部分属实",
-    Finding.UNSUBSTANTIATED: "不属实",
-}
-FINDING_ALIASES: dict[str, Finding] = {
-    "partly_substantiated": Finding.PARTLY,
-    "partial": Finding.PARTLY,
-    "partially": Finding.PARTLY,
-    "true": Finding.SUBSTANTIATED,
-    "false": Finding.UNSUBSTANTIATED,
-    "基本属实": Finding.PARTLY,
-}
-HANDLING_ZH: dict[Handling, str] = {
-    Handling.HANDLING: "办理中",
-    Handling.STAGE_CLOSED: "阶段性办结",
-    Handling.CLOSED: "已办结",
-}
-HANDLING_ALIASES: dict[str, Handling] = {
-    "open": Handling.HANDLING,
-    "in_progress": Handling.HANDLING,
-    "正在办理": Handling.HANDLING,
-    "stage": Handling.STAGE_CLOSED,
-    "stage_close": Handling.STAGE_CLOSED,
-    "阶段办结": Handling.STAGE_CLOSED,
-    "办结": Handling.CLOSED,
-    "done": Handling.CLOSED,
-}
-# `--status` groups for petitions, as `pending` is for tasks.
-HANDLING_GROUPS: dict[str, frozenset[Handling]] = {
-    "pending": frozenset({Handling.HANDLING}),
-    "未办结": frozenset({Handling.HANDLING}),
-    "completed": frozenset({Handling.STAGE_CLOSED, Handling.CLOSED}),
-    "办结或阶段性办结": frozenset({Handling.STAGE_CLOSED, Handling.CLOSED}),
-}
+# source notice does).
 
 
 def _parse_with(parse: Any) -> Any:

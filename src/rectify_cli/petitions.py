@@ -11,21 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .i18n import Lang, label
-from .models import (
-    HANDLING_GROUPS,
-    Category,
-    Finding,
-    Handling,
-    Petition,
-    PetitionFile,
-    PetitionSummary,
-)
+from .kinds import HANDLING_GROUPS, Category, Finding, Handling
 from .query import _natural
 from .schedule import Finding as WarnFinding
 from .schedule import Level, Reason
+
+if TYPE_CHECKING:
+    # Pydantic models: a ledger without petitions never imports them.
+    from .models import Petition, PetitionFile, PetitionSummary
 
 
 @dataclass(frozen=True)

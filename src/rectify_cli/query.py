@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .errors import UsageError, did_you_mean
-from .models import Ledger, Status, Task, parse_status_filter
+from .kinds import Status, parse_status_filter
+from .records import Ledger, Task
 from .schedule import Health, TaskHealth, health
 
 

@@ -28,9 +28,10 @@ from .indicators import (
     target_text,
     value_text,
 )
-from .models import Aspect, Indicator, Ledger, Status
+from .kinds import Status
 from .petitions import PetitionReport
 from .query import SortKey, TaskRow, rows, sort_rows
+from .records import Aspect, Indicator, Ledger
 from .schedule import Health, Level, warning_counts
 from .warn import DEFAULT_DAYS, find
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
-from .models import Ledger, Status, Task
+from .kinds import Status
+from .records import Ledger, Task
 
 
 class Health(StrEnum):

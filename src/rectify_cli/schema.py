@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from .models import (
+from .kinds import (
     CATEGORY_ZH,
     FINDING_ZH,
     HANDLING_ZH,
@@ -24,11 +24,9 @@ from .models import (
     Category,
     Finding,
     Handling,
-    IndicatorFile,
-    PetitionFile,
     Status,
-    TaskFile,
 )
+from .models import IndicatorFile, PetitionFile, TaskFile
 
 Which = Literal["tasks", "indicators", "petitions"]
 SCHEMA_FILES: dict[Which, str] = {

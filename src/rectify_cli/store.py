@@ -13,32 +13,23 @@ import itertools
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from . import cache
 from .errors import LedgerInvalid, LedgerNotFound, Problem, did_you_mean
-from .models import (
-    Aspect,
-    Indicator,
-    IndicatorFile,
-    Ledger,
-    LedgerMeta,
-    LogEntry,
-    Petition,
-    PetitionFile,
-    PetitionLogEntry,
-    PetitionSummary,
-    Reading,
-    Task,
-    TaskFile,
-)
+from .records import Ledger, ledger_of
 
-M = TypeVar("M", bound=BaseModel)
+# Pydantic and the models are imported where a file is parsed, never at import: a ledger
+# served from the cache (cache.py) is read without them (~130 ms of every command).
+if TYPE_CHECKING:
+    from pydantic import BaseModel, TypeAdapter, ValidationError
+
+    from .models import PetitionFile, Task, TaskFile
+
+M = TypeVar("M", bound="BaseModel")
 
 TASKS_FILE = "tasks.toml"
 INDICATORS_FILE = "indicators.toml"
@@ -236,6 +227,8 @@ def _tasks_in_chunks(text: str) -> TaskFile | None:
         return None
     if _ROOT_TASKS_KEY.search(text, 0, starts[0]) or not _toml10(text):
         return None
+    from .models import TaskFile
+
     loads: Callable[[str], dict[str, Any]]
     try:
         import rtoml
@@ -259,6 +252,10 @@ def _tasks_in_chunks(text: str) -> TaskFile | None:
 
 @functools.cache
 def _tasks_adapter() -> TypeAdapter[list[Task]]:
+    from pydantic import TypeAdapter
+
+    from .models import Task
+
     return TypeAdapter(list[Task])
 
 
@@ -310,18 +307,26 @@ def _toml_problem(message: str, text: str, shown: str) -> Problem:
 
 # --------------------------------------------------------------------------- validation
 
-_MODEL_AT: dict[tuple[str, ...], type[BaseModel]] = {
-    (): TaskFile,
-    ("ledger",): LedgerMeta,
-    ("aspects",): Aspect,
-    ("tasks",): Task,
-    ("tasks", "log"): LogEntry,
-    ("indicators",): Indicator,
-    ("indicators", "history"): Reading,
-    ("petitions",): Petition,
-    ("petitions", "log"): PetitionLogEntry,
-    ("summary",): PetitionSummary,
-}
+
+@functools.cache
+def _models_at() -> dict[tuple[str, ...], type[BaseModel]]:
+    """The model of each table, by its path in the file."""
+    from . import models as m
+
+    return {
+        (): m.TaskFile,
+        ("ledger",): m.LedgerMeta,
+        ("aspects",): m.Aspect,
+        ("tasks",): m.Task,
+        ("tasks", "log"): m.LogEntry,
+        ("indicators",): m.Indicator,
+        ("indicators", "history"): m.Reading,
+        ("petitions",): m.Petition,
+        ("petitions", "log"): m.PetitionLogEntry,
+        ("summary",): m.PetitionSummary,
+    }
+
+
 _TABLE_NOUN = {
     "tasks": "task",
     "aspects": "aspect",
@@ -402,7 +407,7 @@ def _describe(err: Any, data: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
     kind, value = err["type"], err.get("input")
     fields = tuple(p for p in loc if isinstance(p, str))
     if kind == "extra_forbidden":
-        owner = _MODEL_AT.get(fields[:-1])
+        owner = _models_at().get(fields[:-1])
         names = list(owner.model_fields) if owner else []
         msg = f"unknown key{did_you_mean(fields[-1], names)}"
     elif kind == "missing":
@@ -509,7 +514,7 @@ def validation_problems(
     for err in errors:
         if err["type"] == "extra_forbidden":
             loc = tuple(err["loc"])
-            owner = _MODEL_AT.get(tuple(p for p in loc[:-1] if isinstance(p, str)))
+            owner = _models_at().get(tuple(p for p in loc[:-1] if isinstance(p, str)))
             hint = did_you_mean(str(loc[-1]), list(owner.model_fields) if owner else [])
             if hint:
                 misspelt.add((*loc[:-1], hint.removeprefix("; did you mean ").rstrip("?")))
@@ -523,6 +528,8 @@ def validation_problems(
 
 
 def _validate(model: type[M], data: dict[str, Any], text: str, shown: str) -> M:
+    from pydantic import ValidationError
+
     try:
         with paused_gc():
             return model.model_validate(data)
@@ -532,6 +539,10 @@ def _validate(model: type[M], data: dict[str, Any], text: str, shown: str) -> M:
 
 def load_file(path: Path, model: type[M], raw: bytes | None = None) -> M:
     """One ledger file as a model; `raw` is its bytes when the caller has read them already."""
+    from pydantic import ValidationError
+
+    from .models import TaskFile
+
     shown = _display(path)
     text = read_text(path) if raw is None else decode(raw, shown)
     del raw
@@ -554,18 +565,32 @@ def load_file(path: Path, model: type[M], raw: bytes | None = None) -> M:
 # --------------------------------------------------------------------------- integrity
 
 
-def integrity_problems(ledger: Ledger) -> list[Problem]:
-    """Cross-reference errors that make the ledger ambiguous to every command."""
-    tasks_path, indicators_path = (_display(p) for p in ledger_files(Path(ledger.root)))
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+class _InAspect(_Identified, Protocol):
+    @property
+    def aspect(self) -> str: ...
+
+
+def integrity_problems(
+    root: str,
+    aspects: Sequence[_Identified],
+    tasks: Sequence[_InAspect],
+    indicators: Sequence[_Identified],
+) -> list[Problem]:
+    """Cross-reference errors that make the ledger ambiguous to every command (of records
+    or of models: `rectify update` checks the models it is about to write)."""
+    tasks_path, indicators_path = (_display(p) for p in ledger_files(Path(root)))
     problems: list[Problem] = []
-    problems += _duplicates(tasks_path, "aspects", "aspect", [a.id for a in ledger.aspects])
-    problems += _duplicates(tasks_path, "tasks", "task", [t.id for t in ledger.tasks])
-    problems += _duplicates(
-        indicators_path, "indicators", "indicator", [i.id for i in ledger.indicators]
-    )
-    aspect_ids = [a.id for a in ledger.aspects]
+    problems += _duplicates(tasks_path, "aspects", "aspect", [a.id for a in aspects])
+    problems += _duplicates(tasks_path, "tasks", "task", [t.id for t in tasks])
+    problems += _duplicates(indicators_path, "indicators", "indicator", [i.id for i in indicators])
+    aspect_ids = [a.id for a in aspects]
     known = set(aspect_ids)
-    for i, task in enumerate(ledger.tasks):
+    for i, task in enumerate(tasks):
         if task.aspect not in known:
             hint = did_you_mean(task.aspect, aspect_ids) or (
                 "; add it under [[aspects]]" if aspect_ids else "; define it under [[aspects]]"
@@ -661,20 +686,20 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     raws = [cache.read_quietly(tasks_path, MAX_FILE_BYTES)]
     raws.append(cache.read_quietly(indicators_path, MAX_FILE_BYTES) if has_indicators else b"")
     keys = cache.keys(paths, raws, has_indicators)
+    from .models import IndicatorFile, TaskFile
+
     tasks = load_file(tasks_path, TaskFile, raws.pop(0))
     if has_indicators:
         indicators = load_file(indicators_path, IndicatorFile, raws.pop(0)).indicators
     else:
         indicators = []  # a ledger may track tasks only
     del raws
-    result = Ledger(
-        meta=tasks.ledger,
-        aspects=tasks.aspects,
-        tasks=tasks.tasks,
-        indicators=indicators,
-        root=str(root),
-    )
-    problems = integrity_problems(result)
+    problems = integrity_problems(str(root), tasks.aspects, tasks.tasks, indicators)
+    if problems:
+        raise LedgerInvalid(locate(problems, root))
+    result = ledger_of(tasks.ledger, tasks.aspects, tasks.tasks, indicators, str(root))
+    del tasks, indicators
+    problems = []
     if problems:
         raise LedgerInvalid(locate(problems, root))
     if keys is not None:
@@ -692,6 +717,10 @@ def load_petitions(ledger: str | os.PathLike[str] | None = None) -> PetitionFile
     path = root / PETITIONS_FILE
     if not path.exists() and not path.is_symlink():
         return None
+    from pydantic import ValidationError
+
+    from .models import PetitionFile
+
     # Cached like the tasks (cache.py): a hit skips the parse, the validation and the checks.
     keys = cache.current_keys([path], limit=MAX_FILE_BYTES)
     hit = cache.load_model(root, "petitions", keys, PetitionFile) if keys is not None else None
@@ -723,6 +752,8 @@ def load_petitions(ledger: str | os.PathLike[str] | None = None) -> PetitionFile
 def _known_tables(data: dict[str, Any], text: str, shown: str) -> None:
     """`[[petition]]` for `[[petitions]]`: named with a suggestion from this file's own keys
     (the shared validator would suggest keys of tasks.toml)."""
+    from .models import PetitionFile
+
     names = list(PetitionFile.model_fields)
     source: SourceMap | None = None
     problems = []

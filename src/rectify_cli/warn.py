@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from .models import Ledger
+from .records import Ledger
 from .schedule import LeadGroup, Level, Warning, group_by_lead, warning_counts, warnings
 
 DEFAULT_DAYS = 7

@@ -11,7 +11,7 @@ import typer
 
 from rectify_cli.errors import UsageError
 from rectify_cli.i18n import Lang
-from rectify_cli.models import Ledger
+from rectify_cli.records import Ledger
 from rectify_cli.render import TEXT_FORMATS, OutputFormat
 from rectify_cli.store import LEDGER_ENV, load_ledger
 

@@ -8,7 +8,7 @@ import typer
 
 from rectify_cli.errors import UsageError
 from rectify_cli.i18n import Lang, label
-from rectify_cli.models import Status
+from rectify_cli.kinds import Status
 
 from . import app
 from .common import LangOpt, parse_date, write

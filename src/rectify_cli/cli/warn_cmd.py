@@ -9,7 +9,7 @@ import typer
 
 from rectify_cli.errors import EXIT_FOUND, RectifyError, UsageError
 from rectify_cli.i18n import Lang, label
-from rectify_cli.models import Ledger
+from rectify_cli.records import Ledger
 from rectify_cli.render import OutputFormat
 from rectify_cli.schedule import Level
 from rectify_cli.warn import (

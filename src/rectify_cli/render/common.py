@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from rectify_cli.i18n import Lang, label, status_label
-from rectify_cli.models import Task
 from rectify_cli.query import TaskRow
+from rectify_cli.records import Task
+
+if TYPE_CHECKING:
+    from rectify_cli import models
 from rectify_cli.schedule import Health
 
 LIST_COLUMNS = ("id", "aspect", "title", "lead", "deadline", "status", "progress", "health")
 
 
-def deadline_text(task: Task, lang: Lang) -> str:
+def deadline_text(task: Task | models.Task, lang: Lang) -> str:
     if task.deadline is not None:
         return task.deadline.isoformat()
     return label("ongoing", lang) if task.ongoing else "—"

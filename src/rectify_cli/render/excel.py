@@ -21,7 +21,8 @@ from rectify_cli.columns import (
     load_openpyxl,
 )
 from rectify_cli.i18n import Lang, label, status_label
-from rectify_cli.models import Indicator, Ledger, LogEntry, Status, Task
+from rectify_cli.kinds import Status
+from rectify_cli.records import Indicator, Ledger, LogEntry, Task
 
 from .text import csv_safe, visible
 

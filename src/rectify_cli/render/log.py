@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from rectify_cli.history import LogRow
 from rectify_cli.i18n import Lang, label, status_label
+from rectify_cli.records import as_json
 
 from .text import one_line
 
@@ -64,7 +65,7 @@ def record_summary(outcome: Outcome, lang: Lang | None = None) -> str:
 def _record(row: LogRow, refs: Refs | None = None) -> dict[str, Any]:
     """An entry for scripts; with `refs` (several ledgers) also its `ledger` and `ref`, the
     id `show` and `update` take, as `list --format json` gives them."""
-    record = {"task": row.task_id, **row.entry.model_dump(mode="json")}
+    record = {"task": row.task_id, **as_json(row.entry)}
     if refs is not None:
         record |= {"ledger": row.ledger, "ref": refs(row)}
     return record

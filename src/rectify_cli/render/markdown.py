@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from rectify_cli.i18n import Lang, label, status_label
-from rectify_cli.models import Ledger
 from rectify_cli.query import TaskRow
+from rectify_cli.records import Ledger
 
 from .common import LIST_COLUMNS, date_text, deadline_text, health_text, list_cells, progress_text
 from .text import md_escape

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rectify_cli.i18n import Lang, label
-from rectify_cli.models import LedgerMeta
+from rectify_cli.records import LedgerMeta
 from rectify_cli.schedule import LeadGroup
 
 from . import word

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rectify_cli.changes import Changes
 from rectify_cli.i18n import Lang, label, status_label
 from rectify_cli.indicators import display_name, number_text, with_unit
-from rectify_cli.models import Category, Finding, Handling
+from rectify_cli.kinds import Category, Finding, Handling
 from rectify_cli.petitions import CategoryRow, PetitionReport, PetitionRow, PetitionWarning
 from rectify_cli.rollup import LedgerLine, RollUp
 

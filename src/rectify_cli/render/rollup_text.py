@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rectify_cli.i18n import Lang, label
-from rectify_cli.models import Task
 from rectify_cli.petitions import PetitionRow, PetitionWarning
+from rectify_cli.records import Task
 from rectify_cli.report import Report
 from rectify_cli.rollup import LedgerChanges, LedgerWarnings, RollUp, total_counts
 from rectify_cli.schedule import Level, Warning
@@ -72,7 +72,7 @@ def qualified_result(result: WarnResult, ref: Ref) -> WarnResult:
     for w in result.warnings:
         shown = ref(w.task.id)
         if shown != w.task.id:
-            w = dataclasses.replace(w, task=w.task.model_copy(update={"id": shown}))
+            w = dataclasses.replace(w, task=w.task._replace(id=shown))
         out.append(w)
     return dataclasses.replace(result, warnings=tuple(out))
 
@@ -87,7 +87,7 @@ def qualified(report: Report, ref: Ref) -> Report:
         if shown == t.id:
             return t
         if t.id not in memo:
-            memo[t.id] = t.model_copy(update={"id": shown})
+            memo[t.id] = t._replace(id=shown)
         return memo[t.id]
 
     rows = tuple(dataclasses.replace(r, task=task(r.task)) for r in report.open_tasks)

@@ -13,8 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from rectify_cli.i18n import Lang, label, status_label
-from rectify_cli.models import Ledger, Task
 from rectify_cli.query import TaskRow
+from rectify_cli.records import Ledger, Task
 from rectify_cli.schedule import Health
 
 from .common import LIST_COLUMNS, date_text, deadline_text, health_text, list_cells, progress_text

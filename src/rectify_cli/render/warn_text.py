@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rectify_cli.i18n import Lang, label
-from rectify_cli.models import LedgerMeta
+from rectify_cli.records import LedgerMeta
 from rectify_cli.schedule import Finding, LeadGroup, Level, Reason, Warning
 from rectify_cli.warn import WarnResult
 

@@ -1,0 +1,267 @@
+"""A loaded ledger as read-only records: what every command reads, prints and computes on.
+
+The Pydantic models (models.py) validate what is read from the files; once a ledger has
+passed, it is handed on as these named tuples, with the same field names in the same order
+(a test holds them in step).  Why two sets of types: a record costs a tenth of a model to
+build and a third of its memory, and this module imports nothing heavy, so a command served
+from the cache (cache.py) never imports Pydantic at all: on 100,000 tasks that is the
+difference between ~1 s and ~5 s, and on any ledger ~130 ms of start-up.
+
+Records are immutable (`_replace` makes a changed copy); lists in them are never modified.
+They are built only from validated models (`ledger_of`) or from a cache entry written from
+such records, so every value already satisfies the models' rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
+
+from .kinds import Better, Bound, ChangeUnit, Status
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from . import models
+
+
+class LedgerMeta(NamedTuple):
+    version: int
+    title: str
+    name: str | None
+    source: str | None
+    issued_by: str | None
+    inspection_group: str | None
+    feedback_date: dt.date | None
+    as_of: dt.date | None
+    lang: Literal["zh", "en"]
+    tolerance: float
+    stale_days: int
+    headline_prefix: str | None
+
+
+class Aspect(NamedTuple):
+    id: str
+    name: str
+
+
+class LogEntry(NamedTuple):
+    date: dt.date
+    status: Status | None
+    progress: int | None
+    note: str
+    by: str | None
+    changes: list[str]
+
+
+class Task(NamedTuple):
+    id: str
+    aspect: str
+    title: str
+    measures: list[str]
+    lead: str
+    partners: list[str]
+    start: dt.date | None
+    deadline: dt.date | None
+    ongoing: bool
+    status: Status
+    progress: int | None
+    completed_on: dt.date | None
+    evidence: list[str]
+    indicators: list[str]
+    notes: str
+    log: list[LogEntry]
+
+    @property
+    def effective_progress(self) -> int:
+        """Progress for arithmetic: a done task is 100, an unreported one 0."""
+        if self.status is Status.DONE or self.status is Status.CLOSED:
+            return 100
+        return self.progress or 0
+
+    def last_activity(self) -> dt.date | None:
+        dates = [e.date for e in self.log]
+        if self.completed_on:
+            dates.append(self.completed_on)
+        return max(dates) if dates else None
+
+
+class Reading(NamedTuple):
+    value: float
+    period: str
+    recorded: dt.date | None
+    note: str
+
+
+class Indicator(NamedTuple):
+    id: str
+    name: str
+    name_en: str | None
+    group: str | None
+    unit: str
+    better: Better
+    value: float | None
+    value_bound: Bound | None
+    decimals: int | None
+    period: str | None
+    recorded: dt.date | None
+    baseline: float | None
+    baseline_bound: Bound | None
+    baseline_period: str | None
+    target: float | None
+    change: float | None
+    change_unit: ChangeUnit
+    change_bound: Bound | None
+    change_basis: str | None
+    rank: int | None
+    change_rank: int | None
+    rank_note: str | None
+    note: str
+    history: list[Reading]
+
+
+class Ledger:
+    """A loaded ledger folder: the tasks file, the indicators file and where they live."""
+
+    __slots__ = ("aspects", "indicators", "meta", "root", "tasks")
+
+    def __init__(
+        self,
+        meta: LedgerMeta,
+        aspects: list[Aspect],
+        tasks: list[Task],
+        indicators: list[Indicator],
+        root: str,  # the folder, as the user named it (for messages)
+    ) -> None:
+        self.meta = meta
+        self.aspects = aspects
+        self.tasks = tasks
+        self.indicators = indicators
+        self.root = root
+
+    def __repr__(self) -> str:
+        return f"Ledger(root={self.root!r}, tasks={len(self.tasks)})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ledger):
+            return NotImplemented
+        return all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the lists it holds
+
+    @property
+    def name(self) -> str:
+        # Either separator: a Windows path names its folder after the last backslash.
+        folder = re.split(r"[/\\]", self.root.rstrip("/\\"))[-1]
+        return self.meta.name or folder or "ledger"
+
+    def task(self, task_id: str) -> Task | None:
+        for t in self.tasks:
+            if t.id == task_id:
+                return t
+        return None
+
+    def aspect_name(self, aspect_id: str) -> str:
+        for a in self.aspects:
+            if a.id == aspect_id:
+                return a.name
+        return aspect_id
+
+
+# --------------------------------------------------------------------------- from models
+
+
+def _record(cls: Any, model: BaseModel) -> Any:
+    values = model.__dict__
+    return cls._make([values[f] for f in cls._fields])
+
+
+def log_entry_of(m: models.LogEntry) -> LogEntry:
+    v = m.__dict__
+    return LogEntry(v["date"], v["status"], v["progress"], v["note"], v["by"], v["changes"])
+
+
+def task_of(m: models.Task) -> Task:
+    v = dict(m.__dict__)
+    v["log"] = [log_entry_of(e) for e in m.log]
+    return Task._make([v[f] for f in Task._fields])
+
+
+def indicator_of(m: models.Indicator) -> Indicator:
+    v = dict(m.__dict__)
+    v["history"] = [_record(Reading, r) for r in m.history]
+    return Indicator._make([v[f] for f in Indicator._fields])
+
+
+@overload
+def of(model: models.LedgerMeta) -> LedgerMeta: ...
+@overload
+def of(model: models.Aspect) -> Aspect: ...
+@overload
+def of(model: models.Task) -> Task: ...
+@overload
+def of(model: models.LogEntry) -> LogEntry: ...
+@overload
+def of(model: models.Indicator) -> Indicator: ...
+@overload
+def of(model: models.Reading) -> Reading: ...
+def of(model: BaseModel) -> Any:
+    """The record of one validated model (of any ledger table)."""
+    kind = type(model).__name__
+    if kind == "Task":
+        return task_of(model)  # type: ignore[arg-type]
+    if kind == "Indicator":
+        return indicator_of(model)  # type: ignore[arg-type]
+    if kind == "LogEntry":
+        return log_entry_of(model)  # type: ignore[arg-type]
+    simple = {"LedgerMeta": LedgerMeta, "Aspect": Aspect, "Reading": Reading}
+    return _record(simple[kind], model)
+
+
+def ledger_of(
+    meta: models.LedgerMeta,
+    aspects: Iterable[models.Aspect],
+    tasks: Iterable[models.Task],
+    indicators: Iterable[models.Indicator],
+    root: str,
+) -> Ledger:
+    """The records of a validated ledger."""
+    return Ledger(
+        meta=_record(LedgerMeta, meta),
+        aspects=[_record(Aspect, a) for a in aspects],
+        tasks=[task_of(t) for t in tasks],
+        indicators=[indicator_of(i) for i in indicators],
+        root=root,
+    )
+
+
+# --------------------------------------------------------------------------- to plain data
+
+
+def as_dict(record: Any) -> dict[str, Any]:
+    """A record as a dict, nested records too: what `model_dump()` gives for its model."""
+    out: dict[str, Any] = record._asdict()
+    for key, value in out.items():
+        if type(value) is list and value and isinstance(value[0], tuple):
+            out[key] = [as_dict(v) for v in value]
+    return out
+
+
+def as_json(record: Any) -> dict[str, Any]:
+    """A record as JSON-ready data: what `model_dump(mode="json")` gives for its model."""
+    out: dict[str, Any] = record._asdict()
+    for key, value in out.items():
+        out[key] = _json_value(value)
+    return out
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Status | Better | ChangeUnit):
+        return value.value
+    if type(value) is list:
+        return [as_json(v) if isinstance(v, tuple) else _json_value(v) for v in value]
+    return value
