@@ -39,7 +39,7 @@ def test_md_escape_shortcut_changes_nothing(value: str) -> None:
 
 @pytest.mark.parametrize("value", ["滨州市", "T01", "2025-09-30", "100%", "3.67", "a.b"])
 def test_plain_cells_take_the_shortcut(value: str) -> None:
-    assert text._MD_ANY.search(value) is None
+    assert text._MD_ANY.search(value) is None and text._MD_START.match(value) is None
     assert text.md_escape(value) == value
 
 
@@ -222,3 +222,17 @@ def test_the_program_freezes_what_it_loaded(monkeypatch: pytest.MonkeyPatch) -> 
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+@given(st.text(alphabet=st.sampled_from("T0129-_.a²５٣ 滨"), max_size=8) | st.text(max_size=8))
+def test_natural_key_shortcut_is_the_general_key(text: str) -> None:
+    from rectify_cli.query import _natural, _natural_split
+
+    assert _natural(text) == _natural_split(text)
+
+
+def test_ids_sort_the_way_people_number_them() -> None:
+    from rectify_cli.query import _natural
+
+    ids = ["T10", "T2", "T1a", "A3", "T2-1", "²", "T9"]
+    assert sorted(ids, key=_natural) == ["A3", "T1a", "T2", "T2-1", "T9", "T10", "²"]

@@ -6,6 +6,7 @@ label behind and a new language is one column.
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 from .kinds import STATUS_ZH, Status
@@ -369,5 +370,6 @@ def label(key: str, lang: Lang = "zh", **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
+@functools.cache  # once per status and language, not once per row
 def status_label(status: Status, lang: Lang = "zh") -> str:
     return label(f"status.{status.value}", lang)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import glob
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -283,6 +282,8 @@ def peek_name(path: Path) -> str:
     """A ledger's short name from its `[ledger]` table alone, without loading its tasks (so
     `update boxing:T03` does not read every county in full); the folder's name when the
     table cannot be read.  Only a hint: the update itself validates the ledger it writes."""
+    import tomllib
+
     try:
         text = (path / TASKS_FILE).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):

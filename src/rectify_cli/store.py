@@ -12,7 +12,6 @@ import gc
 import itertools
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -147,6 +146,8 @@ _FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000\u201c\u201d\u2018\u2019\u3001\u3
 
 
 def parse_toml(text: str, shown: str) -> dict[str, Any]:
+    import tomllib  # here, not at the top: a cached ledger is never parsed
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -235,6 +236,8 @@ def _tasks_in_chunks(text: str) -> TaskFile | None:
 
         loads = rtoml.loads
     except ImportError:
+        import tomllib
+
         loads = tomllib.loads
     cuts = [0, *starts[CHUNK_TASKS::CHUNK_TASKS], len(text)]
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import TYPE_CHECKING
 
 from rectify_cli.i18n import Lang, label, status_label
@@ -28,6 +29,7 @@ def progress_text(task: Task) -> str:
     return f"{task.effective_progress}%"
 
 
+@functools.cache  # once per health and language, not once per row
 def health_text(health: Health, lang: Lang) -> str:
     return label(f"health.{health.value}", lang)
 

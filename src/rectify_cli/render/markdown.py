@@ -15,12 +15,13 @@ from .text import md_escape
 def table(header: Sequence[str], body: Sequence[Sequence[str]], *, escaped: bool = False) -> str:
     """A GFM table; cells are escaped unless the caller built them as Markdown already."""
 
-    def cell(text: str) -> str:
-        return (text if escaped else md_escape(text)) or " "
-
-    lines = ["| " + " | ".join(cell(h) for h in header) + " |"]
+    if not escaped:
+        header = [md_escape(h) for h in header]
+        body = [[md_escape(c) for c in r] for r in body]
+    # An empty cell is a space, or the row would lose a column.
+    lines = ["| " + " | ".join(h or " " for h in header) + " |"]
     lines.append("|" + "|".join(" --- " for _ in header) + "|")
-    lines += ["| " + " | ".join(cell(c) for c in r) + " |" for r in body]
+    lines += ["| " + " | ".join(c or " " for c in r) + " |" for r in body]
     return "\n".join(lines) + "\n"
 
 
@@ -32,10 +33,17 @@ def tasks_table(
     if not rows:
         return label("list.empty", lang) + "\n"
     header = [label(c, lang) for c in LIST_COLUMNS]
-    if refs is None:
-        return table(header, [list_cells(r, lang) for r in rows])
-    body = [[r.ledger, refs(r), *list_cells(r, lang)[1:]] for r in rows]
-    return table([label("ledger", lang), *header], body)
+    body = []
+    for r in rows:
+        # Only the ledger's own text is escaped: dates, statuses and progress are rectify's.
+        cells = list_cells(r, lang)
+        cells[:4] = map(md_escape, cells[:4])  # id, aspect, title, lead
+        if refs is not None:
+            cells[:1] = (md_escape(r.ledger), md_escape(refs(r)))
+        body.append(cells)
+    if refs is not None:
+        header = [label("ledger", lang), *header]
+    return table(header, body, escaped=True)
 
 
 def task_detail(row: TaskRow, ledger: Ledger, lang: Lang) -> str:

@@ -90,7 +90,7 @@ def qualified(report: Report, ref: Ref) -> Report:
             memo[t.id] = t._replace(id=shown)
         return memo[t.id]
 
-    rows = tuple(dataclasses.replace(r, task=task(r.task)) for r in report.open_tasks)
+    rows = tuple(r._replace(task=task(r.task)) for r in report.open_tasks)
     changes = report.changes
     if changes is not None:
         c = changes

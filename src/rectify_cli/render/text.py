@@ -36,17 +36,17 @@ def one_line(text: str) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
 
 
-# Anything that md_escape below would change.  Most cells (Chinese text, ids, dates) hold
-# none of it and are returned as they are: a 10,000-row table renders ~5x faster.
-_MD_ANY = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069&<>\\`*_{}\[\]()#+!|~]"
-    r"|^\s*(?:[-=]|\d{1,9}\.(?:\s|$))"
-)
+# Anything that md_escape below would change: a character anywhere, or a start.  Most
+# cells (Chinese text, ids, dates) hold none of it and are returned as they are: a
+# 10,000-row table renders ~5x faster.  Two patterns: a plain character class scans faster
+# than one alternation that also tries the anchored start at every position.
+_MD_ANY = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069&<>\\`*_{}\[\]()#+!|~]")
+_MD_START = re.compile(r"\s*(?:[-=]|\d{1,9}\.(?:\s|$))")
 
 
 def md_escape(text: str) -> str:
     """Ledger text inside Markdown: no markup, no HTML, no broken table cells."""
-    if _MD_ANY.search(text) is None:
+    if _MD_ANY.search(text) is None and _MD_START.match(text) is None:
         return text
     text = one_line(text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

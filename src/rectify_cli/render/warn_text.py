@@ -7,6 +7,7 @@ renderer, so a table and a notice never describe the same warning differently.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,6 +42,7 @@ def level_text(level: Level, lang: Lang) -> str:
     return label(f"level.{level.value}", lang)
 
 
+@functools.lru_cache(maxsize=4096)  # a large ledger repeats the same few hundred findings
 def reason_text(f: Finding, lang: Lang) -> str:
     match f.reason:
         case Reason.OVERDUE:
