@@ -461,13 +461,22 @@ def large_text(monkeypatch: pytest.MonkeyPatch) -> str:
     return str(tasks)
 
 
-def test_a_large_file_read_in_pieces_equals_the_whole(large_text: str) -> None:
-    pieces = store._tasks_in_chunks(large_text)
+def test_a_large_file_read_in_pieces_equals_the_whole(large_text: str, tmp_path: Path) -> None:
+    pieces = store._tasks_in_chunks(large_text, list)
     assert pieces is not None
+    first, tasks = pieces
     whole = TaskFile.model_validate(tomllib.loads(large_text))
-    assert len(pieces.tasks) == 2 * CHUNK + 21
-    as_ledger = [ledger_of(x.ledger, x.aspects, x.tasks, [], "r") for x in (pieces, whole)]
-    assert_same(*as_ledger)
+    assert len(tasks) == 2 * CHUNK + 21
+    assert (first.ledger, first.aspects, first.tasks) == (whole.ledger, whole.aspects, [])
+    assert tasks == whole.tasks
+    # Turned into records a piece at a time, as a first load does: the same records.
+    path = tmp_path / "tasks.toml"
+    path.write_text(large_text, encoding="utf-8")
+    _, by_piece = store.load_tasks(path, None)
+    assert len(by_piece) == len(tasks)
+    in_pieces = ledger_of(whole.ledger, whole.aspects, [], [], "r")
+    in_pieces.tasks = by_piece
+    assert_same(in_pieces, ledger_of(whole.ledger, whole.aspects, whole.tasks, [], "r"))
 
 
 @pytest.mark.parametrize(
@@ -500,7 +509,7 @@ def test_unusual_layouts_are_read_whole(large_text: str, change: str) -> None:
         text = text.replace("\n", "\r\n")
     else:
         text = text.replace("\n[[tasks]]\n", "\n[[tasks]]\nx = {a = 1,}\n", 1)
-    assert store._tasks_in_chunks(text) is None
+    assert store._tasks_in_chunks(text, list) is None
 
 
 def test_an_error_deep_in_a_large_file_reads_as_always(

@@ -236,3 +236,23 @@ def test_ids_sort_the_way_people_number_them() -> None:
 
     ids = ["T10", "T2", "T1a", "A3", "T2-1", "²", "T9"]
     assert sorted(ids, key=_natural) == ["A3", "T1a", "T2", "T2-1", "T9", "T10", "²"]
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("T01-９a"), max_size=4), max_size=6))
+def test_ids_found_in_order_are_in_natural_order(ids: list[str]) -> None:
+    from rectify_cli.query import _natural, in_id_order
+
+    if in_id_order(ids):
+        assert sorted(ids, key=_natural) == ids
+    ordered = sorted(ids)
+    if len({len(i) for i in ids}) == 1 and all(i.isascii() and i.isalpha() for i in ids):
+        assert in_id_order(ordered)  # the shortcut is taken where it plainly applies
+
+
+def test_ids_in_order_take_the_shortcut() -> None:
+    from rectify_cli.query import in_id_order
+
+    assert in_id_order([f"T{n:03d}" for n in range(1, 200)])
+    assert in_id_order(["2-01", "2-02", "3-01"])
+    assert not in_id_order(["T2", "T10"])  # in order, but not proven so: sorted the long way
+    assert not in_id_order(["T02", "T01"])

@@ -206,45 +206,26 @@ def _day(d: dt.date | None) -> int | None:
 
 
 def _encode(ledger: Ledger) -> tuple[Any, ...]:
-    strings: dict[str, str] = {}
-    s = strings.setdefault
-
-    def texts(values: list[str]) -> list[str]:
-        return [s(v, v) for v in values]
-
+    # Strings and lists go in as they are: records share equal strings (records.task_of),
+    # and marshal writes an object it has seen before as a reference to it.
     m = ledger.meta
-    meta = (
-        *m[:6],
-        _day(m.feedback_date),
-        _day(m.as_of),
-        *m[8:],
-    )
-    aspects = [(s(a.id, a.id), s(a.name, a.name)) for a in ledger.aspects]
+    meta = (*m[:6], _day(m.feedback_date), _day(m.as_of), *m[8:])
+    aspects = [tuple(a) for a in ledger.aspects]
     tasks = [
         (
-            t.id,
-            s(t.aspect, t.aspect),
-            t.title,
-            texts(t.measures),
-            s(t.lead, t.lead),
-            texts(t.partners),
+            *t[:6],
             _day(t.start),
             _day(t.deadline),
             t.ongoing,
             t.status.value,
             t.progress,
             _day(t.completed_on),
-            texts(t.evidence),
-            texts(t.indicators),
-            s(t.notes, t.notes),
+            *t[12:15],
             [
                 (
                     e.date.toordinal(),
                     None if e.status is None else e.status.value,
-                    e.progress,
-                    s(e.note, e.note),
-                    None if e.by is None else s(e.by, e.by),
-                    texts(e.changes),
+                    *e[2:],
                 )
                 for e in t.log
             ],

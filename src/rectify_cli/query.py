@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -123,6 +124,9 @@ def rows(
 def sort_rows(
     items: list[TaskRow], key: SortKey = SortKey.ID, reverse: bool = False
 ) -> list[TaskRow]:
+    if key is SortKey.ID and not reverse and in_id_order([r.task.id for r in items]):
+        return list(items)  # as ledgers are usually kept: no natural keys to build
+
     def by(r: TaskRow) -> tuple[object, ...]:
         t = r.task
         match key:
@@ -147,6 +151,27 @@ def sort_rows(
 
 _DIGITS = re.compile(r"(\d+)")
 _ONE_NUMBER = re.compile(r"(\D*)(\d+)")
+
+
+_DIGIT_MASK = str.maketrans("0123456789", "0000000000")
+
+
+def in_id_order(ids: Sequence[str]) -> bool:
+    """True when sorting `ids` by _natural would not move them (False may mean either).
+
+    A cheap sufficient test: ASCII ids of the same shape (same length, digits in the same
+    places, as T001...T999 or 2-01...2-12) sort naturally as they sort as plain strings, as
+    equal-length runs of digits compare the same as text and as numbers.
+    """
+    for a, b in itertools.pairwise(ids):
+        if not (
+            len(a) == len(b)
+            and a <= b
+            and a.isascii()
+            and a.translate(_DIGIT_MASK) == b.translate(_DIGIT_MASK)
+        ):
+            return False
+    return ids[-1].isascii() if ids else True
 
 
 def _natural(text: str) -> tuple[object, ...]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 
 from .kinds import Better, Bound, ChangeUnit, Status
@@ -178,15 +178,54 @@ def _record(cls: Any, model: BaseModel) -> Any:
     return cls._make([values[f] for f in cls._fields])
 
 
-def log_entry_of(m: models.LogEntry) -> LogEntry:
+def log_entry_of(m: models.LogEntry, strings: dict[str, str] | None = None) -> LogEntry:
+    share = _sharer(strings)
     v = m.__dict__
-    return LogEntry(v["date"], v["status"], v["progress"], v["note"], v["by"], v["changes"])
+    by = v["by"]
+    return LogEntry(
+        v["date"],
+        v["status"],
+        v["progress"],
+        share(v["note"]),
+        None if by is None else share(by),
+        [share(c) for c in v["changes"]],
+    )
 
 
-def task_of(m: models.Task) -> Task:
-    v = dict(m.__dict__)
-    v["log"] = [log_entry_of(e) for e in m.log]
-    return Task._make([v[f] for f in Task._fields])
+def task_of(m: models.Task, strings: dict[str, str] | None = None) -> Task:
+    """The record of a task; `strings` (one per ledger) makes equal texts one object.
+
+    A parser makes a new string for every value it reads, so a department named in 5,000
+    tasks is 5,000 strings; shared, the ledger takes less memory and its cache entry is
+    written with each text once (marshal writes an object seen before as a reference).
+    """
+    share = _sharer(strings)
+    v = m.__dict__
+    return Task(
+        v["id"],
+        share(v["aspect"]),
+        v["title"],
+        [share(x) for x in v["measures"]],
+        share(v["lead"]),
+        [share(x) for x in v["partners"]],
+        v["start"],
+        v["deadline"],
+        v["ongoing"],
+        v["status"],
+        v["progress"],
+        v["completed_on"],
+        [share(x) for x in v["evidence"]],
+        [share(x) for x in v["indicators"]],
+        share(v["notes"]),
+        [log_entry_of(e, strings) for e in v["log"]],
+    )
+
+
+def _sharer(strings: dict[str, str] | None) -> Callable[[str], str]:
+    if strings is None:
+        return str
+    keep = strings.setdefault
+    return lambda text: keep(text, text)
 
 
 def indicator_of(m: models.Indicator) -> Indicator:
@@ -228,10 +267,11 @@ def ledger_of(
     root: str,
 ) -> Ledger:
     """The records of a validated ledger."""
+    strings: dict[str, str] = {}
     return Ledger(
         meta=_record(LedgerMeta, meta),
         aspects=[_record(Aspect, a) for a in aspects],
-        tasks=[task_of(t) for t in tasks],
+        tasks=[task_of(t, strings) for t in tasks],
         indicators=[indicator_of(i) for i in indicators],
         root=root,
     )

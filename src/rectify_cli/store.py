@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from . import cache
+from . import cache, records
 from .errors import LedgerInvalid, LedgerNotFound, Problem, did_you_mean
 from .records import Ledger, ledger_of
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .models import PetitionFile, Task, TaskFile
 
 M = TypeVar("M", bound="BaseModel")
+_K = TypeVar("_K")
 
 TASKS_FILE = "tasks.toml"
 INDICATORS_FILE = "indicators.toml"
@@ -201,8 +202,12 @@ _ROOT_TASKS_KEY = re.compile(r"""^\s*["']?tasks["']?\s*[.=]""", re.MULTILINE)
 _INDENTED_HEADER = re.compile(r"^[ \t]+\[", re.MULTILINE)
 
 
-def _tasks_in_chunks(text: str) -> TaskFile | None:
-    """A large tasks file read 1,000 tasks at a time, or None to read it whole.
+def _tasks_in_chunks(
+    text: str, keep: Callable[[list[Task]], list[_K]]
+) -> tuple[TaskFile, list[_K]] | None:
+    """A large tasks file read 1,000 tasks at a time, or None to read it whole: the file
+    without its tasks, and what `keep` made of each piece's validated tasks (the models
+    themselves, or their records, so that the models of one piece at a time are alive).
 
     Each piece is parsed and validated before the next, so the parsed dicts of only one
     piece are alive at a time: a 100,000-task file peaks at a third of the memory, and
@@ -243,14 +248,16 @@ def _tasks_in_chunks(text: str) -> TaskFile | None:
     try:
         with paused_gc():
             first = TaskFile.model_validate(loads(text[cuts[0] : cuts[1]]))
+            kept = keep(first.tasks)
+            first.tasks = []
             for a, b in itertools.pairwise(cuts[1:]):
                 piece = loads(text[a:b])
                 if piece.keys() != {"tasks"}:
                     return None
-                first.tasks.extend(_tasks_adapter().validate_python(piece["tasks"]))
+                kept += keep(_tasks_adapter().validate_python(piece["tasks"]))
     except Exception:
         return None
-    return first
+    return first, kept
 
 
 @functools.cache
@@ -542,7 +549,6 @@ def _validate(model: type[M], data: dict[str, Any], text: str, shown: str) -> M:
 
 def load_file(path: Path, model: type[M], raw: bytes | None = None) -> M:
     """One ledger file as a model; `raw` is its bytes when the caller has read them already."""
-    from pydantic import ValidationError
 
     from .models import TaskFile
 
@@ -550,9 +556,21 @@ def load_file(path: Path, model: type[M], raw: bytes | None = None) -> M:
     text = read_text(path) if raw is None else decode(raw, shown)
     del raw
     if model is TaskFile:
-        whole = _tasks_in_chunks(text)
-        if whole is not None:
+        pieces = _tasks_in_chunks(text, _models)
+        if pieces is not None:
+            whole, tasks = pieces
+            whole.tasks = tasks
             return whole  # type: ignore[return-value]  # M is TaskFile here
+    return _load_text(text, model, shown)
+
+
+def _models(tasks: list[Task]) -> list[Task]:
+    return tasks
+
+
+def _load_text(text: str, model: type[M], shown: str) -> M:
+    from pydantic import ValidationError
+
     data = _parse_fast(text)
     if data is not None:
         try:
@@ -661,6 +679,28 @@ FREEZE_LOADED = False
 _T = TypeVar("_T")
 
 
+def load_tasks(path: Path, raw: bytes | None) -> tuple[TaskFile, list[records.Task]]:
+    """The tasks file, its tasks as records: converted a piece at a time where the file is
+    read in pieces, so that the models of all tasks are never alive at once (100,000
+    tasks: ~300 MB less at the peak of a first load)."""
+    from .models import TaskFile
+
+    shown = _display(path)
+    text = read_text(path) if raw is None else decode(raw, shown)
+    del raw
+    strings: dict[str, str] = {}
+
+    def as_records(tasks: list[Task]) -> list[records.Task]:
+        return [records.task_of(t, strings) for t in tasks]
+
+    pieces = _tasks_in_chunks(text, as_records)
+    if pieces is not None:
+        return pieces
+    whole = _load_text(text, TaskFile, shown)
+    tasks, whole.tasks = whole.tasks, []
+    return whole, as_records(tasks)
+
+
 def _keep(loaded: _T) -> _T:
     if FREEZE_LOADED:
         gc.freeze()
@@ -689,22 +729,20 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     raws = [cache.read_quietly(tasks_path, MAX_FILE_BYTES)]
     raws.append(cache.read_quietly(indicators_path, MAX_FILE_BYTES) if has_indicators else b"")
     keys = cache.keys(paths, raws, has_indicators)
-    from .models import IndicatorFile, TaskFile
+    from .models import IndicatorFile
 
-    tasks = load_file(tasks_path, TaskFile, raws.pop(0))
+    tasks_file, tasks = load_tasks(tasks_path, raws.pop(0))
     if has_indicators:
         indicators = load_file(indicators_path, IndicatorFile, raws.pop(0)).indicators
     else:
         indicators = []  # a ledger may track tasks only
     del raws
-    problems = integrity_problems(str(root), tasks.aspects, tasks.tasks, indicators)
+    problems = integrity_problems(str(root), tasks_file.aspects, tasks, indicators)
     if problems:
         raise LedgerInvalid(locate(problems, root))
-    result = ledger_of(tasks.ledger, tasks.aspects, tasks.tasks, indicators, str(root))
-    del tasks, indicators
-    problems = []
-    if problems:
-        raise LedgerInvalid(locate(problems, root))
+    result = ledger_of(tasks_file.ledger, tasks_file.aspects, [], indicators, str(root))
+    result.tasks = tasks
+    del tasks_file, tasks, indicators
     if keys is not None:
         cache.save(root, keys, result)  # only a ledger without problems is remembered
     return _keep(result)

@@ -38,6 +38,7 @@ def percent(value: float) -> str:
     return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
 
 
+@functools.cache  # once per level and language, not once per warning
 def level_text(level: Level, lang: Lang) -> str:
     return label(f"level.{level.value}", lang)
 
