@@ -3,7 +3,7 @@
 Not part of the test suite: run it on demand, on a machine that is otherwise idle.
 
     python benchmarks/run.py                          # sample, 1k and 10k tasks: a few minutes
-    python benchmarks/run.py --sizes 100000 --runs 3  # the 100k budgets: ~10 minutes
+    python benchmarks/run.py --sizes sample,1000,10000,100000  # every budget: ~10 minutes
     python benchmarks/run.py --sizes sample --runs 15 --no-save
 
 Every command runs as its own process with the same interpreter, stdout to /dev/null.  The
@@ -526,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
                     cmds.append(update_cmd(ledger, scratch, first_open_task(ledger)))
                 if task:
                     cmds += tw_cmds(task, tw_data(ledger, task))
-                runs = args.runs or (11 if n <= 1000 else 5 if n <= 10_000 else 3)
+                runs = args.runs or (11 if n <= 1000 else 9 if n <= 10_000 else 5)
             sys.stderr.write(f"{size}: {len(cmds)} commands x {runs} runs ...\n")
             measure(cmds, runs, scratch)
             results[size] = cmds
