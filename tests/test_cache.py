@@ -64,7 +64,8 @@ def no_parsing(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
         def refuse(*args: object, **kwargs: object) -> object:
             raise AssertionError("parsed a file although the cache was warm")
 
-        monkeypatch.setattr(store, "load_file", refuse)
+        for reader in ("load_file", "load_tasks", "_load_text", "_tasks_in_chunks"):
+            monkeypatch.setattr(store, reader, refuse)
 
     yield forbid
 
@@ -117,6 +118,37 @@ def test_warm_list_json_is_identical_to_cold(
     warm = invoke(runner, *args)
     assert warm == cold
     assert cold[1].count('"id"') >= 24
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("list",),
+        ("list", "--format", "csv"),
+        ("warn", "--days", "30"),
+        ("warn", "--format", "json"),
+        ("report",),
+        ("report", "--format", "json"),
+        ("show", "T0003"),
+        ("log",),
+        ("changes", "--since", "2025-01-01"),
+    ],
+)
+def test_every_reading_command_says_the_same_warm_and_cold(
+    command: tuple[str, ...],
+    generated: Path,
+    runner: CliRunner,
+    cache_folder: Path,
+    no_parsing: Callable[[], None],
+) -> None:
+    args = (*command, "--as-of", "2025-09-30", "--ledger", str(generated))
+    if command[0] == "log":
+        args = (*command, "--ledger", str(generated))
+    cold = invoke(runner, *args)
+    assert cold[0] in (0, 1), cold
+    assert len(entries(cache_folder)) == 1
+    no_parsing()
+    assert invoke(runner, *args) == cold
 
 
 def test_warm_load_equals_a_fresh_validation(
