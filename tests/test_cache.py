@@ -16,6 +16,7 @@ import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -625,3 +626,27 @@ def test_crlf_multiline_strings_read_as_tomllib_reads_them(
     text = text.replace("\n", "\r\n")
     assert store._parse_fast(text) == tomllib.loads(text)
     assert load_ledger(make_ledger(text)).tasks[0].lead == "市生态\n环境局"
+
+
+def test_stored_columns_that_do_not_fit_are_refused(generated: Path) -> None:
+    """An entry that passes its checksum but whose task columns disagree (a bug, or a format
+    change that kept the version) is a miss, never a ledger quietly cut short."""
+    from rectify_cli.kinds import Status as S
+
+    ledger = load_ledger(generated)
+    statuses: dict[str | None, S | None] = {s.value: s for s in S}
+    statuses[None] = None
+
+    def stored() -> tuple[list[Any], list[Any]]:
+        return cache._task_columns(ledger.tasks)
+
+    assert cache._tasks_of_columns(stored(), cache._Dates(), statuses) == ledger.tasks
+    short = stored()
+    short[0][3].pop()  # one task's measures missing
+    counts = stored()
+    counts[0][15][0] += 1  # log counts that do not add up
+    fewer = stored()
+    fewer[1].pop()  # a log field missing
+    for bad in (short, counts, fewer):
+        with pytest.raises(ValueError):
+            cache._tasks_of_columns(bad, cache._Dates(), statuses)
