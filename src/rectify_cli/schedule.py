@@ -213,7 +213,9 @@ def warnings(
     found = [
         w
         for t in ledger.tasks
-        if (
+        # Done tasks (most of a mature ledger) never warn: skipped before the call.
+        if t.status in OPEN_STATUSES
+        and (
             w := task_warning(
                 t,
                 as_of,

@@ -63,7 +63,12 @@ def reason_text(f: Finding, lang: Lang) -> str:
 
 
 def reasons_text(w: Warning, lang: Lang) -> str:
-    return label("warn.reason_sep", lang).join(reason_text(f, lang) for f in w.findings)
+    return _reasons_text(w.findings, lang)
+
+
+@functools.lru_cache(maxsize=4096)  # the same few hundred combinations, over and over
+def _reasons_text(findings: tuple[Finding, ...], lang: Lang) -> str:
+    return label("warn.reason_sep", lang).join(reason_text(f, lang) for f in findings)
 
 
 def action_text(w: Warning, lang: Lang) -> str:
