@@ -720,8 +720,7 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     has_indicators = indicators_path.exists() or indicators_path.is_symlink()
     paths = [tasks_path, indicators_path]
     # The cache answers for files whose bytes are those it was built from (cache.py).
-    keys = cache.current_keys(paths, has_indicators, limit=MAX_FILE_BYTES)
-    hit = cache.load(root, keys) if keys is not None else None
+    hit, _ = cache.load_current(root, paths, has_indicators, limit=MAX_FILE_BYTES)
     if hit is not None:
         return _keep(hit)
     # A miss: the entry written below is keyed by the very bytes parsed.  A file that cannot
