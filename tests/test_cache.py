@@ -296,20 +296,20 @@ def test_an_entry_written_by_another_version_is_ignored(
     sample: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_ledger(sample)
-    assert cache.load(sample, _keys(sample)) is not None
+    assert _cached(sample) is not None
     monkeypatch.setattr(cache, "__version__", "0.0.0-other")
-    assert cache.load(sample, _keys(sample)) is None
+    assert _cached(sample) is None
     monkeypatch.setattr(cache, "FORMAT_VERSION", cache.FORMAT_VERSION + 1)
-    assert cache.load(sample, _keys(sample)) is None
+    assert _cached(sample) is None
 
 
-def _keys(root: Path) -> list[cache.Key]:
+def _cached(root: Path) -> Ledger | None:
+    """The cache's answer for the folder as it is, and proof that the keys it hashed are
+    those of the bytes: the ones a miss writes its entry under."""
     paths = [root / "tasks.toml", root / "indicators.toml"]
-    raws = [p.read_bytes() for p in paths]
-    keys = cache.keys(paths, raws, True)
-    assert keys == cache.current_keys(paths, True, limit=2**30)
-    assert keys is not None
-    return keys
+    ledger, keys = cache.load_current(root, paths, True, limit=2**30)
+    assert keys == cache.keys(paths, [p.read_bytes() for p in paths], True)
+    return ledger
 
 
 # --------------------------------------------------------------------------- where

@@ -163,7 +163,8 @@ def test_tasks_json_of_any_ledger_is_json_dumps(
 
 def test_a_warm_read_never_imports_pydantic(tmp_path: Path, sample: Path) -> None:
     """The point of records (records.py): a ledger served from the cache is loaded, listed
-    and written as JSON without the models, so Pydantic is imported only by typer."""
+    and written as JSON without the models or Pydantic (which typer below 0.29 does not
+    import either)."""
     script = (
         "import sys, datetime as dt\n"
         "from rectify_cli import store, query\n"

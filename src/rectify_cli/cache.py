@@ -575,16 +575,6 @@ def load_current(
     return ledger, keys
 
 
-def load(root: Path, keys: list[Key]) -> Ledger | None:
-    """The cached ledger for these exact file contents, or None (never raises)."""
-    try:
-        with _no_gc():
-            payload = _read(root, keys, "ledger", "Ledger")
-            return None if payload is None else _decode(payload, root)
-    except Exception:  # a cache that cannot be read is a miss, whatever broke in it
-        return None
-
-
 def save(root: Path, keys: list[Key], ledger: Ledger) -> None:
     """Remember a ledger that loaded cleanly from these bytes; any failure is ignored."""
 

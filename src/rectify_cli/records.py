@@ -248,15 +248,19 @@ def of(model: models.Indicator) -> Indicator: ...
 def of(model: models.Reading) -> Reading: ...
 def of(model: BaseModel) -> Any:
     """The record of one validated model (of any ledger table)."""
-    kind = type(model).__name__
-    if kind == "Task":
-        return task_of(model)  # type: ignore[arg-type]
-    if kind == "Indicator":
-        return indicator_of(model)  # type: ignore[arg-type]
-    if kind == "LogEntry":
-        return log_entry_of(model)  # type: ignore[arg-type]
-    simple = {"LedgerMeta": LedgerMeta, "Aspect": Aspect, "Reading": Reading}
-    return _record(simple[kind], model)
+    from . import models as m
+
+    if isinstance(model, m.Task):
+        return task_of(model)
+    if isinstance(model, m.Indicator):
+        return indicator_of(model)
+    if isinstance(model, m.LogEntry):
+        return log_entry_of(model)
+    plain = ((m.LedgerMeta, LedgerMeta), (m.Aspect, Aspect), (m.Reading, Reading))
+    for model_class, record in plain:
+        if isinstance(model, model_class):
+            return _record(record, model)
+    raise TypeError(f"no record for {type(model).__name__}")
 
 
 def ledger_of(
