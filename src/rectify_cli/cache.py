@@ -255,7 +255,7 @@ def _task_columns(tasks: list[Task]) -> tuple[list[Any], list[Any]]:
     """
     columns: list[Any] = [list(c) for c in zip(*tasks, strict=True)] or [[] for _ in Task._fields]
     for i in _TASK_DAYS:
-        columns[i] = [None if d is None else d.toordinal() for d in columns[i]]
+        columns[i] = list(map(_day, columns[i]))
     columns[_TASK_STATUS] = [s.value for s in columns[_TASK_STATUS]]
     logs = columns[_TASK_LOG]
     columns[_TASK_LOG] = [len(log) for log in logs]
@@ -281,7 +281,6 @@ def _tasks_of_columns(
     log_columns[0] = list(map(day, log_columns[0]))
     log_columns[1] = list(map(status, log_columns[1]))
     entries = iter(list(map(partial(tuple.__new__, LogEntry), zip(*log_columns, strict=True))))
-    del log_columns
     take = itertools.islice
     columns[_TASK_LOG] = [list(take(entries, n)) if n else [] for n in counts]
     for i in _TASK_DAYS:
