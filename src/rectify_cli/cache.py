@@ -533,8 +533,13 @@ def _write(root: Path, keys: list[Key], kind: str, model: str, payload: Callable
 
 
 @contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    # As for validation (store.paused_gc): many objects, all kept, none in a cycle.
+def paused_gc() -> Iterator[None]:
+    """No garbage collection while building many objects that are all kept.
+
+    The collector would otherwise walk every object built so far, again and again: pausing it
+    makes validating 100,000 tasks about 4x faster.  Nothing built here forms a cycle.  Here,
+    the lowest module that builds ledgers, so that the cache and the parser (store.py) share it.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -562,7 +567,7 @@ def load_current(
     )
     hasher.start()
     try:
-        with _no_gc():
+        with paused_gc():
             found = _read_any(root, "ledger", None)
             ledger = None if found is None else _decode(found[1], root)
     except Exception:  # a cache that cannot be read is a miss, whatever broke in it
@@ -586,7 +591,7 @@ M = TypeVar("M", bound="BaseModel")
 def load_model(root: Path, kind: str, keys: list[Key], cls: type[M]) -> M | None:
     """A cached model of one more file of the folder (e.g. petitions.toml), or None."""
     try:
-        with _no_gc():
+        with paused_gc():
             if not _slots_ok():
                 return None
             payload = _read(root, keys, kind, cls.__qualname__)

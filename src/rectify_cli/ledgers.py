@@ -23,6 +23,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .cache import paused_gc
 from .errors import (
     LedgerNotFound,
     RectifyError,
@@ -38,7 +39,6 @@ from .store import (
     TASKS_FILE,
     load_ledger,
     load_petitions,
-    paused_gc,
 )
 
 if TYPE_CHECKING:
