@@ -62,6 +62,7 @@ from .store import (
     locate,
     parse_toml,
     resolve_root,
+    unreadable,
     validation_problems,
 )
 
@@ -958,14 +959,27 @@ def _locked(path: Path, shown: str) -> Iterator[None]:
 def _read(path: Path, shown: str) -> bytes:
     try:
         return path.read_bytes()
-    except FileNotFoundError:
-        raise LedgerNotFound(f"{shown}: file not found") from None
-    except IsADirectoryError:
-        raise LedgerNotFound(f"{shown}: is a folder, not a TOML file") from None
-    except PermissionError:
-        raise LedgerNotFound(f"{shown}: permission denied") from None
     except OSError as exc:
-        raise LedgerNotFound(f"{shown}: cannot read: {exc.strerror or exc}") from None
+        raise unreadable(exc, shown) from None
+
+
+def write_if_unchanged(
+    path: Path,
+    shown: str,
+    raw: bytes,
+    data: bytes | Sequence[bytes | memoryview],
+    kind: _Kind,
+    doing: str,
+) -> None:
+    """Replace the file with `data` if it still holds the `raw` bytes the edit was made
+    from, and stamp the new content as validated; else refuse, writing nothing."""
+    if _read(path, shown) != raw:
+        raise WriteRefused(
+            f"{shown} changed on disk while rectify was {doing} it (another program saved "
+            "it); nothing was written; run the command again"
+        )
+    atomic_write(path, data, shown)
+    _stamp(path, _digest(kind, data))
 
 
 def _write_error(exc: OSError, shown: str) -> WriteRefused:
@@ -1219,16 +1233,10 @@ def _edit(
             raise _unisolated(kind, ident, shown, layout.line_of(start), why)
         new_block = new_region.encode("utf-8")
         if not dry_run:
-            if _read(path, shown) != raw:
-                raise WriteRefused(
-                    f"{shown} changed on disk while rectify was updating it (another program "
-                    f"saved it); nothing was written; run the command again"
-                )
             # Pieces, not one concatenation: a 50 MB file is not copied twice in memory.
             view = memoryview(body)
             pieces: list[bytes | memoryview] = [bom, view[:start], new_block, view[end:]]
-            atomic_write(path, pieces, shown)
-            _stamp(path, _digest(kind, pieces))
+            write_if_unchanged(path, shown, raw, pieces, kind, "updating")
         return Outcome(
             kind=kind.noun,
             ident=ident,

@@ -25,21 +25,19 @@ from .edit import (
     Layout,
     Plan,
     Unkeepable,
-    _digest,
     _ensure_writable,
     _Kind,
     _locked,
     _read,
     _remove_leftovers,
-    _stamp,
     _table_of,
     _Unisolated,
     _unisolated,
     _validate_whole,
-    atomic_write,
     edit_block,
     parse_alone,
     toml_value,
+    write_if_unchanged,
 )
 from .errors import LedgerNotFound, WriteRefused
 from .models import Aspect, Indicator, IndicatorFile, LogEntry, Task, TaskFile
@@ -170,14 +168,8 @@ def import_tasks(
                 )
         changed = new_text != text
         if not dry_run and changed:
-            if _read(path, shown) != raw:
-                raise WriteRefused(
-                    f"{shown} changed on disk while rectify was importing into it (another "
-                    "program saved it); nothing was written; run the command again"
-                )
             new_raw = (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
-            atomic_write(path, new_raw, shown)
-            _stamp(path, _digest(_TASKS, new_raw))
+            write_if_unchanged(path, shown, raw, new_raw, _TASKS, "importing into")
         return Imported(path, shown, text, new_text, written=not dry_run and changed)
 
 
@@ -276,14 +268,8 @@ def import_indicators(
                 # Refuses a file another program created meanwhile, as an export would.
                 write_bytes(path, new_text.encode("utf-8"))
                 return Imported(path, shown, "", new_text, written=True)
-            if _read(path, shown) != raw:
-                raise WriteRefused(
-                    f"{shown} changed on disk while rectify was importing into it (another "
-                    "program saved it); nothing was written; run the command again"
-                )
             new_raw = (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
-            atomic_write(path, new_raw, shown)
-            _stamp(path, _digest(_INDICATORS, new_raw))
+            write_if_unchanged(path, shown, raw, new_raw, _INDICATORS, "importing into")
         return Imported(
             path, shown, text if exists else "", new_text, written=not dry_run and changed
         )
