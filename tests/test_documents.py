@@ -9,10 +9,8 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import os
-import shutil
 import struct
 import subprocess
-import sys
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,6 +35,7 @@ from rectify_cli.report import build_report
 from rectify_cli.store import load_ledger
 from rectify_cli.warn import notice_filenames
 from tests.conftest import invoke
+from tests.programs import need_program
 from tests.test_report import (
     AS_OF,
     CJK,
@@ -566,16 +565,10 @@ def test_missing_python_docx_says_how_to_install_it(
 
 
 def chromium() -> str:
-    """Debian's chromium; a missing browser fails the test with the way to install it."""
-    if sys.platform == "win32":
-        pytest.skip("the browser test runs on Linux CI (Debian's chromium)")
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        pytest.fail(
-            "chromium is not installed; the HTML report's browser test needs it: "
-            "apt-get update && apt-get install -y chromium (.ci/run does this)"
-        )
-    return found
+    """Debian's chromium: skipped with the way to get it when missing, unless required."""
+    return need_program(
+        "chromium", "chromium-browser", purpose="the HTML report's browser test", apt="chromium"
+    )
 
 
 def run_chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -680,8 +680,16 @@ def edit_block(
         if previous is None:
             item[name] = value
         else:
-            # tomlkit's public API can only append; the model's order reads better.
-            item.value._insert_after(previous, name, value)
+            # tomlkit's public API can only append, and the model's order reads better: the
+            # keys after `previous` are taken out and appended again behind the new one,
+            # each with its own trivia (indent, comment), so their text is unchanged.
+            keys = list(item.keys())
+            later = [(k, item.item(k)) for k in keys[keys.index(previous) + 1 :] if k != sub]
+            for k, _ in later:
+                item.remove(k)
+            item.add(name, value)
+            for k, kept in later:
+                item.add(k, kept)
     edited = doc.as_string()
     if not edited.startswith(synthetic):
         raise Unkeepable("tomlkit moved the header")
