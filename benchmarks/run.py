@@ -43,7 +43,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-FLOOR = REPO.parent / "shared" / "bench" / "floor_app.py"
+FLOOR = HERE / "floor_app.py"
 UUID_NS = uuid.UUID("6f1d2c3b-6a7e-4c1e-9d55-52d7c0ad6e01")
 VERBOSE = False
 

@@ -270,7 +270,7 @@ def test_aspect_filter_by_id_or_name(sample: Path) -> None:
 
 # --------------------------------------------------------------------------- reference check
 
-# Every indicator of ../shared/source/FIGURES.md, as the notice publishes it:
+# Every indicator the Binzhou notice publishes (data/indicators.toml cites each one):
 # name → (value, target, year on year, province rank, rank of improvement).
 FIGURES_EN = {
     "Air quality composite index": ("3.67", "", "improved 15.0%", "7", "1"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Exit codes, named once (DESIGN.md: 0 success, 1 found something where asked, 2 usage or
+# Exit codes, named once (docs/errors.md: 0 success, 1 found something where asked, 2 usage or
 # data error; 70 is sysexits' EX_SOFTWARE, for a bug in rectify itself).
 EXIT_OK = 0
 EXIT_FOUND = 1
