@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
 from rectify_cli.cli import app
+from rectify_cli.i18n import user_lang
 
 # Property tests: a bounded number of examples in CI, a long run on demand with
 # HYPOTHESIS_PROFILE=long pytest tests/test_properties.py
@@ -37,7 +38,14 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("RECTIFY_DEBUG", raising=False)
     monkeypatch.setenv("RECTIFY_CACHE_DIR", str(tmp_path / "cache"))
+    # The user's language (--help, errors before a ledger is read) is English unless a test
+    # says otherwise, whatever the machine's locale.
+    for name in ("RECTIFY_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    user_lang.cache_clear()
     yield
+    user_lang.cache_clear()
 
 
 @pytest.fixture

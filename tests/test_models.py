@@ -125,3 +125,30 @@ def test_newer_ledger_version_is_refused() -> None:
 def test_indicator_numbers_must_be_finite(value: float) -> None:
     with pytest.raises(ValidationError, match="finite"):
         Indicator(id="pm25", name="PM2.5", better="lower", value=value)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"RECTIFY_LANG": "zh"}, "zh"),
+        ({"RECTIFY_LANG": "en", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LC_ALL": "C", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"LANGUAGE": "zh_TW:en"}, "zh"),
+        ({}, "en"),
+    ],
+)
+def test_user_lang_follows_rectify_lang_then_the_locale(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: str
+) -> None:
+    from rectify_cli import i18n
+
+    for name in ("RECTIFY_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    i18n.user_lang.cache_clear()
+    try:
+        assert i18n.user_lang() == expected
+    finally:
+        i18n.user_lang.cache_clear()

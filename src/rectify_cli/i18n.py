@@ -7,6 +7,8 @@ label behind and a new language is one column.
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from typing import Literal
 
 from .kinds import STATUS_ZH, Status
@@ -373,3 +375,33 @@ def label(key: str, lang: Lang = "zh", **fields: object) -> str:
 @functools.cache  # once per status and language, not once per row
 def status_label(status: Status, lang: Lang = "zh") -> str:
     return label(f"status.{status.value}", lang)
+
+
+LANG_ENV = "RECTIFY_LANG"
+_LOCALE_ENV = ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+
+
+def _lang_of(name: str) -> Lang:
+    return "zh" if name.strip().lower().startswith("zh") else "en"
+
+
+@functools.cache
+def user_lang() -> Lang:
+    """The language of the person at the keyboard, for what is said before or without a
+    ledger (`--help`, an error before any ledger is read): RECTIFY_LANG, else the locale
+    (on Windows the user's display language, which a Chinese desktop sets and the
+    environment does not), else English."""
+    chosen = os.environ.get(LANG_ENV, "")
+    if chosen.strip():
+        return _lang_of(chosen)
+    for name in _LOCALE_ENV:
+        value = os.environ.get(name, "")
+        if value.strip():
+            return _lang_of(value)
+    if sys.platform == "win32":
+        import ctypes
+        import locale
+
+        lcid = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
+        return _lang_of(locale.windows_locale.get(lcid, ""))
+    return "en"
