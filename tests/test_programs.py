@@ -10,7 +10,7 @@ from tests.programs import REQUIRE_ENV, need_program
 def test_a_missing_program_skips_with_its_reason(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "")
     monkeypatch.delenv(REQUIRE_ENV, raising=False)
-    with pytest.raises(pytest.skip.Exception, match="no-such-program is not installed.*apt-get"):
+    with pytest.raises(pytest.skip.Exception, match=r"no-such-program is not installed.*apt-get"):
         need_program("no-such-program", purpose="this test", apt="no-such-package")
 
 
