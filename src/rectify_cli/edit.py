@@ -683,8 +683,8 @@ def edit_block(
             # tomlkit's public API can only append, and the model's order reads better: the
             # keys after `previous` are taken out and appended again behind the new one,
             # each with its own trivia (indent, comment), so their text is unchanged.
-            keys = list(item.keys())
-            later = [(k, item.item(k)) for k in keys[keys.index(previous) + 1 :] if k != sub]
+            order = list(item.keys())
+            later = [(k, item.item(k)) for k in order[order.index(previous) + 1 :] if k != sub]
             for k, _ in later:
                 item.remove(k)
             item.add(name, value)
