@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import LedgerInvalid, Problem, RectifyError, did_you_mean
+from .i18n import field_name, say, status_word
 from .kinds import Status
 from .models import IndicatorFile, TaskFile
 from .records import Ledger, ledger_of
@@ -32,30 +33,71 @@ def consistency_problems(ledger: Ledger) -> list[Problem]:
 
     def add(i: int, key: str, message: str) -> None:
         task = ledger.tasks[i]
-        problems.append(
-            Problem(path, None, f"task {task.id}: {key}: {message}", loc=("tasks", i, key))
-        )
+        where = say("task {id}: {key}: ", "任务 {id}：{key}：", id=task.id, key=field_name(key))
+        problems.append(Problem(path, None, where + message, loc=("tasks", i, key)))
 
     start_default = ledger.meta.feedback_date
     for i, t in enumerate(ledger.tasks):
         finished = t.status in (Status.DONE, Status.CLOSED)
+        status = status_word(t.status)
         if finished and t.completed_on is None:
-            add(i, "status", f"{t.status.value} but no completed_on date")
+            add(
+                i,
+                "status",
+                say(
+                    "{s} but no completed_on date", "{s}，但没有 completed_on（完成日期）", s=status
+                ),
+            )
         if finished and t.progress is not None and t.progress != 100:
-            add(i, "progress", f"{t.progress} on a {t.status.value} task; it must be 100")
+            add(
+                i,
+                "progress",
+                say(
+                    "{p} on a {s} task; it must be 100",
+                    "{s}的任务进度为 {p}，应为 100",
+                    p=t.progress,
+                    s=status,
+                ),
+            )
         if not finished and t.completed_on is not None:
-            add(i, "completed_on", f"set, but the status is {t.status.value}")
+            add(
+                i,
+                "completed_on",
+                say("set, but the status is {s}", "已填写，但状态是{s}", s=status),
+            )
         start = t.start or start_default
         if t.deadline and start and t.deadline < start:
-            add(i, "deadline", f"{t.deadline} is before the start {start}")
+            add(i, "deadline", _before_start(t.deadline, start))
         if t.completed_on and start and t.completed_on < start:
-            add(i, "completed_on", f"{t.completed_on} is before the start {start}")
+            add(i, "completed_on", _before_start(t.completed_on, start))
         if t.status is Status.CLOSED and not t.evidence:
-            add(i, "evidence", "a closed (已销号) task needs evidence of acceptance")
+            add(
+                i,
+                "evidence",
+                say(
+                    "a closed (已销号) task needs evidence of acceptance",
+                    "已销号的任务需要验收佐证材料",
+                ),
+            )
         for ind in t.indicators:
             if ind not in known:
-                add(i, "indicators", f"unknown indicator {ind!r}{did_you_mean(ind, indicator_ids)}")
+                add(
+                    i,
+                    "indicators",
+                    say(
+                        "unknown indicator {ind!r}{hint}",
+                        "未知的指标 {ind!r}{hint}",
+                        ind=ind,
+                        hint=did_you_mean(ind, indicator_ids),
+                    ),
+                )
     return problems
+
+
+def _before_start(day: object, start: object) -> str:
+    return say(
+        "{day} is before the start {start}", "{day} 早于开始日期 {start}", day=day, start=start
+    )
 
 
 def check_ledger(ledger: str | os.PathLike[str] | None) -> tuple[Ledger | None, list[Problem]]:

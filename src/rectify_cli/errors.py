@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .i18n import say
+
 # Exit codes, named once (docs/errors.md: 0 success, 1 found something where asked, 2 usage or
 # data error; 70 is sysexits' EX_SOFTWARE, for a bug in rectify itself).
 EXIT_OK = 0
@@ -55,7 +57,11 @@ class LedgerInvalid(RectifyError):
         self.problems = problems
         first = str(problems[0])
         if len(problems) > 1:
-            first += f" (and {len(problems) - 1} more; `rectify check` lists them all)"
+            first += say(
+                " (and {n} more; `rectify check` lists them all)",
+                "（另有{n}个问题；`rectify check` 会全部列出）",
+                n=len(problems) - 1,
+            )
         super().__init__(first)
 
 
@@ -86,8 +92,15 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
         score = matcher.ratio()
         if score > best_score or (choice.casefold() == word.casefold() and score >= best_score):
             best, best_score = choice, score
-    return f"; did you mean {best}?" if best else ""
+    return say("; did you mean {best}?", "；是不是 {best}？", best=best) if best else ""
 
 
 def unknown_task(task_id: str, known: list[str]) -> UnknownTask:
-    return UnknownTask(f"no task {task_id}{did_you_mean(task_id, known)}")
+    return UnknownTask(
+        say(
+            "no task {id}{hint}",
+            "没有任务 {id}{hint}",
+            id=task_id,
+            hint=did_you_mean(task_id, known),
+        )
+    )

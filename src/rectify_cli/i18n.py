@@ -405,3 +405,38 @@ def user_lang() -> Lang:
         lcid = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
         return _lang_of(locale.windows_locale.get(lcid, ""))
     return "en"
+
+
+# The language messages are written in: errors, problems, refusals, what a write did.  The
+# CLI sets it once per command (cli.lang), from --lang, else the ledger's own `lang`, else
+# the user's; the core only reads it, as gettext's callers do, so a message is worded where
+# it is raised and never needs a second catalogue kept in step with it.
+_SPOKEN: list[Lang] = ["en"]
+
+
+def speak(lang: Lang) -> None:
+    """Word every message from now on in `lang`."""
+    _SPOKEN[0] = lang
+
+
+def spoken() -> Lang:
+    return _SPOKEN[0]
+
+
+def say(en: str, zh: str, /, **fields: object) -> str:
+    """A message in the spoken language: each wording is a `str.format` template."""
+    template = zh if _SPOKEN[0] == "zh" else en
+    return template.format(**fields) if fields else template
+
+
+def field_name(key: str) -> str:
+    """A ledger key as a message names it: the key itself, which is what the file says, and
+    in Chinese its label beside it (`deadline（整改时限）`)."""
+    if _SPOKEN[0] == "zh" and key in LABELS:
+        return f"{key}（{LABELS[key][0]}）"
+    return key
+
+
+def status_word(status: Status) -> str:
+    """A status as a message names it: the stable key in English, the label in Chinese."""
+    return status_label(status, "zh") if _SPOKEN[0] == "zh" else status.value

@@ -36,7 +36,16 @@ class Status(StrEnum):
         key = text.strip().lower().replace("-", "_").replace(" ", "_")
         found = STATUS_ALIASES.get(key)
         if found is None:
-            raise ValueError(f"unknown status {text!r}; use one of {status_choices()}")
+            from .i18n import say  # i18n reads this module's labels
+
+            raise ValueError(
+                say(
+                    "unknown status {text!r}; use one of {choices}",
+                    "未知的状态 {text!r}；请用以下之一：{choices}",
+                    text=text,
+                    choices=status_choices(),
+                )
+            )
         return found
 
 
@@ -108,7 +117,16 @@ def _choice(enum: type[_E], labels: dict[_E, str], aliases: dict[str, _E], text:
     found = aliases.get(key)
     if found is None:
         choices = ", ".join(f"{m.value} ({labels[m]})" for m in enum)
-        raise ValueError(f"unknown value {text!r}; use one of {choices}")
+        from .i18n import say  # i18n reads this module's labels
+
+        raise ValueError(
+            say(
+                "unknown value {text!r}; use one of {choices}",
+                "未知的值 {text!r}；请用以下之一：{choices}",
+                text=text,
+                choices=choices,
+            )
+        )
     return found
 
 

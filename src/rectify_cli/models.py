@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .i18n import say
 from .kinds import (
     LEDGER_VERSION,
     MAX_TITLE,
@@ -48,7 +49,9 @@ def _parse_status(value: Any) -> Any:
 
 def _finite(value: float | None) -> float | None:
     if value is not None and not math.isfinite(value):
-        raise ValueError("must be a finite number, not nan or inf")
+        raise ValueError(
+            say("must be a finite number, not nan or inf", "应为有限的数，不能是 nan 或 inf")
+        )
     return value
 
 
@@ -80,11 +83,16 @@ class LedgerMeta(_Strict):
     def _known_version(cls, v: int) -> int:
         if v > LEDGER_VERSION:
             raise ValueError(
-                f"ledger version {v} is newer than this rectify understands "
-                f"({LEDGER_VERSION}); upgrade rectify"
+                say(
+                    "ledger version {v} is newer than this rectify understands ({known}); "
+                    "upgrade rectify",
+                    "台账版本 {v} 比本 rectify 支持的版本（{known}）新；请升级 rectify",
+                    v=v,
+                    known=LEDGER_VERSION,
+                )
             )
         if v < 1:
-            raise ValueError("must be 1 or more")
+            raise ValueError(say("must be 1 or more", "应不小于 1"))
         return v
 
 
@@ -128,9 +136,19 @@ class Task(_Strict):
     @model_validator(mode="after")
     def _deadline_or_ongoing(self) -> Task:
         if self.deadline is None and not self.ongoing and self.status.is_open:
-            raise ValueError("an open task needs a deadline or ongoing = true")
+            raise ValueError(
+                say(
+                    "an open task needs a deadline or ongoing = true",
+                    "未完成的任务需要 deadline（整改时限）或 ongoing = true（长期坚持）",
+                )
+            )
         if self.deadline is not None and self.ongoing:
-            raise ValueError("a task has a deadline or ongoing = true, not both")
+            raise ValueError(
+                say(
+                    "a task has a deadline or ongoing = true, not both",
+                    "任务只能有 deadline（整改时限）或 ongoing = true（长期坚持）之一，不能两者都有",
+                )
+            )
         return self
 
 
@@ -244,14 +262,29 @@ class Petition(_Strict):
     @model_validator(mode="after")
     def _dates(self) -> Petition:
         if self.closed_on is not None and self.status.is_open:
-            raise ValueError("closed_on: a case still being handled (办理中) has no closing date")
+            raise ValueError(
+                say(
+                    "closed_on: a case still being handled (办理中) has no closing date",
+                    "closed_on（办结日期）：办理中的信访件没有办结日期",
+                )
+            )
         if self.closed_on is not None and self.closed_on < self.received:
             raise ValueError(
-                f"closed_on: {self.closed_on} is before the case was received {self.received}"
+                say(
+                    "closed_on: {day} is before the case was received {received}",
+                    "closed_on（办结日期）：{day} 早于受理日期 {received}",
+                    day=self.closed_on,
+                    received=self.received,
+                )
             )
         if self.deadline is not None and self.deadline < self.received:
             raise ValueError(
-                f"deadline: {self.deadline} is before the case was received {self.received}"
+                say(
+                    "deadline: {day} is before the case was received {received}",
+                    "deadline（办理时限）：{day} 早于受理日期 {received}",
+                    day=self.deadline,
+                    received=self.received,
+                )
             )
         return self
 
@@ -278,19 +311,41 @@ class PetitionSummary(_Strict):
             split = self.closed + self.stage_closed
             if self.closed_or_stage_closed is not None and self.closed_or_stage_closed != split:
                 raise ValueError(
-                    f"closed_or_stage_closed: {self.closed_or_stage_closed} is not closed + "
-                    f"stage_closed ({self.closed} + {self.stage_closed} = {split})"
+                    say(
+                        "closed_or_stage_closed: {both} is not closed + stage_closed "
+                        "({closed} + {stage} = {split})",
+                        "closed_or_stage_closed（办结或阶段性办结）：{both} 不等于 closed + "
+                        "stage_closed（{closed} + {stage} = {split}）",
+                        both=self.closed_or_stage_closed,
+                        closed=self.closed,
+                        stage=self.stage_closed,
+                        split=split,
+                    )
                 )
         done = self.closed_or_stage_closed if split is None else split
         parts = [n for n in (self.closed, self.stage_closed, self.handling) if n is not None]
         if done is not None and self.handling is not None:
             if done + self.handling != self.total:
                 raise ValueError(
-                    f"total: {self.total}, but closed or stage-closed ({done}) and handling "
-                    f"({self.handling}) add up to {done + self.handling}"
+                    say(
+                        "total: {total}, but closed or stage-closed ({done}) and handling "
+                        "({handling}) add up to {sum}",
+                        "total（总数）：{total}，但办结或阶段性办结（{done}）与办理中（{handling}）"
+                        "合计为 {sum}",
+                        total=self.total,
+                        done=done,
+                        handling=self.handling,
+                        sum=done + self.handling,
+                    )
                 )
         elif max(done or 0, sum(parts)) > self.total:
-            raise ValueError(f"total: {self.total} is less than the cases counted in it")
+            raise ValueError(
+                say(
+                    "total: {total} is less than the cases counted in it",
+                    "total（总数）：{total} 小于其中已计入的件数",
+                    total=self.total,
+                )
+            )
         return self
 
 
@@ -304,6 +359,9 @@ class PetitionFile(_Strict):
     def _one_kind(self) -> PetitionFile:
         if self.summary is not None and self.petitions:
             raise ValueError(
-                "give either [summary] (counts only) or [[petitions]] (each case), not both"
+                say(
+                    "give either [summary] (counts only) or [[petitions]] (each case), not both",
+                    "[summary]（只填件数）和 [[petitions]]（逐件列出）只能选一种，不能同时使用",
+                )
             )
         return self

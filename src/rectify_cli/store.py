@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from . import cache, records
 from .cache import paused_gc
 from .errors import LedgerInvalid, LedgerNotFound, Problem, did_you_mean
+from .i18n import Lang, field_name, say, spoken
 from .records import Ledger, ledger_of
 
 # Pydantic and the models are imported where a file is parsed, never at import: a ledger
@@ -48,6 +49,27 @@ def resolve_root(ledger: str | os.PathLike[str] | None) -> Path:
     return Path(ledger)
 
 
+_LEDGER_TABLE = re.compile(
+    rb"^[ \t]*\[ledger\][ \t]*(?:#.*)?$(?P<body>.*?)(?:^[ \t]*\[|\Z)", re.M | re.S
+)
+_LANG_KEY = re.compile(rb"""^[ \t]*lang[ \t]*=[ \t]*["'](?P<lang>[a-z]+)["']""", re.M)
+
+
+def peek_lang(root: Path) -> Lang | None:
+    """The `lang` of a ledger folder's `[ledger]` table, read off the head of tasks.toml
+    without parsing it, so a ledger too broken to load still hears its problems in its own
+    language; None when there is no readable tasks.toml."""
+    try:
+        with open(ledger_files(root)[0], "rb") as f:
+            head = f.read(65536)
+    except OSError:
+        return None
+    table = _LEDGER_TABLE.search(head)
+    found = _LANG_KEY.search(table["body"]) if table else None
+    # The model's default: a ledger that names no language is Chinese.
+    return "en" if found and found["lang"] == b"en" else "zh"
+
+
 def _display(path: Path) -> str:
     """Paths in messages as the user would type them: relative when under the cwd."""
     # abspath, not resolve(): resolving follows symlinks, and a symlink loop would raise.
@@ -64,20 +86,36 @@ def ledger_files(root: Path) -> tuple[Path, Path]:
 def _check_root(root: Path) -> None:
     if root.is_symlink() and not root.exists():
         raise LedgerNotFound(
-            f"{_display(root)}: is a link that leads nowhere (a loop, or its target is gone)"
+            say(
+                "{path}: is a link that leads nowhere (a loop, or its target is gone)",
+                "{path}：是一个无效链接（循环链接，或目标已不存在）",
+                path=_display(root),
+            )
         )
     if not root.exists():
         hint = ""
         if os.environ.get(LEDGER_ENV) and str(root) == os.environ[LEDGER_ENV]:
-            hint = f" (from ${LEDGER_ENV})"
+            hint = say(" (from ${env})", "（来自 ${env}）", env=LEDGER_ENV)
         raise LedgerNotFound(
-            f"{_display(root)}: no ledger folder here{hint}; run rectify from the folder "
-            f"that holds data/{TASKS_FILE}, or pass --ledger DIR"
+            say(
+                "{path}: no ledger folder here{hint}; run rectify from the folder that holds "
+                "data/{file}, or pass --ledger DIR",
+                "{path}：这里没有台账文件夹{hint}；请在含有 data/{file} 的文件夹中运行 "
+                "rectify，或用 --ledger DIR 指定",
+                path=_display(root),
+                hint=hint,
+                file=TASKS_FILE,
+            )
         )
     if not root.is_dir():
         raise LedgerNotFound(
-            f"{_display(root)}: is a file, not a ledger folder; --ledger takes the folder "
-            f"that holds {TASKS_FILE}"
+            say(
+                "{path}: is a file, not a ledger folder; --ledger takes the folder that holds "
+                "{file}",
+                "{path}：是文件，不是台账文件夹；--ledger 应指向含有 {file} 的文件夹",
+                path=_display(root),
+                file=TASKS_FILE,
+            )
         )
 
 
@@ -87,15 +125,19 @@ def read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if path.is_dir():
-            raise LedgerNotFound(f"{shown}: is a folder, not a TOML file")
+            raise LedgerNotFound(_is_a_folder(shown))
         if size > MAX_FILE_BYTES:
             raise LedgerInvalid(
                 [
                     Problem(
                         shown,
                         None,
-                        f"file is {size // 2**20} MiB, larger than the "
-                        f"{MAX_FILE_BYTES // 2**20} MiB a ledger may be",
+                        say(
+                            "file is {size} MiB, larger than the {limit} MiB a ledger may be",
+                            "文件大小为 {size} MiB，超过台账文件上限 {limit} MiB",
+                            size=size // 2**20,
+                            limit=MAX_FILE_BYTES // 2**20,
+                        ),
                     )
                 ]
             )
@@ -108,40 +150,68 @@ def read_text(path: Path) -> str:
 def unreadable(exc: OSError, shown: str) -> LedgerNotFound:
     """The sentence for a ledger file that cannot be read."""
     if isinstance(exc, FileNotFoundError):
-        return LedgerNotFound(f"{shown}: file not found")
+        return LedgerNotFound(say("{path}: file not found", "{path}：文件不存在", path=shown))
     if isinstance(exc, IsADirectoryError):
-        return LedgerNotFound(f"{shown}: is a folder, not a TOML file")
+        return LedgerNotFound(_is_a_folder(shown))
     if isinstance(exc, PermissionError):
-        return LedgerNotFound(f"{shown}: permission denied")
+        return LedgerNotFound(say("{path}: permission denied", "{path}：没有访问权限", path=shown))
     # Symlink loops, names too long, network drives gone: say what the OS said.
-    return LedgerNotFound(f"{shown}: cannot read: {exc.strerror or exc}")
+    return LedgerNotFound(
+        say(
+            "{path}: cannot read: {why}",
+            "{path}：无法读取：{why}",
+            path=shown,
+            why=exc.strerror or exc,
+        )
+    )
+
+
+def _is_a_folder(shown: str) -> str:
+    return say(
+        "{path}: is a folder, not a TOML file", "{path}：是文件夹，不是 TOML 文件", path=shown
+    )
 
 
 def decode(raw: bytes, shown: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # Notepad on Windows writes a BOM; TOML wants none, people don't care
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LedgerInvalid([Problem(shown, None, "file is UTF-16; save it as UTF-8")])
+        raise LedgerInvalid(
+            [
+                Problem(
+                    shown,
+                    None,
+                    say("file is UTF-16; save it as UTF-8", "文件是 UTF-16 编码，请另存为 UTF-8"),
+                )
+            ]
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         try:
             raw.decode("gb18030")
-            what = "looks like GBK/GB18030 (a Chinese Windows default), not UTF-8"
+            what = say(
+                "looks like GBK/GB18030 (a Chinese Windows default), not UTF-8",
+                "看起来是 GBK/GB18030 编码（中文 Windows 的默认编码），不是 UTF-8",
+            )
         except UnicodeDecodeError:
-            what = "is not UTF-8 text"
+            what = say("is not UTF-8 text", "不是 UTF-8 文本")
         raise LedgerInvalid(
             [
                 Problem(
                     shown,
                     line,
-                    f"file {what}; save it as UTF-8 (in Notepad: Save As, Encoding UTF-8)",
+                    say(
+                        "file {what}; save it as UTF-8 (in Notepad: Save As, Encoding UTF-8)",
+                        "文件{what}；请另存为 UTF-8（记事本：另存为，编码选 UTF-8）",
+                        what=what,
+                    ),
                 )
             ]
         ) from None
     if not text.strip():
-        raise LedgerInvalid([Problem(shown, None, "file is empty")])
+        raise LedgerInvalid([Problem(shown, None, say("file is empty", "文件为空"))])
     return text
 
 
@@ -159,7 +229,8 @@ def parse_toml(text: str, shown: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise LedgerInvalid([_toml_problem(str(exc), text, shown)]) from None
     except RecursionError:
-        raise LedgerInvalid([Problem(shown, None, "invalid TOML: nested too deeply")]) from None
+        deep = _invalid_toml(say("nested too deeply", "嵌套层数过多"))
+        raise LedgerInvalid([Problem(shown, None, deep)]) from None
 
 
 # TOML 1.1 syntax that rtoml accepts and tomllib (TOML 1.0) rejects: an inline table (which
@@ -277,7 +348,7 @@ def _tasks_adapter() -> TypeAdapter[list[Task]]:
 def _toml_problem(message: str, text: str, shown: str) -> Problem:
     m = _TOML_POS.match(message)
     if not m:
-        return Problem(shown, None, f"invalid TOML: {message}")
+        return Problem(shown, None, _invalid_toml(message))
     lines = text.splitlines()
     if m["line"] is None:  # "at end of document": the last line is where it ran out
         line, col = len(lines), None
@@ -285,23 +356,72 @@ def _toml_problem(message: str, text: str, shown: str) -> Problem:
         line, col = int(m["line"]), int(m["col"])
     msg = m["msg"]
     msg = msg[0].lower() + msg[1:] if msg else msg
-    declared = re.match(r"cannot declare \((.*)\) twice", msg)
-    if declared:
-        name = ".".join(re.findall(r"'([^']*)'", declared.group(1)))
-        msg = f"[{name}] is declared twice"
+    said = _toml_message(msg)
     source = lines[line - 1] if 0 < line <= len(lines) else ""
     wide = _FULL_WIDTH.search(source)
     if wide:
-        msg += f" (full-width '{wide.group()}' typed by an IME; use the half-width character)"
+        said += say(
+            " (full-width '{char}' typed by an IME; use the half-width character)",
+            "（输入法输入了全角字符“{char}”，请改用半角字符）",
+            char=wide.group(),
+        )
     elif re.search(r"=\s*\d{4}/\d{1,2}/\d{1,2}", source):
-        msg += " (write dates as 2025-09-30)"
+        said += say(" (write dates as 2025-09-30)", "（日期请写成 2025-09-30）")
     elif msg == "invalid date or datetime":
-        msg += " (no such day, or not written as 2025-09-30)"
+        said += say(
+            " (no such day, or not written as 2025-09-30)", "（没有这一天，或未写成 2025-09-30）"
+        )
     elif msg == "cannot overwrite a value":
-        msg += " (this key is set twice in the same table)"
+        said += say(" (this key is set twice in the same table)", "（同一个表中这个键写了两次）")
     elif msg in ("illegal character '\\n'", "unterminated string"):
-        msg += ' (a string is not closed: a " is missing)'
-    return Problem(shown, line, f"invalid TOML: {msg}", col)
+        said += say(' (a string is not closed: a " is missing)', '（字符串没有结束：缺少一个 "）')
+    return Problem(shown, line, _invalid_toml(said), col)
+
+
+def _invalid_toml(detail: str) -> str:
+    return say("invalid TOML: {detail}", "TOML 格式错误：{detail}", detail=detail)
+
+
+# tomllib's messages (lower-cased first letter), each in Chinese; a message a later Python
+# words differently is shown as it is.
+_TOML_ZH: tuple[tuple[str, str], ...] = (
+    (r"cannot declare \((?P<key>.*)\) twice", "[{key}] 声明了两次"),
+    (r"cannot mutate immutable namespace (?P<key>.*)", "不能修改已定义的表 {key}"),
+    (r"cannot overwrite a value", "不能覆盖已有的值"),
+    (r"cannot redefine namespace (?P<key>.*)", "不能重新定义表 {key}"),
+    (r"duplicate inline table key (?P<key>.*)", "内联表中的键 {key} 重复"),
+    (r"escaped character is not a unicode scalar value", "转义字符不是有效的 Unicode 字符"),
+    (r"expected '=' after a key in a key/value pair", "键值对的键后面缺少“=”"),
+    (r"expected '\]' at the end of a table declaration", "表头末尾缺少“]”"),
+    (r"expected '\]\]' at the end of an array declaration", "数组表头末尾缺少“]]”"),
+    (r"expected newline or end of document after a statement", "语句后面应换行或结束文件"),
+    (r"expected (?P<what>.*)", "此处应为 {what}"),
+    (r"found invalid character (?P<char>.*)", "发现无效字符 {char}"),
+    (r"illegal character (?P<char>.*)", "非法字符 {char}"),
+    (r"invalid date or datetime", "日期或时间无效"),
+    (r"invalid hex value", "十六进制值无效"),
+    (r"invalid initial character for a key part", "键名的首字符无效"),
+    (r"invalid statement", "无效语句"),
+    (r"invalid value", "值无效"),
+    (r"unclosed array", "数组没有闭合"),
+    (r"unclosed inline table", "内联表没有闭合"),
+    (r"unescaped '\\' in a string", "字符串中有未转义的“\\”"),
+    (r"unterminated string", "字符串没有结束"),
+)
+
+
+def _toml_message(msg: str) -> str:
+    declared = re.match(r"cannot declare \((.*)\) twice", msg)
+    name = ".".join(re.findall(r"'([^']*)'", declared.group(1))) if declared else ""
+    if spoken() != "zh":
+        return f"[{name}] is declared twice" if declared else msg
+    if declared:
+        return f"[{name}] 声明了两次"
+    for pattern, zh in _TOML_ZH:
+        found = re.fullmatch(pattern, msg)
+        if found:
+            return zh.format(**found.groupdict())
+    return msg
 
 
 # --------------------------------------------------------------------------- validation
@@ -326,11 +446,11 @@ def _models_at() -> dict[tuple[str, ...], type[BaseModel]]:
     }
 
 
-_TABLE_NOUN = {
-    "tasks": "task",
-    "aspects": "aspect",
-    "indicators": "indicator",
-    "petitions": "petition",
+_TABLE_NOUN: dict[str, Callable[[], str]] = {
+    "tasks": lambda: say("task", "任务"),
+    "aspects": lambda: say("aspect", "问题方面"),
+    "indicators": lambda: say("indicator", "指标"),
+    "petitions": lambda: say("petition", "信访件"),
 }
 
 
@@ -405,58 +525,91 @@ def _describe(err: Any, data: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
     loc: tuple[Any, ...] = tuple(err["loc"])
     kind, value = err["type"], err.get("input")
     fields = tuple(p for p in loc if isinstance(p, str))
+    got = _shown(value)
     if kind == "extra_forbidden":
         owner = _models_at().get(fields[:-1])
         names = list(owner.model_fields) if owner else []
-        msg = f"unknown key{did_you_mean(fields[-1], names)}"
+        msg = say("unknown key{hint}", "未知的键{hint}", hint=did_you_mean(fields[-1], names))
     elif kind == "missing":
-        msg = "missing (required)"
+        msg = say("missing (required)", "缺失（必填）")
     elif kind.startswith(("date_", "datetime_")):
-        msg = f"invalid date {_shown(value)}; write dates as 2025-09-30"
-    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        msg = say(
+            "invalid date {got}; write dates as 2025-09-30",
+            "日期 {got} 无效；日期请写成 2025-09-30",
+            got=got,
+        )
+    elif kind in _BOUNDS:
         ctx = err.get("ctx", {})
-        bound = next(iter(ctx.values()), "?")
-        word = {
-            "greater_than_equal": "at least",
-            "less_than_equal": "at most",
-            "greater_than": "more than",
-            "less_than": "less than",
-        }[kind]
-        msg = f"must be {word} {bound}, got {_shown(value)}"
+        en, zh = _BOUNDS[kind]
+        msg = say(en, zh, bound=next(iter(ctx.values()), "?"), got=got)
     elif kind == "value_error":
         msg = str(err["msg"]).removeprefix("Value error, ")
     elif kind == "string_pattern_mismatch" and fields and fields[-1] == "id":
-        msg = f"{_shown(value)} is not a usable id: no spaces, slashes or colons"
-    elif kind == "string_too_short":
-        msg = "must not be empty"
-    elif kind == "string_too_long":
-        limit = err.get("ctx", {}).get("max_length")
-        msg = (
-            f"is {len(value)} characters long, more than {limit}; put the details in "
-            "measures or notes"
+        msg = say(
+            "{got} is not a usable id: no spaces, slashes or colons",
+            "{got} 不能用作编号：不能含空格、斜杠或冒号",
+            got=got,
         )
-    elif kind in ("int_parsing", "int_type", "int_from_float"):
-        msg = f"must be a whole number, got {_shown(value)}"
-    elif kind == "finite_number":  # nan or 1e400 (inf) where a whole number belongs
-        msg = f"must be a finite number, got {_shown(value)}"
-    elif kind in ("float_parsing", "float_type"):
-        msg = f"must be a number, got {_shown(value)}"
-    elif kind in ("bool_parsing", "bool_type"):
-        msg = f"must be true or false, got {_shown(value)}"
-    elif kind in ("list_type", "string_type", "dict_type", "model_type"):
-        want = {
-            "list_type": "a list [...]",
-            "string_type": 'text in quotes "..."',
-            "dict_type": "a table",
-            "model_type": "a table",
-        }[kind]
-        msg = f"must be {want}, got {_shown(value)}"
+    elif kind == "string_too_short":
+        msg = say("must not be empty", "不能为空")
+    elif kind == "string_too_long":
+        msg = say(
+            "is {length} characters long, more than {limit}; put the details in measures or notes",
+            "长 {length} 个字符，超过 {limit} 个；详细内容请写在 measures（整改措施）或 "
+            "notes（备注）中",
+            length=len(value),
+            limit=err.get("ctx", {}).get("max_length"),
+        )
+    elif kind in ("literal_error", "enum"):
+        msg = say(
+            "must be one of {expected}, got {got}",
+            "应为 {expected} 之一，实际为 {got}",
+            expected=err.get("ctx", {}).get("expected", "?"),
+            got=got,
+        )
+    elif kind in _WANTED:
+        en, zh = _WANTED[kind]
+        msg = say(en, zh, got=got)
     else:
-        msg = f"{str(err['msg']).rstrip('.').lower()}, got {_shown(value)}"
+        msg = say(
+            "{msg}, got {got}",
+            "值无效（{msg}），实际为 {got}",
+            msg=str(err["msg"]).rstrip(".").lower(),
+            got=got,
+        )
     where = _where(loc, data)
-    field = ".".join(_field_path(loc[len(_owner_prefix(loc)) :]))
+    path = _field_path(loc[len(_owner_prefix(loc)) :])
+    field = field_name(path[0]) if len(path) == 1 else ".".join(path)
     parts = [p for p in (where, field) if p]
-    return loc, ": ".join([*parts, msg])
+    return loc, say(": ", "：").join([*parts, msg])
+
+
+_BOUNDS = {
+    "greater_than_equal": ("must be at least {bound}, got {got}", "应不小于 {bound}，实际为 {got}"),
+    "less_than_equal": ("must be at most {bound}, got {got}", "应不大于 {bound}，实际为 {got}"),
+    "greater_than": ("must be more than {bound}, got {got}", "应大于 {bound}，实际为 {got}"),
+    "less_than": ("must be less than {bound}, got {got}", "应小于 {bound}，实际为 {got}"),
+}
+_WHOLE = ("must be a whole number, got {got}", "应为整数，实际为 {got}")
+_A_TABLE = ("must be a table, got {got}", "应为一个表，实际为 {got}")
+_WANTED = {
+    "int_parsing": _WHOLE,
+    "int_type": _WHOLE,
+    "int_from_float": _WHOLE,
+    # nan or 1e400 (inf) where a whole number belongs
+    "finite_number": ("must be a finite number, got {got}", "应为有限的数，实际为 {got}"),
+    "float_parsing": ("must be a number, got {got}", "应为数字，实际为 {got}"),
+    "float_type": ("must be a number, got {got}", "应为数字，实际为 {got}"),
+    "bool_parsing": ("must be true or false, got {got}", "应为 true 或 false，实际为 {got}"),
+    "bool_type": ("must be true or false, got {got}", "应为 true 或 false，实际为 {got}"),
+    "list_type": ("must be a list [...], got {got}", "应为列表 [...]，实际为 {got}"),
+    "string_type": (
+        'must be text in quotes "...", got {got}',
+        '应为加引号的文字 "..."，实际为 {got}',
+    ),
+    "dict_type": _A_TABLE,
+    "model_type": _A_TABLE,
+}
 
 
 def _owner_prefix(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -486,7 +639,9 @@ def _where(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
             ident = data[table][idx].get("id")
         except (KeyError, IndexError, AttributeError, TypeError):
             ident = None
-        return f"{noun} {ident}" if isinstance(ident, str) and ident else f"{noun} #{idx + 1}"
+        if isinstance(ident, str) and ident:
+            return say("{noun} {id}", "{noun} {id}", noun=noun(), id=ident)
+        return say("{noun} #{n}", "第{n}个{noun}", noun=noun(), n=idx + 1)
     if prefix == ("ledger",):
         return "[ledger]"
     return ""
@@ -595,40 +750,47 @@ def integrity_problems(
     or of models: `rectify update` checks the models it is about to write)."""
     tasks_path, indicators_path = (_display(p) for p in ledger_files(Path(root)))
     problems: list[Problem] = []
-    problems += _duplicates(tasks_path, "aspects", "aspect", [a.id for a in aspects])
-    problems += _duplicates(tasks_path, "tasks", "task", [t.id for t in tasks])
-    problems += _duplicates(indicators_path, "indicators", "indicator", [i.id for i in indicators])
+    problems += _duplicates(tasks_path, "aspects", [a.id for a in aspects])
+    problems += _duplicates(tasks_path, "tasks", [t.id for t in tasks])
+    problems += _duplicates(indicators_path, "indicators", [i.id for i in indicators])
     aspect_ids = [a.id for a in aspects]
     known = set(aspect_ids)
     for i, task in enumerate(tasks):
         if task.aspect not in known:
-            hint = did_you_mean(task.aspect, aspect_ids) or (
-                "; add it under [[aspects]]" if aspect_ids else "; define it under [[aspects]]"
+            hint = did_you_mean(task.aspect, aspect_ids) or say(
+                "; add it under [[aspects]]", "；请在 [[aspects]] 下添加"
             )
             problems.append(
                 Problem(
                     tasks_path,
                     None,
-                    f"task {task.id}: aspect: unknown aspect {task.aspect!r}{hint}",
+                    say(
+                        "task {id}: aspect: unknown aspect {aspect!r}{hint}",
+                        "任务 {id}：aspect（问题方面）：未知的问题方面 {aspect!r}{hint}",
+                        id=task.id,
+                        aspect=task.aspect,
+                        hint=hint,
+                    ),
                     loc=("tasks", i, "aspect"),
                 )
             )
     return problems
 
 
-def _duplicates(path: str, table: str, noun: str, ids: Iterable[str]) -> list[Problem]:
+def _duplicates(path: str, table: str, ids: Iterable[str]) -> list[Problem]:
     seen: dict[str, int] = {}
     problems = []
+    noun = _TABLE_NOUN[table]()
     for i, ident in enumerate(ids):
         if ident in seen:
-            problems.append(
-                Problem(
-                    path,
-                    None,
-                    f"{noun} {ident}: duplicate id (first used by {noun} #{seen[ident] + 1})",
-                    loc=(table, i, "id"),
-                )
+            message = say(
+                "{noun} {id}: duplicate id (first used by {noun} #{n})",
+                "{noun} {id}：编号重复（第{n}个{noun}已使用）",
+                noun=noun,
+                id=ident,
+                n=seen[ident] + 1,
             )
+            problems.append(Problem(path, None, message, loc=(table, i, "id")))
         else:
             seen[ident] = i
     return problems
@@ -770,7 +932,7 @@ def load_petitions(ledger: str | os.PathLike[str] | None = None) -> PetitionFile
     except ValidationError:
         # Worded from tomllib's reading, as load_file does.
         result = _validate(PetitionFile, parse_toml(text, shown), text, shown)
-    problems = _duplicates(shown, "petitions", "petition", [p.id for p in result.petitions])
+    problems = _duplicates(shown, "petitions", [p.id for p in result.petitions])
     if problems:
         raise LedgerInvalid(locate(problems, root))
     if keys is not None:
@@ -790,6 +952,7 @@ def _known_tables(data: dict[str, Any], text: str, shown: str) -> None:
         if key not in names:
             source = source or SourceMap(text)
             hint = did_you_mean(key, names)
-            problems.append(Problem(shown, source.line_of((key,)), f"{key}: unknown key{hint}"))
+            message = say("{key}: unknown key{hint}", "{key}：未知的键{hint}", key=key, hint=hint)
+            problems.append(Problem(shown, source.line_of((key,)), message))
     if problems:
         raise LedgerInvalid(problems)

@@ -19,12 +19,21 @@ from typer.core import TyperGroup
 
 from rectify_cli import __version__
 from rectify_cli.errors import EXIT_BUG, EXIT_ERROR, RectifyError
+from rectify_cli.i18n import say
 
 DEBUG_ENV = "RECTIFY_DEBUG"
 
 
 class RectifyGroup(TyperGroup):
     """Turns a RectifyError into one line on stderr and exit 2, wherever it is raised."""
+
+    def main(self, args: Any = None, *pargs: Any, **kwargs: Any) -> Any:
+        from rectify_cli.i18n import speak
+
+        from .lang import message_lang
+
+        speak(message_lang(list(sys.argv[1:] if args is None else args)))
+        return super().main(args, *pargs, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -33,7 +42,7 @@ class RectifyGroup(TyperGroup):
             from rectify_cli.render.text import visible_lines
 
             # Messages quote ids, names and cells: shown, never obeyed by the terminal.
-            sys.stderr.write(f"Error: {visible_lines(exc.message)}\n")
+            sys.stderr.write(say("Error: ", "错误：") + visible_lines(exc.message) + "\n")
             raise SystemExit(exc.exit_code) from None
         except (SystemExit, KeyboardInterrupt, BrokenPipeError):
             raise
@@ -47,8 +56,14 @@ class RectifyGroup(TyperGroup):
             from rectify_cli.render.text import visible_lines
 
             sys.stderr.write(
-                f"Error: rectify hit a bug ({type(exc).__name__}: {visible_lines(str(exc))}). "
-                f"Please report it with the output of the same command run with --debug.\n"
+                say(
+                    "Error: rectify hit a bug ({kind}: {text}). Please report it with the "
+                    "output of the same command run with --debug.\n",
+                    "错误：rectify 程序出错（{kind}：{text}）。请用 --debug 重新运行同一命令，"
+                    "并将输出一并报告。\n",
+                    kind=type(exc).__name__,
+                    text=visible_lines(str(exc)),
+                )
             )
             raise SystemExit(EXIT_BUG) from None
 

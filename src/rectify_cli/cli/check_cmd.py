@@ -4,20 +4,21 @@ import sys
 
 from rectify_cli.checks import Checked, check_ledger, check_ledgers
 from rectify_cli.errors import EXIT_ERROR
-from rectify_cli.i18n import label
+from rectify_cli.i18n import label, say
 from rectify_cli.ledgers import single_spec
 
 from . import app
+from .common import LangOpt, chosen_lang
 from .many import LedgersOpt
 
 
 @app.command("check")
-def check(ledger: LedgersOpt = None) -> None:
+def check(ledger: LedgersOpt = None, lang: LangOpt = None) -> None:
     """Validate the ledger files and their cross-references; report every problem.  With
     several ledgers, each is checked and each problem is named by its ledger."""
     several = check_ledgers(ledger)
     if several is not None:
-        _report_many(several)
+        _report_many(several, lang)
         return
     led, problems = check_ledger(single_spec(ledger, "check"))
     if problems:
@@ -25,25 +26,35 @@ def check(ledger: LedgersOpt = None) -> None:
 
         for p in problems:
             sys.stderr.write(f"{visible_lines(str(p))}\n")
-        noun = "problem" if len(problems) == 1 else "problems"
-        sys.stderr.write(f"{len(problems)} {noun} found.\n")
+        sys.stderr.write(
+            say("{n} problem found.", "发现{n}个问题。", n=1)
+            if len(problems) == 1
+            else say("{n} problems found.", "发现{n}个问题。", n=len(problems))
+        )
+        sys.stderr.write("\n")
         raise SystemExit(EXIT_ERROR)
     assert led is not None
     sys.stdout.write(
-        label("check.ok", led.meta.lang, tasks=len(led.tasks), indicators=len(led.indicators))
+        label(
+            "check.ok",
+            chosen_lang(led.meta.lang, lang),
+            tasks=len(led.tasks),
+            indicators=len(led.indicators),
+        )
         + "\n"
     )
 
 
-def _report_many(checked: list[Checked]) -> None:
+def _report_many(checked: list[Checked], lang: str | None) -> None:
     """A line on stdout for each clean ledger; each problem on stderr after its ledger's
     name, then the count; exit 2 when any ledger has one."""
     for c in checked:
         if c.problems or c.ledger is None:
             continue
         led = c.ledger
-        ok = label("check.ok", led.meta.lang, tasks=len(led.tasks), indicators=len(led.indicators))
-        sys.stdout.write(label("rollup.ledger_title", led.meta.lang, name=c.name, title=ok) + "\n")
+        shown = chosen_lang(led.meta.lang, lang)
+        ok = label("check.ok", shown, tasks=len(led.tasks), indicators=len(led.indicators))
+        sys.stdout.write(label("rollup.ledger_title", shown, name=c.name, title=ok) + "\n")
     from rectify_cli.render.text import visible_lines
 
     bad = [c for c in checked if c.problems]
@@ -52,6 +63,22 @@ def _report_many(checked: list[Checked]) -> None:
             sys.stderr.write(visible_lines(f"{c.name}: {p}") + "\n")
     if bad:
         total = sum(len(c.problems) for c in bad)
-        noun = "problem" if total == 1 else "problems"
-        sys.stderr.write(f"{total} {noun} found in {len(bad)} of {len(checked)} ledgers.\n")
+        sys.stderr.write(
+            say(
+                "{n} problem found in {bad} of {all} ledgers.",
+                "{all}个台账中有{bad}个发现问题，共{n}个。",
+                n=total,
+                bad=len(bad),
+                all=len(checked),
+            )
+            if total == 1
+            else say(
+                "{n} problems found in {bad} of {all} ledgers.",
+                "{all}个台账中有{bad}个发现问题，共{n}个。",
+                n=total,
+                bad=len(bad),
+                all=len(checked),
+            )
+        )
+        sys.stderr.write("\n")
         raise SystemExit(EXIT_ERROR)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import UsageError
-from rectify_cli.i18n import Lang
+from rectify_cli.i18n import Lang, say
 from rectify_cli.records import Ledger
 from rectify_cli.render import TEXT_FORMATS, OutputFormat
 from rectify_cli.store import LEDGER_ENV, load_ledger
@@ -20,7 +20,14 @@ def parse_date(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise UsageError(f'{option}: invalid date "{value}"; write dates as 2025-09-30') from None
+        raise UsageError(
+            say(
+                '{option}: invalid date "{value}"; write dates as 2025-09-30',
+                "{option}：日期“{value}”无效；日期请写成 2025-09-30",
+                option=option,
+                value=value,
+            )
+        ) from None
 
 
 LedgerOpt = Annotated[
@@ -62,10 +69,21 @@ def as_of_date(value: str | None) -> dt.date:
 
 
 def ledger_lang(ledger: Ledger, value: str | None) -> Lang:
+    return chosen_lang(ledger.meta.lang, value)
+
+
+def chosen_lang(own: Lang, value: str | None) -> Lang:
+    """--lang when given, else the ledger's own language."""
     if value is None:
-        return ledger.meta.lang
+        return own
     if value not in ("zh", "en"):
-        raise UsageError(f'--lang: "{value}" is not a language rectify speaks; use zh or en')
+        raise UsageError(
+            say(
+                '--lang: "{value}" is not a language rectify speaks; use zh or en',
+                "--lang：不支持“{value}”，请用 zh 或 en",
+                value=value,
+            )
+        )
     return "zh" if value == "zh" else "en"
 
 
@@ -78,8 +96,19 @@ def output_format(
         return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.MD
     if value not in allowed:
         *first, last = [f.value for f in allowed]
-        choices = f"{', '.join(first)} or {last}" if first else last
-        raise UsageError(f"--format {value.value}: this command writes {choices}")
+        choices = (
+            say("{first} or {last}", "{first} 或 {last}", first=", ".join(first), last=last)
+            if first
+            else last
+        )
+        raise UsageError(
+            say(
+                "--format {value}: this command writes {choices}",
+                "--format {value}：此命令只能输出 {choices}",
+                value=value.value,
+                choices=choices,
+            )
+        )
     return value
 
 
