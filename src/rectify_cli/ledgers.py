@@ -32,6 +32,7 @@ from .errors import (
     did_you_mean,
     unknown_task,
 )
+from .i18n import say
 from .records import Ledger, Task
 from .store import (
     DEFAULT_DIR,
@@ -69,7 +70,7 @@ class Failure:
     message: str
 
     def __str__(self) -> str:
-        return f"ledger {self.name}: {self.message}"
+        return say("ledger {name}: {msg}", "台账 {name}：{msg}", name=self.name, msg=self.message)
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,7 @@ class Ledgers:
             if f.name == name:
                 raise RectifyError(str(f))
         names = [b.name for b in self.books]
-        raise UsageError(
-            f"no ledger named {name!r}{did_you_mean(name, names)}; ledgers: {', '.join(names)}"
-        )
+        raise _no_ledger_named(name, names)
 
     def find_task(self, ref: str) -> tuple[Book, Task]:
         """The ledger and task `ref` names: `T03`, or `boxing:T03` to pick one ledger."""
@@ -120,32 +119,67 @@ class Ledgers:
             if task is None:
                 known = [f"{name}:{t.id}" for t in book.ledger.tasks]
                 hint = did_you_mean(f"{name}:{task_id}", known)
-                raise UnknownTask(f"no task {task_id} in {name}{hint}")
+                raise UnknownTask(
+                    say(
+                        "no task {id} in {name}{hint}",
+                        "{name} 中没有任务 {id}{hint}",
+                        id=task_id,
+                        name=name,
+                        hint=hint,
+                    )
+                )
             return book, task
         hits = [(b, t) for b in self.books if (t := b.ledger.task(task_id)) is not None]
         if len(hits) > 1:
             choices = ", ".join(f"{b.name}:{task_id}" for b, _ in hits)
-            raise UsageError(f"task {task_id} is in {len(hits)} ledgers; name one: {choices}")
+            raise UsageError(
+                say(
+                    "task {id} is in {n} ledgers; name one: {choices}",
+                    "任务 {id} 在{n}个台账中都有，请指明其一：{choices}",
+                    id=task_id,
+                    n=len(hits),
+                    choices=choices,
+                )
+            )
         if self.failures:
             # The id might be in a ledger that did not load: picking another would be a guess.
             failed = ", ".join(f.name for f in self.failures)
             if hits:
                 name = hits[0][0].name
                 raise RectifyError(
-                    f"task {task_id} is in {name}, but {failed} did not load and may hold it "
-                    f"too; name the ledger: {name}:{task_id}"
+                    say(
+                        "task {id} is in {name}, but {failed} did not load and may hold it "
+                        "too; name the ledger: {name}:{id}",
+                        "任务 {id} 在 {name} 中，但 {failed} 未能读取，其中也可能有此任务；"
+                        "请指明台账：{name}:{id}",
+                        id=task_id,
+                        name=name,
+                        failed=failed,
+                    )
                 )
             raise UnknownTask(
-                f"no task {task_id} in the ledgers that loaded; {failed} did not load "
-                f"(rectify check --ledger {self.failures[0].path})"
+                say(
+                    "no task {id} in the ledgers that loaded; {failed} did not load "
+                    "(rectify check --ledger {path})",
+                    "已读取的台账中没有任务 {id}；{failed} 未能读取"
+                    "（rectify check --ledger {path}）",
+                    id=task_id,
+                    failed=failed,
+                    path=self.failures[0].path,
+                )
             )
         if not hits:
             known = [t.id for b in self.books for t in b.ledger.tasks]
             if len(self.books) == 1:
                 raise unknown_task(task_id, known)
             raise UnknownTask(
-                f"no task {task_id} in ledgers {', '.join(b.name for b in self.books)}"
-                f"{did_you_mean(task_id, known)}"
+                say(
+                    "no task {id} in ledgers {names}{hint}",
+                    "台账 {names} 中都没有任务 {id}{hint}",
+                    id=task_id,
+                    names=", ".join(b.name for b in self.books),
+                    hint=did_you_mean(task_id, known),
+                )
             )
         return hits[0]
 
@@ -158,7 +192,13 @@ def split_ref(ref: str) -> tuple[str | None, str]:
         return None, ref
     name, task_id = ref.rsplit(":", 1)
     if not name or not task_id:
-        raise UsageError(f"{ref!r}: write a task id as T03, or as LEDGER:T03")
+        raise UsageError(
+            say(
+                "{ref}: write a task id as T03, or as LEDGER:T03",
+                "{ref}：任务编号应写作 T03，或 台账名:T03",
+                ref=repr(ref),
+            )
+        )
     return name, task_id
 
 
@@ -193,7 +233,11 @@ def expand(specs: Sequence[str]) -> tuple[list[Path], list[Failure], bool]:
             # A pattern picks folders; files beside them (a README) are not ledgers.
             found = sorted(p for p in glob.glob(os.path.expanduser(spec)) if os.path.isdir(p))
             if not found:
-                failures.append(Failure(spec, spec, "no folder matches this pattern"))
+                failures.append(
+                    Failure(
+                        spec, spec, say("no folder matches this pattern", "没有文件夹与此模式匹配")
+                    )
+                )
             paths = [Path(p) for p in found]
         else:
             paths = [Path(spec)]
@@ -258,7 +302,13 @@ def single_spec(specs: Sequence[str] | None, command: str) -> str | Path | None:
         return None
     folders, failures, multi = expand(given)
     if multi:
-        raise UsageError(f"{command} works on one ledger; pick one with --ledger DIR")
+        raise UsageError(
+            say(
+                "{command} works on one ledger; pick one with --ledger DIR",
+                "{command} 只处理一个台账，请用 --ledger 目录 指定其一",
+                command=command,
+            )
+        )
     if not folders:
         raise LedgerNotFound(f"{failures[0].name}: {failures[0].message}")
     return given[0] if len(given) == 1 and not is_pattern(given[0]) else folders[0]
@@ -269,8 +319,14 @@ def _unique_names(books: Iterable[Book]) -> None:
     for b in books:
         if b.name in where:
             raise UsageError(
-                f"two ledgers are named {b.name!r} ({where[b.name]} and {b.ledger.root}); "
-                f"give one a different `name` in its [ledger] table"
+                say(
+                    "two ledgers are named {name} ({a} and {b}); "
+                    "give one a different `name` in its [ledger] table",
+                    "两个台账同名 {name}（{a} 和 {b}），请在其一的 [ledger] 表中另取 `name`",
+                    name=repr(b.name),
+                    a=where[b.name],
+                    b=b.ledger.root,
+                )
             )
         where[b.name] = b.ledger.root
 
@@ -314,19 +370,43 @@ def folder_for(specs: Sequence[str] | None, ref: str) -> tuple[Path | None, str]
             raise LedgerNotFound(f"{failures[0].name}: {failures[0].message}")
         (path,) = folders
         if name is not None and name != peek_name(path) and name != folder_name(path):
-            raise UsageError(f"no ledger named {name!r}; this ledger is {peek_name(path)}")
+            raise UsageError(
+                say(
+                    "no ledger named {name}; this ledger is {this}",
+                    "没有名为 {name} 的台账；此台账名为 {this}",
+                    name=repr(name),
+                    this=peek_name(path),
+                )
+            )
         return path, task_id
     if name is None:
         return None, task_id
     matches = [p for p in folders if peek_name(p) == name]
     if len(matches) > 1:
         shown = " and ".join(p.as_posix() for p in matches)
-        raise UsageError(f"two ledgers are named {name!r} ({shown}); give one another name")
+        raise UsageError(
+            say(
+                "two ledgers are named {name} ({shown}); give one another name",
+                "两个台账同名 {name}（{shown}），请为其一另取名字",
+                name=repr(name),
+                shown=shown,
+            )
+        )
     if not matches:
         names = [peek_name(p) for p in folders]
         if failures and not folders:
             raise LedgerNotFound(failures[0].message)
-        raise UsageError(
-            f"no ledger named {name!r}{did_you_mean(name, names)}; ledgers: {', '.join(names)}"
-        )
+        raise _no_ledger_named(name, names)
     return matches[0], task_id
+
+
+def _no_ledger_named(name: str, names: list[str]) -> UsageError:
+    return UsageError(
+        say(
+            "no ledger named {name}{hint}; ledgers: {names}",
+            "没有名为 {name} 的台账{hint}；现有台账：{names}",
+            name=repr(name),
+            hint=did_you_mean(name, names),
+            names=", ".join(names),
+        )
+    )

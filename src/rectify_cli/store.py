@@ -561,10 +561,13 @@ def _describe(err: Any, data: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
             limit=err.get("ctx", {}).get("max_length"),
         )
     elif kind in ("literal_error", "enum"):
+        expected = str(err.get("ctx", {}).get("expected", "?"))
         msg = say(
             "must be one of {expected}, got {got}",
-            "应为 {expected} 之一，实际为 {got}",
-            expected=err.get("ctx", {}).get("expected", "?"),
+            "应为 {listed} 之一，实际为 {got}",
+            expected=expected,
+            # pydantic lists the choices in English: "'a', 'b' or 'c'"
+            listed=expected.replace(" or ", "、").replace(", ", "、"),
             got=got,
         )
     elif kind in _WANTED:

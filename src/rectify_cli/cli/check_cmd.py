@@ -66,7 +66,7 @@ def _report_many(checked: list[Checked], lang: str | None) -> None:
         sys.stderr.write(
             say(
                 "{n} problem found in {bad} of {all} ledgers.",
-                "{all}个台账中有{bad}个发现问题，共{n}个。",
+                "{all}个台账中有{bad}个存在问题，共{n}个问题。",
                 n=total,
                 bad=len(bad),
                 all=len(checked),
@@ -74,7 +74,7 @@ def _report_many(checked: list[Checked], lang: str | None) -> None:
             if total == 1
             else say(
                 "{n} problems found in {bad} of {all} ledgers.",
-                "{all}个台账中有{bad}个发现问题，共{n}个。",
+                "{all}个台账中有{bad}个存在问题，共{n}个问题。",
                 n=total,
                 bad=len(bad),
                 all=len(checked),

@@ -2,7 +2,8 @@
 
 An error can come before the ledger is loaded (a broken file, a bad option), so the choice
 is made from the command line itself: `--lang`, else the `lang` of the first ledger named
-(`--ledger`/`-l`, $RECTIFY_LEDGER, else ./data), else the user's language.
+(`--ledger`/`-l`, a pattern's first match, $RECTIFY_LEDGER, else ./data), else the
+user's language.
 """
 
 from __future__ import annotations
@@ -34,13 +35,11 @@ def message_lang(args: Sequence[str]) -> Lang:
             return "zh" if value == "zh" else "en"
     if not args or "--help" in args or "-h" in args:
         return user_lang()  # help reads no ledger: it costs no import of the store
-    from rectify_cli.ledgers import env_specs, is_pattern
+    from rectify_cli.ledgers import env_specs, expand
     from rectify_cli.store import peek_lang, resolve_root
 
     specs = _values(args, "--ledger", "-l") or env_specs() or [""]
-    first = specs[0]
-    if not is_pattern(first):
-        lang = peek_lang(resolve_root(first or None))
-        if lang is not None:
-            return lang
-    return user_lang()
+    # Several ledgers (a pattern, a list) speak the language of the first one found.
+    folders, _, _ = expand([s for s in specs if s]) if any(specs) else ([], [], False)
+    lang = peek_lang(resolve_root(str(folders[0]) if folders else None))
+    return lang if lang is not None else user_lang()

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rectify_cli.errors import EXIT_ERROR, EXIT_FOUND, UsageError
-from rectify_cli.i18n import Lang, label
+from rectify_cli.i18n import Lang, label, say
 from rectify_cli.ledgers import Ledgers, load_many
 from rectify_cli.query import TaskRow
 from rectify_cli.render import OutputFormat
@@ -60,7 +60,7 @@ def load_ledgers(specs: list[str] | None, strict: bool = False) -> Ledgers:
         from rectify_cli.render.text import visible_lines
 
         for f in found.failures:
-            sys.stderr.write(f"Error: {visible_lines(str(f))}\n")
+            sys.stderr.write(say("Error: ", "错误：") + visible_lines(str(f)) + "\n")
         if strict or not found.books:
             raise SystemExit(EXIT_ERROR)
     return found
