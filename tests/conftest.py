@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
 from rectify_cli.cli import app
-from rectify_cli.i18n import user_lang
+from rectify_cli.i18n import speak, user_lang
 
 # Property tests: a bounded number of examples in CI, a long run on demand with
 # HYPOTHESIS_PROFILE=long pytest tests/test_properties.py
@@ -44,6 +44,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
     user_lang.cache_clear()
+    speak("en")  # a CLI run leaves its language behind; library calls start from English
     yield
     user_lang.cache_clear()
 
@@ -66,6 +67,15 @@ def invoke(runner: CliRunner, *args: str) -> tuple[int, str, str]:
     """Run the CLI; return (exit code, stdout, stderr)."""
     result = runner.invoke(app, list(args), catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
+
+
+def invoke_en(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    """Run the CLI asking for English messages (`--lang en`), for the tests that pin the
+    English wording on a ledger whose own language is Chinese."""
+    if "--lang" not in args:
+        cut = args.index("--") if "--" in args else len(args)
+        args = (*args[:cut], "--lang", "en", *args[cut:])
+    return invoke(runner, *args)
 
 
 MINIMAL_TASKS = """\

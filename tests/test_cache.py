@@ -27,7 +27,7 @@ from rectify_cli.kinds import Status
 from rectify_cli.models import TaskFile
 from rectify_cli.records import Ledger, as_dict, ledger_of, of
 from rectify_cli.store import load_ledger
-from tests.conftest import MINIMAL_TASKS, REPO, SAMPLE, invoke
+from tests.conftest import MINIMAL_TASKS, REPO, SAMPLE, invoke, invoke_en
 
 MakeLedger = Callable[..., Path]
 
@@ -228,10 +228,10 @@ def test_the_indicators_file_appearing_or_going_is_seen(sample: Path) -> None:
 def test_a_broken_edit_is_reported_not_served_from_the_cache(
     sample: Path, runner: CliRunner
 ) -> None:
-    assert invoke(runner, "list")[0] == 0
+    assert invoke_en(runner, "list")[0] == 0
     path = sample / "tasks.toml"
     path.write_text(path.read_text(encoding="utf-8") + "\n[[tasks]\n", encoding="utf-8")
-    code, out, err = invoke(runner, "list")
+    code, out, err = invoke_en(runner, "list")
     assert (code, out) == (2, "")
     assert "tasks.toml:" in err and "invalid TOML" in err
 
@@ -472,9 +472,9 @@ def test_messages_are_the_same_with_or_without_rtoml(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     make_ledger(tasks)
-    with_rtoml = invoke(runner, "list")
+    with_rtoml = invoke_en(runner, "list")
     monkeypatch.setitem(sys.modules, "rtoml", None)  # import rtoml now raises ImportError
-    without = invoke(runner, "list")
+    without = invoke_en(runner, "list")
     assert with_rtoml == without
     assert with_rtoml[0] == 2
     assert with_rtoml[2].startswith("Error: ")
@@ -552,9 +552,9 @@ def test_an_error_deep_in_a_large_file_reads_as_always(
     marker = f'id = "{task_id}"\n'
     assert marker in large_text
     make_ledger(large_text.replace(marker, marker + 'leed = "市水利局"\n', 1))
-    pieces = invoke(runner, "list")
+    pieces = invoke_en(runner, "list")
     monkeypatch.setattr(store, "CHUNK_TASKS", 10**9)  # never in pieces
-    whole = invoke(runner, "list")
+    whole = invoke_en(runner, "list")
     assert pieces == whole
     assert pieces[0] == 2
     assert f"task {task_id}: leed: unknown key; did you mean lead?" in pieces[2]

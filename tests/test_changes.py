@@ -25,7 +25,7 @@ from rectify_cli.errors import EXIT_ERROR, UsageError
 from rectify_cli.kinds import Handling, Status
 from rectify_cli.schedule import Health
 from rectify_cli.store import load_ledger, load_petitions
-from tests.conftest import invoke
+from tests.conftest import invoke, invoke_en
 
 SINCE = dt.date(2025, 9, 1)
 AS_OF = dt.date(2025, 10, 31)
@@ -376,17 +376,17 @@ def test_report_since_adds_the_section(months: Path, runner: CliRunner) -> None:
 
 
 def test_bad_since(months: Path, runner: CliRunner) -> None:
-    code, _, err = invoke(runner, "changes", "--since", "2025/09/01")
+    code, _, err = invoke_en(runner, "changes", "--since", "2025/09/01")
     assert (code, err) == (
         EXIT_ERROR,
         'Error: --since: invalid date "2025/09/01"; write dates as 2025-09-30\n',
     )
-    code, _, err = invoke(runner, "changes", "--since", "2025-12-01", "--as-of", "2025-10-31")
+    code, _, err = invoke_en(runner, "changes", "--since", "2025-12-01", "--as-of", "2025-10-31")
     assert (code, err) == (
         EXIT_ERROR,
         "Error: --since: 2025-12-01 is after the as-of date 2025-10-31\n",
     )
-    code, _, err = invoke(runner, "changes", "--since", "2025-09-01", "-f", "csv")
+    code, _, err = invoke_en(runner, "changes", "--since", "2025-09-01", "-f", "csv")
     assert code == EXIT_ERROR and "use md, table or json" in err
 
 

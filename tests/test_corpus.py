@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rectify_cli import store
-from tests.conftest import MINIMAL_TASKS, invoke
+from tests.conftest import MINIMAL_TASKS, invoke, invoke_en
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
@@ -22,19 +22,35 @@ CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
 def in_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     def enter(name: str) -> Path:
         dest = tmp_path / name
-        shutil.copytree(CORPUS / name, dest, ignore=shutil.ignore_patterns("expected"))
+        shutil.copytree(CORPUS / name, dest, ignore=shutil.ignore_patterns("expected*"))
         monkeypatch.chdir(dest)
         return dest
 
     return enter
 
 
+# `expected` is the English wording (`--lang en`), `expected.zh` the ledger's own: these
+# ledgers name no language, so they are Chinese.
+LANGS = [("en", "expected", "Error: ", " (and "), ("zh", "expected.zh", "错误：", "（另有")]
+
+
 @pytest.mark.parametrize("name", CASES)
 @pytest.mark.parametrize("command", [["list"], ["show", "T1"], ["warn"], ["report"]])
-def test_corpus_case(runner: CliRunner, in_case, name: str, command: list[str]) -> None:  # type: ignore[no-untyped-def]
-    expected = (CORPUS / name / "expected").read_text(encoding="utf-8")
+@pytest.mark.parametrize(("lang", "file", "prefix", "more"), LANGS, ids=["en", "zh"])
+def test_corpus_case(  # type: ignore[no-untyped-def]
+    runner: CliRunner,
+    in_case,
+    name: str,
+    command: list[str],
+    lang: str,
+    file: str,
+    prefix: str,
+    more: str,
+) -> None:
+    expected = (CORPUS / name / file).read_text(encoding="utf-8")
     in_case(name)
-    code, out, err = invoke(runner, *command, "--ledger", ".")
+    extra = ["--lang", "en"] if lang == "en" else []
+    code, out, err = invoke(runner, *command, "--ledger", ".", *extra)
     assert "Traceback" not in err
     if expected == "OK\n":
         assert (code, err) == (0, ""), err
@@ -47,13 +63,27 @@ VALID = [n for n in CASES if (CORPUS / n / "expected").read_text(encoding="utf-8
 
 
 @pytest.mark.parametrize("name", [n for n in CASES if n not in VALID])
-def test_check_reports_the_same_problem(runner: CliRunner, in_case, name: str) -> None:  # type: ignore[no-untyped-def]
-    expected = (CORPUS / name / "expected").read_text(encoding="utf-8")
+@pytest.mark.parametrize(("lang", "file", "prefix", "more"), LANGS, ids=["en", "zh"])
+def test_check_reports_the_same_problem(  # type: ignore[no-untyped-def]
+    runner: CliRunner, in_case, name: str, lang: str, file: str, prefix: str, more: str
+) -> None:
+    expected = (CORPUS / name / file).read_text(encoding="utf-8")
     in_case(name)
-    code, out, err = invoke(runner, "check", "--ledger", ".")
+    extra = ["--lang", "en"] if lang == "en" else []
+    code, out, err = invoke(runner, "check", "--ledger", ".", *extra)
     assert (code, out) == (2, "")
-    first = expected.removeprefix("Error: ").split(" (and ", 1)[0].rstrip("\n")
+    first = expected.removeprefix(prefix).split(more, 1)[0].rstrip("\n")
     assert err.splitlines()[0] == first
+
+
+def test_chinese_corpus_messages_are_chinese() -> None:
+    """What `expected.zh` holds is worded in Chinese: no English sentence slipped through."""
+    english = ("must ", " got ", "cannot ", "expected ", "invalid ", "unknown ", " not ")
+    for name in CASES:
+        text = (CORPUS / name / "expected.zh").read_text(encoding="utf-8")
+        if text != "OK\n":
+            assert text.startswith("错误："), name
+            assert not any(w in text for w in english), (name, text)
 
 
 def test_folder_where_the_file_should_be(runner: CliRunner, tmp_path: Path) -> None:
@@ -88,7 +118,7 @@ def test_oversized_file_is_refused_before_it_is_read(runner: CliRunner, tmp_path
     root.mkdir()
     with (root / "tasks.toml").open("wb") as f:
         f.truncate(store.MAX_FILE_BYTES + 1)  # sparse: costs no disk and no memory
-    code, _, err = invoke(runner, "list", "--ledger", str(root))
+    code, _, err = invoke_en(runner, "list", "--ledger", str(root))
     assert code == 2
     assert err.endswith("a ledger may be\n") and "larger than the" in err
 
@@ -100,7 +130,7 @@ def test_fifty_megabyte_file_with_an_error_at_the_end(runner: CliRunner, tmp_pat
     text = MINIMAL_TASKS + filler + 'notes = "never closed\n'
     (root / "tasks.toml").write_text(text, encoding="utf-8")
     assert (root / "tasks.toml").stat().st_size >= 50_000_000
-    code, _, err = invoke(runner, "list", "--ledger", str(root))
+    code, _, err = invoke_en(runner, "list", "--ledger", str(root))
     assert code == 2
     line = text.count("\n")
     assert f"tasks.toml:{line}:" in err and "a string is not closed" in err
@@ -122,7 +152,7 @@ def test_a_folder_where_indicators_toml_should_be(runner: CliRunner, tmp_path: P
     (root / "indicators.toml").mkdir(parents=True)
     (root / "tasks.toml").write_text(MINIMAL_TASKS, encoding="utf-8")
     for command in ("list", "check"):
-        code, _, err = invoke(runner, command, "--ledger", str(root))
+        code, _, err = invoke_en(runner, command, "--ledger", str(root))
         assert code == 2
         assert err.endswith("indicators.toml: is a folder, not a TOML file\n")
 
@@ -141,9 +171,9 @@ def test_a_task_naming_itself_or_an_unknown_id_as_indicator(
         '[[indicators]]\nid = "pm25"\nname = "PM2.5"\nbetter = "lower"\nvalue = 30\n',
     )
     for command in (["list"], ["show", "T1"], ["warn"], ["report"], ["report", "-f", "json"]):
-        code, _, err = invoke(runner, *command, "--as-of", "2025-06-30")
+        code, _, err = invoke_en(runner, *command, "--as-of", "2025-06-30")
         assert (code, err) == (0, ""), command
-    code, out, err = invoke(runner, "check")
+    code, out, err = invoke_en(runner, "check")
     assert (code, out) == (2, "")
     first, count = err.splitlines()
     assert first.endswith("tasks.toml:20: task T1: indicators: unknown indicator 'T1'")

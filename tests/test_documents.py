@@ -34,7 +34,7 @@ from rectify_cli.render.text import doc_text
 from rectify_cli.report import build_report
 from rectify_cli.store import load_ledger
 from rectify_cli.warn import notice_filenames
-from tests.conftest import invoke
+from tests.conftest import invoke, invoke_en
 from tests.programs import need_program
 from tests.test_report import (
     AS_OF,
@@ -380,7 +380,7 @@ def test_doc_text_keeps_documents_well_formed() -> None:
 def test_formats_a_command_does_not_write_are_refused(
     sample: Path, runner: CliRunner, args: list[str], message: str
 ) -> None:
-    code, out, err = invoke(runner, *args)
+    code, out, err = invoke_en(runner, *args)
     assert (code, out, err) == (EXIT_ERROR, "", f"Error: {message}\n")
 
 
@@ -540,7 +540,7 @@ def test_missing_python_docx_says_how_to_install_it(
 
     monkeypatch.setattr(builtins, "__import__", no_docx)
     target = tmp_path / "r.docx"
-    code, out, err = invoke(runner, "report", "--out", str(target))
+    code, out, err = invoke_en(runner, "report", "--out", str(target))
     assert (code, out) == (EXIT_ERROR, "")
     assert err == "Error: docx needs python-docx: pip install 'rectify[docs]'\n"
     assert not target.exists()
@@ -558,7 +558,7 @@ def test_missing_python_docx_says_how_to_install_it(
     assert code == EXIT_ERROR and "pip install 'rectify[docs]'" in err
     assert not (tmp_path / "n").exists()  # nothing is written before every notice is built
     # HTML needs nothing extra.
-    assert invoke(runner, "report", "--out", str(tmp_path / "r.html"))[0] == 0
+    assert invoke_en(runner, "report", "--out", str(tmp_path / "r.html"))[0] == 0
 
 
 # --------------------------------------------------------------------------- the browser

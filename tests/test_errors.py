@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from rectify_cli import query
 from rectify_cli.errors import EXIT_BUG, EXIT_ERROR, EXIT_FOUND, EXIT_OK
-from tests.conftest import invoke
+from tests.conftest import invoke, invoke_en
 
 
 def test_exit_codes_are_named_once() -> None:
@@ -25,7 +25,7 @@ def test_a_bug_is_one_line_and_exit_70(
 ) -> None:
     monkeypatch.setattr(query, "rows", explode)
     monkeypatch.setattr("rectify_cli.cli.list_cmd.rows", explode)
-    code, out, err = invoke(runner, "list")
+    code, out, err = invoke_en(runner, "list")
     assert (code, out) == (EXIT_BUG, "")
     assert err == (
         "Error: rectify hit a bug (RuntimeError: boom). Please report it with the output of "

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from rectify_cli.render import excel
 from rectify_cli.store import load_ledger
-from tests.conftest import MINIMAL_TASKS, invoke
+from tests.conftest import MINIMAL_TASKS, invoke, invoke_en
 
 MakeLedger = Callable[..., Path]
 
@@ -141,7 +141,7 @@ def test_existing_files_are_refused_unless_force(
     runner: CliRunner, sample: Path, tmp_path: Path
 ) -> None:
     (tmp_path / "t-log.csv").write_text("keep", encoding="utf-8")
-    code, _, err = invoke(runner, "export", "--out", str(tmp_path / "t.csv"))
+    code, _, err = invoke_en(runner, "export", "--out", str(tmp_path / "t.csv"))
     assert code == 2
     assert (
         err
@@ -179,12 +179,12 @@ def test_missing_openpyxl_says_how_to_install_it(
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_openpyxl)
-    code, out, err = invoke(runner, "export", "--out", str(tmp_path / "t.xlsx"))
+    code, out, err = invoke_en(runner, "export", "--out", str(tmp_path / "t.xlsx"))
     assert (code, out) == (2, "")
     assert err == "Error: xlsx needs openpyxl: pip install 'rectify[excel]'\n"
     assert not (tmp_path / "t.xlsx").exists()
     # CSV needs nothing extra.
-    assert invoke(runner, "export", "--out", str(tmp_path / "t.csv"))[0] == 0
+    assert invoke_en(runner, "export", "--out", str(tmp_path / "t.csv"))[0] == 0
 
 
 def test_text_cells_show_control_characters_instead_of_breaking_the_file(

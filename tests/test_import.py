@@ -22,7 +22,7 @@ from rectify_cli.importer import (
 )
 from rectify_cli.kinds import Status
 from rectify_cli.store import load_ledger
-from tests.conftest import MINIMAL_TASKS, invoke
+from tests.conftest import MINIMAL_TASKS, invoke, invoke_en
 
 MakeLedger = Callable[..., Path]
 AS_OF = "2025-09-30"
@@ -223,10 +223,10 @@ def test_bad_indicator_rows_are_reported_and_nothing_is_written(
         "pm25,重复,,lower,1,,,,\n"
         "o3,臭氧,,higher,1,,,,2.5\n",
     )
-    code, out, err = invoke(runner, "import", str(path))
+    code, out, err = invoke_en(runner, "import", str(path))
     assert (code, out) == (2, "")
     assert err == (
-        "t-indicators.csv: row 2, 改善方向: input should be 'lower' or 'higher', got \"sideways\"\n"
+        "t-indicators.csv: row 2, 改善方向: must be one of 'lower' or 'higher', got \"sideways\"\n"
         "t-indicators.csv: row 3, 编号: empty; an indicator needs an id\n"
         't-indicators.csv: row 4, 数值: cannot read "很多"\n'
         't-indicators.csv: row 4, 全省排名: cannot read "第三"\n'
@@ -386,7 +386,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(
             [9, "大气", None, "市生态环境局", None, "2025-09-30", None, "推进中", None],
         ],
     )
-    code, out, err = invoke(runner, "import", str(path))
+    code, out, err = invoke_en(runner, "import", str(path))
     assert (code, out) == (2, "")
     assert err == (
         'row 5, 整改时限: cannot read "明年"\n'
@@ -435,13 +435,13 @@ def test_rows_without_an_aspect_need_aspect_and_an_unknown_one_is_an_error(
     make_ledger()
     path = tmp_path / "t.csv"
     path.write_text("编号,整改任务,牵头单位,整改时限\nT2,治理,市局,2025-12-31\n", encoding="utf-8")
-    code, _, err = invoke(runner, "import", str(path))
+    code, _, err = invoke_en(runner, "import", str(path))
     assert code == 2
     assert err.startswith("row 2, 问题方面: empty; pass --aspect ID for rows without an aspect\n")
-    code, _, err = invoke(runner, "import", str(path), "--aspect", "A9")
+    code, _, err = invoke_en(runner, "import", str(path), "--aspect", "A9")
     assert code == 2
     assert err == "Error: --aspect: no aspect 'A9' in the ledger; did you mean A1?\n"
-    code, _, err = invoke(runner, "import", str(path), "--aspect", "大气")  # a name works too
+    code, _, err = invoke_en(runner, "import", str(path), "--aspect", "大气")  # a name works too
     assert code == 0, err
 
 
@@ -556,7 +556,7 @@ def test_map_names_unknown_columns_and_skips_others(
         "任务号,工作内容,责任人,完成时限,联系电话\nT2,治理扬尘,市住建局,2025-12-31,123\n",
         encoding="utf-8",
     )
-    code, _, err = invoke(runner, "import", str(path), "-a", "A1")
+    code, _, err = invoke_en(runner, "import", str(path), "-a", "A1")
     assert code == 2
     assert "no header row found" in err
     code, _, err = invoke(
@@ -583,7 +583,7 @@ def test_map_names_unknown_columns_and_skips_others(
     assert code == 0, err
     assert "未导入的列" not in err
     assert load_ledger(root).tasks[1].title == "治理扬尘"
-    code, _, err = invoke(runner, "import", str(path), "--map", "x=titel")
+    code, _, err = invoke_en(runner, "import", str(path), "--map", "x=titel")
     assert code == 2
     assert err.startswith("Error: --map \"x=titel\": no field 'titel'; did you mean title?")
 
@@ -601,7 +601,7 @@ def test_xlsx_import_without_openpyxl_says_how_to_install_it(
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_openpyxl)
-    code, _, err = invoke(runner, "import", str(path))
+    code, _, err = invoke_en(runner, "import", str(path))
     assert code == 2
     assert err == "Error: xlsx needs openpyxl: pip install 'rectify[excel]'\n"
 
@@ -618,7 +618,7 @@ def test_unreadable_files_are_clear_errors(
         "missing.csv": "file not found",
     }
     for name, message in cases.items():
-        code, _, err = invoke(runner, "import", str(tmp_path / name))
+        code, _, err = invoke_en(runner, "import", str(tmp_path / name))
         assert code == 2, name
         assert err.startswith("Error: ") and message in err, err
 

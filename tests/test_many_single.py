@@ -17,11 +17,11 @@ from rectify_cli.errors import EXIT_ERROR, UsageError
 from rectify_cli.history import log_rows_many
 from rectify_cli.ledgers import single_spec
 from rectify_cli.store import load_ledger
-from tests.conftest import invoke
+from tests.conftest import invoke, invoke_en
 from tests.test_rollup import GOOD, write_counties
 
 HUIMIN_PROBLEM = (
-    "huimin: counties/huimin/tasks.toml:15: task T1: progress: must be at most 100, got 120\n"
+    "huimin: counties/huimin/tasks.toml:15: 任务 T1：progress（进度）：应不大于 100，实际为 120\n"
 )
 
 
@@ -42,9 +42,9 @@ def test_check_several_ledgers_names_each_problem(counties: Path, runner: CliRun
         "boxing：台账检查通过：3项任务，0项指标。\nzouping：台账检查通过：2项任务，0项指标。\n"
     )
     assert err == (
-        "nowhere/*: no folder matches this pattern\n"
+        "nowhere/*: 没有文件夹与此模式匹配\n"
         + HUIMIN_PROBLEM
-        + "2 problems found in 2 of 4 ledgers.\n"
+        + "4个台账中有2个存在问题，共2个问题。\n"
     )
 
 
@@ -72,12 +72,15 @@ def test_check_reports_every_problem_of_every_ledger(counties: Path, runner: Cli
     code, out, err = invoke(runner, "check", "-l", "counties/*")
     assert (code, out) == (EXIT_ERROR, "")
     lines = err.splitlines()
-    assert lines[0].startswith("boxing: counties/boxing/indicators.toml:6: indicator pm25: better")
+    assert lines[0] == (
+        "boxing: counties/boxing/indicators.toml:6: 指标 pm25：better：应为 'lower'、'higher' 之一，"
+        '实际为 "worse"'
+    )
     assert lines[1:] == [
-        "empty: counties/empty/tasks.toml: file not found",
+        "empty: counties/empty/tasks.toml：文件不存在",
         HUIMIN_PROBLEM.rstrip("\n"),
-        "zouping: counties/zp/tasks.toml:29: task T04: status: done but no completed_on date",
-        "4 problems found in 4 of 4 ledgers.",
+        "zouping: counties/zp/tasks.toml:29: 任务 T04：status（状态）：已完成，但没有 completed_on（完成日期）",
+        "4个台账中有4个存在问题，共4个问题。",
     ]
 
 
@@ -88,13 +91,13 @@ def test_check_several_from_the_environment(
     code, out, err = invoke(runner, "check")
     assert code == EXIT_ERROR
     assert out == "boxing：台账检查通过：3项任务，0项指标。\n"
-    assert err == HUIMIN_PROBLEM + "1 problem found in 1 of 2 ledgers.\n"
+    assert err == HUIMIN_PROBLEM + "2个台账中有1个存在问题，共1个问题。\n"
 
 
 def test_check_one_ledger_is_unchanged(counties: Path, runner: CliRunner) -> None:
     code, out, err = invoke(runner, "check", "-l", "counties/huimin")
     assert (code, out) == (EXIT_ERROR, "")
-    assert err == HUIMIN_PROBLEM.removeprefix("huimin: ") + "1 problem found.\n"
+    assert err == HUIMIN_PROBLEM.removeprefix("huimin: ") + "发现1个问题。\n"
     # A pattern that finds one folder is that one ledger.
     code, out, err = invoke(runner, "check", "-l", "counties/b*")
     assert (code, out, err) == (0, "台账检查通过：3项任务，0项指标。\n", "")
@@ -129,14 +132,14 @@ def test_log_over_several_ledgers_qualifies_shared_ids(counties: Path, runner: C
 
 
 def test_log_of_one_task_among_several(counties: Path, runner: CliRunner) -> None:
-    code, out, _ = invoke(runner, "log", "boxing:T03", *GOOD, "--format", "json")
+    code, out, _ = invoke_en(runner, "log", "boxing:T03", *GOOD, "--format", "json")
     assert code == 0
     assert [(e["ref"], e["progress"]) for e in json.loads(out)] == [("boxing:T03", 70)]
-    code, out, err = invoke(runner, "log", "T03", *GOOD)
+    code, out, err = invoke_en(runner, "log", "T03", *GOOD)
     assert (code, out) == (EXIT_ERROR, "")
     assert err == "Error: task T03 is in 2 ledgers; name one: boxing:T03, zouping:T03\n"
     # --since keeps what is on or after the date, in every ledger.
-    code, out, _ = invoke(runner, "log", *GOOD, "--since", "2025-09-21", "--format", "json")
+    code, out, _ = invoke_en(runner, "log", *GOOD, "--since", "2025-09-21", "--format", "json")
     assert [e["ref"] for e in json.loads(out)] == ["zouping:T03"]
 
 
@@ -145,14 +148,14 @@ def test_log_with_a_broken_ledger_shows_the_others_and_exits_2(
 ) -> None:
     code, out, err = invoke(runner, "log", "-l", "counties/*", "--format", "json")
     assert code == EXIT_ERROR
-    assert err.startswith("Error: ledger huimin: counties/huimin/tasks.toml:15:")
+    assert err.startswith("错误：台账 huimin：counties/huimin/tasks.toml:15:")
     assert [e["ref"] for e in json.loads(out)] == ["zouping:T03", "boxing:T03"]
     code, out, _ = invoke(runner, "log", "-l", "counties/*", "--strict")
     assert (code, out) == (EXIT_ERROR, "")
 
 
 def test_log_of_one_ledger_keeps_its_columns(counties: Path, runner: CliRunner) -> None:
-    code, out, _ = invoke(runner, "log", "-l", "counties/boxing", "--format", "json")
+    code, out, _ = invoke_en(runner, "log", "-l", "counties/boxing", "--format", "json")
     assert code == 0
     assert json.loads(out) == [
         {
@@ -165,7 +168,7 @@ def test_log_of_one_ledger_keeps_its_columns(counties: Path, runner: CliRunner) 
             "changes": [],
         }
     ]
-    code, _, err = invoke(runner, "log", "T09", "-l", "counties/boxing")
+    code, _, err = invoke_en(runner, "log", "T09", "-l", "counties/boxing")
     assert (code, err) == (EXIT_ERROR, "Error: no task T09; did you mean T01?\n")
 
 
@@ -197,10 +200,10 @@ def test_one_ledger_commands_refuse_several(
     message = f"Error: {command} works on one ledger; pick one with --ledger DIR\n"
     before = {p: p.read_bytes() for p in counties.rglob("*") if p.is_file()}
     for ledgers in (list(GOOD), ["-l", "counties/*"]):
-        code, out, err = invoke(runner, *args, *ledgers)
+        code, out, err = invoke_en(runner, *args, *ledgers)
         assert (code, out, err) == (EXIT_ERROR, "", message)
     monkeypatch.setenv("RECTIFY_LEDGER", os.pathsep.join(["counties/boxing", "counties/zp"]))
-    assert invoke(runner, *args) == (EXIT_ERROR, "", message)
+    assert invoke_en(runner, *args) == (EXIT_ERROR, "", message)
     assert {p: p.read_bytes() for p in counties.rglob("*") if p.is_file()} == before
     assert not Path("out.xlsx").exists()
 

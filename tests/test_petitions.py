@@ -17,7 +17,7 @@ from rectify_cli.kinds import CATEGORY_ZH, FINDING_ZH, HANDLING_ZH, Category, Fi
 from rectify_cli.models import PetitionSummary
 from rectify_cli.petitions import PetitionCounts, headline, warnings
 from rectify_cli.store import load_petitions
-from tests.conftest import invoke
+from tests.conftest import invoke, invoke_en
 
 AS_OF = "2025-09-30"
 NOTICE_LINE = "省交办的818件信访件，已全部办结或阶段性办结"
@@ -169,7 +169,7 @@ def test_mistakes_are_named_with_file_and_line(make_ledger, text: str, message: 
 def test_a_broken_petitions_file_stops_the_command(make_ledger, runner: CliRunner) -> None:  # type: ignore[no-untyped-def]
     root = make_ledger()
     petitions_file(root, CASE.replace('"噪声"\n', '"火灾"\n'))
-    code, out, err = invoke(runner, "report")
+    code, out, err = invoke_en(runner, "report")
     assert (code, out) == (EXIT_ERROR, "")
     assert err.startswith("Error: ") and "petitions.toml:5: petition X1: category" in err
 
@@ -329,7 +329,7 @@ def test_list_petitions_usage_errors(itemised: list[dict[str, object]], runner: 
         (["--kind", "petitions", "--status", "finished"], "Error: --status: unknown value 'finished'; use one of handling (办理中), stage_closed (阶段性办结), closed (已办结); or pending (not yet closed)\n"),
         (["--sort", "colour"], "Error: --sort colour: sort tasks by id, deadline, progress, status, lead, aspect, health\n"),
     ]:  # fmt: skip
-        code, out, err = invoke(runner, "list", *args)
+        code, out, err = invoke_en(runner, "list", *args)
         assert (code, out, err) == (EXIT_ERROR, "", message), args
 
 
@@ -407,7 +407,7 @@ def test_warn_covers_open_cases_past_or_near_their_deadline(make_ledger, runner:
 def test_check_reports_petition_problems_too(make_ledger, runner: CliRunner) -> None:  # type: ignore[no-untyped-def]
     root = make_ledger()
     petitions_file(root, CASE.replace('"噪声"\n', '"火灾"\n'))
-    code, out, err = invoke(runner, "check")
+    code, out, err = invoke_en(runner, "check")
     assert (code, out) == (EXIT_ERROR, "")
     lines = err.splitlines()
     assert lines[0].endswith(
@@ -415,5 +415,5 @@ def test_check_reports_petition_problems_too(make_ledger, runner: CliRunner) -> 
     )
     assert lines[-1] == "1 problem found."
     petitions_file(root, CASE)
-    code, out, _ = invoke(runner, "check")
+    code, out, _ = invoke_en(runner, "check")
     assert code == 0

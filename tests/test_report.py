@@ -26,7 +26,7 @@ from rectify_cli.render.report_terminal import report_renderable
 from rectify_cli.report import Counts, Report, build_report
 from rectify_cli.schedule import Level
 from rectify_cli.store import load_ledger
-from tests.conftest import invoke
+from tests.conftest import invoke, invoke_en
 
 MakeLedger = Callable[..., Path]
 AS_OF = "2025-09-30"
@@ -612,7 +612,7 @@ def test_aspect_option(sample: Path, runner: CliRunner) -> None:
     assert [r["问题方面"] for r in seen.table("问题方面")] == ["守护蓝天"]
     assert "全部任务已完成。" in seen.paragraphs
     assert "PM2.5浓度" in {r["指标"] for r in seen.table("指标")}
-    code, _, err = invoke(runner, "report", "--aspect", "A9")
+    code, _, err = invoke_en(runner, "report", "--aspect", "A9")
     assert code == EXIT_ERROR
     assert err == "Error: --aspect: no aspect 'A9'; did you mean A1?\n"
 
@@ -673,7 +673,7 @@ def test_json_format(sample: Path, runner: CliRunner) -> None:
 
 
 def test_csv_is_refused_with_a_sentence(sample: Path, runner: CliRunner) -> None:
-    code, out, err = invoke(runner, "report", "-f", "csv")
+    code, out, err = invoke_en(runner, "report", "-f", "csv")
     assert (code, out) == (EXIT_ERROR, "")
     assert err.startswith("Error: --format csv: a report has several tables")
 

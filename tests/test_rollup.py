@@ -12,10 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from rectify_cli.errors import EXIT_ERROR, EXIT_FOUND, RectifyError, UsageError
+from rectify_cli.i18n import speak
 from rectify_cli.ledgers import expand, folder_for, load_many, peek_name, split_ref
 from rectify_cli.rollup import build_rollup
 from rectify_cli.store import load_ledger
-from tests.conftest import invoke
+from tests.conftest import invoke, invoke_en
 
 AS_OF = "2025-10-01"
 
@@ -116,8 +117,8 @@ deadline = 2025-12-31
 progress = 120
 """
 HUIMIN_ERROR = (
-    "Error: ledger huimin: counties/huimin/tasks.toml:15: task T1: progress: must be at "
-    "most 100, got 120\n"
+    "错误：台账 huimin：counties/huimin/tasks.toml:15: 任务 T1：progress（进度）：应不大于 100，"
+    "实际为 120\n"
 )
 
 
@@ -167,21 +168,23 @@ def test_a_pattern_is_expanded_here_not_by_a_shell(counties: Path) -> None:
 
 
 def test_names_failures_and_shared_ids(counties: Path) -> None:
+    speak("zh")  # as the CLI does for these Chinese ledgers
     found = load_many(["counties/*"])
     assert [b.name for b in found.books] == ["boxing", "zouping"]  # folder name; [ledger] name
     assert [(f.name, f.path) for f in found.failures] == [("huimin", "counties/huimin")]
-    assert str(found.failures[0]) == HUIMIN_ERROR.removeprefix("Error: ").rstrip("\n")
+    assert str(found.failures[0]) == HUIMIN_ERROR.removeprefix("错误：").rstrip("\n")
     assert found.shared_ids == frozenset({"T03"})
     assert found.ref("boxing", "T03") == "boxing:T03"
     assert found.ref("boxing", "T02") == "T02"
 
 
 def test_one_ledger_loads_and_fails_as_it_always_has(counties: Path) -> None:
+    speak("zh")
     found = load_many(["counties/boxing"])
     assert not found.multi and found.single.name == "boxing"
     with pytest.raises(RectifyError) as info:
         load_many(["counties/huimin"])
-    assert info.value.message == HUIMIN_ERROR.split(": ", 2)[2].rstrip("\n")
+    assert info.value.message == HUIMIN_ERROR.split("：", 2)[2].rstrip("\n")
 
 
 def test_find_task_by_plain_or_qualified_id(counties: Path) -> None:
@@ -281,7 +284,7 @@ def test_list_filters_sorts_and_machine_formats(counties: Path, runner: CliRunne
     assert [line.split(",")[:3] for line in out.splitlines()[1:]] == [
         ["zouping", "zouping:T03", "T03"]
     ]
-    code, _, err = invoke(runner, "list", *GOOD, "--aspect", "土壤")
+    code, _, err = invoke_en(runner, "list", *GOOD, "--aspect", "土壤")
     assert (code, err) == (EXIT_ERROR, "Error: --aspect: no aspect '土壤'\n")
 
 
@@ -409,12 +412,12 @@ def test_report_summary_only_json_and_terminal(counties: Path, runner: CliRunner
     ]
     assert [r["ledger"] for r in data["reports"]] == ["boxing", "zouping"]
     assert data["failed"] == []
-    code, _, err = invoke(runner, "report", *GOOD, "--aspect", "A1")
+    code, _, err = invoke_en(runner, "report", *GOOD, "--aspect", "A1")
     assert (code, err) == (
         EXIT_ERROR,
         "Error: --aspect: reports one aspect of one ledger; name a single --ledger\n",
     )
-    code, _, err = invoke(runner, "report", *GOOD, "-f", "html", "-o", "r.html")
+    code, _, err = invoke_en(runner, "report", *GOOD, "-f", "html", "-o", "r.html")
     assert code == EXIT_ERROR and "roll-up of several ledgers" in err
 
 
@@ -447,7 +450,9 @@ def test_terminal_roll_up_draws_bars(counties: Path) -> None:
 
 def test_show_and_update_take_a_qualified_id(counties: Path, runner: CliRunner) -> None:
     before = (counties / "boxing" / "tasks.toml").read_bytes()
-    code, _, err = invoke(runner, "update", "T03", "-l", "counties/*", "-p", "90", "--date", AS_OF)
+    code, _, err = invoke_en(
+        runner, "update", "T03", "-l", "counties/*", "-p", "90", "--date", AS_OF
+    )
     assert (code, err) == (
         EXIT_ERROR,
         "Error: task T03 is in 2 ledgers; name one: boxing:T03, zouping:T03\n",
@@ -460,22 +465,22 @@ def test_show_and_update_take_a_qualified_id(counties: Path, runner: CliRunner) 
     assert out == "已更新 T03（counties/zp/tasks.toml）：\n  progress: 20 → 90\n"
     assert load_ledger(counties / "zp").task("T03").progress == 90  # type: ignore[union-attr]
     assert (counties / "boxing" / "tasks.toml").read_bytes() == before
-    code, out, _ = invoke(runner, "show", "zouping:T03", *GOOD, "-f", "json")
+    code, out, _ = invoke_en(runner, "show", "zouping:T03", *GOOD, "-f", "json")
     assert code == 0 and json.loads(out)["progress"] == 90
     # A plain id found in one ledger, while another does not load: refused, nothing written.
-    code, _, err = invoke(runner, "update", "T04", "-l", "counties/*", "--note", "x")
+    code, _, err = invoke_en(runner, "update", "T04", "-l", "counties/*", "--note", "x")
     assert code == EXIT_ERROR and "name the ledger: zouping:T04" in err
     # With only good ledgers, a plain id that is in one of them is enough.
     code, out, _ = invoke(runner, "update", "T04", *GOOD, "--note", "核查", "--date", AS_OF)
     assert code == 0 and out.startswith("已为 T04 添加记录（counties/zp/tasks.toml）")
-    code, _, err = invoke(runner, "show", "nope:T03", *GOOD)
+    code, _, err = invoke_en(runner, "show", "nope:T03", *GOOD)
     assert (code, err) == (EXIT_ERROR, "Error: no ledger named 'nope'; ledgers: boxing, zouping\n")
-    code, _, err = invoke(runner, "update", "nope:T03", *GOOD, "--note", "x")
+    code, _, err = invoke_en(runner, "update", "nope:T03", *GOOD, "--note", "x")
     assert (code, err) == (EXIT_ERROR, "Error: no ledger named 'nope'; ledgers: boxing, zouping\n")
 
 
 def test_one_ledger_accepts_its_own_qualifier(counties: Path, runner: CliRunner) -> None:
-    code, out, _ = invoke(runner, "show", "zouping:T04", "-l", "counties/zp", "-f", "json")
+    code, out, _ = invoke_en(runner, "show", "zouping:T04", "-l", "counties/zp", "-f", "json")
     assert code == 0 and json.loads(out)["id"] == "T04"
-    code, _, err = invoke(runner, "update", "boxing:T04", "-l", "counties/zp", "--note", "x")
+    code, _, err = invoke_en(runner, "update", "boxing:T04", "-l", "counties/zp", "--note", "x")
     assert (code, err) == (EXIT_ERROR, "Error: no ledger named 'boxing'; this ledger is zouping\n")

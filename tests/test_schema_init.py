@@ -29,7 +29,7 @@ from rectify_cli.models import (
 from rectify_cli.models import LedgerMeta as Meta
 from rectify_cli.scaffold import indicators_template, init_ledger, tasks_template
 from rectify_cli.schema import DESCRIPTIONS, SCHEMA_FILES, json_schema, status_values
-from tests.conftest import MINIMAL_TASKS, SAMPLE, invoke
+from tests.conftest import MINIMAL_TASKS, SAMPLE, invoke, invoke_en
 
 
 def as_editor_sees(value: Any) -> Any:
@@ -197,7 +197,7 @@ def test_init_refuses_an_existing_ledger_and_leaves_it_alone(
     runner: CliRunner, sample: Path
 ) -> None:
     before = (sample / "tasks.toml").read_bytes()
-    code, out, err = invoke(runner, "init", str(sample))
+    code, out, err = invoke_en(runner, "init", str(sample))
     assert (code, out) == (2, "")
     assert err.startswith("Error: ") and "tasks.toml: already exists" in err
     assert (sample / "tasks.toml").read_bytes() == before

@@ -246,7 +246,8 @@ def test_ids_found_in_order_are_in_natural_order(ids: list[str]) -> None:
     if in_id_order(ids):
         assert sorted(ids, key=_natural) == ids
     ordered = sorted(ids)
-    if len({len(i) for i in ids}) == 1 and all(i.isascii() and i.isalpha() for i in ids):
+    same_shape = len({re.sub("[0-9]", "0", i) for i in ids}) == 1
+    if same_shape and all(i.isascii() for i in ids):
         assert in_id_order(ordered)  # the shortcut is taken where it plainly applies
 
 

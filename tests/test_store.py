@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from rectify_cli.errors import LedgerInvalid, LedgerNotFound
 from rectify_cli.kinds import Status
 from rectify_cli.store import load_ledger
-from tests.conftest import MINIMAL_TASKS, SAMPLE, invoke
+from tests.conftest import MINIMAL_TASKS, SAMPLE, invoke, invoke_en
 
 MakeLedger = Callable[..., Path]
 
@@ -46,7 +46,7 @@ def bad_case(
 ) -> str:
     """Run `list` on a broken ledger: exit 2, nothing on stdout, one line, no traceback."""
     make_ledger(tasks, indicators)
-    code, out, err = invoke(runner, "list")
+    code, out, err = invoke_en(runner, "list")
     assert code == 2
     assert out == ""
     assert err.startswith("Error: ")

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rectify_cli.store import load_ledger
-from tests.conftest import invoke
+from tests.conftest import invoke, invoke_en
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_refusals_exit_2_with_one_line_and_leave_the_file(
     runner: CliRunner, here: Path, args: list[str], message: str
 ) -> None:
     old = (here / "tasks.toml").read_bytes()
-    code, out, err = invoke(runner, "update", *args)
+    code, out, err = invoke_en(runner, "update", *args)
     assert code == 2
     assert out == ""
     assert err.startswith(f"Error: {message}")
@@ -181,18 +181,18 @@ def test_record_moves_the_old_reading_to_history(runner: CliRunner, here: Path) 
 def test_record_dry_run_and_refusals(runner: CliRunner, here: Path) -> None:
     path = here / "indicators.toml"
     old = path.read_bytes()
-    code, out, err = invoke(runner, "record", "pm25", "29", "--period", "2025-10", "--dry-run")
+    code, out, err = invoke_en(runner, "record", "pm25", "29", "--period", "2025-10", "--dry-run")
     assert code == 0 and out.startswith("--- a/ledger/indicators.toml\n")
     assert "+[[indicators.history]]\n" in out
     assert path.read_bytes() == old
-    code, out, err = invoke(runner, "record", "pm25", "31", "--period", "2025-01/09")
+    code, out, err = invoke_en(runner, "record", "pm25", "31", "--period", "2025-01/09")
     assert (code, out) == (2, "")
     assert err == (
         "Error: indicator pm25 already has 30 for 2025-01/09; pass --correct to replace it\n"
     )
-    code, _, err = invoke(runner, "record", "pm25", "abc", "--period", "2025-10")
+    code, _, err = invoke_en(runner, "record", "pm25", "abc", "--period", "2025-10")
     assert (code, err) == (2, 'Error: VALUE: "abc" is not a number\n')
-    code, _, err = invoke(runner, "record", "pm2", "1", "--period", "2025-10")
+    code, _, err = invoke_en(runner, "record", "pm2", "1", "--period", "2025-10")
     assert (code, err) == (2, "Error: no indicator pm2; did you mean pm25?\n")
     assert path.read_bytes() == old
 
@@ -236,12 +236,12 @@ def test_log_is_newest_first_with_since_and_formats(runner: CliRunner, here: Pat
 
 
 def test_log_table_and_errors(runner: CliRunner, here: Path) -> None:
-    code, out, _ = invoke(runner, "log", "T07", "--format", "table", "--lang", "en")
+    code, out, _ = invoke_en(runner, "log", "T07", "--format", "table", "--lang", "en")
     assert code == 0
     assert "2025-09-30" in out and "据整改落实情况公开" in out and "1 entries" in out
-    code, out, err = invoke(runner, "log", "T99")
+    code, out, err = invoke_en(runner, "log", "T99")
     assert (code, out, err) == (2, "", "Error: no task T99; did you mean T09?\n")
-    code, _, err = invoke(runner, "log", "--since", "yesterday")
+    code, _, err = invoke_en(runner, "log", "--since", "yesterday")
     assert (code, err) == (
         2,
         'Error: --since: invalid date "yesterday"; write dates as 2025-09-30\n',
