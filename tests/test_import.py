@@ -186,9 +186,9 @@ def test_existing_indicators_are_updated_only_with_update(
     code, out, err = invoke(runner, "import", str(path), "--update", "--dry-run", "--diff")
     assert code == 0, err
     assert out.startswith(
-        "新增 T2 治理 (第2行; 市局; 2025-12-31)\n"
-        "新增指标 so2 SO2浓度 (第3行)\n"
-        "更新指标 pm25 (第2行): value: 30 → 29; period: 2025-01/09 → 2025-01/10\n"
+        "新增 T2 治理（第2行；市局；2025-12-31）\n"
+        "新增指标 so2 SO2浓度（第3行）\n"
+        "更新指标 pm25（第2行）：数值：30 → 29；期间：2025-01/09 → 2025-01/10\n"
         "t.csv：新增1项任务，更新0项，无变化0项，新增问题方面0个\n"
         "t.csv（t-indicators.csv）：新增1项指标，更新1项，无变化0项\n"
     )
@@ -489,7 +489,7 @@ def test_update_changes_existing_tasks_in_place_and_logs_what_changed(
     code, out, err = invoke(runner, "import", str(path), "--update", "--dry-run")
     assert code == 0, err
     assert out == (
-        "更新 T1 (第2行): progress: 50 → 80\n"
+        "更新 T1（第2行）：进度：50 → 80\n"
         "t.csv：新增0项任务，更新1项，无变化0项，新增问题方面0个\n"
     )
     assert load_ledger(root).tasks[0].progress == 50
@@ -526,7 +526,7 @@ def test_dry_run_writes_nothing_and_diff_shows_the_change(
     code, out, err = invoke(runner, "import", str(path), "--dry-run", "--diff")
     assert code == 0, err
     assert out.startswith(
-        "新增问题方面 A2 水\n新增 T2 整治排污口 (第2行; 市生态环境局; 长期坚持)\n"
+        "新增问题方面 A2 水\n新增 T2 整治排污口（第2行；市生态环境局；长期坚持）\n"
     )
     assert '+[[aspects]]\n+id = "A2"\n+name = "水"\n' in out
     assert '+[[tasks]]\n+id = "T2"\n+aspect = "A2"\n' in out
@@ -775,5 +775,5 @@ def test_import_waits_for_the_lock_and_then_refuses(
     with FileLock(str(root / "tasks.toml.lock")):
         code, _, err = invoke(runner, "import", str(path), "-a", "A1")
     assert code == 2
-    assert "is being updated by another rectify" in err and "nothing was written" in err
+    assert "正由另一个 rectify 更新" in err and "未写入任何内容" in err
     assert (root / "tasks.toml").read_bytes() == before

@@ -462,7 +462,7 @@ def test_show_and_update_take_a_qualified_id(counties: Path, runner: CliRunner) 
         runner, "update", "zouping:T03", "-l", "counties/*", "-p", "90", "--date", AS_OF
     )
     assert (code, err) == (0, "")
-    assert out == "已更新 T03（counties/zp/tasks.toml）：\n  progress: 20 → 90\n"
+    assert out == "已更新 T03（counties/zp/tasks.toml）：\n  进度：20 → 90\n"
     assert load_ledger(counties / "zp").task("T03").progress == 90  # type: ignore[union-attr]
     assert (counties / "boxing" / "tasks.toml").read_bytes() == before
     code, out, _ = invoke_en(runner, "show", "zouping:T03", *GOOD, "-f", "json")

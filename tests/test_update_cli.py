@@ -25,7 +25,7 @@ def test_update_prints_what_changed_and_writes_it(runner: CliRunner, here: Path)
         "--by", "市水利局", "--date", "2025-10-15",
     )  # fmt: skip
     assert (code, err) == (0, "")
-    assert out == ("已更新 T07（ledger/tasks.toml）：\n  progress: — → 80\n  说明: 方案印发\n")
+    assert out == ("已更新 T07（ledger/tasks.toml）：\n  进度：— → 80\n  说明：方案印发\n")
     task = load_ledger(here).task("T07")
     assert task is not None and task.progress == 80
     entry = task.log[-1]
@@ -229,6 +229,9 @@ def test_log_is_newest_first_with_since_and_formats(runner: CliRunner, here: Pat
         "| 2025-10-15 | T07 |   | 80% | progress: — → 80 |   | 王 |\n"
         "| 2025-09-30 | T07 | in progress |   |   | 据整改落实情况公开：达到序时进度 |   |\n"
     )
+    # In Chinese the same entry reads in Chinese; the file and json keep the stable keys.
+    code, out, _ = invoke(runner, "log", "T07", "--format", "md")
+    assert "| 2025-10-15 | T07 |   | 80% | 进度：— → 80 |   | 王 |\n" in out
     code, out, _ = invoke(runner, "log", "--since", "2025-10-16", "--format", "csv")
     assert out == "task,date,status,progress,changes,note,by\nT16,2025-10-20,,,,现场核查,\n"
     code, out, _ = invoke(runner, "log", "--since", "2026-01-01", "--format", "md")

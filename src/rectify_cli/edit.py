@@ -52,6 +52,7 @@ from .errors import (
     did_you_mean,
     unknown_task,
 )
+from .i18n import field_name, say, spoken, status_word
 from .kinds import LEDGER_VERSION, Status
 from .models import Indicator, IndicatorFile, LogEntry, Reading, Task, TaskFile
 from .store import (
@@ -139,6 +140,12 @@ def number_text(value: float) -> str:
     return repr(value)
 
 
+# What a write was doing, as a Chinese message says it.
+_DOING = {"updating": "更新", "importing into": "导入"}
+# How a message names what it is about: (English, Chinese).
+_NOUNS = {"task": ("task", "任务"), "indicator": ("indicator", "指标")}
+
+
 def _revalidate(model: type[M], data: dict[str, Any], noun: str, ident: str) -> M:
     """The model's own rules (deadline or ongoing, 0–100, ...) as a refusal, not a crash."""
     try:
@@ -147,8 +154,8 @@ def _revalidate(model: type[M], data: dict[str, Any], noun: str, ident: str) -> 
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         msg = str(err["msg"]).removeprefix("Value error, ")
-        prefix = f"{noun} {ident}: " + (f"{where}: " if where else "")
-        raise WriteRefused(prefix + msg) from None
+        who = say("{noun} {id}: ", "{noun} {id}：", noun=_NOUNS[noun][spoken() == "zh"], id=ident)
+        raise WriteRefused(who + (f"{field_name(where)}: " if where else "") + msg) from None
 
 
 def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
@@ -162,15 +169,27 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
     note = upd.note.strip()
     by = (upd.by or "").strip() or None
     if upd.progress is not None and not 0 <= upd.progress <= 100:
-        raise WriteRefused(f"task {tid}: progress: must be between 0 and 100, got {upd.progress}")
+        raise WriteRefused(
+            say(
+                "task {id}: progress: must be between 0 and 100, got {got}",
+                "任务 {id}：进度应在 0 到 100 之间，实际为 {got}",
+                id=tid,
+                got=upd.progress,
+            )
+        )
     old = task.status
     was_completed = old in _COMPLETED
     new = upd.status if upd.status is not None else old
     if upd.reopen:
         if not was_completed:
             raise WriteRefused(
-                f"task {tid}: --reopen: the task is {old.value}, not done or closed; "
-                f"there is nothing to reopen"
+                say(
+                    "task {id}: --reopen: the task is {old}, not done or closed; "
+                    "there is nothing to reopen",
+                    "任务 {id}：--reopen：该任务为“{old}”，不是已完成或已销号，无须重新打开",
+                    id=tid,
+                    old=status_word(old),
+                )
             )
         if upd.status is None:
             new = Status.IN_PROGRESS
@@ -180,16 +199,33 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
     if going_back:
         if not upd.reopen:
             raise WriteRefused(
-                f"task {tid} is {old.value}; reopening it needs --reopen and a --note saying why"
+                say(
+                    "task {id} is {old}; reopening it needs --reopen and a --note saying why",
+                    "任务 {id} 为“{old}”；重新打开须加 --reopen，并用 --note 说明原因",
+                    id=tid,
+                    old=status_word(old),
+                )
             )
         if not note:
             raise WriteRefused(
-                f"task {tid}: reopening a {old.value} task needs a --note saying why"
+                say(
+                    "task {id}: reopening a {old} task needs a --note saying why",
+                    "任务 {id}：重新打开“{old}”的任务须用 --note 说明原因",
+                    id=tid,
+                    old=status_word(old),
+                )
             )
     elif upd.reopen:
         raise WriteRefused(
-            f"task {tid}: --reopen: --status {new.value} does not reopen a {old.value} task; "
-            f"use --status in_progress or not_started"
+            say(
+                "task {id}: --reopen: --status {new} does not reopen a {old} task; "
+                "use --status in_progress or not_started",
+                "任务 {id}：--reopen：--status {new} 不能重新打开“{old}”的任务；"
+                "请用 --status in_progress 或 not_started",
+                id=tid,
+                new=new.value,
+                old=status_word(old),
+            )
         )
 
     progress = upd.progress if upd.progress is not None else task.progress
@@ -197,9 +233,18 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
     if new in _COMPLETED:
         if upd.progress is not None and upd.progress != 100:
             raise WriteRefused(
-                f"task {tid}: progress: a {new.value} task is at 100, not {upd.progress}"
+                say(
+                    "task {id}: progress: a {new} task is at 100, not {got}",
+                    "任务 {id}：“{new}”的任务进度为 100，不能是 {got}",
+                    id=tid,
+                    new=status_word(new),
+                    got=upd.progress,
+                )
                 + (
-                    "; to reopen it: --status in_progress --reopen --note WHY"
+                    say(
+                        "; to reopen it: --status in_progress --reopen --note WHY",
+                        "；如需重新打开：--status in_progress --reopen --note 原因",
+                    )
                     if was_completed
                     else ""
                 )
@@ -210,19 +255,34 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
     if new is Status.CLOSED and old is not Status.CLOSED:
         if not was_completed:
             raise WriteRefused(
-                f"task {tid}: only a completed task can be closed (销号); it is {old.value}; "
-                f"mark it done first with --status done"
+                say(
+                    "task {id}: only a completed task can be closed (销号); it is {old}; "
+                    "mark it done first with --status done",
+                    "任务 {id}：只有已完成的任务才能销号，该任务为“{old}”；"
+                    "请先用 --status done 标为已完成",
+                    id=tid,
+                    old=status_word(old),
+                )
             )
         if not task.evidence and not upd.evidence:
             raise WriteRefused(
-                f"task {tid}: closing (销号) needs evidence of acceptance; add --evidence FILE"
+                say(
+                    "task {id}: closing (销号) needs evidence of acceptance; add --evidence FILE",
+                    "任务 {id}：销号须有验收佐证材料，请加 --evidence 文件",
+                    id=tid,
+                )
             )
     if going_back and new.is_open:
         completed_on = None
     if completed_on is not None and task.start is not None and completed_on < task.start:
         raise WriteRefused(
-            f"task {tid}: completed_on: {completed_on} is before the task's start {task.start}; "
-            f"pass --date"
+            say(
+                "task {id}: completed_on: {on} is before the task's start {start}; pass --date",
+                "任务 {id}：完成日期 {on} 早于任务开始日期 {start}；请用 --date 指定",
+                id=tid,
+                on=completed_on,
+                start=task.start,
+            )
         )
 
     evidence = list(task.evidence)
@@ -230,7 +290,13 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
     for item in upd.evidence:
         item = item.strip()
         if not item:
-            raise WriteRefused(f"task {tid}: --evidence must not be empty")
+            raise WriteRefused(
+                say(
+                    "task {id}: --evidence must not be empty",
+                    "任务 {id}：--evidence 不能为空",
+                    id=tid,
+                )
+            )
         if item not in evidence:
             evidence.append(item)
             added.append(item)
@@ -286,19 +352,35 @@ def plan_reading(ind: Indicator, new: NewReading) -> Plan[Indicator] | None:
     iid = ind.id
     period = new.period.strip()
     if not period:
-        raise WriteRefused(f"indicator {iid}: --period must not be empty")
+        raise WriteRefused(
+            say(
+                "indicator {id}: --period must not be empty", "指标 {id}：--period 不能为空", id=iid
+            )
+        )
     given = {"change": new.change, "rank": new.rank, "change_rank": new.change_rank}
     for name, value in given.items():
         if name != "change" and value is not None and value < 1:
-            raise WriteRefused(f"indicator {iid}: --{name.replace('_', '-')}: must be 1 or more")
+            raise WriteRefused(
+                say(
+                    "indicator {id}: --{option}: must be 1 or more",
+                    "指标 {id}：--{option} 应不小于 1",
+                    id=iid,
+                    option=name.replace("_", "-"),
+                )
+            )
     data = ind.model_dump()
     archived: Reading | None = None
     same_period = ind.value is not None and ind.period == period
     if same_period:
         if not new.correct and new.value != ind.value:
             raise WriteRefused(
-                f"indicator {iid} already has {number_text(ind.value or 0)} for {period}; "
-                f"pass --correct to replace it"
+                say(
+                    "indicator {id} already has {value} for {period}; pass --correct to replace it",
+                    "指标 {id} 在 {period} 已有数值 {value}；如要替换请加 --correct",
+                    id=iid,
+                    value=number_text(ind.value or 0),
+                    period=period,
+                )
             )
         data["value"] = new.value
         data["value_bound"] = None if new.value != ind.value else ind.value_bound
@@ -308,8 +390,15 @@ def plan_reading(ind: Indicator, new: NewReading) -> Plan[Indicator] | None:
     else:
         if new.correct:
             raise WriteRefused(
-                f"indicator {iid}: --correct replaces the value of the current period "
-                f"({ind.period or 'none'}); {period} is a new period, leave --correct out"
+                say(
+                    "indicator {id}: --correct replaces the value of the current period "
+                    "({current}); {period} is a new period, leave --correct out",
+                    "指标 {id}：--correct 用于替换当前期间（{current}）的数值；"
+                    "{period} 是新的期间，请去掉 --correct",
+                    id=iid,
+                    current=ind.period or say("none", "无"),
+                    period=period,
+                )
             )
         if ind.value is not None:
             published = [
@@ -942,21 +1031,44 @@ def _locked(path: Path, shown: str) -> Iterator[None]:
         lock.acquire()
     except Timeout:
         raise WriteRefused(
-            f"{shown} is being updated by another rectify (lock {lock_shown}, waited "
-            f"{LOCK_TIMEOUT:g} s); nothing was written; try again"
+            say(
+                "{shown} is being updated by another rectify (lock {lock}, waited {s:g} s); "
+                "nothing was written; try again",
+                "{shown} 正由另一个 rectify 更新（锁文件 {lock}，已等待 {s:g} 秒）；"
+                "未写入任何内容，请稍后重试",
+                shown=shown,
+                lock=lock_shown,
+                s=LOCK_TIMEOUT,
+            )
         ) from None
     except (FileNotFoundError, NotADirectoryError, FileExistsError):
         raise WriteRefused(
-            f"cannot lock {shown}: the folder for {lock_shown} does not exist; nothing was written"
+            say(
+                "cannot lock {shown}: the folder for {lock} does not exist; nothing was written",
+                "无法锁定 {shown}：{lock} 所在的文件夹不存在；未写入任何内容",
+                shown=shown,
+                lock=lock_shown,
+            )
         ) from None
     except PermissionError:
         raise WriteRefused(
-            f"cannot lock {shown}: permission denied creating {lock_shown} (is the folder "
-            f"read-only?); nothing was written"
+            say(
+                "cannot lock {shown}: permission denied creating {lock} (is the folder "
+                "read-only?); nothing was written",
+                "无法锁定 {shown}：没有权限创建 {lock}（文件夹是否只读？）；未写入任何内容",
+                shown=shown,
+                lock=lock_shown,
+            )
         ) from None
     except OSError as exc:
         raise WriteRefused(
-            f"cannot lock {shown} ({lock_shown}): {exc.strerror or exc}; nothing was written"
+            say(
+                "cannot lock {shown} ({lock}): {why}; nothing was written",
+                "无法锁定 {shown}（{lock}）：{why}；未写入任何内容",
+                shown=shown,
+                lock=lock_shown,
+                why=exc.strerror or exc,
+            )
         ) from None
     try:
         yield
@@ -983,8 +1095,14 @@ def write_if_unchanged(
     from, and stamp the new content as validated; else refuse, writing nothing."""
     if _read(path, shown) != raw:
         raise WriteRefused(
-            f"{shown} changed on disk while rectify was {doing} it (another program saved "
-            "it); nothing was written; run the command again"
+            say(
+                "{shown} changed on disk while rectify was {doing} it (another program saved "
+                "it); nothing was written; run the command again",
+                "rectify {doing}时 {shown} 在磁盘上被改动（另一个程序保存了它）；"
+                "未写入任何内容，请重新运行命令",
+                shown=shown,
+                doing=_DOING.get(doing, doing) if spoken() == "zh" else doing,
+            )
         )
     atomic_write(path, data, shown)
     _stamp(path, _digest(kind, data))
@@ -994,19 +1112,32 @@ def _write_error(exc: OSError, shown: str) -> WriteRefused:
     import errno
 
     if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", None):
-        why = "the disk is full"
+        why = say("the disk is full", "磁盘已满")
     elif isinstance(exc, PermissionError):
-        why = "permission denied"
+        why = say("permission denied", "没有权限")
     else:
         why = exc.strerror or str(exc)
-    return WriteRefused(f"cannot write {shown}: {why}; nothing was written, the file is unchanged")
+    return WriteRefused(
+        say(
+            "cannot write {shown}: {why}; nothing was written, the file is unchanged",
+            "无法写入 {shown}：{why}；未写入任何内容，文件保持原样",
+            shown=shown,
+            why=why,
+        )
+    )
 
 
 def _ensure_writable(path: Path, shown: str) -> None:
     mode = path.stat().st_mode
     # Mode bits too: os.access says yes to root even for a file marked read-only.
     if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        raise WriteRefused(f"{shown} is read-only; nothing was written (make it writable first)")
+        raise WriteRefused(
+            say(
+                "{shown} is read-only; nothing was written (make it writable first)",
+                "{shown} 是只读文件；未写入任何内容（请先取消只读）",
+                shown=shown,
+            )
+        )
 
 
 def _remove_leftovers(path: Path) -> None:
@@ -1091,9 +1222,19 @@ def _load_whole(kind: _Kind, path: Path, raw: bytes, root: Path) -> list[Task] |
 
 
 def _unisolated(kind: _Kind, ident: str, shown: str, line: int, why: str) -> WriteRefused:
+    noun = _NOUNS[kind.noun][spoken() == "zh"]
     return WriteRefused(
-        f"{shown}:{line}: rectify could not isolate the block of {kind.noun} {ident} safely "
-        f"({why}); nothing was written; edit this {kind.noun} by hand"
+        say(
+            "{shown}:{line}: rectify could not isolate the block of {noun} {id} safely "
+            "({why}); nothing was written; edit this {noun} by hand",
+            "{shown}:{line}: rectify 无法安全地单独取出{noun} {id} 的内容块（{why}）；"
+            "未写入任何内容，请手工编辑该{noun}",
+            shown=shown,
+            line=line,
+            noun=noun,
+            id=ident,
+            why=why,
+        )
     )
 
 
@@ -1133,7 +1274,14 @@ def _find_by_index(
     if ident not in ids:
         if kind is _TASKS:
             raise unknown_task(ident, ids)
-        raise UnknownIndicator(f"no indicator {ident}{did_you_mean(ident, ids)}")
+        raise UnknownIndicator(
+            say(
+                "no indicator {id}{hint}",
+                "没有指标 {id}{hint}",
+                id=ident,
+                hint=did_you_mean(ident, ids),
+            )
+        )
     index = ids.index(ident)
     blocks = layout.blocks(kind.table)
     if len(blocks) != len(items):
@@ -1196,7 +1344,13 @@ def _edit(
 ) -> Outcome:
     shown = _display(path)
     if not root.is_dir():
-        raise LedgerNotFound(f"{_display(root)}: no ledger folder here; pass --ledger DIR")
+        raise LedgerNotFound(
+            say(
+                "{path}: no ledger folder here; pass --ledger DIR",
+                "{path}：这里没有台账文件夹；请用 --ledger 目录 指定",
+                path=_display(root),
+            )
+        )
     if path.is_symlink():
         path = path.resolve()  # replace the file the link points to, not the link
     guard = nullcontext() if dry_run else _locked(path, shown)
@@ -1286,7 +1440,13 @@ def record_reading(
     root = resolve_root(ledger)
     path = ledger_files(root)[1]
     if not path.exists() and root.is_dir():
-        raise LedgerNotFound(f"{_display(path)}: file not found; this ledger has no indicators")
+        raise LedgerNotFound(
+            say(
+                "{path}: file not found; this ledger has no indicators",
+                "{path}：文件不存在；此台账没有指标",
+                path=_display(path),
+            )
+        )
 
     def planner(item: dict[str, Any]) -> Plan[Indicator] | None:
         return plan_reading(Indicator.model_validate(item), new)
@@ -1299,7 +1459,21 @@ def parse_number(text: str, option: str) -> float:
     try:
         value = float(text.strip())
     except ValueError:
-        raise UsageError(f'{option}: "{text}" is not a number') from None
+        raise UsageError(
+            say(
+                '{option}: "{text}" is not a number',
+                "{option}：“{text}”不是数字",
+                option=option,
+                text=text,
+            )
+        ) from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise UsageError(f'{option}: "{text}" is not a finite number')
+        raise UsageError(
+            say(
+                '{option}: "{text}" is not a finite number',
+                "{option}：“{text}”不是有限的数",
+                option=option,
+                text=text,
+            )
+        )
     return value

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from typing import Literal
 
@@ -429,14 +430,70 @@ def say(en: str, zh: str, /, **fields: object) -> str:
     return template.format(**fields) if fields else template
 
 
+# What an indicator's keys are called in Chinese; a task's keys are its column labels.
+_INDICATOR_FIELDS_ZH = {
+    "name": "指标名称",
+    "name_en": "英文名称",
+    "group": "分组",
+    "unit": "单位",
+    "better": "改善方向",
+    "value": "数值",
+    "value_bound": "数值界限",
+    "decimals": "小数位数",
+    "period": "期间",
+    "recorded": "记录日期",
+    "baseline": "基准值",
+    "baseline_bound": "基准值界限",
+    "baseline_period": "基准期间",
+    "target": "目标",
+    "change": "同比变化",
+    "change_unit": "变化单位",
+    "change_bound": "变化界限",
+    "change_basis": "比较基准",
+    "rank": "全省排名",
+    "change_rank": "改善幅度排名",
+    "rank_note": "排名说明",
+    "history": "历史读数",
+}
+
+
+def field_zh(key: str) -> str | None:
+    """A ledger key's Chinese name, task keys first, or None for a key it does not know."""
+    if key in LABELS:
+        return LABELS[key][0]
+    return _INDICATOR_FIELDS_ZH.get(key)
+
+
 def field_name(key: str) -> str:
     """A ledger key as a message names it: the key itself, which is what the file says, and
     in Chinese its label beside it (`deadline（整改时限）`)."""
-    if _SPOKEN[0] == "zh" and key in LABELS:
-        return f"{key}（{LABELS[key][0]}）"
-    return key
+    zh = field_zh(key) if _SPOKEN[0] == "zh" else None
+    return f"{key}（{zh}）" if zh else key
 
 
 def status_word(status: Status) -> str:
     """A status as a message names it: the stable key in English, the label in Chinese."""
     return status_label(status, "zh") if _SPOKEN[0] == "zh" else status.value
+
+
+_CHANGE_RE = re.compile(r"(?P<key>[a-z_]+): (?P<rest>.*)", re.S)
+_STATUS_VALUES = {s.value: s for s in Status}
+
+
+def change_text(line: str, lang: Lang | None = None) -> str:
+    """A change as stored in the log (`status: not_started → in_progress`, stable keys and
+    values a script can read) as a person reads it in `lang` (the spoken language unless
+    given): in Chinese `状态：未启动 → 推进中`.  Lines of another shape are shown as written."""
+    found = _CHANGE_RE.fullmatch(line)
+    if (lang or _SPOKEN[0]) != "zh" or found is None:
+        return line
+    key, rest = found["key"], found["rest"]
+    name = field_zh(key)
+    if name is None:
+        return line
+    if key == "status":
+        rest = " → ".join(
+            status_label(_STATUS_VALUES[v], "zh") if v in _STATUS_VALUES else v
+            for v in rest.split(" → ")
+        )
+    return f"{name}：{rest}"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rectify_cli.i18n import Lang, label, status_label
 from rectify_cli.query import TaskRow
-from rectify_cli.records import Task
+from rectify_cli.records import LogEntry, Task
 
 if TYPE_CHECKING:
     from rectify_cli import models
@@ -21,6 +22,13 @@ def deadline_text(task: Task | models.Task, lang: Lang) -> str:
     if task.deadline is not None:
         return task.deadline.isoformat()
     return label("ongoing", lang) if task.ongoing else "—"
+
+
+def newest_first(log: Sequence[LogEntry]) -> list[LogEntry]:
+    """A task's log newest first, and of one day the entry written last first: a reversed
+    stable sort would keep the file's order within the day."""
+    ordered = sorted(enumerate(log), key=lambda pair: (pair[1].date, pair[0]), reverse=True)
+    return [entry for _, entry in ordered]
 
 
 def progress_text(task: Task) -> str:

@@ -6,7 +6,7 @@ from rectify_cli.i18n import Lang, label
 from rectify_cli.importer import ImportPlan
 
 from .common import deadline_text
-from .text import one_line
+from .text import COLON, aside, changes_joined, one_line
 
 
 def preview(plan: ImportPlan, lang: Lang) -> str:
@@ -20,14 +20,15 @@ def preview(plan: ImportPlan, lang: Lang) -> str:
         t = new.task
         where = label("import.row", lang, row=new.row)
         lines.append(
-            f"{label('import.new', lang)} {one_line(t.id)} {one_line(t.title)} "
-            f"({where}; {one_line(t.lead)}; {deadline_text(t, lang)})"
+            f"{label('import.new', lang)} {one_line(t.id)} {one_line(t.title)}"
+            + aside((where, one_line(t.lead), deadline_text(t, lang)), lang)
         )
     for change in plan.updated:
         where = label("import.row", lang, row=change.row)
-        changes = "; ".join(one_line(c) for c in change.changes)
+        changes = changes_joined(change.changes, lang)
         lines.append(
-            f"{label('import.update', lang)} {one_line(change.before.id)} ({where}): {changes}"
+            f"{label('import.update', lang)} {one_line(change.before.id)}"
+            f"{aside((where,), lang)}{COLON[lang]}{changes}"
         )
     for ident in plan.unchanged:
         lines.append(f"{label('import.unchanged', lang)} {one_line(ident)}")
@@ -45,14 +46,15 @@ def _indicator_lines(plan: ImportPlan, lang: Lang) -> list[str]:
         i = new.indicator
         where = label("import.row", lang, row=new.row)
         lines.append(
-            f"{label('import.new_indicator', lang)} {one_line(i.id)} {one_line(i.name)} ({where})"
+            f"{label('import.new_indicator', lang)} {one_line(i.id)} {one_line(i.name)}"
+            + aside((where,), lang)
         )
     for change in ind.updated:
         where = label("import.row", lang, row=change.row)
-        changes = "; ".join(one_line(c) for c in change.changes)
+        changes = changes_joined(change.changes, lang)
         lines.append(
-            f"{label('import.update_indicator', lang)} {one_line(change.before.id)} "
-            f"({where}): {changes}"
+            f"{label('import.update_indicator', lang)} {one_line(change.before.id)}"
+            f"{aside((where,), lang)}{COLON[lang]}{changes}"
         )
     return lines
 
@@ -84,10 +86,9 @@ def summary(plan: ImportPlan, lang: Lang) -> str:
 
 def notes(plan: ImportPlan, lang: Lang) -> list[str]:
     """Warnings and ignored columns: said on stderr, never a reason to refuse."""
-    out = [f"{label('import.warning', lang)}: {one_line(w)}" for w in plan.warnings]
+    said = label("import.warning", lang) + COLON[lang]
+    out = [said + one_line(w) for w in plan.warnings]
     if plan.ignored_columns:
-        columns = ", ".join(one_line(c) for c in plan.ignored_columns)
-        out.append(
-            f"{label('import.warning', lang)}: {label('import.ignored', lang, columns=columns)}"
-        )
+        columns = ("、" if lang == "zh" else ", ").join(one_line(c) for c in plan.ignored_columns)
+        out.append(said + label("import.ignored", lang, columns=columns))
     return out

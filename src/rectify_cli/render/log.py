@@ -11,7 +11,7 @@ from rectify_cli.history import LogRow
 from rectify_cli.i18n import Lang, label, status_label
 from rectify_cli.records import as_json
 
-from .text import one_line
+from .text import COLON, change_lines, changes_joined, one_line
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -35,9 +35,9 @@ def update_summary(outcome: Outcome, lang: Lang | None = None) -> str:
         return label("update.nothing", lang, **fields) + "\n"
     key = "update.noted" if not outcome.changes else "update.updated"
     lines = [label(key, lang, **fields)]
-    lines += [f"  {one_line(c)}" for c in outcome.changes]
+    lines += [f"  {c}" for c in change_lines(outcome.changes, lang)]
     if outcome.note:
-        lines.append(f"  {label('note', lang)}: {one_line(outcome.note)}")
+        lines.append(f"  {label('note', lang)}{COLON[lang]}{one_line(outcome.note)}")
     return "\n".join(lines) + "\n"
 
 
@@ -49,7 +49,7 @@ def record_summary(outcome: Outcome, lang: Lang | None = None) -> str:
     if not outcome.changed:
         return label("record.nothing", lang, **fields) + "\n"
     lines = [label("record.recorded", lang, **fields)]
-    lines += [f"  {one_line(c)}" for c in outcome.changes]
+    lines += [f"  {c}" for c in change_lines(outcome.changes, lang)]
     if outcome.archived is not None:
         lines.append(
             label(
@@ -78,7 +78,7 @@ def _cells(row: LogRow, lang: Lang, refs: Refs | None = None) -> list[str]:
         refs(row) if refs is not None else row.task_id,
         status_label(e.status, lang) if e.status else "",
         f"{e.progress}%" if e.progress is not None else "",
-        "; ".join(e.changes),
+        changes_joined(e.changes, lang),
         e.note,
         e.by or "",
     ]
@@ -140,7 +140,7 @@ def log_table(rows: Sequence[LogRow], lang: Lang, refs: Refs | None = None) -> R
     changes_at = columns.index("changes")
     for r in rows:
         cells = _cells(r, lang, refs)
-        cells[changes_at] = "\n".join(one_line(c) for c in r.entry.changes)
+        cells[changes_at] = "\n".join(change_lines(r.entry.changes, lang))
         out.add_row(*(Text(c) if i == changes_at else data(c) for i, c in enumerate(cells)))
     out.caption = label("log.count", lang, count=len(rows))
     return out

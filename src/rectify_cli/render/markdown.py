@@ -8,8 +8,16 @@ from rectify_cli.i18n import Lang, label, status_label
 from rectify_cli.query import TaskRow
 from rectify_cli.records import Ledger
 
-from .common import LIST_COLUMNS, date_text, deadline_text, health_text, list_cells, progress_text
-from .text import md_escape
+from .common import (
+    LIST_COLUMNS,
+    date_text,
+    deadline_text,
+    health_text,
+    list_cells,
+    newest_first,
+    progress_text,
+)
+from .text import SEPARATOR, change_lines, md_escape
 
 
 def table(header: Sequence[str], body: Sequence[Sequence[str]], *, escaped: bool = False) -> str:
@@ -78,10 +86,12 @@ def task_detail(row: TaskRow, ledger: Ledger, lang: Lang) -> str:
                 e.date.isoformat(),
                 status_label(e.status, lang) if e.status else "",
                 f"{e.progress}%" if e.progress is not None else "",
-                "; ".join([*e.changes, e.note] if e.note else e.changes),
+                SEPARATOR[lang].join(
+                    [*change_lines(e.changes, lang), *([e.note] if e.note else [])]
+                ),
                 e.by or "",
             ]
-            for e in sorted(t.log, key=lambda e: e.date, reverse=True)
+            for e in newest_first(t.log)
         ]
         header = [label(k, lang) for k in ("date", "status", "progress", "note", "by")]
         lines.append(table(header, body).rstrip("\n"))

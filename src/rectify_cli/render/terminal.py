@@ -17,8 +17,16 @@ from rectify_cli.query import TaskRow
 from rectify_cli.records import Ledger, Task
 from rectify_cli.schedule import Health
 
-from .common import LIST_COLUMNS, date_text, deadline_text, health_text, list_cells, progress_text
-from .text import one_line, visible
+from .common import (
+    LIST_COLUMNS,
+    date_text,
+    deadline_text,
+    health_text,
+    list_cells,
+    newest_first,
+    progress_text,
+)
+from .text import changes_joined, one_line, visible
 
 HEALTH_STYLE = {
     Health.OVERDUE: "bold red",
@@ -157,10 +165,10 @@ def task_detail(row: TaskRow, ledger: Ledger, lang: Lang) -> RenderableType:
         log = Table(title=label("log", lang), title_justify="left")
         for col in ("date", "status", "progress", "note", "by"):
             log.add_column(label(col, lang), overflow="fold")
-        for e in sorted(t.log, key=lambda e: e.date, reverse=True):
+        for e in newest_first(t.log):
             note = one_line(e.note)
             if e.changes:
-                note = "; ".join(one_line(c) for c in e.changes) + (f" — {note}" if note else "")
+                note = changes_joined(e.changes, lang) + (f" — {note}" if note else "")
             log.add_row(
                 e.date.isoformat(),
                 status_label(e.status, lang) if e.status else "",

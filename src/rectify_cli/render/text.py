@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
+
+from rectify_cli.i18n import Lang, change_text
 
 # C0 and C1 control characters (ESC starts ANSI sequences, BEL ends OSC 8 links), DEL, and
 # the bidi overrides that can make text read differently from what it is.
@@ -82,3 +85,25 @@ def doc_text(text: str) -> str:
 def html_escape(text: str) -> str:
     """Ledger text inside HTML or SVG: printed, never markup (quotes too, for attributes)."""
     return html.escape(doc_text(text), quote=True)
+
+
+# Punctuation a line is built with: Chinese takes the full-width marks and no spaces.
+COLON: dict[Lang, str] = {"zh": "：", "en": ": "}
+SEPARATOR: dict[Lang, str] = {"zh": "；", "en": "; "}
+
+
+def aside(parts: Iterable[str], lang: Lang) -> str:
+    """`(row 2; 市局)` after a word in English, `（第2行；市局）` in Chinese."""
+    inner = SEPARATOR[lang].join(parts)
+    return f"（{inner}）" if lang == "zh" else f" ({inner})"
+
+
+def change_lines(changes: Iterable[str], lang: Lang) -> list[str]:
+    """A log entry's change lines as a person reads them in `lang`, each on one line: the
+    file keeps `status: not_started → in_progress`, Chinese shows `状态：未启动 → 推进中`."""
+    return [one_line(change_text(c, lang)) for c in changes]
+
+
+def changes_joined(changes: Iterable[str], lang: Lang) -> str:
+    """The change lines of one entry on a single line, for a table cell or a preview."""
+    return SEPARATOR[lang].join(change_lines(changes, lang))
