@@ -15,11 +15,13 @@ import sys
 from typing import Any
 
 import typer
+from typer._click import Context
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from rectify_cli import __version__
 from rectify_cli.errors import EXIT_BUG, EXIT_ERROR, RectifyError
-from rectify_cli.i18n import say
+from rectify_cli.i18n import say, spoken
 
 DEBUG_ENV = "RECTIFY_DEBUG"
 
@@ -33,11 +35,22 @@ class RectifyGroup(TyperGroup):
         from .lang import message_lang
 
         speak(message_lang(list(sys.argv[1:] if args is None else args)))
+        if spoken() == "zh":
+            for command in _tree(self):
+                command.context_class = _ChineseContext
         return super().main(args, *pargs, **kwargs)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as exc:
+            raise _in_chinese(exc) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except UsageError as exc:
+            raise _in_chinese(exc) from None
         except RectifyError as exc:
             from rectify_cli.render.text import visible_lines
 
@@ -66,6 +79,35 @@ class RectifyGroup(TyperGroup):
                 )
             )
             raise SystemExit(EXIT_BUG) from None
+
+
+class _ChineseContext(Context):
+    """A context whose help and usage lines are Chinese.
+
+    The catalogue is imported, and the tree's help swapped, only when something is about to
+    be formatted: a command that runs well never pays for it.
+    """
+
+    def make_formatter(self) -> Any:
+        from .help_zh import ChineseHelpFormatter, to_chinese
+
+        to_chinese(self.find_root().command)
+        return ChineseHelpFormatter(width=self.terminal_width, max_width=self.max_content_width)
+
+
+def _tree(command: Any) -> Any:
+    yield command
+    for sub in getattr(command, "commands", {}).values():
+        yield from _tree(sub)
+
+
+def _in_chinese(error: UsageError) -> UsageError:
+    """click's usage error, worded in Chinese when the command speaks Chinese."""
+    if spoken() != "zh":
+        return error
+    from .help_zh import ChineseUsageError
+
+    return error if isinstance(error, ChineseUsageError) else ChineseUsageError(error)
 
 
 def _debug(ctx: Any) -> bool:

@@ -1,0 +1,413 @@
+"""`rectify --help` and usage errors in Chinese.
+
+The help is written once, in English, beside each option; this module is its Chinese
+catalogue, keyed on the English text, and the few words click itself prints ("Usage:",
+"Options", "Missing option", ...).  `to_chinese` swaps the texts of a command tree in place
+before click formats anything; a test keeps the catalogue and the options in step, so a new
+option without its Chinese help fails the suite instead of showing English.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from typer._click import Command, HelpFormatter
+from typer._click.exceptions import UsageError
+
+# The English help of every option and command, whitespace collapsed, → its Chinese.
+ZH: dict[str, str] = {
+    # rectify
+    "Keep the ledger of a rectification plan (整改台账): tasks, owners, deadlines, progress "
+    "and indicators, in TOML files.": "管理整改台账：任务、责任单位、整改时限、进度和指标，保存在 "
+    "TOML 文件中。",
+    "Print the version and exit.": "显示版本号后退出。",
+    "Show the full traceback of an unexpected error.": "意外出错时显示完整的调用栈。",
+    "Install completion for the current shell.": "为当前 shell 安装命令补全。",
+    "Show completion for the current shell, to copy it or customize the installation.": (
+        "显示当前 shell 的命令补全脚本，便于复制或自行安装。"
+    ),
+    "Show this message and exit.": "显示本帮助后退出。",
+    # options several commands share
+    "Ledger folder; repeat it, or give a pattern such as 'counties/*', to roll several up "
+    "[default: $RECTIFY_LEDGER (several joined by the path separator, : or ;), else ./data].": (
+        "台账文件夹；可重复给出，或给出 'counties/*' 这样的模式，汇总多本台账"
+        "［默认：$RECTIFY_LEDGER（多本用路径分隔符 : 或 ; 连接），否则 ./data］。"
+    ),
+    "Label language [default: the ledger's].": "显示语言［默认：台账的语言］。",
+    "Judge dates as of this day (2025-09-30) [default: today].": (
+        "以这一天（如 2025-09-30）为准判断日期［默认：今天］。"
+    ),
+    "Output format [default: table on a terminal, md when piped].": (
+        "输出格式［默认：终端中为表格，管道输出时为 md］。"
+    ),
+    "With several ledgers: if any fails to load, show nothing (exit 2).": (
+        "多本台账时：任一本读取失败则什么都不显示（退出码 2）。"
+    ),
+    "No colour (also: the NO_COLOR variable).": "不用颜色（也可设环境变量 NO_COLOR）。",
+    # check
+    "Validate the ledger files and their cross-references; report every problem. With "
+    "several ledgers, each is checked and each problem is named by its ledger.": (
+        "校验台账文件及其相互引用，报告每一个问题。多本台账时逐本校验，每个问题注明所属台账。"
+    ),
+    # list
+    "List tasks (or petition cases), with filters; all when no filter is given. With "
+    "several ledgers, a ledger column and ids qualified where two ledgers share one.": (
+        "列出任务（或信访件），可加筛选条件；不加条件时列出全部。多本台账时增加台账一列，"
+        "两本台账编号相同时加台账名区分。"
+    ),
+    "List tasks, or petition cases (信访件).": "列出任务，或信访件。",
+    "Status (repeatable): not_started 未启动, in_progress 推进中, done 已完成, closed 已销号, "
+    "or pending (not yet done); for petitions handling 办理中, stage_closed 阶段性办结, "
+    "closed 已办结, or pending.": (
+        "状态（可重复）：not_started 未启动、in_progress 推进中、done 已完成、closed 已销号，"
+        "或 pending（尚未完成）；信访件为 handling 办理中、stage_closed 阶段性办结、"
+        "closed 已办结，或 pending。"
+    ),
+    "Petitions: air, water, soil, noise, solid_waste, ecology, other (repeatable).": (
+        "信访件类别：air 大气、water 水、soil 土壤、noise 噪声、solid_waste 固体废物、"
+        "ecology 生态、other 其他（可重复）。"
+    ),
+    "Petitions: substantiated 属实, partly 部分属实, unsubstantiated 不属实.": (
+        "信访件查实情况：substantiated 属实、partly 部分属实、unsubstantiated 不属实。"
+    ),
+    "Aspect id or name (repeatable).": "问题方面的编号或名称（可重复）。",
+    "Lead department contains this text.": "牵头单位包含这段文字。",
+    "Deadline before this date.": "整改时限早于这一天。",
+    "Text in id, title, measures, notes, lead or partners.": (
+        "在编号、任务、措施、备注、牵头单位或配合单位中查找这段文字。"
+    ),
+    "Sort by: id, deadline, progress, status, lead, aspect, health; petitions also "
+    "received, category.": (
+        "排序依据：id、deadline、progress、status、lead、aspect、health；"
+        "信访件还可用 received、category。"
+    ),
+    "Reverse the order.": "倒序排列。",
+    # show
+    "Show one task in full, its log included.": "显示一项任务的全部内容，包括其记录。",
+    "Task id, e.g. T01; LEDGER:T01 picks one of several ledgers.": (
+        "任务编号，如 T01；多本台账时用 台账:T01 指定其中一本。"
+    ),
+    # warn
+    "Overdue, due-soon, behind-schedule and stale tasks, by lead department; then petition "
+    "cases past or near their deadline. Several ledgers: one section each.": (
+        "按牵头单位列出已逾期、即将到期、进度滞后和久未更新的任务，再列出已过或临近办结时限的"
+        "信访件。多本台账时每本一节。"
+    ),
+    "Due soon: the deadline is within N days (today counts).": (
+        "即将到期：整改时限在 N 天之内（含今天）。"
+    ),
+    "Only this level (repeatable).": "只看这一级别（可重复）。",
+    "Behind when progress is this many points below the time-proportional expectation "
+    "[default: the ledger's, else 10].": (
+        "进度比按时间推算的应有进度低这么多个百分点即为滞后［默认：台账的设置，否则 10］。"
+    ),
+    "Stale after N days without a log entry [default: the ledger's, else 30].": (
+        "连续 N 天没有记录即为久未更新［默认：台账的设置，否则 30］。"
+    ),
+    "Exit with 1 when any warning is found.": "发现任何预警时以退出码 1 结束。",
+    "Write one warning notice (预警督办单) per lead department: Markdown, or Word with "
+    "--format docx.": "为每个牵头单位写一份预警督办单：Markdown，或用 --format docx 生成 Word。",
+    "With --notice: one file per department in DIR instead of stdout.": (
+        "与 --notice 同用：每个单位一个文件，写入 DIR，而不是标准输出。"
+    ),
+    "A notice asks for a reply within N days.": "督办单要求在 N 天内反馈。",
+    # report
+    "Progress report in the form of the published notice: headline, progress per aspect, "
+    "open tasks, indicators, warnings; as a web page (html) or Word document (docx) too. "
+    "Several ledgers: a roll-up table (one row each) and the total first, then each "
+    "report.": (
+        "按公开通报的格式生成进展报告：总体情况、各方面进展、未完成任务、指标、预警；"
+        "也可生成网页（html）或 Word 文档（docx）。多本台账时先列汇总表（每本一行）和合计，"
+        "再逐本报告。"
+    ),
+    "Report on one aspect (id or name).": "只报告一个问题方面（编号或名称）。",
+    "Add Mermaid charts (task status, completion per aspect) to Markdown.": (
+        "在 Markdown 中加入 Mermaid 图表（任务状态、各方面完成情况）。"
+    ),
+    "Write the report to FILE (replaced whole) instead of stdout; the format follows its "
+    "suffix (.html, .docx, .md, .json) unless --format says.": (
+        "把报告写入 FILE（整个替换），而不是标准输出；格式随其后缀（.html、.docx、.md、"
+        ".json），除非用 --format 指定。"
+    ),
+    "Add what the logs and readings prove changed since DATE (the last report).": (
+        "加上自 DATE（上次报告）以来有记录和读数为证的变化。"
+    ),
+    "Only the roll-up table over the ledgers.": "只输出多本台账的汇总表。",
+    # schema
+    "Print the JSON Schema of tasks.toml, indicators.toml and petitions.toml, for "
+    "editors.": "输出 tasks.toml、indicators.toml 和 petitions.toml 的 JSON Schema，供编辑器使用。",
+    "One file's schema; all (as keys `tasks`, `indicators` and `petitions`) when left "
+    "out.": "只输出一个文件的 schema；不指定时输出全部（键为 tasks、indicators 和 petitions）。",
+    "Write tasks.schema.json, indicators.schema.json and petitions.schema.json into DIR instead.": (
+        "改为把 tasks.schema.json、indicators.schema.json 和 petitions.schema.json 写入 DIR。"
+    ),
+    # init
+    "Create a new ledger folder with commented example files and editor schemas.": (
+        "新建一个台账文件夹，内含带注释的示例文件和编辑器用的 schema。"
+    ),
+    "The new ledger folder.": "新台账的文件夹。",
+    "The ledger's title (the plan's name).": "台账标题（整改方案的名称）。",
+    "Label language of the new ledger.": "新台账的显示语言。",
+    # export
+    "Write the ledger to Excel (xlsx) or CSV: tasks, their log and the indicators.": (
+        "把台账写成 Excel（xlsx）或 CSV：任务、任务记录和指标。"
+    ),
+    "The file to write (台账.xlsx).": "要写入的文件（如 台账.xlsx）。",
+    "xlsx (one workbook) or csv (FILE, FILE-log.csv, FILE-indicators.csv) [default: from "
+    "FILE's suffix].": (
+        "xlsx（一个工作簿）或 csv（FILE、FILE-log.csv、FILE-indicators.csv）"
+        "［默认：按 FILE 的后缀］。"
+    ),
+    "Replace existing files.": "替换已有的文件。",
+    # update
+    "Change a task and append one entry to its log; no other line of the file changes.": (
+        "修改一项任务，并在其记录中追加一条；文件的其他行一概不动。"
+    ),
+    "Task id, e.g. T05; LEDGER:T05 picks one of several ledgers.": (
+        "任务编号，如 T05；多本台账时用 台账:T05 指定其中一本。"
+    ),
+    "New status: not_started 未启动, in_progress 推进中, done 已完成, closed 已销号.": (
+        "新状态：not_started 未启动、in_progress 推进中、done 已完成、closed 已销号。"
+    ),
+    "Progress in percent.": "进度（百分比）。",
+    "What happened; given alone, it annotates the log.": "情况说明；单独给出时只在记录中加一条说明。",
+    "Date of the log entry, and completed_on when marked done [default: today].": (
+        "这条记录的日期，标为已完成时也是完成日期［默认：今天］。"
+    ),
+    "Evidence to add (repeatable).": "要添加的佐证材料（可重复）。",
+    "Move the deadline.": "调整整改时限。",
+    "Who records this, kept in the log entry [default: not recorded].": (
+        "记录人，写入这条记录［默认：不记录］。"
+    ),
+    "Reopen a done or closed task (needs --note saying why).": (
+        "重新打开已完成或已销号的任务（须用 --note 说明原因）。"
+    ),
+    "Print the exact diff that would be written; write nothing.": (
+        "显示将要写入的确切改动（diff），不写入任何内容。"
+    ),
+    # record
+    "Record an indicator's new value; the previous reading moves to its history.": (
+        "记录一个指标的新数值；上一次的读数移入其历史读数。"
+    ),
+    "Indicator id, e.g. pm25.": "指标编号，如 pm25。",
+    "The new value, e.g. 29 or 3.67.": "新数值，如 29 或 3.67。",
+    "What the value covers, e.g. 2025-10.": "数值所属期间，如 2025-10。",
+    "Published change vs the comparison period, signed (-16.7).": (
+        "公布的与比较期相比的变化，带正负号（如 -16.7）。"
+    ),
+    "Published rank (1 is best).": "公布的排名（1 为最好）。",
+    "Published rank of the change.": "公布的改善幅度排名。",
+    "Replace the value of the current period (a correction).": "替换本期的数值（更正）。",
+    "The day the value is recorded [default: today].": "记录数值的日期［默认：今天］。",
+    # log
+    "The history of one task or of all, newest first: what changed, when, by whom. With "
+    "several ledgers, a ledger column and ids qualified where two ledgers share one.": (
+        "一项或全部任务的历史记录，最新的在前：改了什么、何时、由谁记录。多本台账时增加台账"
+        "一列，两本台账编号相同时加台账名区分。"
+    ),
+    "Task id [default: every task]; LEDGER:T01 picks one of several ledgers.": (
+        "任务编号［默认：全部任务］；多本台账时用 台账:T01 指定其中一本。"
+    ),
+    "Entries on or after this date.": "这一天及以后的记录。",
+    # import
+    "Import tasks (and an export's indicators) from an Excel or CSV 台账; every bad row is "
+    "reported before writing.": (
+        "从 Excel 或 CSV 台账导入任务（以及导出文件中的指标）；写入前报告每一行错误。"
+    ),
+    "A 台账 spreadsheet: .xlsx or .csv.": "台账表格：.xlsx 或 .csv。",
+    "Update tasks (and indicators) whose id is already in the ledger.": (
+        "更新台账中已有编号的任务（和指标）。"
+    ),
+    "Show what would be imported; write nothing.": "显示将要导入的内容，不写入任何内容。",
+    "Also print the change to tasks.toml (and indicators.toml) as a diff.": (
+        "同时以 diff 形式显示 tasks.toml（和 indicators.toml）的改动。"
+    ),
+    "Aspect for rows that name none.": "未写问题方面的行归入这个方面。",
+    "Read a column rectify does not know as a field, e.g. 责任领导=notes, or ignore it: "
+    "备注=skip (repeatable).": (
+        "把 rectify 不认识的列读作某个字段，如 责任领导=notes，或忽略它：备注=skip（可重复）。"
+    ),
+    "The xlsx sheet to read [default: found].": "要读取的 xlsx 工作表［默认：自动查找］。",
+    # changes
+    "What the logs and indicator readings prove changed since DATE: tasks completed, "
+    "signed off or reopened, progress moved, tasks now overdue or behind, new readings, "
+    "petition cases closed. Nothing without a record behind it.": (
+        "自 DATE 以来有记录和指标读数为证的变化：完成、销号或重新打开的任务，进度变化，"
+        "新近逾期或滞后的任务，新的读数，办结的信访件。没有记录为证的一概不列。"
+    ),
+    "From this day (the last report), included.": "从这一天（上次报告）起，含当天。",
+}
+
+_HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+_EXTRAS = (("default: ", "默认："), ("env var: ", "环境变量："), ("required", "必填"))
+_USAGE_WORDS = (("[OPTIONS]", "[选项]"), ("COMMAND", "命令"), ("[ARGS]", "[参数]"))
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split())
+
+
+def chinese(text: str | None) -> str | None:
+    """The Chinese of a help text; the text itself when the catalogue has none."""
+    if not text:
+        return text
+    return ZH.get(_key(text), text)
+
+
+def help_texts(command: Command) -> Iterator[str]:
+    """Every help text the tree under `command` shows, once each, as `ZH` keys it."""
+    seen: set[str] = set()
+    for item in _walk(command):
+        for text in (item.help, *(getattr(p, "help", None) for p in item.params)):
+            if text and _key(text) not in seen:
+                seen.add(_key(text))
+                yield _key(text)
+
+
+def _walk(command: Command) -> Iterator[Command]:
+    yield command
+    for sub in getattr(command, "commands", {}).values():
+        yield from _walk(sub)
+
+
+def to_chinese(command: Command) -> None:
+    """Word the help of `command` and every command under it in Chinese, in place."""
+    for item in _walk(command):
+        if item.help:
+            item.help = chinese(item.help)
+            # click cuts a short help at ". ", which Chinese never has: name the first sentence.
+            item.short_help = (item.help or "").split("。")[0]
+        for param in item.params:
+            if getattr(param, "help", None):
+                param.help = chinese(param.help)  # type: ignore[attr-defined]
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` columns: breaks at spaces, or between two Chinese characters,
+    never before a closing mark (，。；：、）］), which stays at the end of its line."""
+    lines: list[str] = []
+    line = ""
+    for piece in re.findall(
+        r"[\u2e80-\uffff][，。；：、）］」]*\s*|[^\s\u2e80-\uffff]+\s*|\s+", text
+    ):
+        if line.strip() and _width(line + piece.rstrip()) > width and piece[0] not in _CLOSING:
+            lines.append(line.rstrip())
+            line = piece.lstrip()
+        else:
+            line += piece
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+_CLOSING = "，。；：、）］」"
+
+
+class ChineseHelpFormatter(HelpFormatter):
+    """click's formatter with Chinese words, wrapping by display width (a 汉字 is 2 columns)."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for en, zh in _USAGE_WORDS:
+            args = args.replace(en, zh)
+        super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{_HEADINGS.get(heading, heading)}：\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        for paragraph in text.split("\n\n"):
+            for line in _wrap(_key(paragraph), max(self.width - self.current_indent, 11)):
+                self.write(f"{indent}{line}\n")
+
+    def write_dl(
+        self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        rows = [(first, _second(second)) for first, second in rows]
+        first_width = min(max((_width(first) for first, _ in rows), default=0), col_max)
+        indent = " " * self.current_indent
+        room = max(self.width - first_width - col_spacing - self.current_indent, 10)
+        for first, second in rows:
+            lines = _wrap(second, room) or [""]
+            if _width(first) <= first_width:
+                pad = " " * (first_width - _width(first) + col_spacing)
+                self.write(f"{indent}{first}{pad}{lines[0]}\n".rstrip() + "\n")
+                lines = lines[1:]
+            else:
+                self.write(f"{indent}{first}\n")
+            for line in lines:
+                self.write(f"{indent}{' ' * (first_width + col_spacing)}{line}\n")
+
+
+def _second(text: str) -> str:
+    """An option's help with click's own additions (the help option, `[default: …]`) in Chinese."""
+    extras = ""
+    found = re.search(r"\s*\[([^\[\]]*)\]$", text)
+    if found and any(found.group(1).startswith(en) for en, _ in _EXTRAS):
+        extras = found.group(1)
+        text = text[: found.start()]
+        for en, zh in _EXTRAS:
+            extras = extras.replace(en, zh)
+        extras = "［" + extras.replace("; ", "；") + "］"
+    return (chinese(text) or "") + extras
+
+
+# click's usage errors, English pattern → Chinese; the first that matches words the message.
+_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"Missing argument '(.+?)'\.", r"缺少参数 '\1'。"),
+    (r"Missing option '(.+?)'\.", r"缺少选项 '\1'。"),
+    (r"Missing parameter: (.+)", r"缺少参数 \1"),
+    (r"No such option: (\S+)", r"没有选项 \1"),
+    (r"\(Possible options: (.+)\)", r"（可能是：\1）"),
+    (r"No such command '(.+?)'\.", r"没有命令 '\1'。"),
+    (r"Did you mean (.+)\?", r"是不是 \1？"),
+    (r"Missing command\.", "缺少命令。"),
+    (r"Option '(.+?)' requires an argument\.", r"选项 '\1' 需要一个值。"),
+    (r"Option '(.+?)' requires (\d+) arguments\.", r"选项 '\1' 需要 \2 个值。"),
+    (r"Option '(.+?)' does not take a value\.", r"选项 '\1' 不带值。"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)", r"多余的参数（\1）"),
+    (r"Invalid value for (.+?): ", r"\1 的值无效："),
+    (r"Invalid value: ", "值无效："),
+    (r"'(.*?)' is not one of (.+)\.", r"'\1' 不是可选的值；可选：\2。"),
+    (r"'(.*?)' is not a valid int(eger)?\.", r"'\1' 不是整数。"),
+    (r"'(.*?)' is not a valid float\.", r"'\1' 不是数字。"),
+    (r"'(.*?)' is not a valid boolean\.", r"'\1' 不是是非值。"),
+    (r"(\S+) is not in the range (.+)\.", r"\1 不在范围 \2 内。"),
+    (r"'(.*?)' does not match the formats? (.+)\.", r"'\1' 不符合格式 \2。"),
+    (r"(File|Directory|Path) '(.*?)' does not exist\.", r"'\2' 不存在。"),
+    (r"Choose from:", "可选："),
+)
+
+
+def chinese_error(message: str) -> str:
+    """A click usage error worded in Chinese; the parts it does not know stay as they are."""
+    for pattern, zh in _ERRORS:
+        message = re.sub(pattern, zh, message)
+    return message.replace("', '", "'、'")
+
+
+class ChineseUsageError(UsageError):
+    """A click usage error shown the way click shows it, in Chinese."""
+
+    def __init__(self, error: UsageError) -> None:
+        super().__init__(chinese_error(error.format_message()), error.ctx)
+        self.exit_code = error.exit_code
+
+    def show(self, file: Any = None) -> None:
+        import sys
+
+        out = sys.stderr if file is None else file
+        if self.ctx is not None:
+            hint = ""
+            if self.ctx.command.get_help_option(self.ctx) is not None:
+                command, option = self.ctx.command_path, self.ctx.help_option_names[0]
+                hint = f"运行 '{command} {option}' 查看帮助。\n"
+            out.write(f"{self.ctx.get_usage()}\n{hint}\n")
+        out.write(f"错误：{self.format_message()}\n")
