@@ -159,7 +159,7 @@ def test_existing_files_are_refused_unless_force(
 def test_format_comes_from_the_suffix_or_the_option(
     runner: CliRunner, sample: Path, tmp_path: Path
 ) -> None:
-    code, _, err = invoke(runner, "export", "--out", str(tmp_path / "t.txt"))
+    code, _, err = invoke_en(runner, "export", "--out", str(tmp_path / "t.txt"))
     assert code == 2
     assert "pass --format xlsx or --format csv" in err
     code, _, err = invoke(runner, "export", "--out", str(tmp_path / "t.txt"), "-f", "xlsx")

@@ -47,8 +47,9 @@ def test_help_is_chinese_when_the_user_speaks_it(
     flat = _flat(out)
     # Every option's help and the command's own, each whole, however the lines wrapped.
     for param in chosen.params:
-        if getattr(param, "help", None):
-            assert _flat(ZH[" ".join(param.help.split())]) in flat, param.name
+        text = getattr(param, "help", None)
+        if text:
+            assert _flat(ZH[" ".join(text.split())]) in flat, param.name
     assert _flat(ZH[HELP_OPTION]) in flat
     assert "[default:" not in out and "[required]" not in out
 

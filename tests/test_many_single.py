@@ -21,7 +21,7 @@ from tests.conftest import invoke, invoke_en
 from tests.test_rollup import GOOD, write_counties
 
 HUIMIN_PROBLEM = (
-    "huimin: counties/huimin/tasks.toml:15: 任务 T1：progress（进度）：应不大于 100，实际为 120\n"
+    "huimin：counties/huimin/tasks.toml:15: 任务 T1：progress（进度）：应不大于 100，实际为 120\n"
 )
 
 
@@ -42,7 +42,7 @@ def test_check_several_ledgers_names_each_problem(counties: Path, runner: CliRun
         "boxing：台账检查通过：3项任务，0项指标。\nzouping：台账检查通过：2项任务，0项指标。\n"
     )
     assert err == (
-        "nowhere/*: 没有文件夹与此模式匹配\n"
+        "nowhere/*：没有文件夹与此模式匹配\n"
         + HUIMIN_PROBLEM
         + "4个台账中有2个存在问题，共2个问题。\n"
     )
@@ -73,13 +73,13 @@ def test_check_reports_every_problem_of_every_ledger(counties: Path, runner: Cli
     assert (code, out) == (EXIT_ERROR, "")
     lines = err.splitlines()
     assert lines[0] == (
-        "boxing: counties/boxing/indicators.toml:6: 指标 pm25：better：应为 'lower'、'higher' 之一，"
+        "boxing：counties/boxing/indicators.toml:6: 指标 pm25：better（改善方向）：应为 'lower'、'higher' 之一，"
         '实际为 "worse"'
     )
     assert lines[1:] == [
-        "empty: counties/empty/tasks.toml：文件不存在",
+        "empty：counties/empty/tasks.toml：文件不存在",
         HUIMIN_PROBLEM.rstrip("\n"),
-        "zouping: counties/zp/tasks.toml:29: 任务 T04：status（状态）：已完成，但没有 completed_on（完成日期）",
+        "zouping：counties/zp/tasks.toml:29: 任务 T04：status（状态）：已完成，但没有 completed_on（完成日期）",
         "4个台账中有4个存在问题，共4个问题。",
     ]
 
@@ -97,7 +97,7 @@ def test_check_several_from_the_environment(
 def test_check_one_ledger_is_unchanged(counties: Path, runner: CliRunner) -> None:
     code, out, err = invoke(runner, "check", "-l", "counties/huimin")
     assert (code, out) == (EXIT_ERROR, "")
-    assert err == HUIMIN_PROBLEM.removeprefix("huimin: ") + "发现1个问题。\n"
+    assert err == HUIMIN_PROBLEM.removeprefix("huimin：") + "发现1个问题。\n"
     # A pattern that finds one folder is that one ledger.
     code, out, err = invoke(runner, "check", "-l", "counties/b*")
     assert (code, out, err) == (0, "台账检查通过：3项任务，0项指标。\n", "")
@@ -211,7 +211,7 @@ def test_one_ledger_commands_refuse_several(
 def test_one_ledger_commands_take_one_from_a_pattern(counties: Path, runner: CliRunner) -> None:
     code, _, err = invoke(runner, "export", "--out", "b.csv", "-l", "counties/b*")
     assert code == 0, err
-    assert err == "已导出3项任务、0项指标：b.csv, b-log.csv, b-indicators.csv\n"
+    assert err == "已导出3项任务、0项指标：b.csv、b-log.csv、b-indicators.csv\n"
     assert single_spec(["counties/b*"], "export") == Path("counties/boxing")
     assert single_spec(["counties/zp"], "export") == "counties/zp"  # as typed
     # Nothing named: $RECTIFY_LEDGER as it is set (the tests point it at an empty folder).

@@ -531,6 +531,10 @@ def test_unknown_level_is_a_usage_error_not_a_bug(
     make_ledger(WARN_TASKS)
     code, _, err = warn(runner, "--level", "purple")
     assert code == EXIT_ERROR
+    # The ledger speaks Chinese, so does click's usage error; English with --lang en.
+    assert "'--level' 的值无效" in err and "bug" not in err and "Traceback" not in err
+    code, _, err = invoke_en(runner, "warn", "--as-of", AS_OF, "--level", "purple")
+    assert code == EXIT_ERROR
     assert "Invalid value for '--level'" in err and "bug" not in err
 
 

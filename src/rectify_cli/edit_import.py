@@ -40,6 +40,7 @@ from .edit import (
     write_if_unchanged,
 )
 from .errors import LedgerNotFound, WriteRefused
+from .i18n import say
 from .models import Aspect, Indicator, IndicatorFile, LogEntry, Task, TaskFile
 from .outputs import write_bytes
 from .store import _display, decode, ledger_files
@@ -123,7 +124,7 @@ def import_tasks(
     path = ledger_files(root)[0]
     shown = _display(path)
     if not root.is_dir():
-        raise LedgerNotFound(f"{_display(root)}: no ledger folder here; pass --ledger DIR")
+        raise _no_ledger(root)
     if path.is_symlink():
         path = path.resolve()  # replace the file the link points to, not the link
     with nullcontext() if dry_run else _locked(path, shown):
@@ -155,22 +156,44 @@ def import_tasks(
         by_id = {t.id: t for t in after.tasks}
         for task in [*new, *(_with_entry(p) for p in updates)]:
             if by_id.get(task.id) != task:
-                raise WriteRefused(
-                    f"{shown}: task {task.id} would not read back as imported; nothing was "
-                    "written (please report this, with the spreadsheet)"
-                )
+                raise _not_read_back(shown, "task", task.id)
         known = {a.id: a for a in after.aspects}
         for aspect in aspects:
             if known.get(aspect.id) != aspect:
-                raise WriteRefused(
-                    f"{shown}: aspect {aspect.id} would not read back as imported; nothing "
-                    "was written (please report this, with the spreadsheet)"
-                )
+                raise _not_read_back(shown, "aspect", aspect.id)
         changed = new_text != text
         if not dry_run and changed:
             new_raw = (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
             write_if_unchanged(path, shown, raw, new_raw, _TASKS, "importing into")
         return Imported(path, shown, text, new_text, written=not dry_run and changed)
+
+
+def _no_ledger(root: Path) -> LedgerNotFound:
+    return LedgerNotFound(
+        say(
+            "{path}: no ledger folder here; pass --ledger DIR",
+            "{path}：这里没有台账文件夹；请用 --ledger 目录 指定",
+            path=_display(root),
+        )
+    )
+
+
+_NOUNS = {"task": "任务", "aspect": "问题方面", "indicator": "指标"}
+
+
+def _not_read_back(shown: str, noun: str, ident: str) -> WriteRefused:
+    return WriteRefused(
+        say(
+            "{shown}: {noun} {id} would not read back as imported; nothing was written "
+            "(please report this, with the spreadsheet)",
+            "{shown}：{zh} {id} 写入后读回的内容与导入的不一致；未写入任何内容"
+            "（请报告此问题，并附上该电子表格）",
+            shown=shown,
+            noun=noun,
+            zh=_NOUNS[noun],
+            id=ident,
+        )
+    )
 
 
 def _block_edits(
@@ -194,7 +217,13 @@ def _block_edits(
             updates[0].before.id,
             shown,
             1,
-            f"found {len(blocks)} [[{kind.table}]] headers, expected {len(items)}",
+            say(
+                "found {found} [[{table}]] headers, expected {expected}",
+                "找到 {found} 个 [[{table}]] 表头，应为 {expected} 个",
+                found=len(blocks),
+                table=kind.table,
+                expected=len(items),
+            ),
         )
     index = {item.get("id"): i for i, item in enumerate(items)}
     for plan in updates:
@@ -206,7 +235,7 @@ def _block_edits(
         except _Unisolated as exc:
             raise _unisolated(kind, plan.before.id, shown, line, str(exc)) from None
         if alone != items[i]:
-            why = "the block alone reads differently"
+            why = say("the block alone reads differently", "单独读取该块时内容不同")
             raise _unisolated(kind, plan.before.id, shown, line, why)
         try:
             region = edit_block(
@@ -235,7 +264,7 @@ def import_indicators(
     path = ledger_files(root)[1]
     shown = _display(path)
     if not root.is_dir():
-        raise LedgerNotFound(f"{_display(root)}: no ledger folder here; pass --ledger DIR")
+        raise _no_ledger(root)
     if path.is_symlink():
         path = path.resolve()
     with nullcontext() if dry_run else _locked(path, shown):
@@ -258,10 +287,7 @@ def import_indicators(
         by_id = {i.id: i for i in after.indicators}
         for indicator in [*new, *(p.after for p in updates)]:
             if by_id.get(indicator.id) != indicator:
-                raise WriteRefused(
-                    f"{shown}: indicator {indicator.id} would not read back as imported; "
-                    "nothing was written (please report this, with the spreadsheet)"
-                )
+                raise _not_read_back(shown, "indicator", indicator.id)
         changed = new_text != text or not exists
         if not dry_run and changed:
             if not exists:

@@ -10,6 +10,7 @@ import functools
 import os
 import re
 import sys
+from collections.abc import Iterable
 from typing import Literal
 
 from .kinds import STATUS_ZH, Status
@@ -428,6 +429,11 @@ def say(en: str, zh: str, /, **fields: object) -> str:
     """A message in the spoken language: each wording is a `str.format` template."""
     template = zh if _SPOKEN[0] == "zh" else en
     return template.format(**fields) if fields else template
+
+
+def joined(items: Iterable[str]) -> str:
+    """A list as a message lists it: `、` in Chinese, `, ` in English."""
+    return say(", ", "、").join(items)
 
 
 # What an indicator's keys are called in Chinese; a task's keys are its column labels.

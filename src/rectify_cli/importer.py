@@ -31,7 +31,7 @@ from .columns import (
 )
 from .edit import Plan
 from .errors import RectifyError, UsageError, did_you_mean
-from .i18n import label
+from .i18n import field_name, joined, label, say, spoken
 from .kinds import STATUS_ZH, Status
 from .models import Aspect, Indicator, LogEntry, Task
 from .records import Ledger, as_dict
@@ -56,7 +56,9 @@ class ImportInvalid(RectifyError):
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
         self.problems = problems
-        super().__init__(f"{source}: {problems[0]}")
+        super().__init__(
+            say("{source}: {first}", "{source}：{first}", source=source, first=problems[0])
+        )
 
 
 class ImportUnreadable(RectifyError):
@@ -92,7 +94,14 @@ def read_csv(path: Path) -> Table:
         for number, record in enumerate(reader, start=1):
             rows.append((number, list(record)))
     except csv.Error as exc:
-        raise ImportUnreadable(f"{_display(path)}: not a readable CSV file: {exc}") from None
+        raise ImportUnreadable(
+            say(
+                "{path}: not a readable CSV file: {why}",
+                "{path}：不是可读取的 CSV 文件：{why}",
+                path=_display(path),
+                why=_csv_why(exc),
+            )
+        ) from None
     return Table(path.name, rows)
 
 
@@ -106,12 +115,23 @@ def read_xlsx(path: Path) -> list[Table]:
         book = openpyxl.load_workbook(io.BytesIO(raw), data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise ImportUnreadable(
-            f"{_display(path)}: not a readable xlsx workbook ({type(exc).__name__}); "
-            "save it from Excel as .xlsx (an old .xls must be saved as .xlsx first)"
+            say(
+                "{path}: not a readable xlsx workbook ({kind}); "
+                "save it from Excel as .xlsx (an old .xls must be saved as .xlsx first)",
+                "{path}：不是可读取的 xlsx 工作簿；请在 Excel 中另存为 .xlsx"
+                "（旧版 .xls 文件须先另存为 .xlsx）",
+                path=_display(path),
+                kind=type(exc).__name__,
+            )
         ) from None
     except Exception as exc:  # zipfile.BadZipFile and friends
         raise ImportUnreadable(
-            f"{_display(path)}: not a readable xlsx workbook ({type(exc).__name__})"
+            say(
+                "{path}: not a readable xlsx workbook ({kind})",
+                "{path}：不是可读取的 xlsx 工作簿",
+                path=_display(path),
+                kind=type(exc).__name__,
+            )
         ) from None
     tables = []
     for ws in book.worksheets:
@@ -147,11 +167,33 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise ImportUnreadable(f"{shown}: file not found") from None
+        raise ImportUnreadable(
+            say("{path}: file not found", "{path}：文件不存在", path=shown)
+        ) from None
     except IsADirectoryError:
-        raise ImportUnreadable(f"{shown}: is a folder, not a spreadsheet") from None
+        raise ImportUnreadable(
+            say(
+                "{path}: is a folder, not a spreadsheet",
+                "{path}：是文件夹，不是电子表格",
+                path=shown,
+            )
+        ) from None
     except OSError as exc:
-        raise ImportUnreadable(f"{shown}: cannot read: {exc.strerror or exc}") from None
+        why: object = exc.strerror or exc
+        if isinstance(exc, PermissionError) and spoken() == "zh":
+            why = "没有权限"
+        raise ImportUnreadable(
+            say("{path}: cannot read: {why}", "{path}：无法读取：{why}", path=shown, why=why)
+        ) from None
+
+
+def _csv_why(exc: csv.Error) -> str:
+    """The csv module's complaint (in English), said in Chinese where it is the one the
+    default dialect makes: a cell too long, which is what a binary file read as CSV gives."""
+    text = str(exc)
+    if spoken() == "zh" and text.startswith("field larger than field limit"):
+        return "有单元格超过长度上限"
+    return text
 
 
 def read_tables(path: Path, sheet: str | None = None) -> list[Table]:
@@ -165,8 +207,14 @@ def read_tables(path: Path, sheet: str | None = None) -> list[Table]:
             if not chosen:
                 names = [t.name for t in tables]
                 raise UsageError(
-                    f"{_display(path)}: no sheet {sheet!r}{did_you_mean(sheet, names)}; "
-                    f"sheets: {', '.join(names)}"
+                    say(
+                        "{path}: no sheet {sheet!r}{hint}; sheets: {names}",
+                        "{path}：没有工作表 {sheet!r}{hint}；已有工作表：{names}",
+                        path=_display(path),
+                        sheet=sheet,
+                        hint=did_you_mean(sheet, names),
+                        names=joined(names),
+                    )
                 )
             return chosen + [t for t in tables if t.name != sheet]
         return tables
@@ -179,9 +227,19 @@ def read_tables(path: Path, sheet: str | None = None) -> list[Table]:
         return tables
     if suffix == ".xls":
         raise ImportUnreadable(
-            f"{_display(path)}: an old .xls workbook; open it in Excel and save it as .xlsx"
+            say(
+                "{path}: an old .xls workbook; open it in Excel and save it as .xlsx",
+                "{path}：这是旧版 .xls 工作簿；请在 Excel 中打开并另存为 .xlsx",
+                path=_display(path),
+            )
         )
-    raise ImportUnreadable(f"{_display(path)}: import reads .xlsx or .csv files")
+    raise ImportUnreadable(
+        say(
+            "{path}: import reads .xlsx or .csv files",
+            "{path}：只能导入 .xlsx 或 .csv 文件",
+            path=_display(path),
+        )
+    )
 
 
 # --------------------------------------------------------------------------- headers
@@ -229,11 +287,24 @@ def parse_map(items: Sequence[str], columns: Sequence[Column]) -> dict[str, str]
         header, sep, target = item.partition("=")
         header, target = header.strip(), target.strip()
         if not sep or not header or not target:
-            raise UsageError(f'--map "{item}": write it as COLUMN=field, e.g. 责任人=lead')
+            raise UsageError(
+                say(
+                    '--map "{item}": write it as COLUMN=field, e.g. 责任人=lead',
+                    '--map "{item}"：请写成 列名=字段，例如 责任人=lead',
+                    item=item,
+                )
+            )
         if target != SKIP and target not in known:
             raise UsageError(
-                f'--map "{item}": no field {target!r}{did_you_mean(target, known)}; '
-                f"fields: {', '.join(known)}, or {SKIP}"
+                say(
+                    '--map "{item}": no field {target!r}{hint}; fields: {fields}, or {skip}',
+                    '--map "{item}"：没有字段 {target!r}{hint}；可用的字段：{fields}，或 {skip}',
+                    item=item,
+                    target=target,
+                    hint=did_you_mean(target, known),
+                    fields=joined(known),
+                    skip=SKIP,
+                )
             )
         out[normalise_header(header)] = target
     return out
@@ -298,7 +369,7 @@ class CellError(ValueError):
 def _cannot(cell: Cell) -> CellError:
     text = _text(cell)
     shown = text if len(text) <= 40 else text[:37] + "…"
-    return CellError(f'cannot read "{shown}"')
+    return CellError(say('cannot read "{text}"', "无法识别“{text}”", text=shown))
 
 
 def unformula(text: str) -> str:
@@ -328,13 +399,13 @@ def excel_serial(number: float) -> dt.date:
     # Excel's day 1 is 1900-01-01 and it counts a 1900-02-29 that never was: from day 61
     # on, day n is 1899-12-30 + n.
     if not 61 <= number < 2958466:
-        raise CellError(f"cannot read {number:g} as a date")
+        raise CellError(say("cannot read {n:g} as a date", "无法将 {n:g} 识别为日期", n=number))
     return dt.date(1899, 12, 30) + dt.timedelta(days=int(number))
 
 
 def _month_end(year: int, month: int) -> dt.date:
     if not 1 <= month <= 12:
-        raise CellError(f"no month {month}")
+        raise CellError(say("no month {month}", "没有{month}月", month=month))
     nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
     return nxt - dt.timedelta(days=1)
 
@@ -381,7 +452,7 @@ def date_text(text: str) -> dt.date:
             break  # 2025-02-30: shaped like a date, but no such day
     if re.fullmatch(r"\d{5}(?:\.0+)?", t):
         return excel_serial(float(t))  # a serial date that lost its format in a CSV
-    raise CellError(f'cannot read "{text.strip()}"')
+    raise CellError(say('cannot read "{text}"', "无法识别“{text}”", text=text.strip()))
 
 
 ONGOING = "ongoing"
@@ -428,10 +499,18 @@ def progress_value(cell: Cell, number_format: str | None = None) -> int | None:
             raise _cannot(cell)
         number = float(m.group(1))
     if abs(number - round(number)) > 1e-6:
-        raise CellError(f"{_text(cell)} is not a whole number from 0 to 100")
+        raise CellError(
+            say(
+                "{got} is not a whole number from 0 to 100",
+                "{got} 不是 0 到 100 之间的整数",
+                got=_text(cell),
+            )
+        )
     value = round(number)
     if not 0 <= value <= 100:
-        raise CellError(f"{_text(cell)} is not between 0 and 100")
+        raise CellError(
+            say("{got} is not between 0 and 100", "{got} 不在 0 到 100 之间", got=_text(cell))
+        )
     return value
 
 
@@ -463,7 +542,7 @@ def count_value(cell: Cell) -> int | None:
         return None
     if isinstance(number, float):
         if not number.is_integer():
-            raise CellError(f"{_text(cell)} is not a whole number")
+            raise CellError(say("{got} is not a whole number", "{got} 不是整数", got=_text(cell)))
         return int(number)
     return number
 
@@ -477,7 +556,13 @@ def status_value(cell: Cell) -> Status | None:
     except ValueError:
         labels = "、".join(STATUS_ZH[s] for s in Status)
         raise CellError(
-            f'cannot read "{text}" as a status; use {labels} (or {", ".join(Status)})'
+            say(
+                'cannot read "{text}" as a status; use {labels} (or {values})',
+                "无法将“{text}”识别为状态；请填写{labels}",
+                text=text,
+                labels=labels,
+                values=", ".join(Status),
+            )
         ) from None
 
 
@@ -500,14 +585,23 @@ class Problems:
     items: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row, text)
 
     def add(self, sheet: str, row: int, header: str | None, message: str) -> None:
-        where = f"row {row}, {header}" if header else f"row {row}"
-        self.items.append((sheet, row, f"{where}: {message}"))
+        where = say("row {row}", "第{row}行", row=row)
+        if header:
+            where += say(", {header}", "，{header}", header=header)
+        self.items.append(
+            (
+                sheet,
+                row,
+                say("{where}: {message}", "{where}：{message}", where=where, message=message),
+            )
+        )
 
     def lines(self, multi_sheet: bool) -> list[str]:
         # By sheet and row, as a person works down the sheet; a row's own problems in order.
         sheets = list(dict.fromkeys(s for s, _, _ in self.items))  # the tasks sheet first
         ordered = sorted(self.items, key=lambda item: (sheets.index(item[0]), item[1]))
-        return [f"{s}: {t}" if multi_sheet else t for s, _, t in ordered]
+        sep = say(": ", "：")
+        return [f"{s}{sep}{t}" if multi_sheet else t for s, _, t in ordered]
 
 
 _SECTION_NUMBER = re.compile(
@@ -682,9 +776,18 @@ def _aspect_resolver(ledger: Ledger, default: str | None) -> tuple[dict[str, str
             return by_id, by_name
         known = list(by_id)
         hint = did_you_mean(default, known) or (
-            f"; known aspects: {', '.join(known)}" if known else "; the ledger has no aspects yet"
+            say("; known aspects: {known}", "；已有方面：{known}", known=joined(known))
+            if known
+            else say("; the ledger has no aspects yet", "；台账还没有问题方面")
         )
-        raise UsageError(f"--aspect: no aspect {default!r} in the ledger{hint}")
+        raise UsageError(
+            say(
+                "--aspect: no aspect {aspect!r} in the ledger{hint}",
+                "--aspect：台账中没有问题方面 {aspect!r}{hint}",
+                aspect=default,
+                hint=hint,
+            )
+        )
     return by_id, by_name
 
 
@@ -701,19 +804,40 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
         if found is not None and (layout is None or len(found.fields) > len(layout.fields)):
             layout = found
     if layout is None:
-        where = f"sheet {options.sheet!r}" if options.sheet else shown
+        where = (
+            say("sheet {sheet!r}", "工作表 {sheet!r}", sheet=options.sheet)
+            if options.sheet
+            else shown
+        )
         raise ImportUnreadable(
-            f"{where}: no header row found (looked for a row with two or more of "
-            "编号/序号, 整改任务/问题, 牵头单位, 整改时限, 状态 …); use --map COLUMN=field "
-            "for headers rectify does not know"
+            say(
+                "{where}: no header row found (looked for a row with two or more of "
+                "编号/序号, 整改任务/问题, 牵头单位, 整改时限, 状态 …); use --map COLUMN=field "
+                "for headers rectify does not know",
+                "{where}：找不到表头行（要找的是含有编号/序号、整改任务/问题、牵头单位、"
+                "整改时限、状态等列名中两个以上的一行）；无法识别的列名请用 --map 列名=字段 指定",
+                where=where,
+            )
         )
     present = set(layout.fields.values())
     missing = [f for f in ("id", "title", "lead") if f not in present]
     if missing:
-        wanted = ", ".join(f"{c.zh} ({c.field})" for c in TASK_COLUMNS if c.field in missing)
+        wanted = joined(
+            [
+                say("{zh} ({field})", "{zh}（{field}）", zh=c.zh, field=c.field)
+                for c in TASK_COLUMNS
+                if c.field in missing
+            ]
+        )
         raise ImportUnreadable(
-            f"{shown}: no column for {wanted}; the headers are "
-            f"{', '.join(layout.headers.values())}; name one with --map COLUMN=field"
+            say(
+                "{path}: no column for {wanted}; the headers are {headers}; "
+                "name one with --map COLUMN=field",
+                "{path}：缺少列：{wanted}；现有表头为：{headers}；请用 --map 列名=字段 指定",
+                path=shown,
+                wanted=wanted,
+                headers=joined(list(layout.headers.values())),
+            )
         )
     by_id, by_name = _aspect_resolver(ledger, options.aspect)
     default_aspect = options.aspect
@@ -738,14 +862,19 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
         values = dict(row.values)
         ident = values.get("id")
         if ident is None:
-            problems.add(layout.table.name, row.number, header("id"), "empty; a task needs an id")
+            problems.add(
+                layout.table.name,
+                row.number,
+                header("id"),
+                say("empty; a task needs an id", "为空；任务必须有编号"),
+            )
             continue
         if ident in seen:
             problems.add(
                 layout.table.name,
                 row.number,
                 header("id"),
-                f"{ident} is also on row {seen[ident]}",
+                _also_on(ident, seen[ident]),
             )
             continue
         seen[ident] = row.number
@@ -754,7 +883,11 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
                 layout.table.name,
                 row.number,
                 header("id"),
-                f"task {ident} already exists; pass --update to update it",
+                say(
+                    "task {id} already exists; pass --update to update it",
+                    "任务 {id} 已存在；要更新它请加 --update",
+                    id=ident,
+                ),
             )
             continue
         # Which aspect: an id or a name the ledger knows, a new one the sheet names, or
@@ -775,7 +908,10 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
                 layout.table.name,
                 row.number,
                 header("aspect_name"),
-                "empty; pass --aspect ID for rows without an aspect",
+                say(
+                    "empty; pass --aspect ID for rows without an aspect",
+                    "为空；没有问题方面的行请用 --aspect 方面编号 指定",
+                ),
             )
             continue
         if resolved is not None:
@@ -857,7 +993,15 @@ def _resolve_aspect(
             known_name = by_id.get(value) or new.get(value)
             if value == aspect_id and aspect_name is not None and known_name != aspect_name:
                 # import adds aspects but never renames one: that is a hand edit.
-                raise CellError(f"aspect {value} is named {known_name!r}, not {aspect_name!r}")
+                raise CellError(
+                    say(
+                        "aspect {id} is named {known!r}, not {name!r}",
+                        "问题方面 {id} 的名称是 {known!r}，不是 {name!r}",
+                        id=value,
+                        known=known_name,
+                        name=aspect_name,
+                    )
+                )
             return value
         if value in by_name:
             return by_name[value]
@@ -865,22 +1009,41 @@ def _resolve_aspect(
             return new_by_name[value]
     if aspect_id is not None and aspect_name is not None:
         if not re.fullmatch(r"[^\s/\\:]+", aspect_id):
-            raise CellError(f'"{aspect_id}" is not a usable id: no spaces, slashes or colons')
+            raise CellError(
+                say(
+                    '"{id}" is not a usable id: no spaces, slashes or colons',
+                    "“{id}”不能用作编号：不能含空格、斜杠或冒号",
+                    id=aspect_id,
+                )
+            )
         new[aspect_id] = aspect_name
         return aspect_id
     if aspect_name is not None:
         close = did_you_mean(aspect_name, list(by_name))
         if close:  # a typo of a known aspect, not a new one
-            raise CellError(f"no aspect {aspect_name!r}{close}")
+            raise CellError(
+                say(
+                    "no aspect {name!r}{hint}",
+                    "没有问题方面 {name!r}{hint}",
+                    name=aspect_name,
+                    hint=close,
+                )
+            )
         counter[0] += 1
         while f"A{counter[0]}" in by_id or f"A{counter[0]}" in new:
             counter[0] += 1
         new[f"A{counter[0]}"] = aspect_name
         return f"A{counter[0]}"
     if aspect_id is not None:
-        known = ", ".join(f"{i} {n}" for i, n in by_id.items()) or "none yet"
+        known = joined([f"{i} {n}" for i, n in by_id.items()]) or say("none yet", "尚无")
         raise CellError(
-            f"no aspect {aspect_id!r}{did_you_mean(aspect_id, list(by_id))}; known: {known}"
+            say(
+                "no aspect {id!r}{hint}; known: {known}",
+                "没有问题方面 {id!r}{hint}；已有：{known}",
+                id=aspect_id,
+                hint=did_you_mean(aspect_id, list(by_id)),
+                known=known,
+            )
         )
     return None
 
@@ -890,12 +1053,19 @@ def _row_message(err: Any) -> tuple[str, str]:
     loc = tuple(err["loc"])
     if not loc:  # the model validator: deadline or ongoing
         text = str(err["msg"]).removeprefix("Value error, ")
-        if "needs a deadline" in text:
-            return "deadline", "empty; an open task needs a deadline or 长期坚持"
+        if "needs a deadline" in text or "需要 deadline" in text:
+            return "deadline", say(
+                "empty; an open task needs a deadline or 长期坚持",
+                "为空；未完成的任务须填写整改时限或“长期坚持”",
+            )
         return "deadline", text
     _, message = _describe(err, {})
     name = str(loc[0])
+    # _describe names the field first (`lead: `, in Chinese `lead（牵头单位）：`); the row's
+    # header names it here instead.
     prefix = ".".join(str(p) for p in loc) + ": "
+    if spoken() == "zh" and len(loc) == 1:
+        prefix = field_name(name) + "："
     return name, message.removeprefix(prefix)
 
 
@@ -981,12 +1151,15 @@ def _plan_indicators(
         values = dict(row.values)
         ident = values.get("id")
         if ident is None:
-            problems.add(table.name, row.number, header("id"), "empty; an indicator needs an id")
+            problems.add(
+                table.name,
+                row.number,
+                header("id"),
+                say("empty; an indicator needs an id", "为空；指标必须有编号"),
+            )
             continue
         if ident in seen:
-            problems.add(
-                table.name, row.number, header("id"), f"{ident} is also on row {seen[ident]}"
-            )
+            problems.add(table.name, row.number, header("id"), _also_on(ident, seen[ident]))
             continue
         seen[ident] = row.number
         record = existing.get(ident)
@@ -996,7 +1169,11 @@ def _plan_indicators(
                 table.name,
                 row.number,
                 header("id"),
-                f"indicator {ident} already exists; pass --update to update it",
+                say(
+                    "indicator {id} already exists; pass --update to update it",
+                    "指标 {id} 已存在；要更新它请加 --update",
+                    id=ident,
+                ),
             )
             continue
         data = before.model_dump() if before is not None else {}
@@ -1029,12 +1206,32 @@ def _warnings(ledger: Ledger, plan: ImportPlan, header: Any) -> list[str]:
     for task, row in items:
         unknown.update((i, None) for i in task.indicators if i not in known)
         if task.status in (Status.DONE, Status.CLOSED) and task.completed_on is None:
-            out.append(f"row {row}, {header('completed_on')}: empty for a finished task")
+            out.append(
+                say(
+                    "row {row}, {header}: empty for a finished task",
+                    "第{row}行，{header}：已完成的任务未填完成日期",
+                    row=row,
+                    header=header("completed_on"),
+                )
+            )
     if unknown:
         ids = list(unknown)
-        shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        shown = joined(ids[:5])
+        if len(ids) > 5:
+            # Chinese counts them all (甲、乙等7项), English the ones left out.
+            shown += say(" and {more} more", "等{total}项", more=len(ids) - 5, total=len(ids))
         out.append(
-            f"{header('indicators')}: {shown} not in indicators.toml yet; add them there "
-            "(rectify check reports them until then)"
+            say(
+                "{header}: {ids} not in indicators.toml yet; add them there "
+                "(rectify check reports them until then)",
+                "{header}：{ids} 尚未列入 indicators.toml；请在其中添加"
+                "（添加之前 rectify check 会一直报告）",
+                header=header("indicators"),
+                ids=shown,
+            )
         )
     return out
+
+
+def _also_on(ident: str, row: int) -> str:
+    return say("{id} is also on row {row}", "{id} 与第{row}行重复", id=ident, row=row)

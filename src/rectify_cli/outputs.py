@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import RectifyError
+from .i18n import say
 from .store import _display
 
 
@@ -29,7 +30,31 @@ def refuse_existing(path: Path) -> None:
 
 
 def _exists(path: Path) -> OutputExists:
-    return OutputExists(f"{_display(path)}: already exists; pass --force to replace it")
+    return OutputExists(
+        say(
+            "{path}: already exists; pass --force to replace it",
+            "{path}：已存在；如需替换，请加 --force",
+            path=_display(path),
+        )
+    )
+
+
+def _cannot_write(path: Path, exc: OSError, *, excel: bool = True) -> OutputFailed:
+    # Windows refuses to replace a file Excel has open: say so rather than "errno 13".
+    hint = (
+        say(" (is it open in Excel?)", "（文件是否已在 Excel 中打开？）")
+        if excel and isinstance(exc, PermissionError)
+        else ""
+    )
+    return OutputFailed(
+        say(
+            "{path}: cannot write: {why}{hint}",
+            "{path}：无法写入：{why}{hint}",
+            path=_display(path),
+            why=exc.strerror or exc,
+            hint=hint,
+        )
+    )
 
 
 def _umask() -> int:
@@ -45,13 +70,19 @@ def write_bytes(path: Path, data: bytes, *, force: bool = False) -> None:
     if not force:
         refuse_existing(path)
     if path.is_dir():
-        raise OutputExists(f"{_display(path)}: is a folder; name a file to write")
+        raise OutputExists(
+            say(
+                "{path}: is a folder; name a file to write",
+                "{path}：是文件夹；请指定要写入的文件",
+                path=_display(path),
+            )
+        )
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputFailed(f"{_display(path)}: cannot write: {exc.strerror or exc}") from None
+        raise _cannot_write(path, exc, excel=False) from None
     try:
         # mkstemp makes the file private (0600); an export is an ordinary file.
         os.chmod(tmp, 0o666 & ~_umask())
@@ -66,9 +97,7 @@ def write_bytes(path: Path, data: bytes, *, force: bool = False) -> None:
     except FileExistsError:
         raise _exists(path) from None
     except OSError as exc:
-        # Windows refuses to replace a file Excel has open: say so rather than "errno 13".
-        hint = " (is it open in Excel?)" if isinstance(exc, PermissionError) else ""
-        raise OutputFailed(f"{_display(path)}: cannot write: {exc.strerror or exc}{hint}") from None
+        raise _cannot_write(path, exc) from None
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)  # gone already once the file is in place

@@ -12,7 +12,7 @@ from pathlib import Path
 import tomli_w
 
 from .errors import RectifyError, UsageError
-from .i18n import Lang
+from .i18n import Lang, say
 from .outputs import write_bytes
 from .schema import SCHEMA_FILES, schema_text
 from .store import INDICATORS_FILE, TASKS_FILE, _display
@@ -124,16 +124,27 @@ def write_schemas(folder: Path) -> list[Path]:
 def init_ledger(root: Path, title: str, lang: Lang = "zh") -> Scaffold:
     """Create the ledger files in `root` (made if missing); never touch an existing ledger."""
     if not title.strip():
-        raise UsageError("--title: must not be empty")
+        raise UsageError(say("--title: must not be empty", "--title：不能为空"))
     if root.exists() and not root.is_dir():
-        raise LedgerExists(f"{_display(root)}: is a file, not a folder")
+        raise LedgerExists(
+            say(
+                "{path}: is a file, not a folder",
+                "{path}：是文件，不是文件夹",
+                path=_display(root),
+            )
+        )
     for name in (TASKS_FILE, INDICATORS_FILE):
         existing = root / name
         if existing.exists():
             raise LedgerExists(
-                f"{_display(existing)}: already exists; rectify init only makes new ledgers "
-                f"(to refresh the editor schemas run: rectify schema --out "
-                f"{_display(root / SCHEMA_DIR)})"
+                say(
+                    "{path}: already exists; rectify init only makes new ledgers "
+                    "(to refresh the editor schemas run: rectify schema --out {schemas})",
+                    "{path}：已存在；rectify init 只创建新台账"
+                    "（如需更新编辑器校验用的文件，请运行：rectify schema --out {schemas}）",
+                    path=_display(existing),
+                    schemas=_display(root / SCHEMA_DIR),
+                )
             )
     root.mkdir(parents=True, exist_ok=True)
     written = write_schemas(root / SCHEMA_DIR)

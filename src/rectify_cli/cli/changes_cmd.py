@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import UsageError
+from rectify_cli.i18n import say
 from rectify_cli.render import OutputFormat
 
 from . import app
@@ -42,7 +43,12 @@ def changes(
     start = parse_date(since, "--since")
     chosen = output_format(fmt)
     if chosen is OutputFormat.CSV:
-        raise UsageError("--format csv: the changes are several tables; use md, table or json")
+        raise UsageError(
+            say(
+                "--format csv: the changes are several tables; use md, table or json",
+                "--format csv：变化情况包含多张表格，请用 md、table 或 json",
+            )
+        )
     ledgers = load_ledgers(ledger, strict)
     found = changes_many(ledgers, start, as_of_date(as_of))
     refs = refs_of(ledgers)

@@ -60,7 +60,8 @@ def _report_many(checked: list[Checked], lang: str | None) -> None:
     bad = [c for c in checked if c.problems]
     for c in bad:
         for p in c.problems:
-            sys.stderr.write(visible_lines(f"{c.name}: {p}") + "\n")
+            line = say("{name}: {problem}", "{name}：{problem}", name=c.name, problem=p)
+            sys.stderr.write(visible_lines(line) + "\n")
     if bad:
         total = sum(len(c.problems) for c in bad)
         sys.stderr.write(

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import UsageError
-from rectify_cli.i18n import Lang, say
+from rectify_cli.i18n import Lang, joined, say
 from rectify_cli.records import Ledger
 from rectify_cli.render import TEXT_FORMATS, OutputFormat
 from rectify_cli.store import LEDGER_ENV, load_ledger
@@ -97,7 +97,7 @@ def output_format(
     if value not in allowed:
         *first, last = [f.value for f in allowed]
         choices = (
-            say("{first} or {last}", "{first} 或 {last}", first=", ".join(first), last=last)
+            say("{first} or {last}", "{first} 或 {last}", first=joined(first), last=last)
             if first
             else last
         )

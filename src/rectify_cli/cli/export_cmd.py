@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import UsageError
-from rectify_cli.i18n import label
+from rectify_cli.i18n import label, say
 from rectify_cli.outputs import refuse_existing, write_bytes
 from rectify_cli.store import _display
 
@@ -55,7 +55,13 @@ def export(
     if fmt is None:
         suffix = out.suffix.lower().lstrip(".")
         if suffix not in ("xlsx", "csv"):
-            raise UsageError(f"{out}: pass --format xlsx or --format csv (or name a .xlsx/.csv)")
+            raise UsageError(
+                say(
+                    "{out}: pass --format xlsx or --format csv (or name a .xlsx/.csv)",
+                    "{out}：请加 --format xlsx 或 --format csv（或使用以 .xlsx/.csv 结尾的文件名）",
+                    out=out,
+                )
+            )
         fmt = ExportFormat(suffix)
     from rectify_cli.ledgers import single_spec
     from rectify_cli.store import load_ledger
@@ -76,7 +82,7 @@ def export(
             refuse_existing(path)
     for path, data in outputs.items():
         write_bytes(path, data, force=force)
-    files = ", ".join(_display(p) for p in outputs)
+    files = label("warn.list_sep", language).join(_display(p) for p in outputs)
     sys.stderr.write(
         label(
             "export.done",

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import EXIT_ERROR
-from rectify_cli.i18n import label
+from rectify_cli.i18n import label, say
 
 from . import app
 from .common import LangOpt, ledger_lang, write
@@ -70,8 +70,22 @@ def import_(
     except ImportInvalid as exc:
         for line in exc.problems:
             sys.stderr.write(f"{visible_lines(line)}\n")
-        noun = "problem" if len(exc.problems) == 1 else "problems"
-        sys.stderr.write(f"{exc.source}: {len(exc.problems)} {noun} found; nothing was imported.\n")
+        sys.stderr.write(
+            say(
+                "{source}: {n} problem found; nothing was imported.",
+                "{source}：发现{n}个问题，未导入任何内容。",
+                source=exc.source,
+                n=1,
+            )
+            if len(exc.problems) == 1
+            else say(
+                "{source}: {n} problems found; nothing was imported.",
+                "{source}：发现{n}个问题，未导入任何内容。",
+                source=exc.source,
+                n=len(exc.problems),
+            )
+        )
+        sys.stderr.write("\n")
         raise SystemExit(EXIT_ERROR) from None
     for line in notes(plan, language):
         sys.stderr.write(line + "\n")

@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from rectify_cli.errors import UsageError
-from rectify_cli.i18n import Lang, label
+from rectify_cli.i18n import label, speak
 from rectify_cli.scaffold import init_ledger
 from rectify_cli.store import _display
 
 from . import app
+from .common import chosen_lang
 
 
 @app.command("init")
@@ -25,8 +25,8 @@ def init(
     ] = "zh",
 ) -> None:
     """Create a new ledger folder with commented example files and editor schemas."""
-    if lang not in ("zh", "en"):
-        raise UsageError(f'--lang: "{lang}" is not a language rectify speaks; use zh or en')
-    language: Lang = "zh" if lang == "zh" else "en"
+    language = chosen_lang("zh", lang)
+    # Everything init says is in the language of the ledger it makes, as its last line is.
+    speak(language)
     made = init_ledger(folder, title, language)
     sys.stderr.write(label("init.done", language, root=_display(made.root)) + "\n")

@@ -5,6 +5,8 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import UsageError
+from rectify_cli.i18n import joined, say
+from rectify_cli.kinds import Status, parse_status_filter
 from rectify_cli.query import (
     SortKey,
     TaskFilter,
@@ -95,13 +97,24 @@ def list_tasks(
     """List tasks (or petition cases), with filters; all when no filter is given.  With
     several ledgers, a ledger column and ids qualified where two ledgers share one."""
     if kind not in ("tasks", "petitions"):
-        raise UsageError(f"--kind: {kind!r} is not a kind; use tasks or petitions")
+        raise UsageError(
+            say(
+                "--kind: {kind!r} is not a kind; use tasks or petitions",
+                "--kind：没有 {kind!r} 这一类，请用 tasks 或 petitions",
+                kind=kind,
+            )
+        )
     date_before = parse_date(due_before, "--due-before") if due_before else None
     ledgers = load_ledgers(ledger, strict)
     chosen_lang = language(ledgers, lang)
     if kind == "petitions":
         if aspect:
-            raise UsageError("--aspect: petition cases have no aspect; use --category")
+            raise UsageError(
+                say(
+                    "--aspect: petition cases have no aspect; use --category",
+                    "--aspect：信访件没有问题方面，请用 --category",
+                )
+            )
         list_petitions(
             ledgers,
             as_of_date(as_of),
@@ -120,15 +133,25 @@ def list_tasks(
         finish(ledgers)
         return
     if category or finding:
-        raise UsageError("--category and --finding: for petition cases; add --kind petitions")
+        raise UsageError(
+            say(
+                "--category and --finding: for petition cases; add --kind petitions",
+                "--category 和 --finding 用于信访件，请加 --kind petitions",
+            )
+        )
     try:
         key = SortKey(sort)
     except ValueError:
         raise UsageError(
-            f"--sort {sort}: sort tasks by {', '.join(k.value for k in SortKey)}"
+            say(
+                "--sort {sort}: sort tasks by {keys}",
+                "--sort {sort}：任务只能按以下之一排序：{keys}",
+                sort=sort,
+                keys=joined(k.value for k in SortKey),
+            )
         ) from None
     flt = TaskFilter(
-        statuses=status_filter(status or []),
+        statuses=_status_filter(status or []),
         aspects=aspect_filter([b.ledger for b in ledgers.books], aspect or []),
         lead=lead,
         due_before=date_before,
@@ -162,3 +185,19 @@ def list_tasks(
             out = console(no_color=no_color)
             out.print(rich_table(found, chosen_lang, width=out.width, refs=refs))
     finish(ledgers)
+
+
+def _status_filter(values: list[str]) -> frozenset[Status] | None:
+    """The tasks' --status values; a wrong one is refused here, in the spoken language."""
+    for v in values:
+        try:
+            parse_status_filter(v)
+        except ValueError as exc:
+            raise UsageError(
+                say(
+                    "--status: {why}; or pending (not yet done)",
+                    "--status：{why}；也可用 pending（未完成的任务）",
+                    why=exc,
+                )
+            ) from None
+    return status_filter(values)

@@ -124,6 +124,7 @@ def list_petitions(
         status_filter,
     )
 
+    _check_handling(status)
     flt = PetitionFilter(
         statuses=status_filter(status),
         categories=category_filter(category),
@@ -173,6 +174,25 @@ def list_petitions(
 
             out = console(no_color=no_color)
             out.print(petitions_view(found_rows, lang, out.width, ledger_column=multi))
+
+
+def _check_handling(values: list[str]) -> None:
+    """The petitions' --status values; a wrong one is refused here, in the spoken language."""
+    from rectify_cli.kinds import HANDLING_GROUPS, Handling
+
+    for v in values:
+        if v.strip().lower() in HANDLING_GROUPS:
+            continue
+        try:
+            Handling.parse(v)
+        except ValueError as exc:
+            raise UsageError(
+                say(
+                    "--status: {why}; or pending (not yet closed)",
+                    "--status：{why}；也可用 pending（未办结的信访件）",
+                    why=exc,
+                )
+            ) from None
 
 
 # --------------------------------------------------------------------------- warn
@@ -309,11 +329,19 @@ def report_many(
     from rectify_cli.rollup import build_rollup
 
     if aspect is not None:
-        raise UsageError("--aspect: reports one aspect of one ledger; name a single --ledger")
+        raise UsageError(
+            say(
+                "--aspect: reports one aspect of one ledger; name a single --ledger",
+                "--aspect 只能报告单个台账的一个问题方面，请只指定一个 --ledger",
+            )
+        )
     if chosen in (OutputFormat.HTML, OutputFormat.DOCX):
         raise UsageError(
-            f"--format {chosen.value}: a roll-up of several ledgers is written as md, json or "
-            f"a table"
+            say(
+                "--format {fmt}: a roll-up of several ledgers is written as md, json or a table",
+                "--format {fmt}：多个台账的汇总只能输出 md、json 或 table",
+                fmt=chosen.value,
+            )
         )
     rollup = build_rollup(found, as_of, lang, since=since, summary_only=summary_only)
     refs = refs_of(found)

@@ -55,6 +55,8 @@ def record(
     from rectify_cli.render.log import record_summary
     from rectify_cli.render.text import visible_lines
 
+    if lang is not None:
+        language(lang, "zh")  # a wrong --lang is refused before the ledger is written
     folder = single_spec(ledger, "record")
 
     new = NewReading(

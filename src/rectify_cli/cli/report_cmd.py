@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import UsageError
-from rectify_cli.i18n import label
+from rectify_cli.i18n import label, say
 from rectify_cli.outputs import write_bytes
 from rectify_cli.render import OutputFormat
 from rectify_cli.report import Report, build_report
@@ -135,11 +135,21 @@ def _choose_format(fmt: OutputFormat | None, out: Path | None) -> OutputFormat:
         fmt = _SUFFIXES.get(out.suffix.lower(), OutputFormat.MD)
     chosen = output_format(fmt, allowed=tuple(OutputFormat))
     if chosen is OutputFormat.CSV:
-        raise UsageError("--format csv: a report has several tables; use md, table or json")
+        raise UsageError(
+            say(
+                "--format csv: a report has several tables; use md, table or json",
+                "--format csv：报告包含多张表格，请用 md、table 或 json",
+            )
+        )
     if chosen is OutputFormat.TABLE and out is not None:
-        raise UsageError("--out: a table is for the terminal; use --format md, html, docx or json")
+        raise UsageError(
+            say(
+                "--out: a table is for the terminal; use --format md, html, docx or json",
+                "--out：table 格式只用于终端显示，请用 --format md、html、docx 或 json",
+            )
+        )
     if chosen is OutputFormat.DOCX and out is None:
-        raise UsageError("docx needs --out FILE")
+        raise UsageError(say("docx needs --out FILE", "输出 docx 须加 --out 文件"))
     return chosen
 
 

@@ -7,12 +7,12 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import UsageError
-from rectify_cli.i18n import label
+from rectify_cli.i18n import label, say, spoken
 from rectify_cli.schema import SCHEMA_FILES, Which, schema_text
 from rectify_cli.store import _display
 
 from . import app
-from .common import LangOpt, write
+from .common import LangOpt, chosen_lang, write
 
 
 @app.command("schema")
@@ -37,19 +37,31 @@ def schema(
     lang: LangOpt = None,
 ) -> None:
     """Print the JSON Schema of tasks.toml, indicators.toml and petitions.toml, for editors."""
+    language = chosen_lang(spoken(), lang)  # a wrong --lang is refused before any write
     chosen: Which | None = None
     if which is not None:
         key = which.strip().lower().removesuffix(".toml")
         chosen = next((w for w in SCHEMA_FILES if w == key), None)
         if chosen is None:
-            raise UsageError(f'"{which}" is not a ledger file; use tasks, indicators or petitions')
+            raise UsageError(
+                say(
+                    '"{which}" is not a ledger file; use tasks, indicators or petitions',
+                    "“{which}”不是台账文件，请用 tasks、indicators 或 petitions",
+                    which=which,
+                )
+            )
     if out is None:
         write(schema_text(chosen))
         return
     if chosen is not None:
-        raise UsageError("--out writes every schema; leave out tasks|indicators|petitions")
+        raise UsageError(
+            say(
+                "--out writes every schema; leave out tasks|indicators|petitions",
+                "--out 会写入全部 JSON Schema 文件，请去掉 tasks|indicators|petitions",
+            )
+        )
     from rectify_cli.scaffold import write_schemas
 
     written = write_schemas(out)
-    files = ", ".join(_display(p) for p in written)
-    sys.stderr.write(label("schema.done", "en" if lang == "en" else "zh", files=files) + "\n")
+    files = label("warn.list_sep", language).join(_display(p) for p in written)
+    sys.stderr.write(label("schema.done", language, files=files) + "\n")

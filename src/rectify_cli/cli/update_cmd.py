@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import UsageError
-from rectify_cli.i18n import Lang, label
+from rectify_cli.i18n import Lang, label, say
 from rectify_cli.kinds import Status
 
 from . import app
@@ -26,7 +26,13 @@ def language(value: str | None, ledger_default: str) -> Lang:
     """--lang, else the ledger's own language (read from its [ledger] table alone)."""
     chosen = ledger_default if value is None else value
     if chosen not in ("zh", "en"):
-        raise UsageError(f'--lang: "{value}" is not a language rectify speaks; use zh or en')
+        raise UsageError(
+            say(
+                '--lang: "{value}" is not a language rectify speaks; use zh or en',
+                "--lang：不支持“{value}”，请用 zh 或 en",
+                value=value,
+            )
+        )
     return "zh" if chosen == "zh" else "en"
 
 
@@ -40,7 +46,7 @@ def _status(value: str | None) -> Status | None:
     try:
         return Status.parse(value)
     except ValueError as exc:
-        raise UsageError(f"--status: {exc}") from None
+        raise UsageError(say("--status: {why}", "--status：{why}", why=exc)) from None
 
 
 @app.command("update")
@@ -104,6 +110,8 @@ def update(
     from rectify_cli.render.log import update_summary
     from rectify_cli.render.text import visible_lines
 
+    if lang is not None:
+        language(lang, "zh")  # a wrong --lang is refused before the ledger is written
     upd = TaskUpdate(
         date=parse_date(date, "--date") if date else dt.date.today(),
         status=_status(status),

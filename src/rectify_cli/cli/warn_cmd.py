@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import EXIT_FOUND, RectifyError, UsageError
-from rectify_cli.i18n import Lang, label
+from rectify_cli.i18n import Lang, label, say
 from rectify_cli.records import Ledger
 from rectify_cli.render import OutputFormat
 from rectify_cli.schedule import Level
@@ -47,21 +47,61 @@ def _check_options(
     fmt: OutputFormat | None,
 ) -> None:
     if days < 0:
-        raise UsageError(f"--days: must be 0 (due today) or more, got {days}")
+        raise UsageError(
+            say(
+                "--days: must be 0 (due today) or more, got {days}",
+                "--days：应不小于 0（0 表示今天到期），实际为 {days}",
+                days=days,
+            )
+        )
     if tolerance is not None and not 0 <= tolerance <= 100:
-        raise UsageError(f"--tolerance: must be between 0 and 100 points, got {tolerance:g}")
+        raise UsageError(
+            say(
+                "--tolerance: must be between 0 and 100 points, got {tolerance:g}",
+                "--tolerance：应在 0 到 100 个百分点之间，实际为 {tolerance:g}",
+                tolerance=tolerance,
+            )
+        )
     if stale_days is not None and stale_days < 1:
-        raise UsageError(f"--stale-days: must be 1 or more, got {stale_days}")
+        raise UsageError(
+            say(
+                "--stale-days: must be 1 or more, got {n}",
+                "--stale-days：应不小于 1，实际为 {n}",
+                n=stale_days,
+            )
+        )
     if reply_days < 0:
-        raise UsageError(f"--reply-days: must be 0 or more, got {reply_days}")
+        raise UsageError(
+            say(
+                "--reply-days: must be 0 or more, got {n}",
+                "--reply-days：应不小于 0，实际为 {n}",
+                n=reply_days,
+            )
+        )
     if out is not None and not notice:
-        raise UsageError("--out: writes warning notices; add --notice")
+        raise UsageError(
+            say(
+                "--out: writes warning notices; add --notice",
+                "--out 用于写入预警督办单，请加 --notice",
+            )
+        )
     if notice and fmt not in (None, OutputFormat.MD, OutputFormat.DOCX):
-        raise UsageError(f"--format {fmt}: a warning notice is md or docx")
+        raise UsageError(
+            say(
+                "--format {fmt}: a warning notice is md or docx",
+                "--format {fmt}：预警督办单只能输出 md 或 docx",
+                fmt=fmt,
+            )
+        )
     if fmt is OutputFormat.DOCX and not notice:
-        raise UsageError("--format docx: writes warning notices; add --notice")
+        raise UsageError(
+            say(
+                "--format docx: writes warning notices; add --notice",
+                "--format docx 用于写入预警督办单，请加 --notice",
+            )
+        )
     if fmt is OutputFormat.DOCX and out is None:
-        raise UsageError("docx needs --out DIR")
+        raise UsageError(say("docx needs --out DIR", "输出 docx 须加 --out 目录"))
 
 
 @app.command("warn")
@@ -229,8 +269,21 @@ def _write_docx_notices(
 
 def _make_dir(path: Path) -> None:
     if path.exists() and not path.is_dir():
-        raise UsageError(f"--out: {path} is a file; give a folder for the notices")
+        raise UsageError(
+            say(
+                "--out: {path} is a file; give a folder for the notices",
+                "--out：{path} 是文件；请指定存放预警督办单的文件夹",
+                path=path,
+            )
+        )
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise RectifyError(f"--out: cannot create folder {path}: {exc.strerror or exc}") from None
+        raise RectifyError(
+            say(
+                "--out: cannot create folder {path}: {why}",
+                "--out：无法创建文件夹 {path}：{why}",
+                path=path,
+                why=exc.strerror or exc,
+            )
+        ) from None
