@@ -443,3 +443,48 @@ def test_init_with_an_unknown_language_speaks_the_users(
     code, _, err = invoke(runner, "init", str(tmp_path / "x"), "--lang", "fr")
     assert (code, err) == (EXIT_ERROR, "错误：--lang：不支持“fr”，请用 zh 或 en\n")
     assert not (tmp_path / "x").exists()
+
+
+# --------------------------------------------------------------------------- update, record
+
+# (arguments, Chinese message, English message): refusals of the two writes typed by hand.
+WRITES: list[tuple[list[str], str, str]] = [
+    (
+        ["update", "T99", "--note", "x"],
+        "没有任务 T99；是不是 T09？",
+        "no task T99; did you mean T09?",
+    ),
+    (
+        ["update", "T07", "--progress", "120"],
+        "任务 T07：进度应在 0 到 100 之间，实际为 120",
+        "task T07: progress: must be between 0 and 100, got 120",
+    ),
+    (
+        ["update", "T07", "--deadline", "2025-13-01"],
+        "--deadline：日期“2025-13-01”无效；日期请写成 2025-09-30",
+        '--deadline: invalid date "2025-13-01"; write dates as 2025-09-30',
+    ),
+    (
+        ["record", "pm2", "1", "--period", "2025-10"],
+        "没有指标 pm2；是不是 pm25？",
+        "no indicator pm2; did you mean pm25?",
+    ),
+    (
+        ["record", "pm25", "abc", "--period", "2025-10"],
+        "VALUE：“abc”不是数字",
+        'VALUE: "abc" is not a number',
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "zh", "en"), WRITES, ids=lambda v: " ".join(v[:2]))
+def test_update_and_record_refuse_in_the_ledgers_language(
+    runner: CliRunner, sample: Path, args: list[str], zh: str, en: str
+) -> None:
+    before = {p.name: p.read_bytes() for p in sample.glob("*.toml")}
+    code, out, err = invoke(runner, *args)
+    assert (code, out, err) == (EXIT_ERROR, "", f"错误：{zh}\n")
+    assert_chinese(err, "T99", "T09", "T07", "pm2", "pm25", "VALUE", "abc")
+    code, out, err = invoke_en(runner, *args)
+    assert (code, out, err) == (EXIT_ERROR, "", f"Error: {en}\n")
+    assert {p.name: p.read_bytes() for p in sample.glob("*.toml")} == before

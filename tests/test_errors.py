@@ -31,6 +31,12 @@ def test_a_bug_is_one_line_and_exit_70(
         "Error: rectify hit a bug (RuntimeError: boom). Please report it with the output of "
         "the same command run with --debug.\n"
     )
+    code, out, err = invoke(runner, "list")  # the sample ledger speaks Chinese
+    assert (code, out) == (EXIT_BUG, "")
+    assert err == (
+        "错误：rectify 程序出错（RuntimeError：boom）。请用 --debug 重新运行同一命令，"
+        "并将输出一并报告。\n"
+    )
 
 
 @pytest.mark.parametrize("how", ["flag", "env"])
