@@ -1,5 +1,6 @@
 """Read a 台账 spreadsheet (xlsx or CSV) into tasks: headers found, dates understood, every bad
-row reported before anything is written.
+row reported before anything is written.  Reading the file itself (which sheets, which cells
+hold data) is `sheets.py`'s job.
 
 Pure reading and checking: `plan_import` returns what would change (new tasks, updated
 tasks, new aspects, and the indicators of an indicators sheet such as `rectify export`
@@ -8,9 +9,7 @@ writes) or the complete list of problems; writing is `edit.py`'s job.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -26,7 +25,6 @@ from .columns import (
     TASK_COLUMNS,
     Column,
     header_index,
-    load_openpyxl,
     match_header,
 )
 from .edit import Plan
@@ -35,7 +33,8 @@ from .i18n import field_name, joined, label, say, spoken
 from .kinds import STATUS_ZH, Status
 from .models import Aspect, Indicator, LogEntry, Task
 from .records import Ledger, as_dict
-from .store import _describe, _display, decode
+from .sheets import BadCell, Cell, ImportUnreadable, Table, read_tables
+from .store import _describe, _display
 
 # Header detection looks this far down for a row with at least two known headers: title
 # rows, a 填报单位 line and a blank row or two sit above it in real 台账 files.
@@ -47,8 +46,6 @@ ONGOING_WORDS = frozenset({"长期坚持", "长期", "持续推进", "长期推�
 DATE_HINT = "write 2025-09-30, 2025/9/30, 2025年9月30日, 2025年底前 or 长期坚持"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-Cell = Any  # what openpyxl or the csv module gives: str, int, float, datetime, None
-
 
 class ImportInvalid(RectifyError):
     """The spreadsheet has problems; every one is kept, nothing was written."""
@@ -59,187 +56,6 @@ class ImportInvalid(RectifyError):
         super().__init__(
             say("{source}: {first}", "{source}：{first}", source=source, first=problems[0])
         )
-
-
-class ImportUnreadable(RectifyError):
-    pass
-
-
-# --------------------------------------------------------------------------- reading
-
-
-@dataclass
-class Table:
-    """One sheet: cells by spreadsheet row number (1-based, as Excel shows them)."""
-
-    name: str  # the sheet's name, or the file name for CSV
-    rows: list[tuple[int, list[Cell]]]
-    # Number formats of numeric cells, (row, column index) → format, to read 60% right.
-    formats: dict[tuple[int, int], str] = field(default_factory=dict)
-
-
-def read_csv(path: Path) -> Table:
-    raw = _read_bytes(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            # Excel on Chinese Windows saves "CSV" as GBK (GB18030 is its superset).
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            text = decode(raw, _display(path))  # raises the loader's clear message
-    rows: list[tuple[int, list[Cell]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        for number, record in enumerate(reader, start=1):
-            rows.append((number, list(record)))
-    except csv.Error as exc:
-        raise ImportUnreadable(
-            say(
-                "{path}: not a readable CSV file: {why}",
-                "{path}：不是可读取的 CSV 文件：{why}",
-                path=_display(path),
-                why=_csv_why(exc),
-            )
-        ) from None
-    return Table(path.name, rows)
-
-
-def read_xlsx(path: Path) -> list[Table]:
-    openpyxl = load_openpyxl()
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    raw = _read_bytes(path)
-    try:
-        # data_only: a formula cell gives the value Excel last computed, not "=SUM(...)".
-        book = openpyxl.load_workbook(io.BytesIO(raw), data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise ImportUnreadable(
-            say(
-                "{path}: not a readable xlsx workbook ({kind}); "
-                "save it from Excel as .xlsx (an old .xls must be saved as .xlsx first)",
-                "{path}：不是可读取的 xlsx 工作簿；请在 Excel 中另存为 .xlsx"
-                "（旧版 .xls 文件须先另存为 .xlsx）",
-                path=_display(path),
-                kind=type(exc).__name__,
-            )
-        ) from None
-    except Exception as exc:  # zipfile.BadZipFile and friends
-        raise ImportUnreadable(
-            say(
-                "{path}: not a readable xlsx workbook ({kind})",
-                "{path}：不是可读取的 xlsx 工作簿",
-                path=_display(path),
-                kind=type(exc).__name__,
-            )
-        ) from None
-    tables = []
-    for ws in book.worksheets:
-        grid: dict[tuple[int, int], Cell] = {}
-        formats: dict[tuple[int, int], str] = {}
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is None:
-                    continue
-                r, c = cell.row, cell.column - 1
-                grid[(r, c)] = cell.value
-                if isinstance(cell.value, int | float) and cell.number_format != "General":
-                    formats[(r, c)] = cell.number_format
-        # A cell merged down several rows (a 问题方面 spanning its tasks) belongs to each.
-        for merged in ws.merged_cells.ranges:
-            top = grid.get((merged.min_row, merged.min_col - 1))
-            if top is None or merged.max_row == merged.min_row:
-                continue
-            for r in range(merged.min_row + 1, merged.max_row + 1):
-                for c in range(merged.min_col - 1, merged.max_col):
-                    grid[(r, c)] = top
-        width = max((c for _, c in grid), default=-1) + 1
-        rows = []
-        for r in range(1, ws.max_row + 1):
-            cells = [grid.get((r, c)) for c in range(width)]
-            rows.append((r, cells))
-        tables.append(Table(ws.title, rows, formats))
-    return tables
-
-
-def _read_bytes(path: Path) -> bytes:
-    shown = _display(path)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ImportUnreadable(
-            say("{path}: file not found", "{path}：文件不存在", path=shown)
-        ) from None
-    except IsADirectoryError:
-        raise ImportUnreadable(
-            say(
-                "{path}: is a folder, not a spreadsheet",
-                "{path}：是文件夹，不是电子表格",
-                path=shown,
-            )
-        ) from None
-    except OSError as exc:
-        why: object = exc.strerror or exc
-        if isinstance(exc, PermissionError) and spoken() == "zh":
-            why = "没有权限"
-        raise ImportUnreadable(
-            say("{path}: cannot read: {why}", "{path}：无法读取：{why}", path=shown, why=why)
-        ) from None
-
-
-def _csv_why(exc: csv.Error) -> str:
-    """The csv module's complaint (in English), said in Chinese where it is the one the
-    default dialect makes: a cell too long, which is what a binary file read as CSV gives."""
-    text = str(exc)
-    if spoken() == "zh" and text.startswith("field larger than field limit"):
-        return "有单元格超过长度上限"
-    return text
-
-
-def read_tables(path: Path, sheet: str | None = None) -> list[Table]:
-    """The sheets of an xlsx, or a CSV file and its `-log` and `-indicators` companions
-    where they sit beside it (as `rectify export` writes them)."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        tables = read_xlsx(path)
-        if sheet is not None:
-            chosen = [t for t in tables if t.name == sheet]
-            if not chosen:
-                names = [t.name for t in tables]
-                raise UsageError(
-                    say(
-                        "{path}: no sheet {sheet!r}{hint}; sheets: {names}",
-                        "{path}：没有工作表 {sheet!r}{hint}；已有工作表：{names}",
-                        path=_display(path),
-                        sheet=sheet,
-                        hint=did_you_mean(sheet, names),
-                        names=joined(names),
-                    )
-                )
-            return chosen + [t for t in tables if t.name != sheet]
-        return tables
-    if suffix in (".csv", ".txt"):
-        tables = [read_csv(path)]
-        for companion in ("log", "indicators"):
-            beside = path.with_name(f"{path.stem}-{companion}{path.suffix}")
-            if beside.exists():
-                tables.append(read_csv(beside))
-        return tables
-    if suffix == ".xls":
-        raise ImportUnreadable(
-            say(
-                "{path}: an old .xls workbook; open it in Excel and save it as .xlsx",
-                "{path}：这是旧版 .xls 工作簿；请在 Excel 中打开并另存为 .xlsx",
-                path=_display(path),
-            )
-        )
-    raise ImportUnreadable(
-        say(
-            "{path}: import reads .xlsx or .csv files",
-            "{path}：只能导入 .xlsx 或 .csv 文件",
-            path=_display(path),
-        )
-    )
 
 
 # --------------------------------------------------------------------------- headers
@@ -632,7 +448,8 @@ def read_rows(
         if not mapped:
             skipped += bool(filled)
             continue
-        if len(filled) == 1 and "title" not in {layout.fields[i] for i, _ in mapped}:
+        section_like = len(filled) == 1 and not isinstance(filled[0][1], BadCell)
+        if section_like and "title" not in {layout.fields[i] for i, _ in mapped}:
             skipped += 1
             if sections and isinstance(filled[0][1], str):
                 section = _section_name(filled[0][1]) or section
@@ -663,6 +480,8 @@ def read_rows(
 
 
 def _read_cell(cell: Cell, col: Column, number_format: str | None) -> Any:
+    if isinstance(cell, BadCell):  # an Excel error, or a formula whose value is not saved
+        raise CellError(cell.problem())
     match col.kind:
         case "date":
             return date_value(cell)
@@ -791,18 +610,40 @@ def _aspect_resolver(ledger: Ledger, default: str | None) -> tuple[dict[str, str
     return by_id, by_name
 
 
+def _best_layout(tables: list[Table], mapping: dict[str, str]) -> Layout | None:
+    best = None
+    for table in tables:
+        found = find_layout(table, TASK_COLUMNS, mapping)
+        if found is not None and (best is None or len(found.fields) > len(best.fields)):
+            best = found
+    return best
+
+
 def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPlan:
     """Everything the import would do, or ImportInvalid listing every bad row."""
     shown = _display(path)
-    tables = read_tables(path, options.sheet)
+    tables, hidden = read_tables(path, options.sheet)
     mapping = parse_map(options.mapping, TASK_COLUMNS)
     # The tasks sheet is the one whose header rectify knows best (a log or indicators
     # sheet shares a few headers with it); --sheet names it outright.
-    layout = None
-    for table in tables[:1] if options.sheet is not None else tables:
-        found = find_layout(table, TASK_COLUMNS, mapping)
-        if found is not None and (layout is None or len(found.fields) > len(layout.fields)):
-            layout = found
+    layout = _best_layout(tables[:1] if options.sheet is not None else tables, mapping)
+    if layout is None and options.sheet is None:
+        # A sheet nobody sees is read only when named, but the one that has the headers
+        # is worth naming.
+        found = _best_layout(hidden, mapping)
+        if found is not None:
+            name = found.table.name
+            raise ImportUnreadable(
+                say(
+                    "{path}: no header row found in the visible sheets; the hidden sheet "
+                    "{sheet!r} has one: unhide it in Excel, or import it with --sheet {arg}",
+                    "{path}：可见的工作表中找不到表头行；隐藏的工作表 {sheet!r} 中有表头："
+                    "请在 Excel 中取消隐藏，或加 --sheet {arg} 导入它",
+                    path=shown,
+                    sheet=name,
+                    arg=name if re.fullmatch(r"[\w.-]+", name) else f'"{name}"',
+                )
+            )
     if layout is None:
         where = (
             say("sheet {sheet!r}", "工作表 {sheet!r}", sheet=options.sheet)
@@ -862,12 +703,13 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
         values = dict(row.values)
         ident = values.get("id")
         if ident is None:
-            problems.add(
-                layout.table.name,
-                row.number,
-                header("id"),
-                say("empty; a task needs an id", "为空；任务必须有编号"),
-            )
+            if "id" not in row.unreadable:  # an unreadable id is reported already
+                problems.add(
+                    layout.table.name,
+                    row.number,
+                    header("id"),
+                    say("empty; a task needs an id", "为空；任务必须有编号"),
+                )
             continue
         if ident in seen:
             problems.add(
@@ -904,6 +746,8 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
         if resolved is None and ident not in existing:  # --aspect never moves a task
             resolved = default_aspect
         if resolved is None and ident not in existing:
+            if {"aspect", "aspect_name"} & row.unreadable:
+                continue  # reported already
             problems.add(
                 layout.table.name,
                 row.number,
@@ -1151,12 +995,13 @@ def _plan_indicators(
         values = dict(row.values)
         ident = values.get("id")
         if ident is None:
-            problems.add(
-                table.name,
-                row.number,
-                header("id"),
-                say("empty; an indicator needs an id", "为空；指标必须有编号"),
-            )
+            if "id" not in row.unreadable:
+                problems.add(
+                    table.name,
+                    row.number,
+                    header("id"),
+                    say("empty; an indicator needs an id", "为空；指标必须有编号"),
+                )
             continue
         if ident in seen:
             problems.add(table.name, row.number, header("id"), _also_on(ident, seen[ident]))
