@@ -119,10 +119,11 @@ def load(ledger: str | None) -> Ledger:
 def write(text: str) -> None:
     """Output on stdout.  CSV is data, written as the ledger holds it; on a terminal its
     cells are shown with their controls escaped (docs/commands.md, "Control characters")."""
-    from rectify_cli.render.data import CsvText, csv_on_terminal
+    if sys.stdout.isatty():
+        from rectify_cli.render.data import CsvText, csv_on_terminal
 
-    if isinstance(text, CsvText) and sys.stdout.isatty():
-        text = csv_on_terminal(text)
+        if isinstance(text, CsvText):
+            text = csv_on_terminal(text)
     sys.stdout.write(text)
 
 

@@ -163,8 +163,8 @@ class CsvText(str):
 
 def csv_text(header: Sequence[str], records: Iterable[Sequence[Any]]) -> CsvText:
     """CSV is data for a spreadsheet or a script: each cell holds the ledger's text as it is
-    (control characters too), but for a `'` before a formula and line breaks written as
-    "\\n".  On a terminal it is shown through `csv_on_terminal`."""
+    (control characters too), but for a `'` before a formula and CR line breaks written as
+    LF.  `write` shows it on a terminal through `csv_on_terminal`."""
     buf = io.StringIO()
     # "\n", not RFC 4180's "\r\n": stdout in text mode turns it into "\r\n" on Windows,
     # where a literal "\r\n" would come out as "\r\r\n".
