@@ -34,11 +34,14 @@ HOSTILE = [
     "```\nfence",  # closes a Markdown code fence (a Mermaid chart) when it starts a line
     "../../etc/passwd",  # a path, where a lead names a notice's file
     "CON",  # a reserved file name on Windows
+    "\u200f\u061cmarks\u200e\u2067iso\u2069",  # bidi marks (RLM, ALM, LRM) and an isolate
+    "tab\tnel\x85del\x7fend",  # tab, C1 next line, DEL
 ]
 
 # Raw characters that must never reach a terminal or a document from ledger text: C0 controls
-# but tab and newline, DEL, C1 controls, bidi overrides and isolates.
-FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# but tab and newline, DEL, C1 controls, bidi overrides, isolates and marks.
+BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+FORBIDDEN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}]")
 # What rich itself writes for colour and bold (Select Graphic Rendition), and nothing else.
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import subprocess
@@ -135,14 +134,15 @@ def test_the_program_imports_only_the_command_it_runs(tmp_path: Path) -> None:
 
 
 def test_tasks_json_is_json_dumps_of_the_records(generated_rows: list[TaskRow]) -> None:
-    from rectify_cli.render.data import task_record, tasks_json
+    """Byte for byte what to_json (json.dumps, then its escapes) writes for the records."""
+    from rectify_cli.render.data import task_record, tasks_json, to_json
 
     rows = generated_rows
-    expected = json.dumps([task_record(r) for r in rows], ensure_ascii=False, indent=2) + "\n"
+    expected = to_json([task_record(r) for r in rows])
     assert tasks_json(rows) == expected
     assert tasks_json([]) == "[]\n"
     with_refs = [{**task_record(r), "ledger": r.ledger, "ref": "L:" + r.task.id} for r in rows]
-    expected = json.dumps(with_refs, ensure_ascii=False, indent=2) + "\n"
+    expected = to_json(with_refs)
     assert tasks_json(rows, lambda r: "L:" + r.task.id) == expected
 
 
@@ -152,13 +152,12 @@ def test_tasks_json_of_any_ledger_is_json_dumps(
 ) -> None:
     """Any text a ledger may hold (quotes, backslashes, control characters, any script)."""
     from rectify_cli.query import rows
-    from rectify_cli.render.data import task_record, tasks_json
+    from rectify_cli.render.data import task_record, tasks_json, to_json
 
     task_file, _ = files
     ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
     found = rows(ledger, as_of)
-    expected = json.dumps([task_record(r) for r in found], ensure_ascii=False, indent=2) + "\n"
-    assert tasks_json(found) == expected
+    assert tasks_json(found) == to_json([task_record(r) for r in found])
 
 
 def test_a_warm_read_never_imports_pydantic(tmp_path: Path, sample: Path) -> None:

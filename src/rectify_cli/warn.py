@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .records import Ledger
+from .render.text import CONTROLS
 from .schedule import LeadGroup, Level, Warning, group_by_lead, warning_counts, warnings
 
 DEFAULT_DAYS = 7
@@ -85,7 +86,7 @@ def reply_by(as_of: dt.date, reply_days: int) -> dt.date:
 # Characters Windows refuses in a file name, controls (C1 too) and bidi overrides (with
 # which a name can read as ending in .exe); DOS device names it reserves whatever the
 # extension (CON.md is still the console).
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+_UNSAFE = re.compile(f'[<>:"/\\\\|?*{CONTROLS}]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(10)}
 _MAX_STEM = 80  # characters; keeps DIR/name well under Windows' 260-character path limit
 

@@ -52,10 +52,9 @@ class RectifyGroup(TyperGroup):
         except UsageError as exc:
             raise _in_chinese(exc) from None
         except RectifyError as exc:
-            from rectify_cli.render.text import visible_lines
+            from .common import tell
 
-            # Messages quote ids, names and cells: shown, never obeyed by the terminal.
-            sys.stderr.write(say("Error: ", "错误：") + visible_lines(exc.message) + "\n")
+            tell(say("Error: ", "错误：") + exc.message)
             raise SystemExit(exc.exit_code) from None
         except (SystemExit, KeyboardInterrupt, BrokenPipeError):
             raise
@@ -66,7 +65,7 @@ class RectifyGroup(TyperGroup):
             if _debug(ctx):
                 raise
             # Unknown exceptions are bugs in rectify, not the user's mistake: say so plainly.
-            from rectify_cli.render.text import visible_lines
+            from rectify_cli.render.text import escaped
 
             sys.stderr.write(
                 say(
@@ -75,7 +74,7 @@ class RectifyGroup(TyperGroup):
                     "错误：rectify 程序出错（{kind}：{text}）。请用 --debug 重新运行同一命令，"
                     "并将输出一并报告。\n",
                     kind=type(exc).__name__,
-                    text=visible_lines(str(exc)),
+                    text=escaped(str(exc)),
                 )
             )
             raise SystemExit(EXIT_BUG) from None

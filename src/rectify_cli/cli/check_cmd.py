@@ -8,7 +8,7 @@ from rectify_cli.i18n import label, say
 from rectify_cli.ledgers import single_spec
 
 from . import app
-from .common import LangOpt, chosen_lang
+from .common import LangOpt, chosen_lang, tell
 from .many import LedgersOpt
 
 
@@ -22,10 +22,8 @@ def check(ledger: LedgersOpt = None, lang: LangOpt = None) -> None:
         return
     led, problems = check_ledger(single_spec(ledger, "check"))
     if problems:
-        from rectify_cli.render.text import visible_lines
-
         for p in problems:
-            sys.stderr.write(f"{visible_lines(str(p))}\n")
+            tell(str(p))  # one line each: a line break in an id is shown, not obeyed
         sys.stderr.write(
             say("{n} problem found.", "发现{n}个问题。", n=1)
             if len(problems) == 1
@@ -48,20 +46,20 @@ def check(ledger: LedgersOpt = None, lang: LangOpt = None) -> None:
 def _report_many(checked: list[Checked], lang: str | None) -> None:
     """A line on stdout for each clean ledger; each problem on stderr after its ledger's
     name, then the count; exit 2 when any ledger has one."""
+    from rectify_cli.render.text import escaped
+
     for c in checked:
         if c.problems or c.ledger is None:
             continue
         led = c.ledger
         shown = chosen_lang(led.meta.lang, lang)
         ok = label("check.ok", shown, tasks=len(led.tasks), indicators=len(led.indicators))
-        sys.stdout.write(label("rollup.ledger_title", shown, name=c.name, title=ok) + "\n")
-    from rectify_cli.render.text import visible_lines
-
+        line = label("rollup.ledger_title", shown, name=c.name, title=ok)
+        sys.stdout.write(escaped(line) + "\n")  # the name is the ledger's own text
     bad = [c for c in checked if c.problems]
     for c in bad:
         for p in c.problems:
-            line = say("{name}: {problem}", "{name}：{problem}", name=c.name, problem=p)
-            sys.stderr.write(visible_lines(line) + "\n")
+            tell(say("{name}: {problem}", "{name}：{problem}", name=c.name, problem=p))
     if bad:
         total = sum(len(c.problems) for c in bad)
         sys.stderr.write(

@@ -117,7 +117,22 @@ def load(ledger: str | None) -> Ledger:
 
 
 def write(text: str) -> None:
+    """Output on stdout.  CSV is data, written as the ledger holds it; on a terminal its
+    cells are shown with their controls escaped (docs/commands.md, "Control characters")."""
+    if sys.stdout.isatty():
+        from rectify_cli.render.data import CsvText, csv_on_terminal
+
+        if isinstance(text, CsvText):
+            text = csv_on_terminal(text)
     sys.stdout.write(text)
+
+
+def tell(text: str) -> None:
+    """A message on stderr, on one line: it quotes ids, names, cells and paths, whose
+    controls and line breaks are shown as escapes, never obeyed (render.text.escaped)."""
+    from rectify_cli.render.text import escaped
+
+    sys.stderr.write(escaped(text) + "\n")
 
 
 def print_rich(renderable: object, *, no_color: bool = False) -> None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +12,7 @@ from rectify_cli.outputs import refuse_existing, write_bytes
 from rectify_cli.store import _display
 
 from . import app
-from .common import LangOpt, ledger_lang
+from .common import LangOpt, ledger_lang, tell
 from .many import LedgersOpt
 
 
@@ -83,7 +82,7 @@ def export(
     for path, data in outputs.items():
         write_bytes(path, data, force=force)
     files = label("warn.list_sep", language).join(_display(p) for p in outputs)
-    sys.stderr.write(
+    tell(
         label(
             "export.done",
             language,
@@ -91,5 +90,4 @@ def export(
             indicators=len(led.indicators),
             files=files,
         )
-        + "\n"
     )

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +9,7 @@ from rectify_cli.errors import EXIT_ERROR
 from rectify_cli.i18n import label, say
 
 from . import app
-from .common import LangOpt, ledger_lang, write
+from .common import LangOpt, ledger_lang, tell, write
 from .many import LedgersOpt
 
 
@@ -69,8 +68,8 @@ def import_(
         plan = plan_import(led, source, options)
     except ImportInvalid as exc:
         for line in exc.problems:
-            sys.stderr.write(f"{visible_lines(line)}\n")
-        sys.stderr.write(
+            tell(line)
+        tell(
             say(
                 "{source}: {n} problem found; nothing was imported.",
                 "{source}：发现{n}个问题，未导入任何内容。",
@@ -85,12 +84,11 @@ def import_(
                 n=len(exc.problems),
             )
         )
-        sys.stderr.write("\n")
         raise SystemExit(EXIT_ERROR) from None
     for line in notes(plan, language):
-        sys.stderr.write(line + "\n")
+        tell(line)
     if not plan.changed:
-        sys.stderr.write(label("import.nothing", language, source=plan.source) + "\n")
+        tell(label("import.nothing", language, source=plan.source))
         return
     root = Path(led.root)
 
@@ -131,8 +129,9 @@ def import_(
             whole = unified_diff(old_text, new_text, done.shown, 0, len(old_text), len(new_text))
             write(visible_lines(whole))
     if dry_run:
-        sys.stderr.write(label("import.dry_run", language) + "\n")
+        tell(label("import.dry_run", language))
     else:
-        sys.stderr.write(summary(plan, language) + "\n")
+        for line in summary(plan, language):
+            tell(line)
         for done in written:
-            sys.stderr.write(label("import.done", language, path=done.shown) + "\n")
+            tell(label("import.done", language, path=done.shown))

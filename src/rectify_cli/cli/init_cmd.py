@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +10,7 @@ from rectify_cli.scaffold import init_ledger
 from rectify_cli.store import _display
 
 from . import app
-from .common import chosen_lang
+from .common import chosen_lang, tell
 
 
 @app.command("init")
@@ -29,4 +28,4 @@ def init(
     # Everything init says is in the language of the ledger it makes, as its last line is.
     speak(language)
     made = init_ledger(folder, title, language)
-    sys.stderr.write(label("init.done", language, root=_display(made.root)) + "\n")
+    tell(label("init.done", language, root=_display(made.root)))

@@ -12,7 +12,6 @@ when any ledger fails (still exit 2).  An error in the error takes precedence ov
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -29,7 +28,7 @@ from rectify_cli.schedule import Level
 if TYPE_CHECKING:
     from rectify_cli.rollup import LedgerWarnings
 
-from .common import ledger_lang, output_format, print_rich, write
+from .common import ledger_lang, output_format, print_rich, tell, write
 
 LedgersOpt = Annotated[
     list[str] | None,
@@ -57,10 +56,8 @@ def load_ledgers(specs: list[str] | None, strict: bool = False) -> Ledgers:
     its own raises its error as every command always has."""
     found = load_many(specs)
     if found.failures:
-        from rectify_cli.render.text import visible_lines
-
         for f in found.failures:
-            sys.stderr.write(say("Error: ", "错误：") + visible_lines(str(f)) + "\n")
+            tell(say("Error: ", "错误：") + str(f))
         if strict or not found.books:
             raise SystemExit(EXIT_ERROR)
     return found
@@ -149,11 +146,13 @@ def list_petitions(
     itemised = any(b.petitions is not None and b.petitions.petitions for b in found.books)
     if not itemised and chosen in (OutputFormat.TABLE, OutputFormat.MD):
         # Nothing to list: say what the ledgers hold instead of "no cases match".
-        write("\n".join(notes or [label("pet.none", lang)]) + "\n")
+        from rectify_cli.render.text import escaped
+
+        write("".join(escaped(n) + "\n" for n in notes or [label("pet.none", lang)]))
         return
     # Ledgers with totals only have no rows: say so on stderr, beside the others' data.
     for note in notes:
-        sys.stderr.write(note + "\n")
+        tell(note)
     multi = found.multi
     match chosen:
         case OutputFormat.JSON:
@@ -306,7 +305,7 @@ def _notices(
             write_bytes(folder / names[g.lead], text.encode("utf-8"), force=True)
             written += 1
     if fmt is not OutputFormat.DOCX:
-        sys.stderr.write(label("warn.written", lang, count=written, path=out) + "\n")
+        tell(label("warn.written", lang, count=written, path=out))
 
 
 # --------------------------------------------------------------------------- report
@@ -371,4 +370,4 @@ def _emit(text: str, out: Path | None, lang: Lang) -> None:
     from rectify_cli.store import _display
 
     write_bytes(out, text.encode("utf-8"), force=True)
-    sys.stderr.write(label("report.written", lang, path=_display(out)) + "\n")
+    tell(label("report.written", lang, path=_display(out)))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +22,7 @@ from .common import (
     ledger_lang,
     output_format,
     parse_date,
+    tell,
     write,
 )
 from .many import LedgersOpt, StrictOpt, language, load_ledgers, report_many
@@ -162,4 +162,4 @@ def _emit(content: str | bytes, out: Path | None, report: Report) -> None:
         return
     data = content.encode("utf-8") if isinstance(content, str) else content
     write_bytes(out, data, force=True)
-    sys.stderr.write(label("report.written", report.lang, path=_display(out)) + "\n")
+    tell(label("report.written", report.lang, path=_display(out)))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +11,7 @@ from rectify_cli.schema import SCHEMA_FILES, Which, schema_text
 from rectify_cli.store import _display
 
 from . import app
-from .common import LangOpt, chosen_lang, write
+from .common import LangOpt, chosen_lang, tell, write
 
 
 @app.command("schema")
@@ -64,4 +63,4 @@ def schema(
 
     written = write_schemas(out)
     files = label("warn.list_sep", language).join(_display(p) for p in written)
-    sys.stderr.write(label("schema.done", language, files=files) + "\n")
+    tell(label("schema.done", language, files=files))

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from typing import Annotated
 
 import typer
@@ -11,7 +10,7 @@ from rectify_cli.i18n import Lang, label, say
 from rectify_cli.kinds import Status
 
 from . import app
-from .common import LangOpt, parse_date, write
+from .common import LangOpt, parse_date, tell, write
 from .many import LedgersOpt
 
 BY_ENV = "RECTIFY_BY"
@@ -37,7 +36,7 @@ def language(value: str | None, ledger_default: str) -> Lang:
 
 
 def dry_run_note(lang: Lang) -> None:
-    sys.stderr.write(label("update.dry_run", lang) + "\n")
+    tell(label("update.dry_run", lang))
 
 
 def _status(value: str | None) -> Status | None:

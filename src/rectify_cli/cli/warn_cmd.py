@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +30,7 @@ from .common import (
     ledger_lang,
     output_format,
     print_rich,
+    tell,
     write,
 )
 from .many import LedgersOpt, StrictOpt, has_cases, load_ledgers, warn_many_cmd
@@ -223,9 +223,7 @@ def warn(
                 text = notice_markdown(g, led.meta, result.as_of, due, language)
                 # Whole or not at all: a full disk never leaves last week's notice cut short.
                 write_bytes(out / names[g.lead], text.encode("utf-8"), force=True)
-            sys.stderr.write(
-                label("warn.written", language, count=len(result.groups), path=out) + "\n"
-            )
+            tell(label("warn.written", language, count=len(result.groups), path=out))
     else:
         match output_format(fmt):
             case OutputFormat.JSON:
@@ -264,7 +262,7 @@ def _write_docx_notices(
     _make_dir(out)
     for path, data in files.items():
         write_bytes(path, data, force=True)
-    sys.stderr.write(label("warn.written", lang, count=len(files), path=out) + "\n")
+    tell(label("warn.written", lang, count=len(files), path=out))
 
 
 def _make_dir(path: Path) -> None:

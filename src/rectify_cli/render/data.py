@@ -12,7 +12,7 @@ from typing import Any
 from rectify_cli.query import TaskRow
 from rectify_cli.records import LogEntry, as_json
 
-from .text import csv_safe
+from .text import csv_safe, escaped, json_escaped
 
 # CSV columns: the ledger's own field names, then what rectify computes.
 TASK_CSV_FIELDS = (
@@ -47,7 +47,9 @@ def task_record(row: TaskRow) -> dict[str, Any]:
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """JSON as scripts read it: exactly the ledger's text once parsed, and every control and
+    bidi character written as an escape, so the text is inert on a terminal too."""
+    return json_escaped(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 def tasks_json(rows: Iterable[TaskRow], refs: Callable[[TaskRow], str] | None = None) -> str:
@@ -79,10 +81,10 @@ def tasks_json_parts(
         chunk.append(task_json(r, extra))
         sep = ",\n  "
         if len(chunk) >= _CHUNK:
-            yield "".join(chunk)
+            yield json_escaped("".join(chunk))
             chunk.clear()
     chunk.append("[]\n" if sep.startswith("[") else "\n]\n")
-    yield "".join(chunk)
+    yield json_escaped("".join(chunk))
 
 
 _CHUNK = 1000  # list items (two per task) per piece written
@@ -155,7 +157,14 @@ def _task_writer() -> Callable[[TaskRow, str], str]:
     return task_json
 
 
-def csv_text(header: Sequence[str], records: Iterable[Sequence[Any]]) -> str:
+class CsvText(str):
+    """Text in CSV: what `csv_on_terminal` shows when it is written to a terminal."""
+
+
+def csv_text(header: Sequence[str], records: Iterable[Sequence[Any]]) -> CsvText:
+    """CSV is data for a spreadsheet or a script: each cell holds the ledger's text as it is
+    (control characters too), but for a `'` before a formula and CR line breaks written as
+    LF.  `write` shows it on a terminal through `csv_on_terminal`."""
     buf = io.StringIO()
     # "\n", not RFC 4180's "\r\n": stdout in text mode turns it into "\r\n" on Windows,
     # where a literal "\r\n" would come out as "\r\r\n".
@@ -163,6 +172,17 @@ def csv_text(header: Sequence[str], records: Iterable[Sequence[Any]]) -> str:
     writer.writerow(header)
     for rec in records:
         writer.writerow([_cell(v) for v in rec])
+    return CsvText(buf.getvalue())
+
+
+def csv_on_terminal(text: str) -> str:
+    """CSV text as a terminal shows it: every cell on one line, its controls, bidi
+    characters, tabs and line breaks shown as escapes (`\\x1b`, `\\n`).  Raw, an ESC in a
+    title would drive the terminal and a line break in an id would print a row of its own."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow([escaped(cell) for cell in row])
     return buf.getvalue()
 
 
@@ -180,7 +200,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def tasks_csv(rows: Iterable[TaskRow], refs: Callable[[TaskRow], str] | None = None) -> str:
+def tasks_csv(rows: Iterable[TaskRow], refs: Callable[[TaskRow], str] | None = None) -> CsvText:
     records = []
     for r in rows:
         rec = task_record(r)

@@ -6,7 +6,7 @@ from rectify_cli.i18n import Lang, label
 from rectify_cli.importer import ImportPlan
 
 from .common import deadline_text
-from .text import COLON, aside, changes_joined, one_line
+from .text import COLON, aside, changes_joined, escaped, one_line
 
 
 def preview(plan: ImportPlan, lang: Lang) -> str:
@@ -33,7 +33,7 @@ def preview(plan: ImportPlan, lang: Lang) -> str:
     for ident in plan.unchanged:
         lines.append(f"{label('import.unchanged', lang)} {one_line(ident)}")
     lines += _indicator_lines(plan, lang)
-    lines.append(summary(plan, lang))
+    lines += summary(plan, lang)
     return "\n".join(lines) + "\n"
 
 
@@ -59,29 +59,33 @@ def _indicator_lines(plan: ImportPlan, lang: Lang) -> list[str]:
     return lines
 
 
-def summary(plan: ImportPlan, lang: Lang) -> str:
+def summary(plan: ImportPlan, lang: Lang) -> list[str]:
     """The counts: tasks, and on a line of their own the indicators of an indicators sheet."""
-    text = label(
-        "import.summary",
-        lang,
-        source=plan.source,
-        new=len(plan.new),
-        updated=len(plan.updated),
-        unchanged=len(plan.unchanged),
-        aspects=len(plan.aspects),
-    )
+    lines = [
+        label(
+            "import.summary",
+            lang,
+            source=escaped(plan.source),
+            new=len(plan.new),
+            updated=len(plan.updated),
+            unchanged=len(plan.unchanged),
+            aspects=len(plan.aspects),
+        )
+    ]
     ind = plan.indicators
     if ind is not None:
-        text += "\n" + label(
-            "import.summary_indicators",
-            lang,
-            source=plan.source,
-            sheet=one_line(ind.sheet),
-            new=len(ind.new),
-            updated=len(ind.updated),
-            unchanged=len(ind.unchanged),
+        lines.append(
+            label(
+                "import.summary_indicators",
+                lang,
+                source=escaped(plan.source),
+                sheet=one_line(ind.sheet),
+                new=len(ind.new),
+                updated=len(ind.updated),
+                unchanged=len(ind.unchanged),
+            )
         )
-    return text
+    return lines
 
 
 def notes(plan: ImportPlan, lang: Lang) -> list[str]:

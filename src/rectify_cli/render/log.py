@@ -11,7 +11,7 @@ from rectify_cli.history import LogRow
 from rectify_cli.i18n import Lang, label, status_label
 from rectify_cli.records import as_json
 
-from .text import COLON, change_lines, changes_joined, one_line
+from .text import COLON, change_lines, changes_joined, escaped, one_line
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -30,7 +30,7 @@ def _lang(outcome: Outcome) -> Lang:
 def update_summary(outcome: Outcome, lang: Lang | None = None) -> str:
     """`Updated T05 (data/tasks.toml):` and one indented line per change and the note."""
     lang = lang or _lang(outcome)
-    fields = {"id": outcome.ident, "path": outcome.shown}
+    fields = {"id": escaped(outcome.ident), "path": escaped(outcome.shown)}
     if not outcome.changed:
         return label("update.nothing", lang, **fields) + "\n"
     key = "update.noted" if not outcome.changes else "update.updated"
@@ -45,7 +45,7 @@ def record_summary(outcome: Outcome, lang: Lang | None = None) -> str:
     from rectify_cli.edit import number_text
 
     lang = lang or _lang(outcome)
-    fields = {"id": outcome.ident, "path": outcome.shown}
+    fields = {"id": escaped(outcome.ident), "path": escaped(outcome.shown)}
     if not outcome.changed:
         return label("record.nothing", lang, **fields) + "\n"
     lines = [label("record.recorded", lang, **fields)]

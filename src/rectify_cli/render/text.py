@@ -8,32 +8,64 @@ from collections.abc import Iterable
 
 from rectify_cli.i18n import Lang, change_text
 
-# C0 and C1 control characters (ESC starts ANSI sequences, BEL ends OSC 8 links), DEL, and
-# the bidi overrides that can make text read differently from what it is.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What a terminal (or a reader's eye) would obey instead of showing, in one list: C0
+# controls (ESC starts ANSI sequences, BEL ends OSC 8 links, CR and BS overwrite), DEL, C1
+# controls (U+009B is a one-byte ESC [), and the bidi controls that make text read other
+# than it is written (Trojan Source): embeddings and overrides, isolates, and the marks
+# LRM, RLM and ALM.  Every escape below, JSON's and the file names' are built from it.
+BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+CONTROLS = r"\x00-\x1f\x7f-\x9f" + BIDI
+
+
+def _shown(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
+_ANY_CONTROL = re.compile(f"[{CONTROLS}]")
+
+
+def escaped(text: str) -> str:
+    """Every control and bidi character shown as its escape (`\\x1b`, `\\u202e`, `\\n`):
+    the text is one line and a terminal obeys none of it.  Messages on stderr, and CSV cells
+    on a terminal, are shown so: a newline in an id never starts a line of its own."""
+    return _ANY_CONTROL.sub(_shown, text)
+
+
+# The same, but tab and newline stay: for a renderer that lays out lines itself (rich).
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{BIDI}]")
 
 
 def visible(text: str) -> str:
     """Control characters shown as escapes (`\\x1b`), so a terminal never obeys them."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return _CONTROL.sub(_shown, text)
 
 
 # The same, but a line end (\n or \r\n) stays one: for text of several lines, such as a diff.
-_CONTROL_IN_LINES = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)"
-)
+_CONTROL_IN_LINES = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{BIDI}]|\\r(?!\\n)")
 
 
 def visible_lines(text: str) -> str:
-    """Several lines (a diff, a message) for a terminal: controls and bidi overrides shown
-    as escapes, line ends kept.  A diff printed raw could show a reviewer other text than
-    is written (U+202E reverses what follows it)."""
-    return _CONTROL_IN_LINES.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    """Several lines (a diff) for a terminal: controls and bidi overrides shown as escapes,
+    line ends kept.  A diff printed raw could show a reviewer other text than is written
+    (U+202E reverses what follows it)."""
+    return _CONTROL_IN_LINES.sub(_shown, text)
 
 
 def one_line(text: str) -> str:
     """Cells are one line: newlines and tabs become spaces, controls become visible."""
     return visible(re.sub(r"[\r\n\t]+", " ", text))
+
+
+# JSON escapes C0 itself (json.dumps must: a raw one is invalid); the rest of the list it
+# writes raw with ensure_ascii=False, valid JSON that a terminal would still obey.
+_JSON_RAW = re.compile(f"[\\x7f-\\x9f{BIDI}]")
+
+
+def json_escaped(document: str) -> str:
+    """JSON text from json.dumps(ensure_ascii=False) with DEL, C1 and bidi controls written
+    as `\\u009b`: the same data when parsed, inert when shown.  Outside its strings a JSON
+    text is ASCII, so every match is inside a string, where `\\uXXXX` means the character."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
@@ -43,7 +75,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
 # cells (Chinese text, ids, dates) hold none of it and are returned as they are: a
 # 10,000-row table renders ~5x faster.  Two patterns: a plain character class scans faster
 # than one alternation that also tries the anchored start at every position.
-_MD_ANY = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069&<>\\`*_{}\[\]()#+!|~]")
+_MD_ANY = re.compile(f"[{CONTROLS}&<>\\\\`*_{{}}\\[\\]()#+!|~]")
 _MD_START = re.compile(r"\s*(?:[-=]|\d{1,9}\.(?:\s|$))")
 
 
