@@ -29,4 +29,9 @@ def init(
     # Everything init says is in the language of the ledger it makes, as its last line is.
     speak(language)
     made = init_ledger(folder, title, language)
-    sys.stderr.write(label("init.done", language, root=_display(made.root)) + "\n")
+    if made.completed:
+        files = label("warn.list_sep", language).join(_display(p) for p in made.written)
+        done = label("init.completed", language, root=_display(made.root), files=files)
+    else:
+        done = label("init.done", language, root=_display(made.root))
+    sys.stderr.write(done + "\n")
