@@ -325,6 +325,7 @@ def test_a_failed_write_says_why_in_the_spoken_language(
 
     monkeypatch.setattr("rectify_cli.outputs.os.replace", refuse)
     target = tmp_path / "out.xlsx"
+    target.write_bytes(b"open in Excel")  # Windows refuses to replace it
     speak("zh")
     with pytest.raises(OutputFailed) as zh:
         write_bytes(target, b"x", force=True)
@@ -344,7 +345,7 @@ def test_schema_out_reports_in_the_spoken_language(
         "已写入 JSON Schema：s/tasks.schema.json、s/indicators.schema.json、"
         "s/petitions.schema.json\n",
     )
-    code, _, err = invoke_en(runner, "schema", "--out", "s")
+    code, _, err = invoke_en(runner, "schema", "--out", "s", "--force")
     assert (code, err) == (
         0,
         "JSON Schema written: s/tasks.schema.json, s/indicators.schema.json, "
@@ -399,13 +400,13 @@ def test_init_speaks_the_language_of_the_ledger_it_makes(runner: CliRunner, tmp_
     assert (code, out) == (EXIT_ERROR, "")
     assert err == (
         f"错误：{shown}/tasks.toml：已存在；rectify init 只创建新台账"
-        f"（如需更新编辑器校验用的文件，请运行：rectify schema --out {shown}/schema）\n"
+        f"（如需更新编辑器校验用的文件，请运行：rectify schema --out {shown}/schema --force）\n"
     )
     assert_chinese(err, f"{shown}/tasks.toml", f"{shown}/schema", "init", "schema")
     code, _, err = invoke(runner, "init", str(zh_root), "--lang", "en")
     assert err == (
         f"Error: {shown}/tasks.toml: already exists; rectify init only makes new ledgers "
-        f"(to refresh the editor schemas run: rectify schema --out {shown}/schema)\n"
+        f"(to refresh the editor schemas run: rectify schema --out {shown}/schema --force)\n"
     )
     # Without --lang a new ledger is Chinese, and so is what init says about it.
     code, _, err = invoke(runner, "init", str(zh_root))

@@ -285,8 +285,12 @@ def test_html_out_writes_the_same_page_whole(
     target = tmp_path / "out" / "report.html"
     target.parent.mkdir()
     target.write_text("old", encoding="utf-8")
-    # The suffix chooses the format; an existing report is replaced, as `>` would.
+    # The suffix chooses the format; an existing report is kept unless --force replaces it.
     code, out, err = invoke(runner, "report", "--as-of", AS_OF, "--out", str(target))
+    assert (code, out) == (2, "")
+    assert err == f"错误：{target}：已存在；如需替换，请加 --force\n"
+    assert target.read_text(encoding="utf-8") == "old"
+    code, out, err = invoke(runner, "report", "--as-of", AS_OF, "--out", str(target), "--force")
     assert (code, out) == (0, "")
     assert err == f"已写入报告：{target}\n"
     assert target.read_bytes() == printed.encode("utf-8")

@@ -377,6 +377,7 @@ def test_a_notice_is_written_whole_or_not_at_all(
         "2025-06-30",
         "--reply-days",
         "3",
+        "--force",
     )
     assert code == 2 and "No space left on device" in err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temporary left

@@ -208,13 +208,36 @@ def test_init_never_replaces_a_file_created_while_it_runs(
 
         return put
 
-    # Whichever call puts the file in place, the other program saves just before it.
-    monkeypatch.setattr("rectify_cli.outputs.os.replace", theirs_first(os.replace))
-    monkeypatch.setattr("rectify_cli.outputs.os.link", theirs_first(os.link))
+    def made_meanwhile(real: Any) -> Any:
+        def move(src: Any, dst: Any) -> None:
+            if Path(dst) == root:
+                root.mkdir()
+                (root / "tasks.toml").write_text("# theirs\n", encoding="utf-8")
+            real(src, dst)
+
+        return move
+
+    # The ledger is built beside and moved in: the other program saves just before the
+    # folder is renamed into place, or just before tasks.toml is linked into it.
+    monkeypatch.setattr("rectify_cli.scaffold.os.rename", made_meanwhile(os.rename))
     with pytest.raises(outputs.OutputExists):
         init_ledger(root, "新台账")
     assert (root / "tasks.toml").read_text(encoding="utf-8") == "# theirs\n"
-    assert not list(root.glob(".*.tmp"))
+    assert not (root / "indicators.toml").exists()  # taken back: theirs is not init's ledger
+    assert [p.name for p in tmp_path.iterdir()] == ["new"]  # nor the folder it was built in
+    monkeypatch.undo()
+    (root / "tasks.toml").unlink()
+    (root / "schema").rename(tmp_path / "schema")
+    real_link = os.link
+
+    def into_root(src: Any, dst: Any) -> None:
+        (theirs_first(real_link) if Path(dst).parent == root else real_link)(src, dst)
+
+    monkeypatch.setattr("rectify_cli.scaffold.os.link", into_root)
+    with pytest.raises(outputs.OutputExists):
+        init_ledger(root, "新台账")
+    assert (root / "tasks.toml").read_text(encoding="utf-8") == "# theirs\n"
+    assert not (root / "indicators.toml").exists()
 
 
 def test_init_writes_each_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

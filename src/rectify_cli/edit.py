@@ -55,6 +55,7 @@ from .errors import (
 from .i18n import field_name, say, spoken, status_word
 from .kinds import LEDGER_VERSION, Status
 from .models import Indicator, IndicatorFile, LogEntry, Reading, Task, TaskFile
+from .outputs import is_read_only
 from .store import (
     _display,
     integrity_problems,
@@ -1128,9 +1129,7 @@ def _write_error(exc: OSError, shown: str) -> WriteRefused:
 
 
 def _ensure_writable(path: Path, shown: str) -> None:
-    mode = path.stat().st_mode
-    # Mode bits too: os.access says yes to root even for a file marked read-only.
-    if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+    if is_read_only(path, path.stat().st_mode):
         raise WriteRefused(
             say(
                 "{shown} is read-only; nothing was written (make it writable first)",
@@ -1352,7 +1351,12 @@ def _edit(
             )
         )
     if path.is_symlink():
-        path = path.resolve()  # replace the file the link points to, not the link
+        # Replace the file the link points to, not the link; a loop or a missing target is
+        # worded as every reading command words it.
+        try:
+            path = Path(os.path.realpath(path, strict=True))
+        except OSError as exc:
+            raise unreadable(exc, shown) from None
     guard = nullcontext() if dry_run else _locked(path, shown)
     with guard:
         raw = _read(path, shown)
@@ -1448,10 +1452,25 @@ def record_reading(
             )
         )
 
+    if root.is_dir():
+        _check_tasks(root)
+
     def planner(item: dict[str, Any]) -> Plan[Indicator] | None:
         return plan_reading(Indicator.model_validate(item), new)
 
     return _edit(root, path, _INDICATORS, indicator_id, planner, dry_run)
+
+
+def _check_tasks(root: Path) -> None:
+    """A reading is written only into a ledger every command can load: its tasks.toml read
+    and validated as `update` reads it (whole, unless this content was validated before)."""
+    path = ledger_files(root)[0]
+    shown = _display(path)
+    raw = _read(path, shown)
+    digest = _digest(_TASKS, raw)
+    if not _is_stamped(path, digest):
+        _load_whole(_TASKS, path, raw, root)
+        _stamp(path, digest)
 
 
 def parse_number(text: str, option: str) -> float:

@@ -292,7 +292,7 @@ def import_indicators(
         if not dry_run and changed:
             if not exists:
                 # Refuses a file another program created meanwhile, as an export would.
-                write_bytes(path, new_text.encode("utf-8"))
+                write_bytes(path, new_text.encode("utf-8"), ledger=True)
                 return Imported(path, shown, "", new_text, written=True)
             new_raw = (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
             write_if_unchanged(path, shown, raw, new_raw, _INDICATORS, "importing into")

@@ -333,6 +333,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "已创建台账{root}：tasks.toml、indicators.toml 和编辑器用的 schema/。下一步：编辑 tasks.toml，然后运行 rectify check --ledger {root}",
         "Created the ledger {root}: tasks.toml, indicators.toml and schema/ for editors. Next: edit tasks.toml, then run rectify check --ledger {root}",
     ),
+    "init.completed": (
+        "已补全台账{root}（此前的 rectify init 未完成）：补上了 {files}。下一步：编辑 tasks.toml，然后运行 rectify check --ledger {root}",
+        "Completed the ledger {root} (an earlier rectify init did not finish): added {files}. Next: edit tasks.toml, then run rectify check --ledger {root}",
+    ),
     "export.done": (
         "已导出{tasks}项任务、{indicators}项指标：{files}",
         "Exported {tasks} tasks and {indicators} indicators: {files}",

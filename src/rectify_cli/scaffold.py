@@ -6,6 +6,9 @@ so VS Code (Even Better TOML) and taplo work offline and match this rectify's ve
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +16,7 @@ import tomli_w
 
 from .errors import RectifyError, UsageError
 from .i18n import Lang, say
-from .outputs import write_bytes
+from .outputs import OutputFailed, already_exists, sweep, temporary_folder, write_bytes, write_files
 from .schema import SCHEMA_FILES, schema_text
 from .store import INDICATORS_FILE, TASKS_FILE, _display
 
@@ -92,6 +95,7 @@ class LedgerExists(RectifyError):
 class Scaffold:
     root: Path
     written: tuple[Path, ...]
+    completed: bool = False  # a folder an interrupted init left half made, finished
 
 
 def tasks_template(title: str, lang: Lang) -> str:
@@ -109,20 +113,19 @@ def indicators_template() -> str:
     )
 
 
-def write_schemas(folder: Path) -> list[Path]:
-    """Every schema file into `folder` (replacing older ones: they are generated); the
+def write_schemas(folder: Path, *, force: bool = False) -> list[Path]:
+    """Every schema file into `folder`, all or none (existing ones only with `force`); the
     petitions schema too, so a petitions.toml added later has its schema waiting."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for which, name in SCHEMA_FILES.items():
-        path = folder / name
-        write_bytes(path, schema_text(which).encode("utf-8"), force=True)
-        written.append(path)
-    return written
+    files = {
+        folder / name: schema_text(which).encode("utf-8") for which, name in SCHEMA_FILES.items()
+    }
+    write_files(files, force=force, schemas=True)
+    return list(files)
 
 
 def init_ledger(root: Path, title: str, lang: Lang = "zh") -> Scaffold:
-    """Create the ledger files in `root` (made if missing); never touch an existing ledger."""
+    """Create the ledger files in `root` (made if missing), all or nothing; never touch an
+    existing ledger, but finish one an interrupted init left half made."""
     if not title.strip():
         raise UsageError(say("--title: must not be empty", "--title：不能为空"))
     if root.exists() and not root.is_dir():
@@ -133,23 +136,105 @@ def init_ledger(root: Path, title: str, lang: Lang = "zh") -> Scaffold:
                 path=_display(root),
             )
         )
-    for name in (TASKS_FILE, INDICATORS_FILE):
-        existing = root / name
-        if existing.exists():
-            raise LedgerExists(
-                say(
-                    "{path}: already exists; rectify init only makes new ledgers "
-                    "(to refresh the editor schemas run: rectify schema --out {schemas})",
-                    "{path}：已存在；rectify init 只创建新台账"
-                    "（如需更新编辑器校验用的文件，请运行：rectify schema --out {schemas}）",
-                    path=_display(existing),
-                    schemas=_display(root / SCHEMA_DIR),
-                )
+    present = [root / n for n in (TASKS_FILE, INDICATORS_FILE) if os.path.lexists(root / n)]
+    if present:
+        return _complete(root, present, title, lang)
+    with temporary_folder(root) as building:
+        written = write_schemas(building / SCHEMA_DIR)
+        write_bytes(building / INDICATORS_FILE, indicators_template().encode("utf-8"), ledger=True)
+        write_bytes(building / TASKS_FILE, tasks_template(title, lang).encode("utf-8"), ledger=True)
+        _move_in(building, root)
+    names = (TASKS_FILE, INDICATORS_FILE, *(f"{SCHEMA_DIR}/{p.name}" for p in written))
+    return Scaffold(root, tuple(root / n for n in names))
+
+
+def _move_in(building: Path, root: Path) -> None:
+    """The finished folder into place: renamed whole when `root` is new; else its files
+    moved in, tasks.toml last, so a folder with tasks.toml is always a whole ledger."""
+    if not root.exists():
+        try:
+            os.rename(building, root)
+            return
+        except OSError:
+            pass  # made meanwhile, or a file system that will not: move the files in
+    moved: list[Path] = []
+    try:
+        schemas = root / SCHEMA_DIR
+        if not schemas.exists():
+            os.rename(building / SCHEMA_DIR, schemas)
+        else:  # generated files: an older rectify's are replaced
+            for made in (building / SCHEMA_DIR).iterdir():
+                os.replace(made, schemas / made.name)
+        for name in (INDICATORS_FILE, TASKS_FILE):
+            os.link(building / name, root / name)  # never over a file made meanwhile
+            moved.append(root / name)
+    except FileExistsError as exc:
+        _undo(moved)
+        raise already_exists(
+            root / Path(exc.filename2 or exc.filename or TASKS_FILE).name
+        ) from None
+    except OSError as exc:
+        _undo(moved)
+        raise OutputFailed(
+            say(
+                "{path}: cannot create the ledger: {why}",
+                "{path}：无法创建台账：{why}",
+                path=_display(root),
+                why=exc.strerror or exc,
             )
-    root.mkdir(parents=True, exist_ok=True)
-    written = write_schemas(root / SCHEMA_DIR)
-    tasks = root / TASKS_FILE
-    indicators = root / INDICATORS_FILE
-    write_bytes(tasks, tasks_template(title, lang).encode("utf-8"))
-    write_bytes(indicators, indicators_template().encode("utf-8"))
-    return Scaffold(root, (tasks, indicators, *written))
+        ) from None
+
+
+def _undo(moved: list[Path]) -> None:
+    for path in moved:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _made_by_init(path: Path) -> bool:
+    """The file is exactly what init writes: nobody has edited it yet."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if path.name == INDICATORS_FILE:
+        return text == indicators_template()
+    try:
+        meta = tomllib.loads(text).get("ledger", {})
+    except tomllib.TOMLDecodeError:
+        return False
+    title, lang = meta.get("title"), meta.get("lang")
+    return isinstance(title, str) and lang in ("zh", "en") and text == tasks_template(title, lang)
+
+
+def _complete(root: Path, present: list[Path], title: str, lang: Lang) -> Scaffold:
+    """A folder an interrupted init (or an older rectify killed mid-way) left with some of
+    its files: the missing ones are added, when those present are untouched init output.
+    tasks.toml comes last, as in a new ledger."""
+    schemas = root / SCHEMA_DIR
+    missing = {
+        schemas / name: schema_text(which).encode("utf-8")
+        for which, name in SCHEMA_FILES.items()
+        if not os.path.lexists(schemas / name)
+    }
+    if not os.path.lexists(root / INDICATORS_FILE):
+        missing[root / INDICATORS_FILE] = indicators_template().encode("utf-8")
+    if not os.path.lexists(root / TASKS_FILE):
+        missing[root / TASKS_FILE] = tasks_template(title, lang).encode("utf-8")
+    edited = next((p for p in present if not _made_by_init(p)), None)
+    if edited is not None or not missing:
+        shown = edited if edited is not None else present[0]
+        raise LedgerExists(
+            say(
+                "{path}: already exists; rectify init only makes new ledgers "
+                "(to refresh the editor schemas run: rectify schema --out {schemas} --force)",
+                "{path}：已存在；rectify init 只创建新台账"
+                "（如需更新编辑器校验用的文件，请运行：rectify schema --out {schemas} --force）",
+                path=_display(shown),
+                schemas=_display(schemas),
+            )
+        )
+    sweep(root, ledger=True)  # the temporaries of the init that was interrupted
+    for path, data in missing.items():
+        write_bytes(path, data, ledger=True)
+    return Scaffold(root, tuple(missing), completed=True)

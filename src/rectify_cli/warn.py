@@ -89,6 +89,9 @@ def reply_by(as_of: dt.date, reply_days: int) -> dt.date:
 _UNSAFE = re.compile(f'[<>:"/\\\\|?*{CONTROLS}]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(10)}
 _MAX_STEM = 80  # characters; keeps DIR/name well under Windows' 260-character path limit
+# Bytes too: Linux and macOS take 255 bytes of UTF-8 a name, 85 Chinese characters; this
+# leaves room for the date, a `-2` and the suffix.
+_MAX_STEM_BYTES = 180
 
 
 def safe_filename(text: str, fallback: str = "lead") -> str:
@@ -96,7 +99,8 @@ def safe_filename(text: str, fallback: str = "lead") -> str:
     stem = unicodedata.normalize("NFC", text)
     stem = _UNSAFE.sub("_", stem)
     stem = re.sub(r"\s+", " ", stem).strip()
-    stem = stem[:_MAX_STEM].rstrip(" .")  # Windows drops trailing dots and spaces
+    stem = stem[:_MAX_STEM].encode("utf-8")[:_MAX_STEM_BYTES].decode("utf-8", "ignore")
+    stem = stem.rstrip(" .")  # Windows drops trailing dots and spaces
     stem = stem.lstrip(".")  # no hidden files on Unix
     if not stem:
         stem = fallback

@@ -11,13 +11,14 @@ import contextlib
 import gc
 import io
 import os
+import signal
 import sys
 from typing import Any
 
 import typer
 from typer._click import Context
 from typer._click.exceptions import UsageError
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from rectify_cli import __version__
 from rectify_cli.errors import EXIT_BUG, EXIT_ERROR, RectifyError
@@ -35,6 +36,9 @@ class RectifyGroup(TyperGroup):
         from .lang import message_lang
 
         speak(message_lang(list(sys.argv[1:] if args is None else args)))
+        for command in _tree(self):
+            if command is not self and "debug" not in {p.name for p in command.params}:
+                command.params.append(_debug_option())
         if spoken() == "zh":
             for command in _tree(self):
                 command.context_class = _ChineseContext
@@ -113,7 +117,25 @@ def _debug(ctx: Any) -> bool:
     if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
         return True
     root = ctx.find_root()
-    return bool(root.params.get("debug"))
+    return bool(root.params.get("debug") or ctx.meta.get(DEBUG_ENV))
+
+
+def _debug_option() -> TyperOption:
+    """`--debug` after the command too (`rectify update T01 --debug`), as the bug message
+    says; hidden from each command's help, where the root's lists it once."""
+
+    def remember(ctx: Any, _param: Any, value: bool) -> None:
+        if value:
+            ctx.meta[DEBUG_ENV] = True  # meta is shared by every context of the run
+
+    return TyperOption(
+        param_decls=["--debug"],
+        is_flag=True,
+        expose_value=False,
+        hidden=True,
+        callback=remember,
+        help="Show the full traceback of an unexpected error.",
+    )
 
 
 app = typer.Typer(
@@ -200,6 +222,9 @@ def main() -> None:
             with contextlib.suppress(ValueError):
                 stream.reconfigure(encoding="utf-8")
     _only_the_command_run(sys.argv[1:])
+    # `kill` (SIGTERM) ends the run as Ctrl-C does, through every `finally`: temporary
+    # files are removed and locks released, instead of the process vanishing mid-write.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app(prog_name="rectify")
     except BrokenPipeError:
@@ -207,6 +232,10 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_ERROR)
+
+
+def _terminated(signum: int, _frame: Any) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _only_the_command_run(args: list[str]) -> None:

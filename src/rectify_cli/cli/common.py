@@ -59,6 +59,7 @@ LangOpt = Annotated[
     str | None,
     typer.Option("--lang", metavar="zh|en", help="Label language [default: the ledger's]."),
 ]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace existing files.")]
 NoColorOpt = Annotated[
     bool, typer.Option("--no-color", help="No colour (also: the NO_COLOR variable).")
 ]

@@ -8,11 +8,11 @@ import typer
 
 from rectify_cli.errors import UsageError
 from rectify_cli.i18n import label, say
-from rectify_cli.outputs import refuse_existing, write_bytes
+from rectify_cli.outputs import is_stdout, write_files
 from rectify_cli.store import _display
 
 from . import app
-from .common import LangOpt, ledger_lang, tell
+from .common import ForceOpt, LangOpt, ledger_lang, tell
 from .many import LedgersOpt
 
 
@@ -46,7 +46,7 @@ def export(
             "[default: from FILE's suffix].",
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
+    force: ForceOpt = False,
     lang: LangOpt = None,
     ledger: LedgersOpt = None,
 ) -> None:
@@ -62,6 +62,13 @@ def export(
                 )
             )
         fmt = ExportFormat(suffix)
+    if fmt is ExportFormat.CSV and is_stdout(out):
+        raise UsageError(
+            say(
+                "--out -: a CSV export is three files; name FILE, or use --format xlsx",
+                "--out -：CSV 导出包含三个文件；请指定文件名，或用 --format xlsx",
+            )
+        )
     from rectify_cli.ledgers import single_spec
     from rectify_cli.store import load_ledger
 
@@ -76,11 +83,9 @@ def export(
         outputs = {
             path: excel.csv_bytes(by_key[key], language) for key, path in csv_paths(out).items()
         }
-    if not force:
-        for path in outputs:  # all or nothing: refuse before the first file is written
-            refuse_existing(path)
-    for path, data in outputs.items():
-        write_bytes(path, data, force=force)
+    write_files(outputs, force=force)  # all or nothing
+    if is_stdout(out):
+        return
     files = label("warn.list_sep", language).join(_display(p) for p in outputs)
     tell(
         label(

@@ -127,10 +127,10 @@ ZH: dict[str, str] = {
     "Add Mermaid charts (task status, completion per aspect) to Markdown.": (
         "在 Markdown 中加入 Mermaid 图表（任务状态、各方面完成情况）。"
     ),
-    "Write the report to FILE (replaced whole) instead of stdout; the format follows its "
-    "suffix (.html, .docx, .md, .json) unless --format says.": (
-        "把报告写入 FILE（整个替换），而不是标准输出；格式随其后缀（.html、.docx、.md、"
-        ".json），除非用 --format 指定。"
+    "Write the report to FILE instead of stdout (an existing one only with --force); the "
+    "format follows its suffix (.html, .docx, .md, .json) unless --format says.": (
+        "把报告写入 FILE，而不是标准输出（已有的文件须加 --force 才替换）；格式随其后缀"
+        "（.html、.docx、.md、.json），除非用 --format 指定。"
     ),
     "Add what the logs and readings prove changed since DATE (the last report).": (
         "加上自 DATE（上次报告）以来有记录和读数为证的变化。"

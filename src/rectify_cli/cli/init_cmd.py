@@ -28,4 +28,9 @@ def init(
     # Everything init says is in the language of the ledger it makes, as its last line is.
     speak(language)
     made = init_ledger(folder, title, language)
-    tell(label("init.done", language, root=_display(made.root)))
+    if made.completed:
+        files = label("warn.list_sep", language).join(_display(p) for p in made.written)
+        done = label("init.completed", language, root=_display(made.root), files=files)
+    else:
+        done = label("init.done", language, root=_display(made.root))
+    tell(done)

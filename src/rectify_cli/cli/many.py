@@ -210,6 +210,7 @@ def warn_many_cmd(
     exit_code: bool,
     notice: bool,
     out: Path | None,
+    force: bool,
     reply_days: int,
     lang: Lang,
     no_color: bool,
@@ -230,7 +231,7 @@ def warn_many_cmd(
     multi = found.multi
     refs = refs_of(found)
     if notice:
-        _notices(found, result, fmt, out, reply_days, lang)
+        _notices(found, result, fmt, out, force, reply_days, lang)
     else:
         match output_format(fmt):
             case OutputFormat.JSON:
@@ -260,16 +261,18 @@ def _notices(
     result: list[LedgerWarnings],
     fmt: OutputFormat | None,
     out: Path | None,
+    force: bool,
     reply_days: int,
     lang: Lang,
 ) -> None:
     """Each ledger's notices (tasks only), from its own office; with --out, one folder per
-    ledger (`DIR/boxing/2025-12-31-市水利局.md`), since two counties share department names."""
-    from rectify_cli.outputs import write_bytes
-    from rectify_cli.render.warn_text import notice_markdown, notices_markdown
-    from rectify_cli.warn import folder_names, notice_filenames, reply_by
+    ledger (`DIR/boxing/2025-12-31-市水利局.md`), since two counties share department names.
+    Every notice of every ledger is written, or none."""
+    from rectify_cli.outputs import write_files
+    from rectify_cli.render.warn_text import notices_markdown
+    from rectify_cli.warn import folder_names, reply_by
 
-    from .warn_cmd import _make_dir, _write_docx_notices
+    from .warn_cmd import _make_dir, notice_files
 
     if out is None:
         texts = [
@@ -284,7 +287,7 @@ def _notices(
             texts.append(label("warn.none_as_of", lang, date=date) + "\n")
         write("\n---\n\n".join(texts))
         return
-    written = 0
+    files: dict[Path, bytes] = {}
     # A ledger's name is its own text (`[ledger] name`): made a safe name of one folder
     # inside DIR, as a lead's name is made a file's.
     folders = folder_names([lw.name for lw in result])
@@ -293,19 +296,10 @@ def _notices(
             continue
         folder = out / folders[lw.name] if found.multi else out
         due = reply_by(lw.result.as_of, reply_days)
-        if fmt is OutputFormat.DOCX:
-            _write_docx_notices(lw.result, lw.book.ledger, folder, due, lang)
-            written += len(lw.result.groups)
-            continue
-        names = notice_filenames([g.lead for g in lw.result.groups], lw.result.as_of)
-        _make_dir(folder)
-        for g in lw.result.groups:
-            text = notice_markdown(g, lw.book.ledger.meta, lw.result.as_of, due, lang)
-            # Whole or not at all, as warn_cmd writes them.
-            write_bytes(folder / names[g.lead], text.encode("utf-8"), force=True)
-            written += 1
-    if fmt is not OutputFormat.DOCX:
-        tell(label("warn.written", lang, count=written, path=out))
+        files.update(notice_files(lw.result, lw.book.ledger, folder, due, lang, fmt))
+    _make_dir(out)
+    write_files(files, force=force)
+    tell(label("warn.written", lang, count=len(files), path=out))
 
 
 # --------------------------------------------------------------------------- report
@@ -322,6 +316,7 @@ def report_many(
     charts: bool,
     aspect: str | None,
     out: Path | None,
+    force: bool,
     no_color: bool,
 ) -> None:
     """The roll-up: a row per ledger and the total, then each ledger's own report."""
@@ -348,11 +343,11 @@ def report_many(
         case OutputFormat.JSON:
             from rectify_cli.render.rollup_text import rollup_json
 
-            _emit(rollup_json(rollup, refs), out, lang)
+            _emit(rollup_json(rollup, refs), out, lang, force)
         case OutputFormat.MD:
             from rectify_cli.render.rollup_text import rollup_markdown
 
-            _emit(rollup_markdown(rollup, refs, charts=charts), out, lang)
+            _emit(rollup_markdown(rollup, refs, charts=charts), out, lang, force)
         case _:
             from rectify_cli.render.rollup_terminal import rollup_view
             from rectify_cli.render.terminal import console
@@ -362,12 +357,13 @@ def report_many(
     finish(found)
 
 
-def _emit(text: str, out: Path | None, lang: Lang) -> None:
+def _emit(text: str, out: Path | None, lang: Lang, force: bool) -> None:
     if out is None:
         write(text)
         return
-    from rectify_cli.outputs import write_bytes
+    from rectify_cli.outputs import is_stdout, write_bytes
     from rectify_cli.store import _display
 
-    write_bytes(out, text.encode("utf-8"), force=True)
-    tell(label("report.written", lang, path=_display(out)))
+    write_bytes(out, text.encode("utf-8"), force=force)
+    if not is_stdout(out):
+        tell(label("report.written", lang, path=_display(out)))

@@ -7,7 +7,7 @@ import typer
 
 from rectify_cli.errors import UsageError
 from rectify_cli.i18n import label, say
-from rectify_cli.outputs import write_bytes
+from rectify_cli.outputs import is_stdout, write_bytes
 from rectify_cli.render import OutputFormat
 from rectify_cli.report import Report, build_report
 from rectify_cli.store import _display
@@ -15,6 +15,7 @@ from rectify_cli.store import _display
 from . import app
 from .common import (
     AsOfOpt,
+    ForceOpt,
     FormatOpt,
     LangOpt,
     NoColorOpt,
@@ -47,10 +48,12 @@ def report(
             "--out",
             "-o",
             metavar="FILE",
-            help="Write the report to FILE (replaced whole) instead of stdout; the format "
-            "follows its suffix (.html, .docx, .md, .json) unless --format says.",
+            help="Write the report to FILE instead of stdout (an existing one only with "
+            "--force); the format follows its suffix (.html, .docx, .md, .json) unless "
+            "--format says.",
         ),
     ] = None,
+    force: ForceOpt = False,
     since: Annotated[
         str | None,
         typer.Option(
@@ -85,6 +88,7 @@ def report(
             charts=charts,
             aspect=aspect,
             out=out,
+            force=force,
             no_color=no_color,
         )
         return
@@ -97,20 +101,20 @@ def report(
         case OutputFormat.JSON:
             from rectify_cli.render.report_json import report_json
 
-            _emit(report_json(built), out, built)
+            _emit(report_json(built), out, built, force)
         case OutputFormat.MD:
             from rectify_cli.render.report_md import report_markdown
 
-            _emit(report_markdown(built, charts=charts), out, built)
+            _emit(report_markdown(built, charts=charts), out, built, force)
         case OutputFormat.HTML:
             from rectify_cli.render.report_html import report_html
 
-            _emit(report_html(built), out, built)
+            _emit(report_html(built), out, built, force)
         case OutputFormat.DOCX:
             from rectify_cli.render.report_docx import report_docx
 
             assert out is not None  # _choose_format
-            _emit(report_docx(built), out, built)
+            _emit(report_docx(built), out, built, force)
         case OutputFormat.TABLE:
             from rectify_cli.render.report_terminal import report_renderable
             from rectify_cli.render.terminal import console
@@ -153,13 +157,14 @@ def _choose_format(fmt: OutputFormat | None, out: Path | None) -> OutputFormat:
     return chosen
 
 
-def _emit(content: str | bytes, out: Path | None, report: Report) -> None:
-    """Text to stdout, or any format to --out: written whole (temporary file, then renamed),
-    replacing the file as `> report.md` would."""
+def _emit(content: str | bytes, out: Path | None, report: Report, force: bool) -> None:
+    """Text to stdout, or any format to --out by the rule of every output (outputs.py):
+    written whole, an existing file only with --force, a device or `-` written through."""
     if out is None:
         assert isinstance(content, str)
         write(content)
         return
     data = content.encode("utf-8") if isinstance(content, str) else content
-    write_bytes(out, data, force=True)
-    tell(label("report.written", report.lang, path=_display(out)))
+    write_bytes(out, data, force=force)
+    if not is_stdout(out):
+        tell(label("report.written", report.lang, path=_display(out)))

@@ -11,7 +11,7 @@ from rectify_cli.schema import SCHEMA_FILES, Which, schema_text
 from rectify_cli.store import _display
 
 from . import app
-from .common import LangOpt, chosen_lang, tell, write
+from .common import ForceOpt, LangOpt, chosen_lang, tell, write
 
 
 @app.command("schema")
@@ -33,6 +33,7 @@ def schema(
             "into DIR instead.",
         ),
     ] = None,
+    force: ForceOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Print the JSON Schema of tasks.toml, indicators.toml and petitions.toml, for editors."""
@@ -49,7 +50,9 @@ def schema(
                     which=which,
                 )
             )
-    if out is None:
+    from rectify_cli.outputs import is_stdout
+
+    if out is None or is_stdout(out):
         write(schema_text(chosen))
         return
     if chosen is not None:
@@ -61,6 +64,6 @@ def schema(
         )
     from rectify_cli.scaffold import write_schemas
 
-    written = write_schemas(out)
+    written = write_schemas(out, force=force)
     files = label("warn.list_sep", language).join(_display(p) for p in written)
     tell(label("schema.done", language, files=files))

@@ -8,6 +8,7 @@ import typer
 
 from rectify_cli.errors import EXIT_FOUND, RectifyError, UsageError
 from rectify_cli.i18n import Lang, label, say
+from rectify_cli.outputs import is_stdout
 from rectify_cli.records import Ledger
 from rectify_cli.render import OutputFormat
 from rectify_cli.schedule import Level
@@ -23,6 +24,7 @@ from rectify_cli.warn import (
 from . import app
 from .common import (
     AsOfOpt,
+    ForceOpt,
     FormatOpt,
     LangOpt,
     NoColorOpt,
@@ -100,7 +102,7 @@ def _check_options(
                 "--format docx 用于写入预警督办单，请加 --notice",
             )
         )
-    if fmt is OutputFormat.DOCX and out is None:
+    if fmt is OutputFormat.DOCX and (out is None or is_stdout(out)):
         raise UsageError(say("docx needs --out DIR", "输出 docx 须加 --out 目录"))
 
 
@@ -163,6 +165,7 @@ def warn(
             help="With --notice: one file per department in DIR instead of stdout.",
         ),
     ] = None,
+    force: ForceOpt = False,
     reply_days: Annotated[
         int,
         typer.Option("--reply-days", metavar="N", help="A notice asks for a reply within N days."),
@@ -175,6 +178,8 @@ def warn(
     """Overdue, due-soon, behind-schedule and stale tasks, by lead department; then petition
     cases past or near their deadline.  Several ledgers: one section each."""
     _check_options(days, tolerance, stale_days, reply_days, notice, out, fmt)
+    if is_stdout(out):
+        out = None
     ledgers = load_ledgers(ledger, strict)
     if ledgers.multi or (has_cases(ledgers) and not notice):
         warn_many_cmd(
@@ -189,6 +194,7 @@ def warn(
             exit_code=exit_code,
             notice=notice,
             out=out,
+            force=force,
             reply_days=reply_days,
             lang=ledgers_lang(ledgers, lang),
             no_color=no_color,
@@ -205,25 +211,21 @@ def warn(
         lead=lead,
         levels=frozenset(level) if level else None,
     )
-    if notice and fmt is OutputFormat.DOCX:
-        assert out is not None  # _check_options
-        _write_docx_notices(result, led, out, reply_by(result.as_of, reply_days), language)
-    elif notice:
-        from rectify_cli.render.warn_text import notice_markdown, notices_markdown
-
+    if notice:
         due = reply_by(result.as_of, reply_days)
         if out is None:
+            from rectify_cli.render.warn_text import notices_markdown
+
             write(notices_markdown(result, led.meta, due, language))
         else:
-            from rectify_cli.outputs import write_bytes
+            from rectify_cli.outputs import write_files
 
-            names = notice_filenames([g.lead for g in result.groups], result.as_of)
+            files = notice_files(result, led, out, due, language, fmt)
             _make_dir(out)
-            for g in result.groups:
-                text = notice_markdown(g, led.meta, result.as_of, due, language)
-                # Whole or not at all: a full disk never leaves last week's notice cut short.
-                write_bytes(out / names[g.lead], text.encode("utf-8"), force=True)
-            tell(label("warn.written", language, count=len(result.groups), path=out))
+            # All or none: a full disk or a name too long never leaves half the notices,
+            # nor last week's cut short.
+            write_files(files, force=force)
+            tell(label("warn.written", language, count=len(files), path=out))
     else:
         match output_format(fmt):
             case OutputFormat.JSON:
@@ -246,23 +248,33 @@ def warn(
         raise SystemExit(EXIT_FOUND)
 
 
-def _write_docx_notices(
-    result: WarnResult, ledger: Ledger, out: Path, due: dt.date, lang: Lang
-) -> None:
-    """One Word notice per lead department in `out`, each written whole (temporary file,
-    then renamed); every document is built before the first is written."""
-    from rectify_cli.outputs import write_bytes
-    from rectify_cli.render.notice_docx import notice_docx
+def notice_files(
+    result: WarnResult,
+    ledger: Ledger,
+    out: Path,
+    due: dt.date,
+    lang: Lang,
+    fmt: OutputFormat | None,
+) -> dict[Path, bytes]:
+    """One notice per lead department in folder `out` (Markdown, or Word with docx), every
+    one built before the first is written."""
+    if fmt is OutputFormat.DOCX:
+        from rectify_cli.render.notice_docx import notice_docx
 
-    names = notice_filenames([g.lead for g in result.groups], result.as_of, ".docx")
-    files = {
-        out / names[g.lead]: notice_docx(g, ledger.meta, result.as_of, due, lang)
+        names = notice_filenames([g.lead for g in result.groups], result.as_of, ".docx")
+        return {
+            out / names[g.lead]: notice_docx(g, ledger.meta, result.as_of, due, lang)
+            for g in result.groups
+        }
+    from rectify_cli.render.warn_text import notice_markdown
+
+    names = notice_filenames([g.lead for g in result.groups], result.as_of)
+    return {
+        out / names[g.lead]: notice_markdown(g, ledger.meta, result.as_of, due, lang).encode(
+            "utf-8"
+        )
         for g in result.groups
     }
-    _make_dir(out)
-    for path, data in files.items():
-        write_bytes(path, data, force=True)
-    tell(label("warn.written", lang, count=len(files), path=out))
 
 
 def _make_dir(path: Path) -> None:

@@ -61,14 +61,26 @@ def new_document(title: str, author: str | None, when: dt.date) -> Document:
     normal.font.size = Pt(14)  # body text: 仿宋 in 四号 reads well on A4; tables are smaller
     set_fonts(normal.element, BODY)
     props = doc.core_properties
-    props.title = doc_text(title)
-    props.author = doc_text(author or "")
+    props.title = core_property(doc_text(title))
+    props.author = core_property(doc_text(author or ""))
     props.last_modified_by = props.author
     props.comments = ""
     props.created = props.modified = dt.datetime(when.year, when.month, when.day)
     _page_numbers(doc)
     _font_table(doc)
     return doc
+
+
+# Word's core properties (docProps/core.xml) hold 255 characters; python-docx refuses more.
+CORE_PROPERTY_MAX = 255
+
+
+def core_property(text: str) -> str:
+    """A document property cut to what Word holds: it is metadata, and the body keeps the
+    whole text, so a long title or lead still makes a document."""
+    if len(text) <= CORE_PROPERTY_MAX:
+        return text
+    return text[: CORE_PROPERTY_MAX - 1] + "…"
 
 
 def set_fonts(element: Any, fonts: tuple[str, str, str]) -> None:
