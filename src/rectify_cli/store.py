@@ -984,8 +984,13 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     has_indicators = indicators_path.exists() or indicators_path.is_symlink()
     paths = [tasks_path, indicators_path]
     # The cache answers for files whose bytes are those it was built from (cache.py).
-    hit, _ = cache.load_current(root, paths, has_indicators, limit=MAX_FILE_BYTES)
+    hit, keys = cache.load_current(root, paths, has_indicators, limit=MAX_FILE_BYTES)
     if hit is not None:
+        if hit.problems is None:
+            # Counted for other days (a log entry dated ahead): count again, remember.
+            counted = _count_problems(hit)
+            if keys is not None:
+                cache.save(root, keys, hit, counted)
         return _keep(hit)
     # A miss: the entry written below is keyed by the very bytes parsed.  A file that cannot
     # be read skips the cache, and load_file reads it again to say why.
@@ -1006,9 +1011,20 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     result = ledger_of(tasks_file.ledger, tasks_file.aspects, [], indicators, str(root))
     result.tasks = tasks
     del tasks_file, tasks, indicators
+    counted = _count_problems(result)
     if keys is not None:
-        cache.save(root, keys, result)  # only a ledger without problems is remembered
+        cache.save(root, keys, result, counted)  # only a ledger that loads is remembered
     return _keep(result)
+
+
+def _count_problems(ledger: Ledger) -> cache.Counted:
+    """Count what `rectify check` would find in a ledger that loads (into `ledger.problems`),
+    once per version of its files: a reading command says how many (cli/many.py)."""
+    from .checks import problem_count  # checks imports this module
+
+    today = dt.date.today()
+    ledger.problems, until = problem_count(ledger, today)
+    return today, until
 
 
 def load_petitions(ledger: str | os.PathLike[str] | None = None) -> PetitionFile | None:

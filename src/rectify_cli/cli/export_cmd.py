@@ -93,3 +93,6 @@ def export(
         )
         + "\n"
     )
+    from .many import problems_notice
+
+    problems_notice([led])

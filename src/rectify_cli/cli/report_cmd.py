@@ -25,7 +25,7 @@ from .common import (
     parse_date,
     write,
 )
-from .many import LedgersOpt, StrictOpt, language, load_ledgers, report_many
+from .many import LedgersOpt, StrictOpt, finish, language, load_ledgers, report_many
 
 
 @app.command("report")
@@ -117,6 +117,7 @@ def report(
 
             term = console(no_color=no_color)
             term.print(report_renderable(built, width=term.width))
+    finish(ledgers)
 
 
 _SUFFIXES = {
