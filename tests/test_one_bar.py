@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -200,3 +201,40 @@ def test_a_warm_read_with_problems_never_imports_pydantic(tmp_path: Path, make_l
     assert runs[1].stdout.strip().endswith("[]")
     for run in runs:
         assert run.stderr.endswith(" lists it\n") and run.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("key", "toml"),
+    [
+        ("id", 'id = "T\\u001b1"'),
+        ("title", 'title = "x\\u0000"'),
+        ("lead", 'lead = "x\\u202e"'),
+        ("notes", 'notes = "x\\u009b"'),
+        ("measures", 'measures = ["a", "x\\u0007"]'),
+        ("partners", 'partners = ["x\\u2066"]'),
+        ("evidence", 'evidence = ["x\\u007f"]'),
+        ("indicators", 'indicators = ["x\\u001b"]'),
+        ("log", '[[tasks.log]]\ndate = 2025-02-01\nnote = "x\\u001b"'),
+        ("log", '[[tasks.log]]\ndate = 2025-02-01\nby = "x\\u001b"'),
+        ("log", '[[tasks.log]]\ndate = 2025-02-01\nchanges = ["x\\u001b"]'),
+    ],
+)
+def test_a_control_character_is_found_in_every_text_of_a_task(
+    make_ledger: Any, key: str, toml: str
+) -> None:
+    """Among many clean tasks (the joined search looks at thousands at a time)."""
+    clean = "".join(SECOND.replace('"T2"', f'"C{i}"') for i in range(5000))
+    if toml.startswith(("id", "title", "lead")):
+        tasks = re.sub(rf'(?m)^{key} = ".*"$', lambda _: toml, MINIMAL_TASKS.split("[[tasks]]")[1])
+        tasks = "[[tasks]]" + tasks
+    elif toml.startswith("[[tasks.log]]"):
+        tasks = MINIMAL_TASKS + toml + "\n"
+    else:
+        tasks = MINIMAL_TASKS.replace("progress = 50", f"progress = 50\n{toml}")
+    root = make_ledger(
+        MINIMAL_TASKS + clean + tasks[tasks.index("[[tasks]]") :].replace('"T1"', '"T9"')
+    )
+    led = load_ledger(root)
+    found = checks.consistency_problems(led)
+    controls = [p for p in found if "control character" in p.message]
+    assert len(controls) == 1 and f": {key}: " in controls[0].message, found

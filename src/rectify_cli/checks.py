@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -183,13 +185,14 @@ def task_problems(
     t = task
     found: Found = []
     finished = t.status in (Status.DONE, Status.CLOSED)
-    status = status_word(t.status)
     if finished and t.completed_on is None:
         found.append(
             (
                 ("status",),
                 say(
-                    "{s} but no completed_on date", "{s}，但没有 completed_on（完成日期）", s=status
+                    "{s} but no completed_on date",
+                    "{s}，但没有 completed_on（完成日期）",
+                    s=status_word(t.status),
                 ),
             )
         )
@@ -201,13 +204,16 @@ def task_problems(
                     "{p} on a {s} task; it must be 100",
                     "{s}的任务进度为 {p}，应为 100",
                     p=t.progress,
-                    s=status,
+                    s=status_word(t.status),
                 ),
             )
         )
     if not finished and t.completed_on is not None:
         found.append(
-            (("completed_on",), say("set, but the status is {s}", "已填写，但状态是{s}", s=status))
+            (
+                ("completed_on",),
+                say("set, but the status is {s}", "已填写，但状态是{s}", s=status_word(t.status)),
+            )
         )
     start = t.start or start_default
     if t.deadline and start and t.deadline < start:
@@ -354,15 +360,28 @@ def _within(item: Any, loc: tuple[Any, ...]) -> str:
 
 
 def _suspect(ledger: Ledger) -> bool:
-    """Whether any task's text might hold a control character: one scan of all of them
-    joined, so that a clean ledger (nearly all) is not searched text by text."""
-    return any(_CONTROL.search("\n".join(_flat(t))) for t in ledger.tasks)
-
-
-def _flat(t: Any) -> Iterator[str]:
-    for _, text in _task_texts(t):
-        if text:
-            yield text
+    """Whether any task's text might hold a control character: each field of all tasks
+    joined a few thousand at a time and searched (loops in C), so that a clean ledger
+    (nearly all) is not searched text by text."""
+    tasks, chain = ledger.tasks, itertools.chain.from_iterable
+    entries = list(chain(map(attrgetter("log"), tasks)))
+    columns: list[Iterator[str]] = [
+        map(attrgetter(key), tasks) for key in ("id", "aspect", "title", "lead", "notes")
+    ]
+    columns += [
+        chain(map(attrgetter(key), tasks))
+        for key in ("measures", "partners", "evidence", "indicators")
+    ]
+    columns += [map(attrgetter("note"), entries), chain(map(attrgetter("changes"), entries))]
+    columns.append(filter(None, map(attrgetter("by"), entries)))
+    search = _CONTROL.search
+    for column in columns:
+        # Some thousand texts at a time: a ledger's notes joined whole would add tens of MB
+        # to the peak memory of a first load.
+        while piece := list(itertools.islice(column, 4096)):
+            if search("\n".join(piece)):
+                return True
+    return False
 
 
 def _entry(day: dt.date) -> str:
