@@ -115,7 +115,9 @@ def problems_notice(ledgers: Sequence[Ledger], multi: bool = False) -> str | Non
         n=total,
         s="" if total == 1 else "s",
         them="it" if total == 1 else "them",
-        names=", ".join(f"{led.name} ({led.problems})" for led in bad),
+        names=say(", ", "、").join(
+            say("{name} ({n})", "{name}（{n}个）", name=led.name, n=led.problems) for led in bad
+        ),
         command=command,
     )
 
