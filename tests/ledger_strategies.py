@@ -62,7 +62,9 @@ ids = st.text(
     min_size=1,
     max_size=6,
 )
-dates = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
+# Up to the day these were written: a log entry or a reading dated after today is a problem
+# `rectify check` names and a write refuses (checks.py), and today only moves on.
+dates = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2026, 12, 5))
 numbers = st.one_of(
     st.integers(min_value=-(2**53), max_value=2**53),
     st.floats(allow_nan=False, allow_infinity=False),

@@ -164,11 +164,29 @@ def test_the_log_entry_is_appended_after_the_last_one(sample: Path) -> None:
     ) in text
 
 
-def test_text_with_quotes_newlines_and_controls_round_trips(make_ledger: Any) -> None:
+def test_text_with_quotes_newlines_and_tabs_round_trips(make_ledger: Any) -> None:
     root = make_ledger()
-    note = 'line one\nline "two" \\ \x1b[31m red'
+    note = 'line one\nline "two" \\ \t red'
     update_task(root, "T1", TaskUpdate(date=D, note=note, by="李'四"))
     assert load_ledger(root).tasks[0].log[-1].note == note.strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("\x1b[31m red", 0x1B), ("nul\x00", 0), ("\u202eevil", 0x202E), ("c1\x9b31m", 0x9B)],
+)
+@pytest.mark.parametrize("field", ["note", "by"])
+def test_a_control_character_is_refused_not_written(
+    make_ledger: Any, text: str, code: int, field: str
+) -> None:
+    """A terminal obeys it instead of showing it: `check` names it, so no write adds it."""
+    root = make_ledger()
+    before = (root / "tasks.toml").read_bytes()
+    with pytest.raises(WriteRefused) as exc:
+        note, by = (text, None) if field == "note" else ("验收", text)
+        update_task(root, "T1", TaskUpdate(date=D, note=note, by=by))
+    assert f"{field}: holds the control character U+{code:04X}" in exc.value.message
+    assert (root / "tasks.toml").read_bytes() == before
 
 
 # --------------------------------------------------------------------------- layout

@@ -322,17 +322,34 @@ def test_a_hand_made_taizhang_with_mixed_dates_imports(
         [6, "固废", "建设“无废城市”", "市生态环境局", None, "2025年6月底前", None, "已完成", None],
         [7, "固废", "强化危险废物监管", "市生态环境局", None, "长期坚持", None, "推进中", None],
     ]
-    taizhang(path, book_rows)
-    book = openpyxl.load_workbook(path)
-    ws = book["台账"]
-    ws.merge_cells("B4:B5")  # 大气 spans its two tasks, as offices merge it
-    book.save(path)
 
-    code, out, err = invoke(runner, "import", str(path))
-    assert (code, out) == (0, ""), err
-    assert "台账.xlsx：新增7项任务，更新0项，无变化0项，新增问题方面2个" in err  # 大气 is A1
+    def sheet(path: Path, rows: list[list[Any]], header: list[str] = HEADER) -> Path:
+        taizhang(path, rows, header=header)
+        book = openpyxl.load_workbook(path)
+        ws = book["台账"]
+        ws.merge_cells("B4:B5")  # 大气 spans its two tasks, as offices merge it
+        book.save(path)
+        return path
+
+    # Two finished tasks without the day they were finished: noted by row, and refused (a
+    # problem `rectify check` would name forever after); nothing is written.
+    before = (root / "tasks.toml").read_bytes()
+    code, out, err = invoke(runner, "import", str(sheet(path, book_rows)))
+    assert (code, out) == (2, ""), err
     assert "提示：第4行，完成日期：已完成的任务未填完成日期\n" in err
     assert "提示：第9行，完成日期：已完成的任务未填完成日期\n" in err
+    assert err.endswith(
+        "错误：任务 1：status（状态）：已完成，但没有 completed_on（完成日期）（另有1个问题）；"
+        "未写入任何内容\n"
+    )
+    assert (root / "tasks.toml").read_bytes() == before
+
+    done = {1: dt.datetime(2025, 9, 20), 6: "2025年6月28日"}
+    rows = [[*r, done.get(r[0])] for r in book_rows]
+    code, out, err = invoke(runner, "import", str(sheet(path, rows, [*HEADER, "完成时间"])))
+    assert (code, out) == (0, ""), err
+    assert "台账.xlsx：新增7项任务，更新0项，无变化0项，新增问题方面2个" in err  # 大气 is A1
+    assert "提示" not in err
     assert "未导入的列" not in err
     led = load_ledger(root)
     assert [(a.id, a.name) for a in led.aspects] == [("A1", "大气"), ("A2", "水"), ("A3", "固废")]

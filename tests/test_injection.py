@@ -30,6 +30,7 @@ import pytest
 from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
+from rectify_cli.controls import REFUSED
 from rectify_cli.render.excel import text_cell
 from rectify_cli.render.text import csv_safe, doc_text, md_escape, one_line, visible
 from rectify_cli.warn import safe_filename
@@ -286,22 +287,27 @@ def test_messages_on_stderr_are_inert(
         assert "\\x1b" in err or "\\u202e" in err, (args, err)
 
 
-def test_an_update_diff_shows_bidi_and_controls_as_escapes(
-    runner: CliRunner, ledgers: dict[str, Path], tmp_path: Path
+def test_an_update_never_writes_bidi_or_controls_and_its_refusal_is_inert(
+    runner: CliRunner, tmp_path: Path
 ) -> None:
     """TOML holds U+202E and C1 controls raw: a diff printed as is would show the reviewer
-    one thing and write another (Trojan Source)."""
+    one thing and write another (Trojan Source).  `check` names them as problems, so no
+    write adds one (--note) or keeps one in the task it touches (T03, T04); the refusal,
+    dry run or not, names the character by its code and prints none raw."""
     root = write(tmp_path / "led")
-    for task in ("T03", "T04"):
-        code, out, err = invoke(
-            runner, "update", task, "--note", "\u202e审\x1b[2J", "--dry-run", "--ledger", str(root)
-        )
-        assert code == 0, err
-        assert_inert(out + err)
-        assert visible(HOSTILE[int(task[1:])]) in out
-        code, out, err = invoke(runner, "update", task, "--note", "\u202e审", "--ledger", str(root))
-        assert code == 0, err
-        assert_inert(out + err)
+    before = (root / "tasks.toml").read_bytes()
+    for task, note, code in (
+        ("T03", "审", "U+202E"),
+        ("T04", "审", "U+009B"),
+        ("T05", "\u202e审\x1b[2J", "U+202E"),
+    ):
+        for dry in (["--dry-run"], []):
+            args = ["update", task, "--note", note, *dry, "--ledger", str(root)]
+            code_, out, err = invoke(runner, *args)
+            assert (code_, out) == (2, ""), err
+            assert_inert(err)
+            assert f"含有控制字符 {code}" in err
+    assert (root / "tasks.toml").read_bytes() == before
 
 
 # --------------------------------------------------------------------------- notices
@@ -492,24 +498,40 @@ def test_export_then_import_gives_the_text_back(
 
 @pytest.mark.parametrize("title", HOSTILE)
 def test_init_keeps_a_hostile_title_exactly(runner: CliRunner, tmp_path: Path, title: str) -> None:
+    """Markup goes in as written; a control character is refused (check would count it),
+    the refusal inert and no folder made."""
     root = tmp_path / "new"
     code, out, err = invoke(runner, "init", str(root), "--title", title)
-    assert code == 0, err
     assert_inert(out + err)
+    if REFUSED.search(title):
+        assert (code, out) == (2, ""), err
+        assert err.startswith("错误：--title：含有控制字符 U+"), err
+        assert not root.exists()
+        return
+    assert code == 0, err
     data = json.loads(run(runner, "report", "-f", "json", "--ledger", str(root)))
     assert stored(title) in set(strings(data))
+
+
+def _sheet(path: Path, texts: list[str]) -> Path:
+    rows = [["编号", "问题类别", "整改任务", "牵头单位", "整改时限", "状态", "备注"]]
+    for i, h in enumerate(texts):
+        rows.append([f"T{i:02d}", "大气", h, csv_safe(h), "2025-12-31", "推进中", h])
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+# What a terminal obeys (a problem `check` names, refused by every write), and the rest.
+CONTROLLED = [h for h in HOSTILE if FORBIDDEN.search(h)]
+MARKUP = [h for h in HOSTILE if not FORBIDDEN.search(h)]
 
 
 def test_import_keeps_hostile_cells(runner: CliRunner, tmp_path: Path) -> None:
     """A 台账 typed by someone else: its text arrives as written (a formula-looking cell is
     text, a leading `'` of a neutralised one is dropped), and the preview is inert."""
-    sheet = tmp_path / "in.csv"
-    rows = [["编号", "问题类别", "整改任务", "牵头单位", "整改时限", "状态", "备注"]]
-    for i, h in enumerate(HOSTILE):
-        rows.append([f"T{i:02d}", "大气", h, csv_safe(h), "2025-12-31", "推进中", h])
-    buf = io.StringIO()
-    csv.writer(buf).writerows(rows)
-    sheet.write_text(buf.getvalue(), encoding="utf-8")
+    sheet = _sheet(tmp_path / "in.csv", MARKUP)
     root = tmp_path / "new"
     run(runner, "init", str(root), "--title", "导入")
     preview = run(runner, "import", str(sheet), "--ledger", str(root), "--dry-run")
@@ -517,9 +539,25 @@ def test_import_keeps_hostile_cells(runner: CliRunner, tmp_path: Path) -> None:
     run(runner, "import", str(sheet), "--ledger", str(root))
     data = json.loads(run(runner, "list", "-f", "json", "--ledger", str(root), "--as-of", AS_OF))
     by_id = {t["id"]: t for t in data}
-    for i, h in enumerate(HOSTILE):
+    for i, h in enumerate(MARKUP):
         task = by_id[f"T{i:02d}"]
         assert (task["title"], task["lead"], task["notes"]) == (stored(h),) * 3, h
+
+
+@pytest.mark.parametrize("text", CONTROLLED)
+def test_import_refuses_control_characters_inertly(
+    runner: CliRunner, tmp_path: Path, text: str
+) -> None:
+    sheet = _sheet(tmp_path / "in.csv", ["治理扬尘", text])
+    root = tmp_path / "new"
+    run(runner, "init", str(root), "--title", "导入")
+    before = (root / "tasks.toml").read_bytes()
+    for dry in (["--dry-run"], []):
+        code, out, err = invoke(runner, "import", str(sheet), "--ledger", str(root), *dry)
+        assert (code, out) == (2, ""), err
+        assert_inert(err)
+        assert "任务 T01：title（整改任务）：含有控制字符 U+" in err
+    assert (root / "tasks.toml").read_bytes() == before
 
 
 # --------------------------------------------------------------------------- helpers

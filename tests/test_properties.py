@@ -10,14 +10,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from rectify_cli import models as m
+from rectify_cli.checks import write_refusal
 from rectify_cli.edit import (
     NewReading,
+    Plan,
     TaskUpdate,
     plan_reading,
     plan_task_update,
@@ -126,6 +129,22 @@ def refusal(plan: Callable[[], object]) -> str | None:
     return None
 
 
+def problem(plan: Callable[[], Plan[Any] | None], task_file: TaskFile, ids: set[str]) -> str | None:
+    """The rules' refusal, else the refusal of what the plan would write if `rectify check`
+    would name a problem in it (checks.write_refusal): a write leaves no problem in its item."""
+    refused = refusal(plan)
+    done = None if refused is not None else plan()
+    if done is None:
+        return refused
+    if isinstance(done.after, m.Task):
+        found = write_refusal(
+            [done.after], start_default=task_file.ledger.feedback_date, indicator_ids=ids
+        )
+    else:
+        found = write_refusal(indicators=[done.after])
+    return None if found is None else found.message
+
+
 INLINE_TASKS = re.compile(rb"(?m)^tasks = \[")
 INLINE_INDICATORS = re.compile(rb"(?m)^indicators = \[")
 UNCHANGED_BY_UPDATE = {"status", "progress", "deadline", "completed_on", "evidence", "log"}
@@ -151,7 +170,8 @@ def test_an_update_changes_only_its_task_and_appends_one_entry(
             assert "could not isolate the block" in exc.value.message
             assert (root / "tasks.toml").read_bytes() == raw
             return
-        refused = refusal(lambda: plan_task_update(model(task), upd))
+        ids = {ind.id for ind in ind_file.indicators}
+        refused = problem(lambda: plan_task_update(model(task), upd), task_file, ids)
         plan = None if refused else plan_task_update(model(task), upd)
         if refused is not None or plan is None:
             # A rule refuses it, or there is nothing to do: not a byte changes.
@@ -222,7 +242,8 @@ def test_random_updates_and_records_keep_the_file_valid_and_every_entry(
         for _, pick, request in steps:
             if isinstance(request, TaskUpdate):
                 task = current.tasks[pick % len(current.tasks)]
-                refused = refusal(partial(plan_task_update, model(task), request))
+                ids = {ind.id for ind in ind_file.indicators}
+                refused = problem(partial(plan_task_update, model(task), request), task_file, ids)
                 try:
                     outcome = update_task(root, task.id, request)
                 except WriteRefused as exc:
@@ -235,7 +256,9 @@ def test_random_updates_and_records_keep_the_file_valid_and_every_entry(
                     logs[task.id].append(of(plan.appended))
             else:
                 ind = current.indicators[pick % len(current.indicators)]
-                refused = refusal(partial(plan_reading, indicator_model(ind), request))
+                refused = problem(
+                    partial(plan_reading, indicator_model(ind), request), task_file, set()
+                )
                 try:
                     record_reading(root, ind.id, request)
                 except WriteRefused as exc:

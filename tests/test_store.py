@@ -125,6 +125,69 @@ def test_wrong_type(runner: CliRunner, make_ledger: MakeLedger) -> None:
     assert msg.endswith('tasks.toml:19: task T1: progress: must be a whole number, got "x"')
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ("progress = 50", "progress = true", "progress: must be a whole number, got true"),
+        ("progress = 50", 'progress = "50"', "write progress = 50, without quotes"),
+        ("progress = 50", "progress = 50.0", "progress: must be a whole number, got 50.0"),
+        ("2025-12-31", '"2025-12-31"', "write deadline = 2025-12-31, without quotes"),
+        ("2025-12-31", "2025-12-31T00:00:00", "deadline: invalid date 2025-12-31T00:00:00"),
+        ('title = "治理扬尘"', 'title = "治理扬尘"\nongoing = "false"', 'got "false"'),
+    ],
+)
+@pytest.mark.parametrize("fast", [True, False], ids=["rtoml", "tomllib"])
+def test_values_of_the_wrong_type_are_refused_not_converted(
+    runner: CliRunner,
+    make_ledger: MakeLedger,
+    monkeypatch: pytest.MonkeyPatch,
+    old: str,
+    new: str,
+    says: str,
+    fast: bool,
+) -> None:
+    """`progress = true` was read as 1 %, `"50"` as 50 and a quoted date as a date; either
+    parser (rtoml, or tomllib alone) gives the same Python types, and the same refusal."""
+    if not fast:
+        from rectify_cli import store
+
+        monkeypatch.setattr(store, "_parse_fast", lambda text: None)
+    assert says in bad_case(runner, make_ledger, MINIMAL_TASKS.replace(old, new))
+
+
+@pytest.mark.parametrize(
+    "other", ["t1", "Ｔ1", "Ｔ１"], ids=["lower case", "full-width T", "full-width"]
+)
+def test_ids_that_differ_only_in_case_or_width_clash(
+    runner: CliRunner, make_ledger: MakeLedger, other: str
+) -> None:
+    second = MINIMAL_TASKS.split("[[tasks]]")[1].replace('id = "T1"', f'id = "{other}"')
+    msg = bad_case(runner, make_ledger, MINIMAL_TASKS + "\n[[tasks]]" + second)
+    assert msg.endswith(
+        f"tasks.toml:22: task {other}: duplicate id: the same as T1 (task #1) but for "
+        "upper/lower case or full-width characters"
+    )
+
+
+def test_cr_only_line_ends_are_named(runner: CliRunner, make_ledger: MakeLedger) -> None:
+    """Not blamed on a full-width bracket in a comment: the whole file is one TOML line."""
+    text = "# 整改台账（测试）\n" + MINIMAL_TASKS
+    msg = bad_case(runner, make_ledger, text.replace("\n", "\r").encode("utf-8"))
+    assert msg.endswith(
+        "tasks.toml:1: invalid TOML: lines end in CR alone (old Mac line ends); "
+        "save the file with Windows (CRLF) or Unix (LF) line ends"
+    )
+    assert "full-width" not in msg
+
+
+@pytest.mark.parametrize("date", ["2025年12月31日", "2025-12-1", "2025.12.31", "2025/12/31"])
+def test_dates_written_as_people_write_them_get_the_hint(
+    runner: CliRunner, make_ledger: MakeLedger, date: str
+) -> None:
+    msg = bad_case(runner, make_ledger, MINIMAL_TASKS.replace("2025-12-31", date))
+    assert msg.endswith("(write dates as 2025-09-30)")
+
+
 def test_progress_out_of_range(runner: CliRunner, make_ledger: MakeLedger) -> None:
     msg = bad_case(runner, make_ledger, MINIMAL_TASKS.replace("progress = 50", "progress = 120"))
     assert msg.endswith("tasks.toml:19: task T1: progress: must be at most 100, got 120")

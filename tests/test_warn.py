@@ -429,8 +429,17 @@ def test_markup_in_ledger_text_prints_literally(runner: CliRunner, make_ledger: 
             {"T1": ["due_soon", "behind"]},
         ),
         # a leap day: due that day, overdue the day after, half-way through 28 Feb → 1 Mar
-        ("deadline = 2024-02-29\nprogress = 100\n", "2024-02-29", {"T1": ["due_soon"]}),
-        ("deadline = 2024-02-29\nprogress = 100\n", "2024-03-01", {"T1": ["overdue"]}),
+        # (a start of its own: the ledger's feedback date, 2025-01-01, is after the deadline)
+        (
+            "start = 2024-01-01\ndeadline = 2024-02-29\nprogress = 100\n",
+            "2024-02-29",
+            {"T1": ["due_soon"]},
+        ),
+        (
+            "start = 2024-01-01\ndeadline = 2024-02-29\nprogress = 100\n",
+            "2024-03-01",
+            {"T1": ["overdue"]},
+        ),
         (
             "start = 2024-02-28\ndeadline = 2024-03-01\nprogress = 39\n",
             "2024-02-29",

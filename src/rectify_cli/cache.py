@@ -9,8 +9,9 @@ What makes an entry valid, and why:
   costs ~1 ms per MB; on a miss, the entry written is keyed by the very bytes parsed.
 - Everything that could change what those bytes load as: the cache format, rectify's
   version, Python's, pydantic's (read from its version file, not imported), and the source
-  of the modules that parse, validate and hold the result (kinds.py, models.py, records.py,
-  store.py, this file), so an edited checkout never trusts an older entry.
+  of the modules that parse, validate, count problems in and hold the result (kinds.py,
+  models.py, records.py, store.py, checks.py, this file), so an edited checkout never trusts
+  an older entry.
 
 An entry is one file per ledger folder (and one for its petitions.toml) in the user's cache
 folder (`RECTIFY_CACHE_DIR`, else %LOCALAPPDATA%\\rectify\\cache, ~/Library/Caches/rectify,
@@ -25,7 +26,11 @@ The format is `marshal` of plain tuples (dates as day numbers, enums as their va
 back into the ledger's records (records.py) without validating again, and without importing
 Pydantic.  marshal cannot run code when it reads, unlike pickle.  Only ledgers that loaded
 without any problem (TOML, validation and integrity checks passed) are cached, so a hit
-carries that verdict with it.  Petition files are cached as their Pydantic models (the model
+carries that verdict with it.  The entry also keeps how many problems `rectify check` finds
+in the ledger (checks.problem_count: the rules a ledger can break and still be read), so a
+reading command can say so without checking again, and the days that count holds for: a log
+entry dated after today is a problem until its day comes, so outside those days the count is
+left unknown, and counted again.  Petition files are cached as their Pydantic models (the model
 codec below), as they are small and read by fewer commands.
 """
 
@@ -55,7 +60,7 @@ from .records import Aspect, Indicator, Ledger, LedgerMeta, LogEntry, Reading, T
 if typing.TYPE_CHECKING:
     from pydantic import BaseModel
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: the problem count of `rectify check` (checks.py) kept
 CACHE_ENV = "RECTIFY_CACHE_DIR"
 NO_CACHE_ENV = "RECTIFY_NO_CACHE"
 MAGIC = b"RECTIFY-LEDGER-CACHE\n"
@@ -110,7 +115,7 @@ def _fingerprint() -> bytes:
         h.update(part.encode() + b"\0")
     h.update(_pydantic_version() + b"\0")
     here = Path(__file__).parent
-    for name in ("kinds.py", "models.py", "records.py", "store.py", "cache.py"):
+    for name in ("kinds.py", "models.py", "records.py", "store.py", "cache.py", "checks.py"):
         try:
             h.update((here / name).read_bytes())
         except OSError:
@@ -219,7 +224,10 @@ def _day(d: dt.date | None) -> int | None:
     return None if d is None else d.toordinal()
 
 
-def _encode(ledger: Ledger) -> tuple[Any, ...]:
+Counted = tuple[dt.date, dt.date | None]  # the days a problem count holds: [first, until)
+
+
+def _encode(ledger: Ledger, counted: Counted) -> tuple[Any, ...]:
     # Strings and lists go in as they are: records share equal strings (records.task_of),
     # and marshal writes an object it has seen before as a reference to it.
     m = ledger.meta
@@ -239,7 +247,8 @@ def _encode(ledger: Ledger) -> tuple[Any, ...]:
         )
         for i in ledger.indicators
     ]
-    return (meta, aspects, tasks, indicators)
+    first, until = counted
+    return (meta, aspects, tasks, indicators, (ledger.problems, _day(first), _day(until)))
 
 
 _TASK_DAYS = (6, 7, 11)  # start, deadline, completed_on
@@ -291,7 +300,12 @@ def _tasks_of_columns(
 
 
 def _decode(payload: Any, root: Path) -> Ledger:
-    meta_t, aspects_t, tasks_t, indicators_t = payload
+    meta_t, aspects_t, tasks_t, indicators_t, (problems, first, until) = payload
+    if not (problems is None or type(problems) is int) or type(first) is not int:
+        raise ValueError("a problem count must be a number")
+    today = dt.date.today().toordinal()
+    if not first <= today < (until if type(until) is int else today + 1):
+        problems = None  # counted for other days: count again (store.load_ledger)
     days = _Dates()
     statuses: dict[str | None, Status | None] = {s.value: s for s in Status}
     statuses[None] = None
@@ -317,6 +331,7 @@ def _decode(payload: Any, root: Path) -> Ledger:
         tasks=tasks,
         indicators=indicators_out,
         root=str(root),
+        problems=problems,
     )
 
 
@@ -579,10 +594,11 @@ def load_current(
     return ledger, keys
 
 
-def save(root: Path, keys: list[Key], ledger: Ledger) -> None:
-    """Remember a ledger that loaded cleanly from these bytes; any failure is ignored."""
+def save(root: Path, keys: list[Key], ledger: Ledger, counted: Counted) -> None:
+    """Remember a ledger that loaded from these bytes, its problem count holding for the
+    days `counted`; any failure is ignored."""
 
-    _write(root, keys, "ledger", "Ledger", lambda: _encode(ledger))
+    _write(root, keys, "ledger", "Ledger", lambda: _encode(ledger, counted))
 
 
 M = TypeVar("M", bound="BaseModel")

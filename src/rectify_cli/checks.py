@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .errors import LedgerInvalid, Problem, RectifyError, did_you_mean
+from .controls import REFUSED, control_problem
+from .errors import LedgerInvalid, Problem, RectifyError, WriteRefused, did_you_mean
 from .i18n import field_name, say, status_word
 from .kinds import Status
-from .models import IndicatorFile, TaskFile
 from .records import Ledger, ledger_of
 from .store import (
     _check_root,
@@ -23,75 +28,359 @@ from .store import (
     resolve_root,
 )
 
+# The models (and Pydantic) only where files are parsed: the rules below run on records too,
+# and a ledger served from the cache may need them counted again (see problem_count).
+if TYPE_CHECKING:
+    from .models import IndicatorFile, TaskFile
 
-def consistency_problems(ledger: Ledger) -> list[Problem]:
-    """Rules a ledger can break and still be read: the things a reviewer would catch."""
-    path = _display(ledger_files(Path(ledger.root))[0])
+# Where a problem is inside a task (or an indicator, or the [ledger] table), and what it is.
+Found = list[tuple[tuple[Any, ...], str]]
+
+
+def consistency_problems(ledger: Ledger, today: dt.date | None = None) -> list[Problem]:
+    """Rules a ledger can break and still be read: the things a reviewer would catch.
+
+    `today` is the real date (a log cannot record a day that has not come), never --as-of;
+    the problems are unlocated (`locate` finds their lines)."""
+    return _problems(ledger, today or dt.date.today())[0]
+
+
+def problem_count(ledger: Ledger, today: dt.date) -> tuple[int, dt.date | None]:
+    """How many problems `rectify check` finds in a ledger that loads, and the first day
+    after `today` on which that count can change (a log entry dated ahead stops being a
+    problem when its day comes), or None: what the cache keeps (cache.py)."""
+    problems, until = _problems(ledger, today)
+    return len(problems), until
+
+
+def _problems(ledger: Ledger, today: dt.date) -> tuple[list[Problem], dt.date | None]:
+    tasks_path, indicators_path = (_display(p) for p in ledger_files(Path(ledger.root)))
+    meta = ledger.meta
+    problems: list[Problem] = []
+    future: list[dt.date] = []
+    for loc, message in ledger_problems(ledger):
+        where = f"[ledger]{say(': ', '：')}{field_name(str(loc[0]), ledger_table=True)}{say(': ', '：')}"
+        problems.append(Problem(tasks_path, None, where + message, loc=("ledger", *loc)))
+    for i, a in enumerate(ledger.aspects):
+        for loc, message in _text_problems(((k,), getattr(a, k)) for k in ("id", "name")):
+            where = say("aspect {id}: ", "问题方面 {id}：", id=a.id)
+            problems.append(Problem(tasks_path, None, where + message, loc=("aspects", i, *loc)))
     indicator_ids = [i.id for i in ledger.indicators]
-    known = set(indicator_ids)
-    problems = []
-
-    def add(i: int, key: str, message: str) -> None:
-        task = ledger.tasks[i]
-        where = say("task {id}: {key}: ", "任务 {id}：{key}：", id=task.id, key=field_name(key))
-        problems.append(Problem(path, None, where + message, loc=("tasks", i, key)))
-
-    start_default = ledger.meta.feedback_date
+    known = frozenset(indicator_ids)
+    scan = _suspect(ledger)
     for i, t in enumerate(ledger.tasks):
-        finished = t.status in (Status.DONE, Status.CLOSED)
-        status = status_word(t.status)
-        if finished and t.completed_on is None:
-            add(
-                i,
-                "status",
+        found = task_problems(t, meta.feedback_date, known, today, indicator_ids, texts=scan)
+        for loc, message in found:
+            problems.append(
+                Problem(tasks_path, None, _task_where(t, loc) + message, loc=("tasks", i, *loc))
+            )
+        future += [e.date for e in t.log if e.date > today]
+    for i, ind in enumerate(ledger.indicators):
+        for loc, message in indicator_problems(ind, today):
+            where = _indicator_where(ind, loc)
+            problems.append(
+                Problem(indicators_path, None, where + message, loc=("indicators", i, *loc))
+            )
+        future += [d for d in (ind.recorded, *(r.recorded for r in ind.history)) if d and d > today]
+    return problems, min(future, default=None)
+
+
+def problems_notice(ledgers: Sequence[Ledger], multi: bool = False) -> str | None:
+    """The one line a reading command adds on stderr when `rectify check` would find problems
+    in what it read (counted when the ledger was loaded, see problem_count), or None."""
+    bad = [led for led in ledgers if led.problems]
+    if not bad:
+        return None
+    total = sum(led.problems or 0 for led in bad)
+    default = str(resolve_root(None))
+    command = "rectify check" + "".join(
+        f" --ledger {_quoted(led.root)}" for led in bad if multi or led.root != default
+    )
+    if not multi:
+        return say(
+            "Warning: the ledger has {n} problem{s}; {command} lists {them}",
+            "警告：台账有{n}个问题；运行 {command} 可查看",
+            n=total,
+            s="" if total == 1 else "s",
+            them="it" if total == 1 else "them",
+            command=command,
+        )
+    return say(
+        "Warning: {n} problem{s} in {names}; {command} lists {them}",
+        "警告：{names}共有{n}个问题；运行 {command} 可查看",
+        n=total,
+        s="" if total == 1 else "s",
+        them="it" if total == 1 else "them",
+        names=say(", ", "、").join(
+            say("{name} ({n})", "{name}（{n}个）", name=led.name, n=led.problems) for led in bad
+        ),
+        command=command,
+    )
+
+
+def _quoted(path: str) -> str:
+    """A folder as a shell takes it, in double quotes only where it needs them (cmd.exe
+    understands no other quotes)."""
+    return f'"{path}"' if not path or re.search(r"[\s\"'$`&|;<>()*?]", path) else path
+
+
+def _indicator_where(ind: Any, loc: tuple[Any, ...]) -> str:
+    key = field_name(str(loc[0]))
+    return say("indicator {id}: {key}: ", "指标 {id}：{key}：", id=ind.id, key=key)
+
+
+def _task_where(task: Any, loc: tuple[Any, ...]) -> str:
+    return say("task {id}: {key}: ", "任务 {id}：{key}：", id=task.id, key=field_name(str(loc[0])))
+
+
+def write_refusal(
+    tasks: Sequence[Any] = (),
+    indicators: Sequence[Any] = (),
+    *,
+    start_default: dt.date | None = None,
+    indicator_ids: Collection[str] | None = None,
+) -> WriteRefused | None:
+    """Why a write must not leave these tasks and indicators (records or models) as they
+    are: the first problem `rectify check` would name, and how many more; or None.
+
+    `update`, `record` and `import` ask this of every item they write, so a write never
+    adds a problem, nor keeps one in an item it touches; `indicator_ids` are the ids a task
+    may name (None: not known, not checked)."""
+    today = dt.date.today()
+    found = [
+        _task_where(t, loc) + message
+        for t in tasks
+        for loc, message in task_problems(t, start_default, indicator_ids, today)
+    ]
+    found += [
+        _indicator_where(i, loc) + message
+        for i in indicators
+        for loc, message in indicator_problems(i, today)
+    ]
+    if not found:
+        return None
+    more = len(found) - 1
+    tail = (say(" (and {n} more)", "（另有{n}个问题）", n=more) if more else "") + say(
+        "; nothing was written", "；未写入任何内容"
+    )
+    return WriteRefused(found[0] + tail)
+
+
+def task_problems(
+    task: Any,
+    start_default: dt.date | None,
+    indicators: Collection[str] | None,
+    today: dt.date,
+    indicator_ids: Sequence[str] = (),
+    *,
+    texts: bool = True,
+) -> Found:
+    """The problems of one task (a record or a model: the fields have the same names), each
+    as (where in the task, what); `indicators` are the ids the ledger has (`indicator_ids`
+    in order, for a did-you-mean; None: not known, not checked), `start_default` the
+    ledger's feedback date; `texts=False`
+    skips looking for control characters (the caller knows there are none)."""
+    t = task
+    found: Found = []
+    finished = t.status in (Status.DONE, Status.CLOSED)
+    if finished and t.completed_on is None:
+        found.append(
+            (
+                ("status",),
                 say(
-                    "{s} but no completed_on date", "{s}，但没有 completed_on（完成日期）", s=status
+                    "{s} but no completed_on date",
+                    "{s}，但没有 completed_on（完成日期）",
+                    s=status_word(t.status),
                 ),
             )
-        if finished and t.progress is not None and t.progress != 100:
-            add(
-                i,
-                "progress",
+        )
+    if finished and t.progress is not None and t.progress != 100:
+        found.append(
+            (
+                ("progress",),
                 say(
                     "{p} on a {s} task; it must be 100",
                     "{s}的任务进度为 {p}，应为 100",
                     p=t.progress,
-                    s=status,
+                    s=status_word(t.status),
                 ),
             )
-        if not finished and t.completed_on is not None:
-            add(
-                i,
-                "completed_on",
-                say("set, but the status is {s}", "已填写，但状态是{s}", s=status),
+        )
+    if not finished and t.completed_on is not None:
+        found.append(
+            (
+                ("completed_on",),
+                say("set, but the status is {s}", "已填写，但状态是{s}", s=status_word(t.status)),
             )
-        start = t.start or start_default
-        if t.deadline and start and t.deadline < start:
-            add(i, "deadline", _before_start(t.deadline, start))
-        if t.completed_on and start and t.completed_on < start:
-            add(i, "completed_on", _before_start(t.completed_on, start))
-        if t.status is Status.CLOSED and not t.evidence:
-            add(
-                i,
-                "evidence",
+        )
+    start = t.start or start_default
+    if t.deadline and start and t.deadline < start:
+        found.append((("deadline",), _before_start(t.deadline, start)))
+    if t.completed_on and start and t.completed_on < start:
+        found.append((("completed_on",), _before_start(t.completed_on, start)))
+    if t.completed_on and t.completed_on > today:
+        found.append((("completed_on",), _after_today(t.completed_on)))
+    if t.status is Status.CLOSED and not t.evidence:
+        found.append(
+            (
+                ("evidence",),
                 say(
                     "a closed (已销号) task needs evidence of acceptance",
                     "已销号的任务需要验收佐证材料",
                 ),
             )
-        for ind in t.indicators:
-            if ind not in known:
-                add(
-                    i,
-                    "indicators",
+        )
+    known = () if indicators is None else indicators
+    for ind in t.indicators if indicators is not None else ():
+        if ind not in known:
+            found.append(
+                (
+                    ("indicators",),
                     say(
                         "unknown indicator {ind!r}{hint}",
                         "未知的指标 {ind!r}{hint}",
                         ind=ind,
-                        hint=did_you_mean(ind, indicator_ids),
+                        hint=did_you_mean(ind, list(indicator_ids or known)),
                     ),
                 )
-    return problems
+            )
+    for j, e in enumerate(t.log):
+        if e.date > today:
+            message = say(
+                "an entry is dated {day}, after today; a log records what has happened",
+                "有一条记录的日期为 {day}，晚于今天；日志只能记录已发生的事",
+                day=e.date,
+            )
+            found.append((("log", j, "date"), message))
+    if texts:
+        found += _text_problems(_task_texts(t), t)
+    return found
+
+
+def indicator_problems(ind: Any, today: dt.date) -> Found:
+    """The problems of one indicator (a record or a model), as task_problems gives them."""
+    found: Found = []
+    if ind.recorded and ind.recorded > today:
+        found.append((("recorded",), _after_today(ind.recorded)))
+    for j, r in enumerate(ind.history):
+        if r.recorded and r.recorded > today:
+            message = _within(ind, ("history", j, "recorded")) + _after_today(r.recorded)
+            found.append((("history", j, "recorded"), message))
+    found += _text_problems(_indicator_texts(ind), ind)
+    return found
+
+
+def ledger_problems(ledger: Ledger) -> Found:
+    """The problems of the `[ledger]` table."""
+    m = ledger.meta
+    found: Found = []
+    if m.as_of and m.feedback_date and m.as_of < m.feedback_date:
+        found.append(
+            (
+                ("as_of",),
+                say(
+                    "{day} is before the feedback date {start}: the data cannot be current to a "
+                    "day before the plan began",
+                    "{day} 早于反馈日期 {start}：数据截止日期不能早于整改开始",
+                    day=m.as_of,
+                    start=m.feedback_date,
+                ),
+            )
+        )
+    keys = ("title", "name", "source", "issued_by", "inspection_group", "headline_prefix")
+    found += _text_problems(((k,), getattr(m, k)) for k in keys)
+    return found
+
+
+def _task_texts(t: Any) -> Iterator[tuple[tuple[Any, ...], str | None]]:
+    for key in ("id", "aspect", "title", "lead", "notes"):
+        yield (key,), getattr(t, key)
+    for key in ("measures", "partners", "evidence", "indicators"):
+        for text in getattr(t, key):
+            yield (key,), text
+    for j, e in enumerate(t.log):
+        yield ("log", j, "note"), e.note
+        yield ("log", j, "by"), e.by
+        for text in e.changes:
+            yield ("log", j, "changes"), text
+
+
+def _indicator_texts(ind: Any) -> Iterator[tuple[tuple[Any, ...], str | None]]:
+    keys = (
+        "id",
+        "name",
+        "name_en",
+        "group",
+        "unit",
+        "period",
+        "baseline_period",
+        "change_basis",
+        "rank_note",
+        "note",
+    )
+    for key in keys:
+        yield (key,), getattr(ind, key)
+    for j, r in enumerate(ind.history):
+        yield ("history", j, "period"), r.period
+        yield ("history", j, "note"), r.note
+
+
+def _text_problems(texts: Iterable[tuple[tuple[Any, ...], str | None]], item: Any = None) -> Found:
+    found: Found = []
+    for loc, text in texts:
+        why = control_problem(text)
+        if why is not None:
+            found.append((loc, _within(item, loc) + why))
+    return found
+
+
+def _within(item: Any, loc: tuple[Any, ...]) -> str:
+    """Which log entry or reading of `item` a location inside it names, and its key."""
+    if len(loc) < 3:
+        return ""
+    if loc[0] == "log":
+        which = _entry(item.log[loc[1]].date)
+    else:
+        which = say("reading of {p}: ", "{p} 的读数：", p=item.history[loc[1]].period)
+    return which + field_name(str(loc[2])) + say(": ", "：")
+
+
+def _suspect(ledger: Ledger) -> bool:
+    """Whether any task's text might hold a control character: each field of all tasks
+    joined a few thousand at a time and searched (loops in C), so that a clean ledger
+    (nearly all) is not searched text by text."""
+    tasks, chain = ledger.tasks, itertools.chain.from_iterable
+    entries = list(chain(map(attrgetter("log"), tasks)))
+    columns: list[Iterator[str]] = [
+        map(attrgetter(key), tasks) for key in ("id", "aspect", "title", "lead", "notes")
+    ]
+    columns += [
+        chain(map(attrgetter(key), tasks))
+        for key in ("measures", "partners", "evidence", "indicators")
+    ]
+    columns += [map(attrgetter("note"), entries), chain(map(attrgetter("changes"), entries))]
+    columns.append(filter(None, map(attrgetter("by"), entries)))
+    search = REFUSED.search
+    for column in columns:
+        # Some thousand texts at a time: a ledger's notes joined whole would add tens of MB
+        # to the peak memory of a first load.
+        while piece := list(itertools.islice(column, 4096)):
+            if search("\n".join(piece)):
+                return True
+    return False
+
+
+def _entry(day: dt.date) -> str:
+    return say("the entry of {day}: ", "{day} 的记录：", day=day)
+
+
+def _after_today(day: dt.date) -> str:
+    # Today's date is left out: the message (and the corpus that pins it) holds any day.
+    return say(
+        "{day} is after today; a record cannot be dated ahead",
+        "{day} 晚于今天；记录的日期不能提前",
+        day=day,
+    )
 
 
 def _before_start(day: object, start: object) -> str:
@@ -106,6 +395,8 @@ def check_ledger(ledger: str | os.PathLike[str] | None) -> tuple[Ledger | None, 
     _check_root(root)
     tasks_path, indicators_path = ledger_files(root)
     problems: list[Problem] = []
+    from .models import IndicatorFile, TaskFile
+
     tasks: TaskFile | None = None
     indicators: IndicatorFile | None = IndicatorFile()
     try:

@@ -46,6 +46,7 @@ from . import __version__
 from .errors import (
     LedgerInvalid,
     LedgerNotFound,
+    RectifyError,
     UnknownTask,
     UsageError,
     WriteRefused,
@@ -1312,16 +1313,53 @@ class UnknownIndicator(UnknownTask):
     pass
 
 
-def _peek_lang(layout: TextLayout[Any]) -> str:
-    """The ledger's label language from its `[ledger]` table alone; zh when unsure."""
+def _ledger_table(layout: TextLayout[Any]) -> dict[str, Any]:
+    """The `[ledger]` table read alone (the whole file is not parsed); {} when unsure."""
     span = layout.table_block("ledger")
     if span is None:
-        return "zh"
+        return {}
     try:
-        lang = tomllib.loads(layout.region(*span)).get("ledger", {}).get("lang")
+        table = tomllib.loads(layout.region(*span)).get("ledger", {})
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, AttributeError):
-        return "zh"
+        return {}
+    return table if isinstance(table, dict) else {}
+
+
+def _peek_lang(layout: TextLayout[Any]) -> str:
+    """The ledger's label language from its `[ledger]` table alone; zh when unsure."""
+    lang = _ledger_table(layout).get("lang")
     return lang if lang in ("zh", "en") else "zh"
+
+
+def _feedback_date(layout: TextLayout[Any]) -> dt.date | None:
+    """The ledger's feedback date (a task's start when it names none) from `[ledger]` alone."""
+    day = _ledger_table(layout).get("feedback_date")
+    return day if type(day) is dt.date else None
+
+
+def indicator_ids(root: Path) -> frozenset[str] | None:
+    """The ids of the ledger's indicators, for the rule that a task names known ones; None
+    when indicators.toml cannot be read (a task's write is not refused for a problem of the
+    other file: `rectify check` names that one)."""
+    path = ledger_files(root)[1]
+    if not path.exists() and not path.is_symlink():
+        return frozenset()
+    try:
+        return frozenset(i.id for i in load_file(path, IndicatorFile).indicators)
+    except RectifyError:
+        return None
+
+
+def refuse_problems(task: Task, layout: TextLayout[Any], root: Path) -> None:
+    """Refuse a write that would leave `task` with a problem `rectify check` names: one it
+    adds, or one it already had (the write touches the task, so it must leave it whole).
+    Other tasks' problems are not this write's business."""
+    from .checks import write_refusal
+
+    known = indicator_ids(root) if task.indicators else frozenset()
+    refusal = write_refusal([task], start_default=_feedback_date(layout), indicator_ids=known)
+    if refusal is not None:
+        raise refusal
 
 
 def ledger_lang_of(root: Path) -> str:
@@ -1376,6 +1414,14 @@ def _edit(
         start, end, item = found
         plan = planner(item)
         lang = _peek_lang(layout) if kind is _TASKS else ledger_lang_of(root)
+        if plan is not None and isinstance(plan.after, Task):
+            refuse_problems(plan.after, layout, root)
+        elif plan is not None:
+            from .checks import write_refusal
+
+            refusal = write_refusal(indicators=[plan.after])
+            if refusal is not None:
+                raise refusal
         if plan is None:
             return Outcome(kind=kind.noun, ident=ident, path=path, shown=shown, lang=lang, old=body)
         try:

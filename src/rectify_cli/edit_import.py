@@ -9,7 +9,7 @@ indicators.toml when the ledger has none.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Any
 import tomlkit
 from pydantic import BaseModel
 
+from .checks import write_refusal
 from .edit import (
     _INDICATORS,
     _TASKS,
@@ -35,6 +36,7 @@ from .edit import (
     _unisolated,
     _validate_whole,
     edit_block,
+    indicator_ids,
     parse_alone,
     toml_value,
     write_if_unchanged,
@@ -118,9 +120,13 @@ def import_tasks(
     updates: list[Plan[Task]],
     *,
     dry_run: bool = False,
+    indicators: Collection[str] | None = None,
 ) -> Imported:
     """Add aspects and tasks and update tasks in one locked, validated, atomic write; the
-    new text must load and read back exactly as intended, or nothing is written."""
+    new text must load and read back exactly as intended, or nothing is written.  No task
+    written may have a problem `rectify check` names (checks.task_problems); `indicators`
+    are the ids its tasks may name (default: indicators.toml's), with those the same import
+    adds."""
     path = ledger_files(root)[0]
     shown = _display(path)
     if not root.is_dir():
@@ -154,9 +160,16 @@ def import_tasks(
         new_data = _validate_whole(_TASKS, new_text, shown, root)
         after = TaskFile.model_validate(new_data)
         by_id = {t.id: t for t in after.tasks}
-        for task in [*new, *(_with_entry(p) for p in updates)]:
+        written = [*new, *(_with_entry(p) for p in updates)]
+        for task in written:
             if by_id.get(task.id) != task:
                 raise _not_read_back(shown, "task", task.id)
+        known = indicator_ids(root) if indicators is None else indicators
+        refusal = write_refusal(
+            written, start_default=after.ledger.feedback_date, indicator_ids=known
+        )
+        if refusal is not None:
+            raise refusal
         known = {a.id: a for a in after.aspects}
         for aspect in aspects:
             if known.get(aspect.id) != aspect:
@@ -285,9 +298,13 @@ def import_indicators(
 
         after = IndicatorFile.model_validate(_validate_whole(_INDICATORS, new_text, shown, root))
         by_id = {i.id: i for i in after.indicators}
-        for indicator in [*new, *(p.after for p in updates)]:
+        written = [*new, *(p.after for p in updates)]
+        for indicator in written:
             if by_id.get(indicator.id) != indicator:
                 raise _not_read_back(shown, "indicator", indicator.id)
+        refusal = write_refusal(indicators=written)
+        if refusal is not None:
+            raise refusal
         changed = new_text != text or not exists
         if not dry_run and changed:
             if not exists:

@@ -474,10 +474,26 @@ def field_zh(key: str) -> str | None:
     return _INDICATOR_FIELDS_ZH.get(key)
 
 
-def field_name(key: str) -> str:
+# What the keys of the [ledger] table are called in Chinese (its `title` is not a task's).
+_LEDGER_FIELDS_ZH = {
+    "title": "台账标题",
+    "name": "台账简称",
+    "source": "整改方案",
+    "issued_by": "编制单位",
+    "inspection_group": "督察组",
+    "headline_prefix": "标题前缀",
+    "feedback_date": "反馈日期",
+    "as_of": "数据截止日期",
+}
+
+
+def field_name(key: str, *, ledger_table: bool = False) -> str:
     """A ledger key as a message names it: the key itself, which is what the file says, and
-    in Chinese its label beside it (`deadline（整改时限）`)."""
-    zh = field_zh(key) if _SPOKEN[0] == "zh" else None
+    in Chinese its label beside it (`deadline（整改时限）`); `ledger_table` for the keys of
+    the [ledger] table."""
+    if _SPOKEN[0] != "zh":
+        return key
+    zh = _LEDGER_FIELDS_ZH.get(key) if ledger_table else field_zh(key)
     return f"{key}（{zh}）" if zh else key
 
 

@@ -28,6 +28,14 @@ from .kinds import (
 )
 
 NonEmpty = Annotated[str, Field(min_length=1)]
+# Strict: a TOML value of the wrong type is refused, never converted.  Lax Pydantic would
+# read `progress = true` as 1 and `deadline = "2026-06-30"` as a date, so a typing slip
+# would pass `check` unseen.  TOML gives these as Python int, float, bool and date (tomllib,
+# rtoml and tomlkit alike; an int is taken where a number with a point is wanted).
+Int = Annotated[int, Field(strict=True)]
+Number = Annotated[float, Field(strict=True)]
+Day = Annotated[dt.date, Field(strict=True)]
+Flag = Annotated[bool, Field(strict=True)]
 
 
 class _Strict(BaseModel):
@@ -65,17 +73,17 @@ def _keep_int(value: Any, handler: Any) -> Any:
 
 
 class LedgerMeta(_Strict):
-    version: int = LEDGER_VERSION
+    version: Int = LEDGER_VERSION
     title: NonEmpty
     name: str | None = None  # short name for roll-ups; defaults to the folder name
     source: str | None = None  # the inspection or notice the plan answers
     issued_by: str | None = None  # the office that keeps the ledger
     inspection_group: str | None = None  # who fed the problems back
-    feedback_date: dt.date | None = None
-    as_of: dt.date | None = None  # the date the recorded data is current to
+    feedback_date: Day | None = None
+    as_of: Day | None = None  # the date the recorded data is current to
     lang: Literal["zh", "en"] = "zh"
-    tolerance: Annotated[float, Field(ge=0, le=100)] = 10.0
-    stale_days: Annotated[int, Field(ge=1)] = 30
+    tolerance: Annotated[Number, Field(ge=0, le=100)] = 10.0
+    stale_days: Annotated[Int, Field(ge=1)] = 30
     headline_prefix: str | None = None  # e.g. 第三轮省级生态环境保护督察反馈的
 
     @field_validator("version")
@@ -102,9 +110,9 @@ class Aspect(_Strict):
 
 
 class LogEntry(_Strict):
-    date: dt.date
+    date: Day
     status: Status | None = None
-    progress: Annotated[int, Field(ge=0, le=100)] | None = None
+    progress: Annotated[Int, Field(ge=0, le=100)] | None = None
     note: str = ""
     by: str | None = None
     changes: list[str] = Field(default_factory=list)  # "field: old → new", written by update
@@ -120,12 +128,12 @@ class Task(_Strict):
     measures: list[str] = Field(default_factory=list)
     lead: NonEmpty
     partners: list[str] = Field(default_factory=list)
-    start: dt.date | None = None  # missing: the ledger's feedback date
-    deadline: dt.date | None = None
-    ongoing: bool = False  # 长期坚持: no deadline, never overdue
+    start: Day | None = None  # missing: the ledger's feedback date
+    deadline: Day | None = None
+    ongoing: Flag = False  # 长期坚持: no deadline, never overdue
     status: Status = Status.NOT_STARTED
-    progress: Annotated[int, Field(ge=0, le=100)] | None = None  # missing: not reported
-    completed_on: dt.date | None = None
+    progress: Annotated[Int, Field(ge=0, le=100)] | None = None  # missing: not reported
+    completed_on: Day | None = None
     evidence: list[str] = Field(default_factory=list)
     indicators: list[str] = Field(default_factory=list)
     notes: str = ""
@@ -155,9 +163,9 @@ class Task(_Strict):
 class Reading(_Strict):
     """An earlier value of an indicator, kept when a new one is recorded."""
 
-    value: float
+    value: Number
     period: str
-    recorded: dt.date | None = None
+    recorded: Day | None = None
     note: str = ""
 
     _finite = field_validator("value")(_finite)
@@ -171,25 +179,25 @@ class Indicator(_Strict):
     group: str | None = None  # air, water, waste, ... for grouping in reports
     unit: str = ""
     better: Better
-    value: float | None = None
+    value: Number | None = None
     value_bound: Bound | None = None  # "above 30%" / "below 65%" as published
     # Digits after the point the value is published with, where TOML cannot keep them
     # (5.6360 reads as 5.636); missing: as written.
-    decimals: Annotated[int, Field(ge=0, le=12)] | None = None
+    decimals: Annotated[Int, Field(ge=0, le=12)] | None = None
     period: str | None = None
     # The day the current value was recorded (`rectify record` sets it); `rectify changes`
     # reports only readings whose date proves they were recorded in its window.
-    recorded: dt.date | None = None
-    baseline: float | None = None
+    recorded: Day | None = None
+    baseline: Number | None = None
     baseline_bound: Bound | None = None
     baseline_period: str | None = None
-    target: float | None = None
-    change: float | None = None  # signed: the direction the value moved
+    target: Number | None = None
+    change: Number | None = None  # signed: the direction the value moved
     change_unit: ChangeUnit = ChangeUnit.PERCENT
     change_bound: Bound | None = None
     change_basis: str | None = None  # what the change compares with; missing: year on year
-    rank: Annotated[int, Field(ge=1)] | None = None
-    change_rank: Annotated[int, Field(ge=1)] | None = None
+    rank: Annotated[Int, Field(ge=1)] | None = None
+    change_rank: Annotated[Int, Field(ge=1)] | None = None
     rank_note: str | None = None
     note: str = ""
     history: list[Reading] = Field(default_factory=list)
@@ -205,7 +213,7 @@ class TaskFile(_Strict):
 
 
 class IndicatorFile(_Strict):
-    version: int = LEDGER_VERSION
+    version: Int = LEDGER_VERSION
     indicators: list[Indicator] = Field(default_factory=list)
 
 
@@ -230,7 +238,7 @@ def _batch_text(value: Any) -> Any:
 
 
 class PetitionLogEntry(_Strict):
-    date: dt.date
+    date: Day
     status: Handling | None = None
     note: str = ""
     by: str | None = None
@@ -242,14 +250,14 @@ class PetitionLogEntry(_Strict):
 class Petition(_Strict):
     id: Annotated[str, Field(min_length=1, pattern=r"^[^\s/\\:]+$")]
     title: Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]  # 信访内容, one line
-    received: dt.date  # the day the case was handed over (交办日期)
+    received: Day  # the day the case was handed over (交办日期)
     batch: str | None = None  # 交办批次
     area: str | None = None  # 属地: the county or district it concerns
     category: Category
     finding: Finding | None = None  # missing: not yet investigated
     status: Handling = Handling.HANDLING
-    deadline: dt.date | None = None  # 办理时限
-    closed_on: dt.date | None = None  # 办结日期
+    deadline: Day | None = None  # 办理时限
+    closed_on: Day | None = None  # 办结日期
     lead: str | None = None  # 责任单位
     notes: str = ""
     log: list[PetitionLogEntry] = Field(default_factory=list)
@@ -289,7 +297,7 @@ class Petition(_Strict):
         return self
 
 
-NonNegative = Annotated[int, Field(ge=0)]
+NonNegative = Annotated[Int, Field(ge=0)]
 
 
 class PetitionSummary(_Strict):
@@ -301,7 +309,7 @@ class PetitionSummary(_Strict):
     stage_closed: NonNegative | None = None
     closed_or_stage_closed: NonNegative | None = None
     handling: NonNegative | None = None
-    as_of: dt.date | None = None
+    as_of: Day | None = None
     source: str | None = None  # where the figures come from
 
     @model_validator(mode="after")
@@ -350,7 +358,7 @@ class PetitionSummary(_Strict):
 
 
 class PetitionFile(_Strict):
-    version: int = LEDGER_VERSION
+    version: Int = LEDGER_VERSION
     headline_prefix: str | None = None  # e.g. 省交办的: opens the report's Chinese sentence
     summary: PetitionSummary | None = None
     petitions: list[Petition] = Field(default_factory=list)

@@ -125,7 +125,7 @@ class Indicator(NamedTuple):
 class Ledger:
     """A loaded ledger folder: the tasks file, the indicators file and where they live."""
 
-    __slots__ = ("aspects", "indicators", "meta", "root", "tasks")
+    __slots__ = ("aspects", "indicators", "meta", "problems", "root", "tasks")
 
     def __init__(
         self,
@@ -134,12 +134,16 @@ class Ledger:
         tasks: list[Task],
         indicators: list[Indicator],
         root: str,  # the folder, as the user named it (for messages)
+        problems: int | None = None,
     ) -> None:
         self.meta = meta
         self.aspects = aspects
         self.tasks = tasks
         self.indicators = indicators
         self.root = root
+        # How many problems `rectify check` finds in it (checks.problem_count), counted once
+        # when it is loaded from its files and kept in the cache; None: not counted.
+        self.problems = problems
 
     def __repr__(self) -> str:
         return f"Ledger(root={self.root!r}, tasks={len(self.tasks)})"
@@ -147,7 +151,8 @@ class Ledger:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Ledger):
             return NotImplemented
-        return all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
+        # The same data; the problem count is derived from it (and may be not yet counted).
+        return all(getattr(self, k) == getattr(other, k) for k in _LEDGER_DATA)
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like the lists it holds
 
@@ -168,6 +173,9 @@ class Ledger:
             if a.id == aspect_id:
                 return a.name
         return aspect_id
+
+
+_LEDGER_DATA = ("aspects", "indicators", "meta", "root", "tasks")
 
 
 # --------------------------------------------------------------------------- from models

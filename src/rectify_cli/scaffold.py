@@ -14,6 +14,7 @@ from pathlib import Path
 
 import tomli_w
 
+from .controls import control_problem
 from .errors import RectifyError, UsageError
 from .i18n import Lang, say
 from .outputs import OutputFailed, already_exists, sweep, temporary_folder, write_bytes, write_files
@@ -128,6 +129,8 @@ def init_ledger(root: Path, title: str, lang: Lang = "zh") -> Scaffold:
     existing ledger, but finish one an interrupted init left half made."""
     if not title.strip():
         raise UsageError(say("--title: must not be empty", "--title：不能为空"))
+    if (why := control_problem(title)) is not None:
+        raise UsageError(say("--title: {why}", "--title：{why}", why=why))
     if root.exists() and not root.is_dir():
         raise LedgerExists(
             say(

@@ -10,8 +10,10 @@ import datetime as dt
 import functools
 import gc
 import itertools
+import math
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -349,7 +351,11 @@ def _toml_problem(message: str, text: str, shown: str) -> Problem:
     m = _TOML_POS.match(message)
     if not m:
         return Problem(shown, None, _invalid_toml(message))
-    lines = text.splitlines()
+    # Lines as tomllib counts them: "\n" ends a line, and nothing else (splitlines would
+    # also cut at a lone CR, a form feed, U+2028, ...).
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
     if m["line"] is None:  # "at end of document": the last line is where it ran out
         line, col = len(lines), None
     else:
@@ -358,14 +364,24 @@ def _toml_problem(message: str, text: str, shown: str) -> Problem:
     msg = msg[0].lower() + msg[1:] if msg else msg
     said = _toml_message(msg)
     source = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\r" in source.removesuffix("\r"):
+        # Old Mac line ends: the whole file is one line to TOML, so whatever that "line"
+        # holds (a full-width bracket in a comment) would be blamed instead.
+        detail = say(
+            "lines end in CR alone (old Mac line ends); save the file with Windows (CRLF) "
+            "or Unix (LF) line ends",
+            "换行符只有 CR（旧版 Mac 格式）；请以 Windows（CRLF）或 Unix（LF）换行符另存",
+        )
+        return Problem(shown, line, _invalid_toml(detail))
     wide = _FULL_WIDTH.search(source)
+    date = _DATE_LIKE.search(source)
     if wide:
         said += say(
             " (full-width '{char}' typed by an IME; use the half-width character)",
             "（输入法输入了全角字符“{char}”，请改用半角字符）",
             char=wide.group(),
         )
-    elif re.search(r"=\s*\d{4}/\d{1,2}/\d{1,2}", source):
+    elif date and not _ISO_DATE.fullmatch(date["date"]):
         said += say(" (write dates as 2025-09-30)", "（日期请写成 2025-09-30）")
     elif msg == "invalid date or datetime":
         said += say(
@@ -376,6 +392,11 @@ def _toml_problem(message: str, text: str, shown: str) -> Problem:
     elif msg in ("illegal character '\\n'", "unterminated string"):
         said += say(' (a string is not closed: a " is missing)', '（字符串没有结束：缺少一个 "）')
     return Problem(shown, line, _invalid_toml(said), col)
+
+
+# A date as people write it (2025/6/30, 2025.6.30, 2025年6月30日, 2026-6-30), at a value.
+_DATE_LIKE = re.compile(r"=\s*(?P<date>\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d)\s*日?)")
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 
 
 def _invalid_toml(detail: str) -> str:
@@ -532,12 +553,12 @@ def _describe(err: Any, data: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
         msg = say("unknown key{hint}", "未知的键{hint}", hint=did_you_mean(fields[-1], names))
     elif kind == "missing":
         msg = say("missing (required)", "缺失（必填）")
+    elif kind in _STRICT_TYPES and isinstance(value, (str, bool)):
+        msg = _wrong_type(kind, fields[-1] if fields else "", value, got)
+    elif kind == "int_type" and isinstance(value, float) and not math.isfinite(value):
+        msg = say(*_WANTED["finite_number"], got=got)
     elif kind.startswith(("date_", "datetime_")):
-        msg = say(
-            "invalid date {got}; write dates as 2025-09-30",
-            "日期 {got} 无效；日期请写成 2025-09-30",
-            got=got,
-        )
+        msg = _bad_date(got)
     elif kind in _BOUNDS:
         ctx = err.get("ctx", {})
         en, zh = _BOUNDS[kind]
@@ -615,6 +636,72 @@ _WANTED = {
 }
 
 
+# What a strict field (models.py) wants, for a value given as text or as true/false.
+_STRICT_TYPES = {
+    "int_type": ("a whole number", "整数"),
+    "float_type": ("a number", "数字"),
+    "date_type": ("a date", "日期"),
+    "bool_type": ("true or false", "true 或 false"),
+}
+
+
+def _wrong_type(kind: str, key: str, value: str | bool, got: str) -> str:
+    """`progress = "50"`, `progress = true`, `deadline = "2026-06-30"`: the value as TOML
+    wants it when the text holds one, else what the field takes."""
+    en, zh = _STRICT_TYPES[kind]
+    meant = _meant(kind, value) if isinstance(value, str) else None
+    if meant is not None:
+        return say(
+            "must be {what}, got {got}; write {key} = {meant}, without quotes",
+            "应为{zh}，实际为 {got}；请写成 {key} = {meant}，不加引号",
+            what=en,
+            zh=zh,
+            got=got,
+            key=key,
+            meant=meant,
+        )
+    if kind == "date_type":
+        return _bad_date(got)  # "2025-13-01": no such day, quoted or not
+    example = {"int_type": "50", "float_type": "30.5"}.get(kind)
+    if example is None or not isinstance(value, bool):
+        return say("must be {what}, got {got}", "应为{zh}，实际为 {got}", what=en, zh=zh, got=got)
+    return say(
+        "must be {what}, got {got}; write a number, as {key} = {example}",
+        "应为{zh}，实际为 {got}；请填写数字，如 {key} = {example}",
+        what=en,
+        zh=zh,
+        got=got,
+        key=key,
+        example=example,
+    )
+
+
+def _bad_date(got: str) -> str:
+    return say(
+        "invalid date {got}; write dates as 2025-09-30",
+        "日期 {got} 无效；日期请写成 2025-09-30",
+        got=got,
+    )
+
+
+def _meant(kind: str, text: str) -> str | None:
+    """The TOML spelling of what `text` says, when it is a value of the field's kind."""
+    text = text.strip()
+    try:
+        if kind == "int_type":
+            return str(int(text, 10))
+        if kind == "float_type":
+            number = float(text)
+            return text if math.isfinite(number) else None
+        if kind == "date_type":
+            return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
+    if kind == "bool_type" and text.lower() in ("true", "false"):
+        return text.lower()
+    return None
+
+
 def _owner_prefix(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     if len(loc) >= 2 and loc[0] in _TABLE_NOUN and isinstance(loc[1], int):
         return loc[:2]
@@ -651,6 +738,8 @@ def _where(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, bool):  # as TOML spells it, not Python's True
+        return "true" if value else "false"
     if isinstance(value, str):
         text = f'"{value}"'
     elif isinstance(value, dt.date):  # a datetime too: show it as the user typed it
@@ -780,22 +869,43 @@ def integrity_problems(
     return problems
 
 
+def id_key(ident: str) -> str:
+    """What an id is the same as: `t01`, `T01` and the full-width `Ｔ01` (typed with a
+    Chinese IME) look alike to a reader, so they are one id (NFKC, then case-folded)."""
+    if ident.isascii():
+        return ident.lower()  # the common case, and what NFKC and casefold give for ASCII
+    return unicodedata.normalize("NFKC", ident).casefold()
+
+
 def _duplicates(path: str, table: str, ids: Iterable[str]) -> list[Problem]:
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}
     problems = []
     noun = _TABLE_NOUN[table]()
     for i, ident in enumerate(ids):
-        if ident in seen:
+        key = id_key(ident)
+        if key not in seen:
+            seen[key] = (i, ident)
+            continue
+        first, other = seen[key]
+        if other == ident:
             message = say(
                 "{noun} {id}: duplicate id (first used by {noun} #{n})",
                 "{noun} {id}：编号重复（第{n}个{noun}已使用）",
                 noun=noun,
                 id=ident,
-                n=seen[ident] + 1,
+                n=first + 1,
             )
-            problems.append(Problem(path, None, message, loc=(table, i, "id")))
         else:
-            seen[ident] = i
+            message = say(
+                "{noun} {id}: duplicate id: the same as {other} ({noun} #{n}) but for "
+                "upper/lower case or full-width characters",
+                "{noun} {id}：编号重复：与第{n}个{noun}的 {other} 只有大小写或全角半角之差",
+                noun=noun,
+                id=ident,
+                other=other,
+                n=first + 1,
+            )
+        problems.append(Problem(path, None, message, loc=(table, i, "id")))
     return problems
 
 
@@ -874,8 +984,13 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     has_indicators = indicators_path.exists() or indicators_path.is_symlink()
     paths = [tasks_path, indicators_path]
     # The cache answers for files whose bytes are those it was built from (cache.py).
-    hit, _ = cache.load_current(root, paths, has_indicators, limit=MAX_FILE_BYTES)
+    hit, keys = cache.load_current(root, paths, has_indicators, limit=MAX_FILE_BYTES)
     if hit is not None:
+        if hit.problems is None:
+            # Counted for other days (a log entry dated ahead): count again, remember.
+            counted = _count_problems(hit)
+            if keys is not None:
+                cache.save(root, keys, hit, counted)
         return _keep(hit)
     # A miss: the entry written below is keyed by the very bytes parsed.  A file that cannot
     # be read skips the cache, and load_file reads it again to say why.
@@ -896,9 +1011,20 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     result = ledger_of(tasks_file.ledger, tasks_file.aspects, [], indicators, str(root))
     result.tasks = tasks
     del tasks_file, tasks, indicators
+    counted = _count_problems(result)
     if keys is not None:
-        cache.save(root, keys, result)  # only a ledger without problems is remembered
+        cache.save(root, keys, result, counted)  # only a ledger that loads is remembered
     return _keep(result)
+
+
+def _count_problems(ledger: Ledger) -> cache.Counted:
+    """Count what `rectify check` would find in a ledger that loads (into `ledger.problems`),
+    once per version of its files: a reading command says how many (cli/many.py)."""
+    from .checks import problem_count  # checks imports this module
+
+    today = dt.date.today()
+    ledger.problems, until = problem_count(ledger, today)
+    return today, until
 
 
 def load_petitions(ledger: str | os.PathLike[str] | None = None) -> PetitionFile | None:

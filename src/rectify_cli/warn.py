@@ -14,8 +14,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from .controls import CONTROLS
 from .records import Ledger
-from .render.text import CONTROLS
 from .schedule import LeadGroup, Level, Warning, group_by_lead, warning_counts, warnings
 
 DEFAULT_DAYS = 7

@@ -96,3 +96,6 @@ def export(
             files=files,
         )
     )
+    from .many import problems_notice
+
+    problems_notice([led])

@@ -99,6 +99,9 @@ def import_(
             [n.task for n in plan.new],
             [u.plan() for u in plan.updated],
             dry_run=check_only,
+            # The indicators this import adds may be named by the tasks it adds.
+            indicators={i.id for i in led.indicators}
+            | {n.indicator.id for n in (ind.new if ind is not None else [])},
         )
 
     written: list[Imported] = []

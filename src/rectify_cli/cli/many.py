@@ -22,6 +22,7 @@ from rectify_cli.errors import EXIT_ERROR, EXIT_FOUND, UsageError
 from rectify_cli.i18n import Lang, label, say
 from rectify_cli.ledgers import Ledgers, load_many
 from rectify_cli.query import TaskRow
+from rectify_cli.records import Ledger
 from rectify_cli.render import OutputFormat
 from rectify_cli.schedule import Level
 
@@ -64,9 +65,20 @@ def load_ledgers(specs: list[str] | None, strict: bool = False) -> Ledgers:
 
 
 def finish(found: Ledgers) -> None:
-    """Exit 2 when a ledger did not load (after the others' output)."""
+    """Where every reading command ends: one line on stderr when `rectify check` would find
+    problems in the ledgers read (the output stands: exit 0), and exit 2 when a ledger did
+    not load (after the others' output)."""
+    problems_notice([b.ledger for b in found.books], found.multi)
     if found.failures:
         raise SystemExit(EXIT_ERROR)
+
+
+def problems_notice(ledgers: list[Ledger], multi: bool = False) -> None:
+    from rectify_cli.checks import problems_notice as notice
+
+    line = notice(ledgers, multi)
+    if line is not None:
+        tell(line)
 
 
 def language(found: Ledgers, value: str | None) -> Lang:

@@ -26,7 +26,7 @@ from .common import (
     tell,
     write,
 )
-from .many import LedgersOpt, StrictOpt, language, load_ledgers, report_many
+from .many import LedgersOpt, StrictOpt, finish, language, load_ledgers, report_many
 
 
 @app.command("report")
@@ -121,6 +121,7 @@ def report(
 
             term = console(no_color=no_color)
             term.print(report_renderable(built, width=term.width))
+    finish(ledgers)
 
 
 _SUFFIXES = {

@@ -19,7 +19,7 @@ from .common import (
     print_rich,
     write,
 )
-from .many import LedgersOpt, load_ledgers
+from .many import LedgersOpt, finish, load_ledgers
 
 
 @app.command("show")
@@ -37,7 +37,8 @@ def show(
     no_color: NoColorOpt = False,
 ) -> None:
     """Show one task in full, its log included."""
-    book, task = load_ledgers(ledger).find_task(task_id)
+    ledgers = load_ledgers(ledger)
+    book, task = ledgers.find_task(task_id)
     led = book.ledger
     row = next(r for r in rows(led, as_of_date(as_of)) if r.task.id == task.id)
     language = ledger_lang(led, lang)
@@ -58,3 +59,4 @@ def show(
             from rectify_cli.render.terminal import task_detail as rich_detail
 
             print_rich(rich_detail(row, led, language), no_color=no_color)
+    finish(ledgers)

@@ -35,7 +35,7 @@ from .common import (
     tell,
     write,
 )
-from .many import LedgersOpt, StrictOpt, has_cases, load_ledgers, warn_many_cmd
+from .many import LedgersOpt, StrictOpt, finish, has_cases, load_ledgers, warn_many_cmd
 from .many import language as ledgers_lang
 
 
@@ -244,6 +244,7 @@ def warn(
                 from rectify_cli.render.warn_terminal import warn_view
 
                 print_rich(warn_view(result, language), no_color=no_color)
+    finish(ledgers)
     if exit_code and result.warnings:
         raise SystemExit(EXIT_FOUND)
 

@@ -6,17 +6,12 @@ import html
 import re
 from collections.abc import Iterable
 
+from rectify_cli.controls import BIDI, CONTROLS
 from rectify_cli.i18n import Lang, change_text
 
-# What a terminal (or a reader's eye) would obey instead of showing, in one list: C0
-# controls (ESC starts ANSI sequences, BEL ends OSC 8 links, CR and BS overwrite), DEL, C1
-# controls (U+009B is a one-byte ESC [), and the bidi controls that make text read other
-# than it is written (Trojan Source): embeddings and overrides, isolates, and the marks
-# LRM, RLM and ALM.  Every escape below, JSON's and the file names' are built from it.
-BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-CONTROLS = r"\x00-\x1f\x7f-\x9f" + BIDI
 
-
+# What a terminal would obey instead of showing (rectify_cli.controls): every escape below,
+# JSON's and the file names' are built from that one list.
 def _shown(match: re.Match[str]) -> str:
     return match.group().encode("unicode_escape").decode("ascii")
 
