@@ -66,3 +66,17 @@ def test_version(runner: CliRunner) -> None:
 
     code, out, _ = invoke(runner, "--version")
     assert (code, out) == (0, f"rectify {__version__}\n")
+
+
+def test_an_argument_that_is_not_utf8_is_refused_not_a_bug(runner: CliRunner, sample: Path) -> None:
+    """A byte that is not UTF-8 on a POSIX command line arrives as a lone surrogate."""
+    before = (sample / "tasks.toml").read_bytes()
+    code, out, err = invoke(runner, "update", "T07", "--note", "x", "--by", "\udc9b")
+    assert (code, out) == (EXIT_ERROR, "")
+    assert err == "错误：“\\x9b”不是 UTF-8 文本；请将终端设为 UTF-8 后重新输入\n"
+    code, out, err = invoke_en(runner, "list", "--lead", "a\udcffb")
+    assert (code, out) == (EXIT_ERROR, "")
+    assert (
+        err == 'Error: "a\\xffb" is not UTF-8 text; set the terminal to UTF-8 and type it again\n'
+    )
+    assert (sample / "tasks.toml").read_bytes() == before

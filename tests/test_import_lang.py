@@ -347,8 +347,8 @@ def test_warnings(runner: CliRunner, make_ledger: MakeLedger) -> None:
     notes = [line for line in zh.splitlines() if line.startswith("提示")]
     assert notes == [
         "提示：第2行，完成日期：已完成的任务未填完成日期",
-        "提示：相关指标：i1、i2、i3、i4、i5等7项 尚未列入 indicators.toml；请在其中添加"
-        "（添加之前 rectify check 会一直报告）",
+        "提示：相关指标：i1、i2、i3、i4、i5等7项 尚未列入 indicators.toml；请先在其中添加，"
+        "或在导入文件的“指标”工作表中列出",
     ]
     for line in notes:
         assert_chinese(line)
@@ -357,7 +357,7 @@ def test_warnings(runner: CliRunner, make_ledger: MakeLedger) -> None:
     assert [line for line in en.splitlines() if line.startswith("note")] == [
         "note: row 2, 完成日期: empty for a finished task",
         "note: 相关指标: i1, i2, i3, i4, i5 and 2 more not in indicators.toml yet; add them "
-        "there (rectify check reports them until then)",
+        "there first, or in the workbook's 指标 sheet",
     ]
 
 

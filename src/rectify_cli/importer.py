@@ -1067,10 +1067,10 @@ def _warnings(ledger: Ledger, plan: ImportPlan, header: Any) -> list[str]:
             shown += say(" and {more} more", "等{total}项", more=len(ids) - 5, total=len(ids))
         out.append(
             say(
-                "{header}: {ids} not in indicators.toml yet; add them there "
-                "(rectify check reports them until then)",
-                "{header}：{ids} 尚未列入 indicators.toml；请在其中添加"
-                "（添加之前 rectify check 会一直报告）",
+                "{header}: {ids} not in indicators.toml yet; add them there first, "
+                "or in the workbook's 指标 sheet",
+                "{header}：{ids} 尚未列入 indicators.toml；请先在其中添加，"
+                "或在导入文件的“指标”工作表中列出",
                 header=header("indicators"),
                 ids=shown,
             )

@@ -35,7 +35,9 @@ class RectifyGroup(TyperGroup):
 
         from .lang import message_lang
 
-        speak(message_lang(list(sys.argv[1:] if args is None else args)))
+        argv = list(sys.argv[1:] if args is None else args)
+        speak(message_lang(argv))
+        _refuse_undecodable(argv)
         for command in _tree(self):
             if command is not self and "debug" not in {p.name for p in command.params}:
                 command.params.append(_debug_option())
@@ -82,6 +84,26 @@ class RectifyGroup(TyperGroup):
                 )
             )
             raise SystemExit(EXIT_BUG) from None
+
+
+def _refuse_undecodable(args: list[str]) -> None:
+    """Bytes that are not UTF-8 on a POSIX command line reach Python as lone surrogates
+    (surrogateescape), which no ledger file can hold: one sentence, before anything runs.
+    Windows passes the command line as UTF-16, where this never happens."""
+    for arg in args:
+        if any("\udc80" <= ch <= "\udcff" for ch in arg):
+            from .common import tell
+
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            tell(
+                say(
+                    'Error: "{arg}" is not UTF-8 text; set the terminal to UTF-8 and type it '
+                    "again",
+                    "错误：“{arg}”不是 UTF-8 文本；请将终端设为 UTF-8 后重新输入",
+                    arg=shown,
+                )
+            )
+            raise SystemExit(EXIT_ERROR)
 
 
 class _ChineseContext(Context):
