@@ -97,8 +97,7 @@ def _refuse_undecodable(args: list[str]) -> None:
             shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             tell(
                 say(
-                    'Error: "{arg}" is not UTF-8 text; set the terminal to UTF-8 and type it '
-                    "again",
+                    'Error: "{arg}" is not UTF-8 text; set the terminal to UTF-8 and type it again',
                     "错误：“{arg}”不是 UTF-8 文本；请将终端设为 UTF-8 后重新输入",
                     arg=shown,
                 )
