@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .controls import REFUSED, control_problem
 from .errors import LedgerInvalid, Problem, RectifyError, WriteRefused, did_you_mean
-from .i18n import field_name, say, status_word
+from .i18n import field_name, joined, say, status_word
 from .kinds import Status
 from .records import Ledger, ledger_of
 from .store import (
@@ -111,7 +111,7 @@ def problems_notice(ledgers: Sequence[Ledger], multi: bool = False) -> str | Non
         n=total,
         s="" if total == 1 else "s",
         them="it" if total == 1 else "them",
-        names=say(", ", "、").join(
+        names=joined(
             say("{name} ({n})", "{name}（{n}个）", name=led.name, n=led.problems) for led in bad
         ),
         command=command,
