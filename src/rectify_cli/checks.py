@@ -18,8 +18,8 @@ from .i18n import field_name, joined, say, status_word
 from .kinds import Status
 from .records import Ledger, ledger_of
 from .store import (
-    _check_root,
-    _display,
+    check_root,
+    display_path,
     integrity_problems,
     ledger_files,
     load_file,
@@ -54,7 +54,7 @@ def problem_count(ledger: Ledger, today: dt.date) -> tuple[int, dt.date | None]:
 
 
 def _problems(ledger: Ledger, today: dt.date) -> tuple[list[Problem], dt.date | None]:
-    tasks_path, indicators_path = (_display(p) for p in ledger_files(Path(ledger.root)))
+    tasks_path, indicators_path = (display_path(p) for p in ledger_files(Path(ledger.root)))
     meta = ledger.meta
     problems: list[Problem] = []
     future: list[dt.date] = []
@@ -392,7 +392,7 @@ def _before_start(day: object, start: object) -> str:
 def check_ledger(ledger: str | os.PathLike[str] | None) -> tuple[Ledger | None, list[Problem]]:
     """Load both files independently so one broken file does not hide the other's problems."""
     root = resolve_root(ledger)
-    _check_root(root)
+    check_root(root)
     tasks_path, indicators_path = ledger_files(root)
     problems: list[Problem] = []
     from .models import IndicatorFile, TaskFile
@@ -435,7 +435,7 @@ def check_ledgers(specs: Sequence[str] | None) -> list[Checked] | None:
     """Each ledger `specs` name, checked on its own (patterns that match no folder first,
     then the folders in the order named); None when they name one ledger, which
     `check_ledger` checks as it always has."""
-    from .ledgers import _named, env_specs, expand, peek_name
+    from .ledgers import env_specs, expand, naming_path, peek_name
     from .store import DEFAULT_DIR
 
     given = list(specs or []) or env_specs() or [DEFAULT_DIR]
@@ -445,7 +445,7 @@ def check_ledgers(specs: Sequence[str] | None) -> list[Checked] | None:
     out = [Checked(f.name, None, (f.message,)) for f in failures]
     for path in folders:
         try:
-            ledger, problems = check_ledger(_named(path))
+            ledger, problems = check_ledger(naming_path(path))
         except RectifyError as exc:  # not a ledger folder at all
             out.append(Checked(peek_name(path), None, (exc.message,)))
             continue

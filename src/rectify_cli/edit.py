@@ -58,7 +58,7 @@ from .kinds import LEDGER_VERSION, Status
 from .models import Indicator, IndicatorFile, LogEntry, Reading, Task, TaskFile
 from .outputs import is_read_only
 from .store import (
-    _display,
+    display_path,
     integrity_problems,
     ledger_files,
     load_file,
@@ -642,7 +642,7 @@ Layout = TextLayout[str]
 BytesLayout = TextLayout[bytes]
 
 
-class _Unisolated(Exception):
+class BlockNotIsolated(Exception):
     """A block did not parse alone into exactly one item: the layout is too unusual."""
 
 
@@ -651,13 +651,13 @@ def parse_alone(region: str, table: str) -> dict[str, Any]:
     try:
         data = tomllib.loads(region)
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        raise _Unisolated(str(exc)) from None
+        raise BlockNotIsolated(str(exc)) from None
     items = data.get(table)
     if set(data) != {table} or not isinstance(items, list) or len(items) != 1:
-        raise _Unisolated(f"the block holds {sorted(data)}, not one [[{table}]]")
+        raise BlockNotIsolated(f"the block holds {sorted(data)}, not one [[{table}]]")
     item = items[0]
     if not isinstance(item, dict):
-        raise _Unisolated("not a table")
+        raise BlockNotIsolated("not a table")
     return item
 
 
@@ -675,7 +675,7 @@ def toml_value(value: Any) -> Any:
     return value
 
 
-def _table_of(model: BaseModel) -> dict[str, Any]:
+def table_of(model: BaseModel) -> dict[str, Any]:
     """A model as the keys a person would write: defaults left out, in field order."""
     present = model.model_dump(exclude_defaults=True)
     return {k: toml_value(getattr(model, k)) for k in type(model).model_fields if k in present}
@@ -732,7 +732,7 @@ def edit_block(
         array = keys[start:end]
         if appended is not None:
             entry = tomlkit.inline_table()
-            entry.update(_table_of(appended))
+            entry.update(table_of(appended))
             array = _with_entry(array, entry.as_string())
         marker = f"# rectify: {sub} {hashlib.sha256(keys.encode()).hexdigest()}"
         inline = marker, array
@@ -797,7 +797,7 @@ def edit_block(
     elif appended is not None:
         if not out.endswith("\n"):
             out += "\n"
-        out += f"\n[[{table}.{sub}]]\n" + tomlkit.dumps(_table_of(appended))
+        out += f"\n[[{table}.{sub}]]\n" + tomlkit.dumps(table_of(appended))
     return out.replace("\n", "\r\n") if crlf else out
 
 
@@ -966,17 +966,17 @@ _HUNK_LINE = re.compile(r"(?m)^@@ -(\d+)((?:,\d+)?) \+(\d+)((?:,\d+)?) @@$")
 
 
 @dataclass(frozen=True)
-class _Kind:
+class FileKind:
     table: str
     sub: str
     noun: str
 
 
-_TASKS = _Kind("tasks", "log", "task")
-_INDICATORS = _Kind("indicators", "history", "indicator")
+TASKS_KIND = FileKind("tasks", "log", "task")
+INDICATORS_KIND = FileKind("indicators", "history", "indicator")
 
 
-def _digest(kind: _Kind, raw: bytes | Sequence[bytes | memoryview]) -> str:
+def _digest(kind: FileKind, raw: bytes | Sequence[bytes | memoryview]) -> str:
     # The version is in the digest so a rectify with other rules revalidates once.
     h = hashlib.sha256(f"rectify {__version__} v{LEDGER_VERSION} {kind.table}\n".encode())
     for piece in [raw] if isinstance(raw, bytes) else raw:
@@ -1025,10 +1025,10 @@ def lock_path(path: Path) -> Path:
 
 
 @contextmanager
-def _locked(path: Path, shown: str) -> Iterator[None]:
+def locked(path: Path, shown: str) -> Iterator[None]:
     lock_file = lock_path(path)
     lock = FileLock(str(lock_file), timeout=LOCK_TIMEOUT)
-    lock_shown = _display(lock_file)
+    lock_shown = display_path(lock_file)
     try:
         lock.acquire()
     except Timeout:
@@ -1078,7 +1078,7 @@ def _locked(path: Path, shown: str) -> Iterator[None]:
         lock.release()
 
 
-def _read(path: Path, shown: str) -> bytes:
+def read_ledger_file(path: Path, shown: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -1090,12 +1090,12 @@ def write_if_unchanged(
     shown: str,
     raw: bytes,
     data: bytes | Sequence[bytes | memoryview],
-    kind: _Kind,
+    kind: FileKind,
     doing: str,
 ) -> None:
     """Replace the file with `data` if it still holds the `raw` bytes the edit was made
     from, and stamp the new content as validated; else refuse, writing nothing."""
-    if _read(path, shown) != raw:
+    if read_ledger_file(path, shown) != raw:
         raise WriteRefused(
             say(
                 "{shown} changed on disk while rectify was {doing} it (another program saved "
@@ -1129,7 +1129,7 @@ def _write_error(exc: OSError, shown: str) -> WriteRefused:
     )
 
 
-def _ensure_writable(path: Path, shown: str) -> None:
+def ensure_writable(path: Path, shown: str) -> None:
     if is_read_only(path, path.stat().st_mode):
         raise WriteRefused(
             say(
@@ -1140,7 +1140,7 @@ def _ensure_writable(path: Path, shown: str) -> None:
         )
 
 
-def _remove_leftovers(path: Path) -> None:
+def remove_leftovers(path: Path) -> None:
     """Temporary files of writers that were killed; only called under the lock, when no
     other rectify can be writing one."""
     for tmp in path.parent.glob(f".{path.name}.*.tmp"):
@@ -1187,11 +1187,11 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _validate_whole(kind: _Kind, text: str, shown: str, root: Path) -> dict[str, Any]:
+def validate_whole(kind: FileKind, text: str, shown: str, root: Path) -> dict[str, Any]:
     """The same checks `store.load_ledger` applies to this file, on the text we hold, with
     tomllib; the parsed data is returned (rectify import compares against it)."""
     data = parse_toml(text, shown)
-    file_model = TaskFile if kind is _TASKS else IndicatorFile
+    file_model = TaskFile if kind is TASKS_KIND else IndicatorFile
     try:
         parsed = file_model.model_validate(data)
     except ValidationError as exc:
@@ -1209,10 +1209,10 @@ def _check_integrity(parsed: TaskFile | IndicatorFile, root: Path) -> None:
         raise LedgerInvalid(locate(problems, root))
 
 
-def _load_whole(kind: _Kind, path: Path, raw: bytes, root: Path) -> list[Task] | list[Indicator]:
+def _load_whole(kind: FileKind, path: Path, raw: bytes, root: Path) -> list[Task] | list[Indicator]:
     """Validate the whole file from the bytes we hold, as every command loads it (rtoml when
     installed, tomllib's words for any error), plus the integrity checks."""
-    if kind is _TASKS:
+    if kind is TASKS_KIND:
         tasks = load_file(path, TaskFile, raw=raw)
         _check_integrity(tasks, root)
         return tasks.tasks
@@ -1221,7 +1221,7 @@ def _load_whole(kind: _Kind, path: Path, raw: bytes, root: Path) -> list[Task] |
     return indicators.indicators
 
 
-def _unisolated(kind: _Kind, ident: str, shown: str, line: int, why: str) -> WriteRefused:
+def unisolated_refusal(kind: FileKind, ident: str, shown: str, line: int, why: str) -> WriteRefused:
     noun = _NOUNS[kind.noun][spoken() == "zh"]
     return WriteRefused(
         say(
@@ -1241,7 +1241,7 @@ def _unisolated(kind: _Kind, ident: str, shown: str, line: int, why: str) -> Wri
 Found = tuple[int, int, dict[str, Any]]  # block start, block end, the item parsed alone
 
 
-def _find_fast(layout: TextLayout[Any], kind: _Kind, ident: str) -> Found | None:
+def _find_fast(layout: TextLayout[Any], kind: FileKind, ident: str) -> Found | None:
     """The block whose `id` line names `ident`, without reading the rest of the file: the
     header just before the line must be the item's own `[[table]]` (an id is never in a
     sub-table), and the block ends at the next header that is not its sub-table."""
@@ -1254,7 +1254,7 @@ def _find_fast(layout: TextLayout[Any], kind: _Kind, ident: str) -> Found | None
         end = layout.trim(start, layout.block_end(kind.table, start))
         try:
             item = parse_alone(layout.region(start, end), kind.table)
-        except (_Unisolated, UnicodeDecodeError):
+        except (BlockNotIsolated, UnicodeDecodeError):
             return None
         if item.get("id") == ident:
             hits.append((start, end, item))
@@ -1263,7 +1263,7 @@ def _find_fast(layout: TextLayout[Any], kind: _Kind, ident: str) -> Found | None
 
 def _find_by_index(
     layout: TextLayout[Any],
-    kind: _Kind,
+    kind: FileKind,
     ident: str,
     items: list[Task] | list[Indicator],
     shown: str,
@@ -1272,7 +1272,7 @@ def _find_by_index(
     whole-file parse gave: the block must read the same alone as in its file."""
     ids = [x.id for x in items]
     if ident not in ids:
-        if kind is _TASKS:
+        if kind is TASKS_KIND:
             raise unknown_task(ident, ids)
         raise UnknownIndicator(
             say(
@@ -1285,7 +1285,7 @@ def _find_by_index(
     index = ids.index(ident)
     blocks = layout.blocks(kind.table)
     if len(blocks) != len(items):
-        raise _unisolated(
+        raise unisolated_refusal(
             kind,
             ident,
             shown,
@@ -1298,14 +1298,14 @@ def _find_by_index(
     try:
         alone = parse_alone(layout.region(start, end), kind.table)
         same = type(items[index]).model_validate(alone) == items[index]
-    except (_Unisolated, ValidationError) as exc:
-        raise _unisolated(kind, ident, shown, line, str(exc).splitlines()[0]) from None
+    except (BlockNotIsolated, ValidationError) as exc:
+        raise unisolated_refusal(kind, ident, shown, line, str(exc).splitlines()[0]) from None
     if not same:
         # rtoml keeps a CRLF file's "\r\n" inside multi-line strings where tomllib (and
         # this check) read "\n"; TOML allows both, so ask tomllib before refusing.
         whole = parse_toml(layout.region(0, len(layout.text)), shown)
         if whole.get(kind.table, [None] * (index + 1))[index] != alone:
-            raise _unisolated(kind, ident, shown, line, "the block alone reads differently")
+            raise unisolated_refusal(kind, ident, shown, line, "the block alone reads differently")
     return start, end, alone
 
 
@@ -1374,18 +1374,18 @@ def ledger_lang_of(root: Path) -> str:
 def _edit(
     root: Path,
     path: Path,
-    kind: _Kind,
+    kind: FileKind,
     ident: str,
     planner: Callable[[dict[str, Any]], Plan[Any] | None],
     dry_run: bool,
 ) -> Outcome:
-    shown = _display(path)
+    shown = display_path(path)
     if not root.is_dir():
         raise LedgerNotFound(
             say(
                 "{path}: no ledger folder here; pass --ledger DIR",
                 "{path}：这里没有台账文件夹；请用 --ledger 目录 指定",
-                path=_display(root),
+                path=display_path(root),
             )
         )
     if path.is_symlink():
@@ -1395,12 +1395,12 @@ def _edit(
             path = Path(os.path.realpath(path, strict=True))
         except OSError as exc:
             raise unreadable(exc, shown) from None
-    guard = nullcontext() if dry_run else _locked(path, shown)
+    guard = nullcontext() if dry_run else locked(path, shown)
     with guard:
-        raw = _read(path, shown)
+        raw = read_ledger_file(path, shown)
         if not dry_run:
-            _ensure_writable(path, shown)
-            _remove_leftovers(path)
+            ensure_writable(path, shown)
+            remove_leftovers(path)
         bom = BOM if raw.startswith(BOM) else b""
         body = raw[len(bom) :] if bom else raw
         layout = BytesLayout(body)
@@ -1413,7 +1413,7 @@ def _edit(
             _stamp(path, digest)
         start, end, item = found
         plan = planner(item)
-        lang = _peek_lang(layout) if kind is _TASKS else ledger_lang_of(root)
+        lang = _peek_lang(layout) if kind is TASKS_KIND else ledger_lang_of(root)
         if plan is not None and isinstance(plan.after, Task):
             refuse_problems(plan.after, layout, root)
         elif plan is not None:
@@ -1434,15 +1434,15 @@ def _edit(
                 plan.appended,
             )
         except Unkeepable as exc:
-            raise _unisolated(kind, ident, shown, layout.line_of(start), str(exc)) from None
+            raise unisolated_refusal(kind, ident, shown, layout.line_of(start), str(exc)) from None
         try:
             check = parse_alone(new_region, kind.table)
-        except _Unisolated as exc:
+        except BlockNotIsolated as exc:
             why = f"the edited block: {exc}"
-            raise _unisolated(kind, ident, shown, layout.line_of(start), why) from None
+            raise unisolated_refusal(kind, ident, shown, layout.line_of(start), why) from None
         if type(plan.after).model_validate(check) != plan.after:
             why = "the edited block reads differently"
-            raise _unisolated(kind, ident, shown, layout.line_of(start), why)
+            raise unisolated_refusal(kind, ident, shown, layout.line_of(start), why)
         new_block = new_region.encode("utf-8")
         if not dry_run:
             # Pieces, not one concatenation: a 50 MB file is not copied twice in memory.
@@ -1476,7 +1476,7 @@ def update_task(
     def planner(item: dict[str, Any]) -> Plan[Task] | None:
         return plan_task_update(Task.model_validate(item), upd)
 
-    return _edit(root, tasks_path, _TASKS, task_id, planner, dry_run)
+    return _edit(root, tasks_path, TASKS_KIND, task_id, planner, dry_run)
 
 
 def record_reading(
@@ -1494,7 +1494,7 @@ def record_reading(
             say(
                 "{path}: file not found; this ledger has no indicators",
                 "{path}：文件不存在；此台账没有指标",
-                path=_display(path),
+                path=display_path(path),
             )
         )
 
@@ -1504,18 +1504,18 @@ def record_reading(
     def planner(item: dict[str, Any]) -> Plan[Indicator] | None:
         return plan_reading(Indicator.model_validate(item), new)
 
-    return _edit(root, path, _INDICATORS, indicator_id, planner, dry_run)
+    return _edit(root, path, INDICATORS_KIND, indicator_id, planner, dry_run)
 
 
 def _check_tasks(root: Path) -> None:
     """A reading is written only into a ledger every command can load: its tasks.toml read
     and validated as `update` reads it (whole, unless this content was validated before)."""
     path = ledger_files(root)[0]
-    shown = _display(path)
-    raw = _read(path, shown)
-    digest = _digest(_TASKS, raw)
+    shown = display_path(path)
+    raw = read_ledger_file(path, shown)
+    digest = _digest(TASKS_KIND, raw)
     if not _is_stamped(path, digest):
-        _load_whole(_TASKS, path, raw, root)
+        _load_whole(TASKS_KIND, path, raw, root)
         _stamp(path, digest)
 
 

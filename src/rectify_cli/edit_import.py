@@ -20,32 +20,32 @@ from pydantic import BaseModel
 
 from .checks import write_refusal
 from .edit import (
-    _INDICATORS,
-    _TASKS,
     BOM,
+    INDICATORS_KIND,
+    TASKS_KIND,
+    BlockNotIsolated,
+    FileKind,
     Layout,
     Plan,
     Unkeepable,
-    _ensure_writable,
-    _Kind,
-    _locked,
-    _read,
-    _remove_leftovers,
-    _table_of,
-    _Unisolated,
-    _unisolated,
-    _validate_whole,
     edit_block,
+    ensure_writable,
     indicator_ids,
+    locked,
     parse_alone,
+    read_ledger_file,
+    remove_leftovers,
+    table_of,
     toml_value,
+    unisolated_refusal,
+    validate_whole,
     write_if_unchanged,
 )
 from .errors import LedgerNotFound, WriteRefused
 from .i18n import say
 from .models import Aspect, Indicator, IndicatorFile, LogEntry, Task, TaskFile
 from .outputs import write_bytes
-from .store import _display, decode, ledger_files
+from .store import decode, display_path, ledger_files
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def toml_block(table: str, model: BaseModel, always: tuple[str, ...] = ()) -> st
     """A new `[[table]]` block as a person would write it: defaults left out (except the
     keys in `always`, which a reader looks for), the log as `[[tasks.log]]` blocks and an
     indicator's history as `[[indicators.history]]`."""
-    present = _table_of(model)
+    present = table_of(model)
     sub, entries = _sub_table(model)
     present.pop(sub, None)
     body = {
@@ -73,7 +73,7 @@ def toml_block(table: str, model: BaseModel, always: tuple[str, ...] = ()) -> st
     }
     text = f"[[{table}]]\n" + tomlkit.dumps(body)
     for entry in entries:
-        text += f"\n[[{table}.{sub}]]\n" + tomlkit.dumps(_table_of(entry))
+        text += f"\n[[{table}.{sub}]]\n" + tomlkit.dumps(table_of(entry))
     return text
 
 
@@ -106,7 +106,7 @@ def _aspect_position(layout: Layout, text: str) -> int:
     aspects = layout.blocks("aspects")
     if aspects:
         return layout.trim(*aspects[-1])
-    tasks = layout.blocks(_TASKS.table)
+    tasks = layout.blocks(TASKS_KIND.table)
     if not tasks:
         return len(text)
     before = layout.header_before(tasks[0][0])
@@ -128,21 +128,21 @@ def import_tasks(
     are the ids its tasks may name (default: indicators.toml's), with those the same import
     adds."""
     path = ledger_files(root)[0]
-    shown = _display(path)
+    shown = display_path(path)
     if not root.is_dir():
         raise _no_ledger(root)
     if path.is_symlink():
         path = path.resolve()  # replace the file the link points to, not the link
-    with nullcontext() if dry_run else _locked(path, shown):
-        raw = _read(path, shown)
+    with nullcontext() if dry_run else locked(path, shown):
+        raw = read_ledger_file(path, shown)
         if not dry_run:
-            _ensure_writable(path, shown)
-            _remove_leftovers(path)
+            ensure_writable(path, shown)
+            remove_leftovers(path)
         text = decode(raw, shown)
-        data = _validate_whole(_TASKS, text, shown, root)
+        data = validate_whole(TASKS_KIND, text, shown, root)
         layout = Layout(text)
         # (start, end, order, replacement): at one offset, lower order lands first in the file.
-        edits = _block_edits(_TASKS, text, data, layout, updates, shown)
+        edits = _block_edits(TASKS_KIND, text, data, layout, updates, shown)
 
         if aspects:
             at = _aspect_position(layout, text)
@@ -152,12 +152,12 @@ def import_tasks(
 
         if new:
             gap = "" if not text or text.endswith("\n") else "\n"
-            chunk = "".join("\n" + toml_block(_TASKS.table, t, ("status",)) for t in new)
+            chunk = "".join("\n" + toml_block(TASKS_KIND.table, t, ("status",)) for t in new)
             edits.append((len(text), len(text), 1, gap + chunk))
 
         new_text = _apply(text, edits)
 
-        new_data = _validate_whole(_TASKS, new_text, shown, root)
+        new_data = validate_whole(TASKS_KIND, new_text, shown, root)
         after = TaskFile.model_validate(new_data)
         by_id = {t.id: t for t in after.tasks}
         written = [*new, *(_with_entry(p) for p in updates)]
@@ -177,7 +177,7 @@ def import_tasks(
         changed = new_text != text
         if not dry_run and changed:
             new_raw = (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
-            write_if_unchanged(path, shown, raw, new_raw, _TASKS, "importing into")
+            write_if_unchanged(path, shown, raw, new_raw, TASKS_KIND, "importing into")
         return Imported(path, shown, text, new_text, written=not dry_run and changed)
 
 
@@ -186,7 +186,7 @@ def _no_ledger(root: Path) -> LedgerNotFound:
         say(
             "{path}: no ledger folder here; pass --ledger DIR",
             "{path}：这里没有台账文件夹；请用 --ledger 目录 指定",
-            path=_display(root),
+            path=display_path(root),
         )
     )
 
@@ -210,7 +210,7 @@ def _not_read_back(shown: str, noun: str, ident: str) -> WriteRefused:
 
 
 def _block_edits(
-    kind: _Kind,
+    kind: FileKind,
     text: str,
     data: dict[str, Any],
     layout: Layout,
@@ -225,7 +225,7 @@ def _block_edits(
     blocks = layout.blocks(kind.table)
     items = data.get(kind.table, [])
     if len(blocks) != len(items):
-        raise _unisolated(
+        raise unisolated_refusal(
             kind,
             updates[0].before.id,
             shown,
@@ -245,17 +245,17 @@ def _block_edits(
         line = layout.line_of(start)
         try:
             alone = parse_alone(text[start:end], kind.table)
-        except _Unisolated as exc:
-            raise _unisolated(kind, plan.before.id, shown, line, str(exc)) from None
+        except BlockNotIsolated as exc:
+            raise unisolated_refusal(kind, plan.before.id, shown, line, str(exc)) from None
         if alone != items[i]:
             why = say("the block alone reads differently", "单独读取该块时内容不同")
-            raise _unisolated(kind, plan.before.id, shown, line, why)
+            raise unisolated_refusal(kind, plan.before.id, shown, line, why)
         try:
             region = edit_block(
                 text[start:end], kind.table, kind.sub, plan.before, plan.after, plan.appended
             )
         except Unkeepable as exc:
-            raise _unisolated(kind, plan.before.id, shown, line, str(exc)) from None
+            raise unisolated_refusal(kind, plan.before.id, shown, line, str(exc)) from None
         edits.append((start, end, 2, region))
     return edits
 
@@ -275,28 +275,28 @@ def import_indicators(
     indicators.toml when the ledger has none; the new text must load and read back exactly
     as intended, or nothing is written."""
     path = ledger_files(root)[1]
-    shown = _display(path)
+    shown = display_path(path)
     if not root.is_dir():
         raise _no_ledger(root)
     if path.is_symlink():
         path = path.resolve()
-    with nullcontext() if dry_run else _locked(path, shown):
+    with nullcontext() if dry_run else locked(path, shown):
         exists = path.exists()
-        raw = _read(path, shown) if exists else b""
+        raw = read_ledger_file(path, shown) if exists else b""
         if exists and not dry_run:
-            _ensure_writable(path, shown)
-            _remove_leftovers(path)
+            ensure_writable(path, shown)
+            remove_leftovers(path)
         text = decode(raw, shown) if exists else NEW_INDICATORS
-        data = _validate_whole(_INDICATORS, text, shown, root)
+        data = validate_whole(INDICATORS_KIND, text, shown, root)
         layout = Layout(text)
-        edits = _block_edits(_INDICATORS, text, data, layout, updates, shown)
+        edits = _block_edits(INDICATORS_KIND, text, data, layout, updates, shown)
         if new:
             gap = "" if not text or text.endswith("\n") else "\n"
-            chunk = "".join("\n" + toml_block(_INDICATORS.table, i, ("better",)) for i in new)
+            chunk = "".join("\n" + toml_block(INDICATORS_KIND.table, i, ("better",)) for i in new)
             edits.append((len(text), len(text), 1, gap + chunk))
         new_text = _apply(text, edits)
 
-        after = IndicatorFile.model_validate(_validate_whole(_INDICATORS, new_text, shown, root))
+        after = IndicatorFile.model_validate(validate_whole(INDICATORS_KIND, new_text, shown, root))
         by_id = {i.id: i for i in after.indicators}
         written = [*new, *(p.after for p in updates)]
         for indicator in written:
@@ -312,7 +312,7 @@ def import_indicators(
                 write_bytes(path, new_text.encode("utf-8"), ledger=True)
                 return Imported(path, shown, "", new_text, written=True)
             new_raw = (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
-            write_if_unchanged(path, shown, raw, new_raw, _INDICATORS, "importing into")
+            write_if_unchanged(path, shown, raw, new_raw, INDICATORS_KIND, "importing into")
         return Imported(
             path, shown, text if exists else "", new_text, written=not dry_run and changed
         )

@@ -34,7 +34,7 @@ from .kinds import STATUS_ZH, Status
 from .models import Aspect, Indicator, LogEntry, Task
 from .records import Ledger, as_dict
 from .sheets import BadCell, Cell, ImportUnreadable, Table, read_tables
-from .store import _describe, _display
+from .store import describe_error, display_path
 
 # Header detection looks this far down for a row with at least two known headers: title
 # rows, a 填报单位 line and a blank row or two sit above it in real 台账 files.
@@ -621,7 +621,7 @@ def _best_layout(tables: list[Table], mapping: dict[str, str]) -> Layout | None:
 
 def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPlan:
     """Everything the import would do, or ImportInvalid listing every bad row."""
-    shown = _display(path)
+    shown = display_path(path)
     tables, hidden = read_tables(path, options.sheet)
     mapping = parse_map(options.mapping, TASK_COLUMNS)
     # The tasks sheet is the one whose header rectify knows best (a log or indicators
@@ -903,9 +903,9 @@ def _row_message(err: Any) -> tuple[str, str]:
                 "为空；未完成的任务须填写整改时限或“长期坚持”",
             )
         return "deadline", text
-    _, message = _describe(err, {})
+    _, message = describe_error(err, {})
     name = str(loc[0])
-    # _describe names the field first (`lead: `, in Chinese `lead（牵头单位）：`); the row's
+    # describe_error names the field first (`lead: `, in Chinese `lead（牵头单位）：`); the row's
     # header names it here instead.
     prefix = ".".join(str(p) for p in loc) + ": "
     if spoken() == "zh" and len(loc) == 1:

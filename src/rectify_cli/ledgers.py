@@ -249,17 +249,17 @@ def expand(specs: Sequence[str]) -> tuple[list[Path], list[Failure], bool]:
     return folders, failures, len(folders) + len(failures) > 1
 
 
-def _named(path: Path) -> Path:
+def naming_path(path: Path) -> Path:
     """`.` and `..` have no folder name to default the ledger's name to: use the full path."""
     return Path(os.path.abspath(path)) if path.name in ("", ".", "..") else path
 
 
 def folder_name(path: Path) -> str:
-    return _named(path).name or "ledger"
+    return naming_path(path).name or "ledger"
 
 
 def load_one(path: Path) -> Book:
-    ledger = load_ledger(_named(path))
+    ledger = load_ledger(naming_path(path))
     return Book(ledger, load_petitions(ledger.root))
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from .errors import RectifyError
 from .i18n import say
-from .store import INDICATORS_FILE, PETITIONS_FILE, TASKS_FILE, _display
+from .store import INDICATORS_FILE, PETITIONS_FILE, TASKS_FILE, display_path
 
 STDOUT = "-"
 TMP_SUFFIX = ".rectify-tmp"
@@ -73,7 +73,7 @@ def already_exists(path: Path) -> OutputExists:
         say(
             "{path}: already exists; pass --force to replace it",
             "{path}：已存在；如需替换，请加 --force",
-            path=_display(path),
+            path=display_path(path),
         )
     )
 
@@ -89,7 +89,7 @@ def _cannot_write(path: Path, exc: OSError, *, excel: bool = True) -> OutputFail
         say(
             "{path}: cannot write: {why}{hint}",
             "{path}：无法写入：{why}{hint}",
-            path=_display(path),
+            path=display_path(path),
             why=exc.strerror or exc,
             hint=hint,
         )
@@ -190,7 +190,7 @@ def _plan(path: Path, data: bytes, *, force: bool, schemas: bool, ledger: bool) 
                     "{path}: is a link that leads nowhere (a loop, or its target is gone); "
                     "nothing was written",
                     "{path}：是一个无效链接（循环链接，或目标已不存在）；未写入任何内容",
-                    path=_display(path),
+                    path=display_path(path),
                 )
             )
         target = Path(os.path.realpath(path))
@@ -208,7 +208,7 @@ def _plan(path: Path, data: bytes, *, force: bool, schemas: bool, ledger: bool) 
             say(
                 "{path}: is a folder; name a file to write",
                 "{path}：是文件夹；请指定要写入的文件",
-                path=_display(path),
+                path=display_path(path),
             )
         )
     if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) or stat.S_ISFIFO(st.st_mode):
@@ -218,7 +218,7 @@ def _plan(path: Path, data: bytes, *, force: bool, schemas: bool, ledger: bool) 
             say(
                 "{path}: is not a file rectify can write into (a socket?); name another",
                 "{path}：不是 rectify 能写入的文件（套接字？）；请换一个",
-                path=_display(path),
+                path=display_path(path),
             )
         )
     if not force:
@@ -228,7 +228,7 @@ def _plan(path: Path, data: bytes, *, force: bool, schemas: bool, ledger: bool) 
             say(
                 "{path}: is read-only; nothing was written (make it writable first)",
                 "{path}：是只读文件；未写入任何内容（请先取消只读）",
-                path=_display(path),
+                path=display_path(path),
             )
         )
     return _Out(path, target, data, mode=stat.S_IMODE(st.st_mode))
@@ -252,8 +252,8 @@ def _refuse_ledger_file(path: Path, target: Path, *, schemas: bool) -> None:
                 "{path}: belongs to the ledger in {folder}; rectify never writes an output "
                 "over it; name another file",
                 "{path}：属于 {folder} 中的台账，rectify 不会用输出覆盖它；请换一个文件名",
-                path=_display(path),
-                folder=_display(ledger),
+                path=display_path(path),
+                folder=display_path(ledger),
             )
         )
 
@@ -278,7 +278,7 @@ def _check_name(path: Path, target: Path) -> None:
                 "{path}: the file name is too long ({size} bytes; this file system takes "
                 "{limit}); nothing was written",
                 "{path}：文件名过长（{size} 字节，此文件系统最多 {limit}）；未写入任何内容",
-                path=_display(path),
+                path=display_path(path),
                 size=size,
                 limit=limit,
             )

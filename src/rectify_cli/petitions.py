@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .errors import UsageError
 from .i18n import Lang, label
 from .kinds import HANDLING_GROUPS, Category, Finding, Handling
-from .query import _natural
+from .query import natural_key
 from .schedule import Finding as WarnFinding
 from .schedule import Level, Reason
 
@@ -268,16 +268,16 @@ def sort_rows(
         p = r.petition
         match key:
             case "deadline":
-                return (p.deadline or dt.date.max, _natural(p.id))
+                return (p.deadline or dt.date.max, natural_key(p.id))
             case "status":
-                return (order[p.status], _natural(p.id))
+                return (order[p.status], natural_key(p.id))
             case "lead":
-                return (p.lead or "", _natural(p.id))
+                return (p.lead or "", natural_key(p.id))
             case "received":
-                return (p.received, _natural(p.id))
+                return (p.received, natural_key(p.id))
             case "category":
-                return (cats[p.category], _natural(p.id))
-        return (_natural(p.id),)
+                return (cats[p.category], natural_key(p.id))
+        return (natural_key(p.id),)
 
     if key not in PETITION_SORTS:
         raise UsageError(f"--sort {key}: petition cases sort by {', '.join(PETITION_SORTS)}")

@@ -131,19 +131,19 @@ def sort_rows(
         t = r.task
         match key:
             case SortKey.ID:
-                return (_natural(t.id),)
+                return (natural_key(t.id),)
             case SortKey.DEADLINE:
-                return (t.deadline or dt.date.max, _natural(t.id))
+                return (t.deadline or dt.date.max, natural_key(t.id))
             case SortKey.PROGRESS:
-                return (t.effective_progress, _natural(t.id))
+                return (t.effective_progress, natural_key(t.id))
             case SortKey.STATUS:
-                return (_STATUS_ORDER[t.status], _natural(t.id))
+                return (_STATUS_ORDER[t.status], natural_key(t.id))
             case SortKey.LEAD:
-                return (t.lead, _natural(t.id))
+                return (t.lead, natural_key(t.id))
             case SortKey.ASPECT:
-                return (t.aspect, _natural(t.id))
+                return (t.aspect, natural_key(t.id))
             case SortKey.HEALTH:
-                return (_HEALTH_ORDER[r.health.health], _natural(t.id))
+                return (_HEALTH_ORDER[r.health.health], natural_key(t.id))
         raise AssertionError(key)  # pragma: no cover - every SortKey is matched
 
     return sorted(items, key=by, reverse=reverse)
@@ -157,7 +157,7 @@ _DIGIT_MASK = str.maketrans("0123456789", "0000000000")
 
 
 def in_id_order(ids: Sequence[str]) -> bool:
-    """True when sorting `ids` by _natural would not move them (False may mean either).
+    """True when sorting `ids` by natural_key would not move them (False may mean either).
 
     A cheap sufficient test: ASCII ids of the same shape (same length, digits in the same
     places, as T001...T999 or 2-01...2-12) sort naturally as they sort as plain strings, as
@@ -174,7 +174,7 @@ def in_id_order(ids: Sequence[str]) -> bool:
     return ids[-1].isascii() if ids else True
 
 
-def _natural(text: str) -> tuple[object, ...]:
+def natural_key(text: str) -> tuple[object, ...]:
     """T2 before T10: split digits out so ids sort the way people number them."""
     one = _ONE_NUMBER.fullmatch(text)
     if one is not None:  # the usual T01 or 2-1: the same key, without the general split

@@ -19,7 +19,7 @@ from .errors import RectifyError, UsageError
 from .i18n import Lang, say
 from .outputs import OutputFailed, already_exists, sweep, temporary_folder, write_bytes, write_files
 from .schema import SCHEMA_FILES, schema_text
-from .store import INDICATORS_FILE, TASKS_FILE, _display
+from .store import INDICATORS_FILE, TASKS_FILE, display_path
 
 SCHEMA_DIR = "schema"
 
@@ -136,7 +136,7 @@ def init_ledger(root: Path, title: str, lang: Lang = "zh") -> Scaffold:
             say(
                 "{path}: is a file, not a folder",
                 "{path}：是文件，不是文件夹",
-                path=_display(root),
+                path=display_path(root),
             )
         )
     present = [root / n for n in (TASKS_FILE, INDICATORS_FILE) if os.path.lexists(root / n)]
@@ -182,7 +182,7 @@ def _move_in(building: Path, root: Path) -> None:
             say(
                 "{path}: cannot create the ledger: {why}",
                 "{path}：无法创建台账：{why}",
-                path=_display(root),
+                path=display_path(root),
                 why=exc.strerror or exc,
             )
         ) from None
@@ -233,8 +233,8 @@ def _complete(root: Path, present: list[Path], title: str, lang: Lang) -> Scaffo
                 "(to refresh the editor schemas run: rectify schema --out {schemas} --force)",
                 "{path}：已存在；rectify init 只创建新台账"
                 "（如需更新编辑器校验用的文件，请运行：rectify schema --out {schemas} --force）",
-                path=_display(shown),
-                schemas=_display(schemas),
+                path=display_path(shown),
+                schemas=display_path(schemas),
             )
         )
     sweep(root, ledger=True)  # the temporaries of the init that was interrupted

@@ -21,7 +21,7 @@ from typing import Any
 from .columns import load_openpyxl
 from .errors import RectifyError, UsageError, did_you_mean
 from .i18n import joined, say, spoken
-from .store import _display, decode
+from .store import decode, display_path
 
 Cell = Any  # str, int, float, datetime, None, or an ErrorValue / NoSavedValue below
 
@@ -114,7 +114,7 @@ def read_csv(path: Path) -> Table:
             # Excel on Chinese Windows saves "CSV" as GBK (GB18030 is its superset).
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            text = decode(raw, _display(path))  # raises the loader's clear message
+            text = decode(raw, display_path(path))  # raises the loader's clear message
     rows: list[tuple[int, list[Cell]]] = []
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -125,7 +125,7 @@ def read_csv(path: Path) -> Table:
             say(
                 "{path}: not a readable CSV file: {why}",
                 "{path}：不是可读取的 CSV 文件：{why}",
-                path=_display(path),
+                path=display_path(path),
                 why=_csv_why(exc),
             )
         ) from None
@@ -166,7 +166,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[Table]:
                 "save it from Excel as .xlsx (an old .xls must be saved as .xlsx first)",
                 "{path}：不是可读取的 xlsx 工作簿；请在 Excel 中另存为 .xlsx"
                 "（旧版 .xls 文件须先另存为 .xlsx）",
-                path=_display(path),
+                path=display_path(path),
                 kind=type(exc).__name__,
             )
         ) from None
@@ -175,7 +175,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[Table]:
             say(
                 "{path}: not a readable xlsx workbook ({kind})",
                 "{path}：不是可读取的 xlsx 工作簿",
-                path=_display(path),
+                path=display_path(path),
                 kind=type(exc).__name__,
             )
         ) from None
@@ -271,7 +271,7 @@ def _unsaved_formulas(raw: bytes, part: str) -> dict[tuple[int, int], NoSavedVal
 
 
 def _read_bytes(path: Path) -> bytes:
-    shown = _display(path)
+    shown = display_path(path)
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -313,7 +313,7 @@ def read_tables(path: Path, sheet: str | None = None) -> tuple[list[Table], list
                 say(
                     "{path}: no sheet {sheet!r}{hint}; sheets: {names}",
                     "{path}：没有工作表 {sheet!r}{hint}；已有工作表：{names}",
-                    path=_display(path),
+                    path=display_path(path),
                     sheet=sheet,
                     hint=did_you_mean(sheet, names),
                     names=joined(names),
@@ -333,13 +333,13 @@ def read_tables(path: Path, sheet: str | None = None) -> tuple[list[Table], list
             say(
                 "{path}: an old .xls workbook; open it in Excel and save it as .xlsx",
                 "{path}：这是旧版 .xls 工作簿；请在 Excel 中打开并另存为 .xlsx",
-                path=_display(path),
+                path=display_path(path),
             )
         )
     raise ImportUnreadable(
         say(
             "{path}: import reads .xlsx or .csv files",
             "{path}：只能导入 .xlsx 或 .csv 文件",
-            path=_display(path),
+            path=display_path(path),
         )
     )

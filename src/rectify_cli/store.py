@@ -72,7 +72,7 @@ def peek_lang(root: Path) -> Lang | None:
     return "en" if found and found["lang"] == b"en" else "zh"
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """Paths in messages as the user would type them: relative when under the cwd."""
     # abspath, not resolve(): resolving follows symlinks, and a symlink loop would raise.
     try:
@@ -85,13 +85,13 @@ def ledger_files(root: Path) -> tuple[Path, Path]:
     return root / TASKS_FILE, root / INDICATORS_FILE
 
 
-def _check_root(root: Path) -> None:
+def check_root(root: Path) -> None:
     if root.is_symlink() and not root.exists():
         raise LedgerNotFound(
             say(
                 "{path}: is a link that leads nowhere (a loop, or its target is gone)",
                 "{path}：是一个无效链接（循环链接，或目标已不存在）",
-                path=_display(root),
+                path=display_path(root),
             )
         )
     if not root.exists():
@@ -104,7 +104,7 @@ def _check_root(root: Path) -> None:
                 "data/{file}, or pass --ledger DIR",
                 "{path}：这里没有台账文件夹{hint}；请在含有 data/{file} 的文件夹中运行 "
                 "rectify，或用 --ledger DIR 指定",
-                path=_display(root),
+                path=display_path(root),
                 hint=hint,
                 file=TASKS_FILE,
             )
@@ -115,7 +115,7 @@ def _check_root(root: Path) -> None:
                 "{path}: is a file, not a ledger folder; --ledger takes the folder that holds "
                 "{file}",
                 "{path}：是文件，不是台账文件夹；--ledger 应指向含有 {file} 的文件夹",
-                path=_display(root),
+                path=display_path(root),
                 file=TASKS_FILE,
             )
         )
@@ -123,7 +123,7 @@ def _check_root(root: Path) -> None:
 
 def read_text(path: Path) -> str:
     """A ledger file's text, decoded as UTF-8 (a BOM is accepted), or a clear error."""
-    shown = _display(path)
+    shown = display_path(path)
     try:
         size = path.stat().st_size
         if path.is_dir():
@@ -541,7 +541,7 @@ class SourceMap:
         return None
 
 
-def _describe(err: Any, data: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
+def describe_error(err: Any, data: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
     """(loc, message) for one Pydantic error, in the words a ledger editor uses."""
     loc: tuple[Any, ...] = tuple(err["loc"])
     kind, value = err["type"], err.get("input")
@@ -768,7 +768,7 @@ def validation_problems(
     for err in errors:
         if err["type"] == "missing" and tuple(err["loc"]) in misspelt:
             continue
-        loc, msg = _describe(err, data)
+        loc, msg = describe_error(err, data)
         problems.append(Problem(shown, source.line_of(loc), msg))
     return problems
 
@@ -788,7 +788,7 @@ def load_file(path: Path, model: type[M], raw: bytes | None = None) -> M:
 
     from .models import TaskFile
 
-    shown = _display(path)
+    shown = display_path(path)
     text = read_text(path) if raw is None else decode(raw, shown)
     del raw
     if model is TaskFile:
@@ -840,7 +840,7 @@ def integrity_problems(
 ) -> list[Problem]:
     """Cross-reference errors that make the ledger ambiguous to every command (of records
     or of models: `rectify update` checks the models it is about to write)."""
-    tasks_path, indicators_path = (_display(p) for p in ledger_files(Path(root)))
+    tasks_path, indicators_path = (display_path(p) for p in ledger_files(Path(root)))
     problems: list[Problem] = []
     problems += _duplicates(tasks_path, "aspects", [a.id for a in aspects])
     problems += _duplicates(tasks_path, "tasks", [t.id for t in tasks])
@@ -927,7 +927,7 @@ def locate(problems: list[Problem], root: Path) -> list[Problem]:
 
 def _path_for(shown: str, root: Path) -> Path:
     for candidate in ledger_files(root):
-        if _display(candidate) == shown:
+        if display_path(candidate) == shown:
             return candidate
     return Path(shown)
 
@@ -949,7 +949,7 @@ def load_tasks(path: Path, raw: bytes | None) -> tuple[TaskFile, list[records.Ta
     tasks: ~300 MB less at the peak of a first load)."""
     from .models import TaskFile
 
-    shown = _display(path)
+    shown = display_path(path)
     text = read_text(path) if raw is None else decode(raw, shown)
     del raw
     strings: dict[str, str] = {}
@@ -975,11 +975,11 @@ def _keep(loaded: _T) -> _T:
 def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     """Load and validate a ledger folder, or raise a RectifyError that says what is wrong."""
     root = resolve_root(ledger)
-    _check_root(root)
+    check_root(root)
     tasks_path, indicators_path = ledger_files(root)
     if not tasks_path.exists() and not tasks_path.is_symlink():
         raise LedgerNotFound(
-            f"{_display(tasks_path)}: file not found; a ledger folder needs {TASKS_FILE}"
+            f"{display_path(tasks_path)}: file not found; a ledger folder needs {TASKS_FILE}"
         )
     has_indicators = indicators_path.exists() or indicators_path.is_symlink()
     paths = [tasks_path, indicators_path]
@@ -1046,7 +1046,7 @@ def load_petitions(ledger: str | os.PathLike[str] | None = None) -> PetitionFile
     hit = cache.load_model(root, "petitions", keys, PetitionFile) if keys is not None else None
     if hit is not None:
         return _keep(hit)
-    shown = _display(path)
+    shown = display_path(path)
     raw = cache.read_quietly(path, MAX_FILE_BYTES)
     keys = cache.keys([path], [raw])
     text = read_text(path) if raw is None else decode(raw, shown)

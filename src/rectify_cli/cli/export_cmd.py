@@ -9,7 +9,7 @@ import typer
 from rectify_cli.errors import UsageError
 from rectify_cli.i18n import label, say
 from rectify_cli.outputs import is_stdout, write_files
-from rectify_cli.store import _display
+from rectify_cli.store import display_path
 
 from . import app
 from .common import ForceOpt, LangOpt, ledger_lang, tell
@@ -86,7 +86,7 @@ def export(
     write_files(outputs, force=force)  # all or nothing
     if is_stdout(out):
         return
-    files = label("warn.list_sep", language).join(_display(p) for p in outputs)
+    files = label("warn.list_sep", language).join(display_path(p) for p in outputs)
     tell(
         label(
             "export.done",

@@ -7,7 +7,7 @@ import typer
 
 from rectify_cli.i18n import label, speak
 from rectify_cli.scaffold import init_ledger
-from rectify_cli.store import _display
+from rectify_cli.store import display_path
 
 from . import app
 from .common import chosen_lang, tell
@@ -29,8 +29,8 @@ def init(
     speak(language)
     made = init_ledger(folder, title, language)
     if made.completed:
-        files = label("warn.list_sep", language).join(_display(p) for p in made.written)
-        done = label("init.completed", language, root=_display(made.root), files=files)
+        files = label("warn.list_sep", language).join(display_path(p) for p in made.written)
+        done = label("init.completed", language, root=display_path(made.root), files=files)
     else:
-        done = label("init.done", language, root=_display(made.root))
+        done = label("init.done", language, root=display_path(made.root))
     tell(done)

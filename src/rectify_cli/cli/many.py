@@ -284,7 +284,7 @@ def _notices(
     from rectify_cli.render.warn_text import notices_markdown
     from rectify_cli.warn import folder_names, reply_by
 
-    from .warn_cmd import _make_dir, notice_files
+    from .warn_cmd import make_out_dir, notice_files
 
     if out is None:
         texts = [
@@ -309,7 +309,7 @@ def _notices(
         folder = out / folders[lw.name] if found.multi else out
         due = reply_by(lw.result.as_of, reply_days)
         files.update(notice_files(lw.result, lw.book.ledger, folder, due, lang, fmt))
-    _make_dir(out)
+    make_out_dir(out)
     write_files(files, force=force)
     tell(label("warn.written", lang, count=len(files), path=out))
 
@@ -374,8 +374,8 @@ def _emit(text: str, out: Path | None, lang: Lang, force: bool) -> None:
         write(text)
         return
     from rectify_cli.outputs import is_stdout, write_bytes
-    from rectify_cli.store import _display
+    from rectify_cli.store import display_path
 
     write_bytes(out, text.encode("utf-8"), force=force)
     if not is_stdout(out):
-        tell(label("report.written", lang, path=_display(out)))
+        tell(label("report.written", lang, path=display_path(out)))

@@ -10,7 +10,7 @@ from rectify_cli.i18n import label, say
 from rectify_cli.outputs import is_stdout, write_bytes
 from rectify_cli.render import OutputFormat
 from rectify_cli.report import Report, build_report
-from rectify_cli.store import _display
+from rectify_cli.store import display_path
 
 from . import app
 from .common import (
@@ -168,4 +168,4 @@ def _emit(content: str | bytes, out: Path | None, report: Report, force: bool) -
     data = content.encode("utf-8") if isinstance(content, str) else content
     write_bytes(out, data, force=force)
     if not is_stdout(out):
-        tell(label("report.written", report.lang, path=_display(out)))
+        tell(label("report.written", report.lang, path=display_path(out)))

@@ -8,7 +8,7 @@ import typer
 from rectify_cli.errors import UsageError
 from rectify_cli.i18n import label, say, spoken
 from rectify_cli.schema import SCHEMA_FILES, Which, schema_text
-from rectify_cli.store import _display
+from rectify_cli.store import display_path
 
 from . import app
 from .common import ForceOpt, LangOpt, chosen_lang, tell, write
@@ -65,5 +65,5 @@ def schema(
     from rectify_cli.scaffold import write_schemas
 
     written = write_schemas(out, force=force)
-    files = label("warn.list_sep", language).join(_display(p) for p in written)
+    files = label("warn.list_sep", language).join(display_path(p) for p in written)
     tell(label("schema.done", language, files=files))

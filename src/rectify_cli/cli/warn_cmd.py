@@ -221,7 +221,7 @@ def warn(
             from rectify_cli.outputs import write_files
 
             files = notice_files(result, led, out, due, language, fmt)
-            _make_dir(out)
+            make_out_dir(out)
             # All or none: a full disk or a name too long never leaves half the notices,
             # nor last week's cut short.
             write_files(files, force=force)
@@ -278,7 +278,7 @@ def notice_files(
     }
 
 
-def _make_dir(path: Path) -> None:
+def make_out_dir(path: Path) -> None:
     if path.exists() and not path.is_dir():
         raise UsageError(
             say(

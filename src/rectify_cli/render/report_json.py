@@ -14,7 +14,7 @@ from .data import task_record, to_json
 from .extras_text import report_extras_record
 
 
-def _counts(c: Counts) -> dict[str, Any]:
+def counts_record(c: Counts) -> dict[str, Any]:
     return {
         "tasks": c.tasks,
         "completed": c.completed,
@@ -61,9 +61,10 @@ def report_record(report: Report) -> dict[str, Any]:
         "lang": report.lang,
         "aspect": report.aspect.id if report.aspect is not None else None,
         "headline": report.headline,
-        "counts": _counts(report.counts),
+        "counts": counts_record(report.counts),
         "aspects": [
-            {"id": r.aspect.id, "name": r.aspect.name, **_counts(r.counts)} for r in report.aspects
+            {"id": r.aspect.id, "name": r.aspect.name, **counts_record(r.counts)}
+            for r in report.aspects
         ],
         "open_tasks": [task_record(r) for r in report.open_tasks],
         "indicators": [_indicator(r) for r in report.indicators],

@@ -28,7 +28,7 @@ from .extras_text import (
     report_extras_record,
 )
 from .markdown import table
-from .report_json import _counts, report_record
+from .report_json import counts_record, report_record
 from .report_md import mermaid_text, report_markdown
 from .rollup_common import (
     PETITION_COLUMNS,
@@ -235,12 +235,12 @@ def rollup_json(rollup: RollUp, refs: RefsOf) -> str:
             "as_of": rollup.as_of.isoformat(),
             "lang": rollup.lang,
             "headline": rollup.headline,
-            "counts": _counts(rollup.counts),
+            "counts": counts_record(rollup.counts),
             "ledgers": [
                 {
                     "name": line.name,
                     "title": line.title,
-                    "counts": _counts(line.counts),
+                    "counts": counts_record(line.counts),
                     "petitions": (
                         petition_counts_record(line.petitions) if line.petitions else None
                     ),
