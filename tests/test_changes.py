@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -19,7 +20,6 @@ from rectify_cli.changes import (
     StatusMove,
     change_line,
     changes_since,
-    log_dates,
 )
 from rectify_cli.errors import EXIT_ERROR, UsageError
 from rectify_cli.kinds import Handling, Status
@@ -256,6 +256,21 @@ def test_every_kind_of_change_and_nothing_else(months: Path) -> None:
     assert [(m.petition.id, m.old, m.new, m.date) for m in c.petitions] == [
         ("P1", Handling.HANDLING, Handling.CLOSED, dt.date(2025, 9, 12))
     ]
+
+
+def log_dates(changes: Changes) -> list[dt.date]:
+    """The date of the record behind every item."""
+    items: list[Any] = [
+        *changes.completed,
+        *changes.signed_off,
+        *changes.reopened,
+        *changes.progress,
+        *changes.overdue,
+        *changes.behind,
+        *changes.readings,
+        *changes.petitions,
+    ]
+    return [i.date for i in items]
 
 
 def test_every_item_is_backed_by_a_record_in_the_window(months: Path) -> None:

@@ -10,6 +10,7 @@ from rectify_cli import models, records
 from rectify_cli.kinds import Status, parse_status_filter
 from rectify_cli.models import Indicator, LedgerMeta, LogEntry, Task
 from rectify_cli.records import of
+from rectify_cli.schedule import last_update
 
 
 def task(**overrides: object) -> Task:
@@ -91,12 +92,12 @@ def test_effective_progress() -> None:
     assert of(task(progress=35)).effective_progress == 35
 
 
-def test_last_activity_is_the_latest_log_or_completion() -> None:
+def test_last_update_is_the_latest_log_or_completion() -> None:
     t = task(
         log=[LogEntry(date=dt.date(2025, 3, 1)), LogEntry(date=dt.date(2025, 5, 1))],
     )
-    assert of(t).last_activity() == dt.date(2025, 5, 1)
-    assert of(task()).last_activity() is None
+    assert last_update(of(t), None) == dt.date(2025, 5, 1)
+    assert last_update(of(task()), None) is None
 
 
 @pytest.mark.parametrize(

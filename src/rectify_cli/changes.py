@@ -386,18 +386,3 @@ def changes_since(
         readings=tuple(sorted(readings, key=lambda r: r.date)),
         petitions=tuple(sorted(closed, key=lambda m: m.date)),
     )
-
-
-def log_dates(changes: Changes) -> list[dt.date]:
-    """The date of the record behind every item (for tests and for the curious)."""
-    items: list[Any] = [
-        *changes.completed,
-        *changes.signed_off,
-        *changes.reopened,
-        *changes.progress,
-        *changes.overdue,
-        *changes.behind,
-        *changes.readings,
-        *changes.petitions,
-    ]
-    return [i.date for i in items]

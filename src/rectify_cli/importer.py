@@ -43,7 +43,6 @@ MIN_KNOWN_HEADERS = 2
 SKIP = "skip"  # `--map 备注=skip` ignores a column
 
 ONGOING_WORDS = frozenset({"长期坚持", "长期", "持续推进", "长期推进", "常态化", "ongoing"})
-DATE_HINT = "write 2025-09-30, 2025/9/30, 2025年9月30日, 2025年底前 or 长期坚持"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -561,7 +560,6 @@ class ImportPlan:
     updated: list[TaskChange] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     aspects: list[Aspect] = field(default_factory=list)
-    skipped_rows: int = 0
     ignored_columns: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
     indicators: IndicatorPlan | None = None  # None: the file has no indicators sheet
@@ -687,8 +685,8 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
     has_aspect_column = bool({"aspect", "aspect_name"} & present)
 
     problems = Problems()
-    rows, skipped = read_rows(layout, TASK_COLUMNS, problems, sections=not has_aspect_column)
-    plan = ImportPlan(shown, layout.table.name, skipped_rows=skipped)
+    rows, _ = read_rows(layout, TASK_COLUMNS, problems, sections=not has_aspect_column)
+    plan = ImportPlan(shown, layout.table.name)
     plan.ignored_columns = layout.ignored
 
     def header(name: str) -> str:

@@ -81,12 +81,6 @@ class Task(NamedTuple):
             return 100
         return self.progress or 0
 
-    def last_activity(self) -> dt.date | None:
-        dates = [e.date for e in self.log]
-        if self.completed_on:
-            dates.append(self.completed_on)
-        return max(dates) if dates else None
-
 
 class Reading(NamedTuple):
     value: float

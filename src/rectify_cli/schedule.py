@@ -230,14 +230,6 @@ def warnings(
     return found
 
 
-def ledger_health(
-    ledger: Ledger, as_of: dt.date, tolerance: float | None = None
-) -> dict[str, TaskHealth]:
-    tol = ledger.meta.tolerance if tolerance is None else tolerance
-    start = ledger.meta.feedback_date
-    return {t.id: health(t, as_of, tol, start) for t in ledger.tasks}
-
-
 # --------------------------------------------------------------------------- summaries
 
 

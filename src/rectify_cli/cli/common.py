@@ -13,7 +13,6 @@ from rectify_cli.errors import UsageError
 from rectify_cli.i18n import Lang, joined, say
 from rectify_cli.records import Ledger
 from rectify_cli.render import TEXT_FORMATS, OutputFormat
-from rectify_cli.store import LEDGER_ENV, load_ledger
 
 
 def parse_date(value: str, option: str) -> dt.date:
@@ -30,16 +29,6 @@ def parse_date(value: str, option: str) -> dt.date:
         ) from None
 
 
-LedgerOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--ledger",
-        "-l",
-        envvar=LEDGER_ENV,
-        show_envvar=True,
-        help="Ledger folder holding tasks.toml and indicators.toml [default: ./data].",
-    ),
-]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
@@ -111,10 +100,6 @@ def output_format(
             )
         )
     return value
-
-
-def load(ledger: str | None) -> Ledger:
-    return load_ledger(ledger)
 
 
 def write(text: str) -> None:
