@@ -16,12 +16,12 @@ from rectify_cli.kinds import Status
 from rectify_cli.models import LogEntry
 from rectify_cli.records import Ledger, Task, ledger_of, of
 from rectify_cli.schedule import (
-    Finding,
     Health,
     LeadGroup,
     Level,
     Reason,
-    Warning,
+    TaskWarning,
+    WarningCause,
     expected_progress,
     group_by_lead,
     health,
@@ -66,7 +66,7 @@ def fresh(date: dt.date = AS_OF) -> list[LogEntry]:
     return [LogEntry(date=date)]
 
 
-def reasons(w: Warning | None) -> list[tuple[Reason, int]]:
+def reasons(w: TaskWarning | None) -> list[tuple[Reason, int]]:
     assert w is not None
     return [(f.reason, f.days) for f in w.findings]
 
@@ -298,9 +298,9 @@ def test_warnings_use_the_ledger_settings_unless_overridden() -> None:
 # --------------------------------------------------------------------------- summaries
 
 
-def _w(task_id: str, lead: str, *reasons_: Reason) -> Warning:
+def _w(task_id: str, lead: str, *reasons_: Reason) -> TaskWarning:
     t = task(id=task_id, lead=lead, ongoing=True)
-    return Warning(t, health(t, AS_OF), tuple(Finding(r, 1) for r in reasons_))
+    return TaskWarning(t, health(t, AS_OF), tuple(WarningCause(r, 1) for r in reasons_))
 
 
 def test_warning_counts_has_every_level_most_severe_first() -> None:

@@ -18,7 +18,7 @@ from rectify_cli.models import IndicatorFile, Task, TaskFile
 from rectify_cli.query import TaskRow
 from rectify_cli.records import ledger_of, of
 from rectify_cli.render import text
-from rectify_cli.schedule import Finding, Level, Reason, Warning, health
+from rectify_cli.schedule import Level, Reason, TaskWarning, WarningCause, health
 from tests.ledger_strategies import ledgers
 
 SPECIAL = "\\`*_{}[]()#+!|~<>&-=.1 \t\n\r\x1b\x85\u202e\u3000"
@@ -49,7 +49,7 @@ def test_level_rank_is_severity_order() -> None:
 
     task = of(Task(id="T1", aspect="A", title="t", lead="l", deadline=dt.date(2025, 1, 1)))
     h = health(task, dt.date(2025, 6, 1))
-    found = Warning(task, h, (Finding(Reason.STALE, 40), Finding(Reason.BEHIND, 0)))
+    found = TaskWarning(task, h, (WarningCause(Reason.STALE, 40), WarningCause(Reason.BEHIND, 0)))
     assert found.level is Level.YELLOW
 
 

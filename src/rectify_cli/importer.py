@@ -61,7 +61,7 @@ class ImportInvalid(RectifyError):
 
 
 @dataclass(frozen=True)
-class Layout:
+class SheetLayout:
     """Where a table's data is: its header row and which column holds which field."""
 
     table: Table
@@ -127,7 +127,7 @@ def parse_map(items: Sequence[str], columns: Sequence[Column]) -> dict[str, str]
 
 def find_layout(
     table: Table, columns: Sequence[Column], mapping: dict[str, str] | None = None
-) -> Layout | None:
+) -> SheetLayout | None:
     """The first row with at least two known headers, and a sub-header row under it."""
     from .columns import normalise_header
 
@@ -170,7 +170,7 @@ def find_layout(
         fields.update({i: h[0] for i, h in hits.items() if h is not None and h[0] == "notes"})
         skipped = {i for i, h in hits.items() if h is not None and h[0] == SKIP}
         ignored = tuple(headers[i] for i in sorted(headers) if i not in fields and i not in skipped)
-        return Layout(table, pos, fields, headers, ignored)
+        return SheetLayout(table, pos, fields, headers, ignored)
     return None
 
 
@@ -431,7 +431,7 @@ def _section_name(text: str) -> str:
 
 
 def read_rows(
-    layout: Layout, columns: Sequence[Column], problems: Problems, *, sections: bool
+    layout: SheetLayout, columns: Sequence[Column], problems: Problems, *, sections: bool
 ) -> tuple[list[Row], int]:
     """Each data row's cells parsed by kind; bad cells go to `problems`.  With `sections`,
     a row with one filled cell (「一、大气污染防治」) names the aspect of the rows below it.
@@ -608,7 +608,7 @@ def _aspect_resolver(ledger: Ledger, default: str | None) -> tuple[dict[str, str
     return by_id, by_name
 
 
-def _best_layout(tables: list[Table], mapping: dict[str, str]) -> Layout | None:
+def _best_layout(tables: list[Table], mapping: dict[str, str]) -> SheetLayout | None:
     best = None
     for table in tables:
         found = find_layout(table, TASK_COLUMNS, mapping)

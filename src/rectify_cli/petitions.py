@@ -17,8 +17,7 @@ from .errors import UsageError
 from .i18n import Lang, label
 from .kinds import HANDLING_GROUPS, Category, Finding, Handling
 from .query import natural_key
-from .schedule import Finding as WarnFinding
-from .schedule import Level, Reason
+from .schedule import Level, Reason, WarningCause
 
 if TYPE_CHECKING:
     # Pydantic models: a ledger without petitions never imports them.
@@ -293,7 +292,7 @@ class PetitionWarning:
 
     petition: Petition
     ledger: str
-    finding: WarnFinding
+    finding: WarningCause
 
     @property
     def level(self) -> Level:
@@ -320,9 +319,9 @@ def warnings(
             continue
         left = (p.deadline - as_of).days
         if left < 0:
-            f = WarnFinding(Reason.OVERDUE, -left)
+            f = WarningCause(Reason.OVERDUE, -left)
         elif left <= days:
-            f = WarnFinding(Reason.DUE_SOON, left)
+            f = WarningCause(Reason.DUE_SOON, left)
         else:
             continue
         if wanted is not None and f.reason.level not in wanted:

@@ -131,7 +131,7 @@ REASON_LEVEL = {
 }
 
 
-class Finding(NamedTuple):
+class WarningCause(NamedTuple):
     # A named tuple: cheap to build, and hashable, so its text can be looked up (warn_text).
     reason: Reason
     days: int  # days overdue, days left, or days since the last update
@@ -140,10 +140,10 @@ class Finding(NamedTuple):
 
 
 @dataclass(frozen=True)
-class Warning:
+class TaskWarning:
     task: Task
     health: TaskHealth
-    findings: tuple[Finding, ...]  # at least one
+    findings: tuple[WarningCause, ...]  # at least one
     # Computed once: sorting, grouping and counting ask each warning for its level many times
     # over (a field, not a cached_property, which takes a lock on each read before 3.12).
     level: Level = field(init=False)
@@ -169,7 +169,7 @@ def last_update(
     return max(dates) if dates else task_start(task, ledger_start)
 
 
-def severity_key(w: Warning) -> tuple[int, dt.date, str]:
+def severity_key(w: TaskWarning) -> tuple[int, dt.date, str]:
     """Most severe first, then the nearest deadline (ongoing tasks last), then id."""
     return (w.level.rank, w.task.deadline or dt.date.max, w.task.id)
 
@@ -182,21 +182,21 @@ def task_warning(
     tolerance: float = 10.0,
     stale_days: int = 30,
     ledger_start: dt.date | None = None,
-) -> Warning | None:
+) -> TaskWarning | None:
     if task.status not in OPEN_STATUSES:
         return None
     h = health(task, as_of, tolerance, ledger_start)
-    findings: list[Finding] = []
+    findings: list[WarningCause] = []
     if h.health is Health.OVERDUE and h.days_left is not None:
-        findings.append(Finding(Reason.OVERDUE, -h.days_left))
+        findings.append(WarningCause(Reason.OVERDUE, -h.days_left))
     elif h.days_left is not None and 0 <= h.days_left <= days:
-        findings.append(Finding(Reason.DUE_SOON, h.days_left))
+        findings.append(WarningCause(Reason.DUE_SOON, h.days_left))
     if h.health is Health.BEHIND:
-        findings.append(Finding(Reason.BEHIND, 0, h.expected, h.actual))
+        findings.append(WarningCause(Reason.BEHIND, 0, h.expected, h.actual))
     last = last_update(task, ledger_start, as_of)
     if last is not None and last <= as_of and (as_of - last).days > stale_days:
-        findings.append(Finding(Reason.STALE, (as_of - last).days))
-    return Warning(task, h, tuple(findings)) if findings else None
+        findings.append(WarningCause(Reason.STALE, (as_of - last).days))
+    return TaskWarning(task, h, tuple(findings)) if findings else None
 
 
 def warnings(
@@ -206,7 +206,7 @@ def warnings(
     days: int = 7,
     tolerance: float | None = None,
     stale_days: int | None = None,
-) -> list[Warning]:
+) -> list[TaskWarning]:
     """Every open task that needs attention, most severe first, then by deadline and id."""
     tol = ledger.meta.tolerance if tolerance is None else tolerance
     stale = ledger.meta.stale_days if stale_days is None else stale_days
@@ -233,7 +233,7 @@ def warnings(
 # --------------------------------------------------------------------------- summaries
 
 
-def warning_counts(found: Iterable[Warning]) -> dict[Level, int]:
+def warning_counts(found: Iterable[TaskWarning]) -> dict[Level, int]:
     """How many warnings at each level, every level present (0 when none), most severe first."""
     counts = dict.fromkeys(Level, 0)
     for w in found:
@@ -246,7 +246,7 @@ class LeadGroup:
     """The warnings of one lead department: who receives one warning notice."""
 
     lead: str
-    warnings: tuple[Warning, ...]
+    warnings: tuple[TaskWarning, ...]
 
     @property
     def counts(self) -> dict[Level, int]:
@@ -257,10 +257,10 @@ class LeadGroup:
         return min((w.level for w in self.warnings), key=lambda lv: lv.rank)
 
 
-def group_by_lead(found: Iterable[Warning]) -> list[LeadGroup]:
+def group_by_lead(found: Iterable[TaskWarning]) -> list[LeadGroup]:
     """Warnings grouped by lead department, the department with the most red warnings first
     (then most yellow, then most blue, then by name); each group most severe first."""
-    by_lead: dict[str, list[Warning]] = {}
+    by_lead: dict[str, list[TaskWarning]] = {}
     for w in found:
         by_lead.setdefault(w.task.lead, []).append(w)
     groups = [LeadGroup(lead, tuple(sorted(ws, key=severity_key))) for lead, ws in by_lead.items()]

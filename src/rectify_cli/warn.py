@@ -16,7 +16,7 @@ from functools import cached_property
 
 from .controls import CONTROLS
 from .records import Ledger
-from .schedule import LeadGroup, Level, Warning, group_by_lead, warning_counts, warnings
+from .schedule import LeadGroup, Level, TaskWarning, group_by_lead, warning_counts, warnings
 
 DEFAULT_DAYS = 7
 DEFAULT_REPLY_DAYS = 3
@@ -30,7 +30,7 @@ class WarnResult:
     days: int
     tolerance: float
     stale_days: int
-    warnings: tuple[Warning, ...]
+    warnings: tuple[TaskWarning, ...]
 
     @cached_property
     def groups(self) -> list[LeadGroup]:
@@ -42,11 +42,11 @@ class WarnResult:
 
 
 def filter_warnings(
-    found: Iterable[Warning],
+    found: Iterable[TaskWarning],
     *,
     lead: str | None = None,
     levels: Collection[Level] | None = None,
-) -> list[Warning]:
+) -> list[TaskWarning]:
     """`--lead` is a case-insensitive substring (as in `list`); `--level` keeps those levels."""
     needle = lead.casefold() if lead else None
     return [

@@ -17,7 +17,7 @@ from rectify_cli.petitions import PetitionRow, PetitionWarning
 from rectify_cli.records import Task
 from rectify_cli.report import Report
 from rectify_cli.rollup import LedgerChanges, LedgerWarnings, RollUp, total_counts
-from rectify_cli.schedule import Level, Warning
+from rectify_cli.schedule import Level, TaskWarning
 from rectify_cli.warn import WarnResult
 
 from .data import csv_text, to_json
@@ -342,7 +342,7 @@ def ledger_warn_record(lw: LedgerWarnings, ref: Ref | None = None) -> dict[str, 
     `ref` (several ledgers) each warning also has the `ref` that `show` / `update` take."""
     r = lw.result
 
-    def record(w: Warning) -> dict[str, Any]:
+    def record(w: TaskWarning) -> dict[str, Any]:
         rec = warning_record(w)
         if ref is not None:
             rec["ref"] = ref(w.task.id)

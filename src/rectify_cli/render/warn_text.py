@@ -13,7 +13,7 @@ from typing import Any
 
 from rectify_cli.i18n import Lang, label
 from rectify_cli.records import LedgerMeta
-from rectify_cli.schedule import Finding, LeadGroup, Level, Reason, Warning
+from rectify_cli.schedule import LeadGroup, Level, Reason, TaskWarning, WarningCause
 from rectify_cli.warn import WarnResult
 
 from .common import deadline_text, progress_text
@@ -44,7 +44,7 @@ def level_text(level: Level, lang: Lang) -> str:
 
 
 @functools.lru_cache(maxsize=4096)  # a large ledger repeats the same few hundred findings
-def reason_text(f: Finding, lang: Lang) -> str:
+def reason_text(f: WarningCause, lang: Lang) -> str:
     match f.reason:
         case Reason.OVERDUE:
             key = "reason.overdue_one" if f.days == 1 else "reason.overdue"
@@ -62,16 +62,16 @@ def reason_text(f: Finding, lang: Lang) -> str:
     raise AssertionError(f.reason)  # pragma: no cover - every Reason is matched
 
 
-def reasons_text(w: Warning, lang: Lang) -> str:
+def reasons_text(w: TaskWarning, lang: Lang) -> str:
     return _reasons_text(w.findings, lang)
 
 
 @functools.lru_cache(maxsize=4096)  # the same few hundred combinations, over and over
-def _reasons_text(findings: tuple[Finding, ...], lang: Lang) -> str:
+def _reasons_text(findings: tuple[WarningCause, ...], lang: Lang) -> str:
     return label("warn.reason_sep", lang).join(reason_text(f, lang) for f in findings)
 
 
-def action_text(w: Warning, lang: Lang) -> str:
+def action_text(w: TaskWarning, lang: Lang) -> str:
     """What the department must do: the action of the most severe reason (an overdue task's
     action already covers reporting progress, a behind one's covers the deadline)."""
     worst = min(w.findings, key=lambda f: f.reason.level.rank)
@@ -109,7 +109,7 @@ def group_heading(group: LeadGroup, lang: Lang, *, markdown: bool = False) -> st
     )
 
 
-def warning_cells(w: Warning, lang: Lang, *, markdown: bool = False) -> list[str]:
+def warning_cells(w: TaskWarning, lang: Lang, *, markdown: bool = False) -> list[str]:
     """Cell text in WARN_COLUMNS order.  For Markdown only the ledger's text is escaped: the
     labels are rectify's own, and escaping them would litter the source with backslashes."""
     t = w.task
@@ -140,7 +140,7 @@ def warn_markdown(result: WarnResult, lang: Lang) -> str:
 # --------------------------------------------------------------------------- JSON / CSV
 
 
-def _finding_record(f: Finding) -> dict[str, Any]:
+def _finding_record(f: WarningCause) -> dict[str, Any]:
     return {
         "kind": f.reason.value,
         "level": f.reason.level.value,
@@ -151,7 +151,7 @@ def _finding_record(f: Finding) -> dict[str, Any]:
     }
 
 
-def warning_record(w: Warning) -> dict[str, Any]:
+def warning_record(w: TaskWarning) -> dict[str, Any]:
     """One warning as JSON; the keys are a contract for scripts, in this order."""
     t = w.task
     return {
@@ -258,7 +258,7 @@ def notice_intro(group: LeadGroup, as_of: dt.date, lang: Lang) -> str:
     return label("notice.intro", lang, date=long_date(as_of, lang), count=len(group.warnings))
 
 
-def notice_cells(w: Warning, lang: Lang, *, markdown: bool = False) -> list[str]:
+def notice_cells(w: TaskWarning, lang: Lang, *, markdown: bool = False) -> list[str]:
     """Cell text in NOTICE_COLUMNS order; for Markdown only the ledger's text is escaped."""
     esc = md_escape if markdown else str
     return [
