@@ -11,11 +11,15 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from typing import Literal
 
+from . import speech
 from .kinds import STATUS_ZH, Status
 
-Lang = Literal["zh", "en"]
+# The spoken language lives in speech.py (kinds needs it too); i18n is where callers find it.
+Lang = speech.Lang
+say = speech.say
+speak = speech.speak
+spoken = speech.spoken
 
 LABELS: dict[str, tuple[str, str]] = {
     # column headers (zh, en)
@@ -413,28 +417,6 @@ def user_lang() -> Lang:
     return "en"
 
 
-# The language messages are written in: errors, problems, refusals, what a write did.  The
-# CLI sets it once per command (cli.lang), from --lang, else the ledger's own `lang`, else
-# the user's; the core only reads it, as gettext's callers do, so a message is worded where
-# it is raised and never needs a second catalogue kept in step with it.
-_SPOKEN: list[Lang] = ["en"]
-
-
-def speak(lang: Lang) -> None:
-    """Word every message from now on in `lang`."""
-    _SPOKEN[0] = lang
-
-
-def spoken() -> Lang:
-    return _SPOKEN[0]
-
-
-def say(en: str, zh: str, /, **fields: object) -> str:
-    """A message in the spoken language: each wording is a `str.format` template."""
-    template = zh if _SPOKEN[0] == "zh" else en
-    return template.format(**fields) if fields else template
-
-
 def joined(items: Iterable[str]) -> str:
     """A list as a message lists it: `、` in Chinese, `, ` in English."""
     return say(", ", "、").join(items)
@@ -491,7 +473,7 @@ def field_name(key: str, *, ledger_table: bool = False) -> str:
     """A ledger key as a message names it: the key itself, which is what the file says, and
     in Chinese its label beside it (`deadline（整改时限）`); `ledger_table` for the keys of
     the [ledger] table."""
-    if _SPOKEN[0] != "zh":
+    if spoken() != "zh":
         return key
     zh = _LEDGER_FIELDS_ZH.get(key) if ledger_table else field_zh(key)
     return f"{key}（{zh}）" if zh else key
@@ -499,7 +481,7 @@ def field_name(key: str, *, ledger_table: bool = False) -> str:
 
 def status_word(status: Status) -> str:
     """A status as a message names it: the stable key in English, the label in Chinese."""
-    return status_label(status, "zh") if _SPOKEN[0] == "zh" else status.value
+    return status_label(status, "zh") if spoken() == "zh" else status.value
 
 
 _CHANGE_RE = re.compile(r"(?P<key>[a-z_]+): (?P<rest>.*)", re.S)
@@ -511,7 +493,7 @@ def change_text(line: str, lang: Lang | None = None) -> str:
     values a script can read) as a person reads it in `lang` (the spoken language unless
     given): in Chinese `状态：未启动 → 推进中`.  Lines of another shape are shown as written."""
     found = _CHANGE_RE.fullmatch(line)
-    if (lang or _SPOKEN[0]) != "zh" or found is None:
+    if (lang or spoken()) != "zh" or found is None:
         return line
     key, rest = found["key"], found["rest"]
     name = field_zh(key)

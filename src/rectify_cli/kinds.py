@@ -10,6 +10,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal, TypeVar
 
+from .speech import say
+
 LEDGER_VERSION = 1
 MAX_TITLE = 1000
 
@@ -36,8 +38,6 @@ class Status(StrEnum):
         key = text.strip().lower().replace("-", "_").replace(" ", "_")
         found = STATUS_ALIASES.get(key)
         if found is None:
-            from .i18n import say  # i18n reads this module's labels
-
             raise ValueError(
                 say(
                     "unknown status {text!r}; use one of {choices}",
@@ -117,8 +117,6 @@ def _choice(enum: type[_E], labels: dict[_E, str], aliases: dict[str, _E], text:
     found = aliases.get(key)
     if found is None:
         choices = ", ".join(f"{m.value} ({labels[m]})" for m in enum)
-        from .i18n import say  # i18n reads this module's labels
-
         raise ValueError(
             say(
                 "unknown value {text!r}; use one of {choices}",

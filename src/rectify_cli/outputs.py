@@ -36,7 +36,7 @@ from pathlib import Path
 
 from .errors import RectifyError
 from .i18n import say
-from .store import INDICATORS_FILE, PETITIONS_FILE, TASKS_FILE, display_path
+from .store import INDICATORS_FILE, PETITIONS_FILE, SCHEMA_DIR, TASKS_FILE, display_path
 
 STDOUT = "-"
 TMP_SUFFIX = ".rectify-tmp"
@@ -236,8 +236,6 @@ def _plan(path: Path, data: bytes, *, force: bool, schemas: bool, ledger: bool) 
 
 def _refuse_ledger_file(path: Path, target: Path, *, schemas: bool) -> None:
     """A ledger's own file, present or not: an output there would break the ledger."""
-    from .scaffold import SCHEMA_DIR
-
     folder = target.parent
     legacy = _LEGACY_TMP.fullmatch(target.name)
     if target.name.casefold() in _OWN_NAMES or (legacy and legacy["name"] in _LEDGER_FILES):

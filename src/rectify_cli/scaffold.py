@@ -19,9 +19,7 @@ from .errors import RectifyError, UsageError
 from .i18n import Lang, say
 from .outputs import OutputFailed, already_exists, sweep, temporary_folder, write_bytes, write_files
 from .schema import SCHEMA_FILES, schema_text
-from .store import INDICATORS_FILE, TASKS_FILE, display_path
-
-SCHEMA_DIR = "schema"
+from .store import INDICATORS_FILE, SCHEMA_DIR, TASKS_FILE, display_path
 
 # The examples are whole TOML blocks behind "# ": delete the "# " of a block and it is a
 # valid entry (a test does exactly that), so they are a template as well as documentation.

@@ -36,6 +36,7 @@ _K = TypeVar("_K")
 
 TASKS_FILE = "tasks.toml"
 INDICATORS_FILE = "indicators.toml"
+SCHEMA_DIR = "schema"  # the editors' JSON Schemas, beside the ledger files (rectify init)
 PETITIONS_FILE = "petitions.toml"  # optional: petition cases (信访件), see load_petitions
 LEDGER_ENV = "RECTIFY_LEDGER"
 DEFAULT_DIR = "data"

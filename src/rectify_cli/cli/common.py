@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from rectify_cli.errors import UsageError
+from rectify_cli.errors import RectifyError, UsageError
 from rectify_cli.i18n import Lang, joined, say
 from rectify_cli.records import Ledger
 from rectify_cli.render import TEXT_FORMATS, OutputFormat
@@ -125,3 +126,26 @@ def print_rich(renderable: object, *, no_color: bool = False) -> None:
     from rectify_cli.render.terminal import console
 
     console(no_color=no_color).print(renderable)
+
+
+def make_out_dir(path: Path) -> None:
+    """The folder `--out` names for several files, made if missing."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(
+            say(
+                "--out: {path} is a file; give a folder for the notices",
+                "--out：{path} 是文件；请指定存放预警督办单的文件夹",
+                path=path,
+            )
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RectifyError(
+            say(
+                "--out: cannot create folder {path}: {why}",
+                "--out：无法创建文件夹 {path}：{why}",
+                path=path,
+                why=exc.strerror or exc,
+            )
+        ) from None

@@ -281,10 +281,11 @@ def _notices(
     ledger (`DIR/boxing/2025-12-31-市水利局.md`), since two counties share department names.
     Every notice of every ledger is written, or none."""
     from rectify_cli.outputs import write_files
+    from rectify_cli.render.notices import notice_files
     from rectify_cli.render.warn_text import notices_markdown
     from rectify_cli.warn import folder_names, reply_by
 
-    from .warn_cmd import make_out_dir, notice_files
+    from .common import make_out_dir
 
     if out is None:
         texts = [

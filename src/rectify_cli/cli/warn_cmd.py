@@ -1,23 +1,19 @@
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from rectify_cli.errors import EXIT_FOUND, RectifyError, UsageError
-from rectify_cli.i18n import Lang, label, say
+from rectify_cli.errors import EXIT_FOUND, UsageError
+from rectify_cli.i18n import label, say
 from rectify_cli.outputs import is_stdout
-from rectify_cli.records import Ledger
 from rectify_cli.render import OutputFormat
 from rectify_cli.schedule import Level
 from rectify_cli.warn import (
     DEFAULT_DAYS,
     DEFAULT_REPLY_DAYS,
-    WarnResult,
     find,
-    notice_filenames,
     reply_by,
 )
 
@@ -30,6 +26,7 @@ from .common import (
     NoColorOpt,
     as_of_date,
     ledger_lang,
+    make_out_dir,
     output_format,
     print_rich,
     tell,
@@ -219,6 +216,7 @@ def warn(
             write(notices_markdown(result, led.meta, due, language))
         else:
             from rectify_cli.outputs import write_files
+            from rectify_cli.render.notices import notice_files
 
             files = notice_files(result, led, out, due, language, fmt)
             make_out_dir(out)
@@ -247,54 +245,3 @@ def warn(
     finish(ledgers)
     if exit_code and result.warnings:
         raise SystemExit(EXIT_FOUND)
-
-
-def notice_files(
-    result: WarnResult,
-    ledger: Ledger,
-    out: Path,
-    due: dt.date,
-    lang: Lang,
-    fmt: OutputFormat | None,
-) -> dict[Path, bytes]:
-    """One notice per lead department in folder `out` (Markdown, or Word with docx), every
-    one built before the first is written."""
-    if fmt is OutputFormat.DOCX:
-        from rectify_cli.render.notice_docx import notice_docx
-
-        names = notice_filenames([g.lead for g in result.groups], result.as_of, ".docx")
-        return {
-            out / names[g.lead]: notice_docx(g, ledger.meta, result.as_of, due, lang)
-            for g in result.groups
-        }
-    from rectify_cli.render.warn_text import notice_markdown
-
-    names = notice_filenames([g.lead for g in result.groups], result.as_of)
-    return {
-        out / names[g.lead]: notice_markdown(g, ledger.meta, result.as_of, due, lang).encode(
-            "utf-8"
-        )
-        for g in result.groups
-    }
-
-
-def make_out_dir(path: Path) -> None:
-    if path.exists() and not path.is_dir():
-        raise UsageError(
-            say(
-                "--out: {path} is a file; give a folder for the notices",
-                "--out：{path} 是文件；请指定存放预警督办单的文件夹",
-                path=path,
-            )
-        )
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise RectifyError(
-            say(
-                "--out: cannot create folder {path}: {why}",
-                "--out：无法创建文件夹 {path}：{why}",
-                path=path,
-                why=exc.strerror or exc,
-            )
-        ) from None
