@@ -8,7 +8,7 @@ from rectify_cli.errors import UsageError
 from rectify_cli.i18n import say
 from rectify_cli.render import OutputFormat
 
-from . import app
+from .app import app
 from .common import (
     AsOfOpt,
     FormatOpt,

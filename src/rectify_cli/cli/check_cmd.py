@@ -7,7 +7,7 @@ from rectify_cli.errors import EXIT_ERROR
 from rectify_cli.i18n import label, say
 from rectify_cli.ledgers import single_spec
 
-from . import app
+from .app import app
 from .common import LangOpt, chosen_lang, tell
 from .many import LedgersOpt
 

@@ -11,7 +11,7 @@ from rectify_cli.i18n import label, say
 from rectify_cli.outputs import is_stdout, write_files
 from rectify_cli.store import display_path
 
-from . import app
+from .app import app
 from .common import ForceOpt, LangOpt, ledger_lang, tell
 from .many import LedgersOpt
 

@@ -8,7 +8,7 @@ import typer
 from rectify_cli.errors import EXIT_ERROR
 from rectify_cli.i18n import label, say
 
-from . import app
+from .app import app
 from .common import LangOpt, ledger_lang, tell, write
 from .many import LedgersOpt
 

@@ -9,7 +9,7 @@ from rectify_cli.i18n import label, speak
 from rectify_cli.scaffold import init_ledger
 from rectify_cli.store import display_path
 
-from . import app
+from .app import app
 from .common import chosen_lang, tell
 
 

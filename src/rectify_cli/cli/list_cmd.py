@@ -18,7 +18,7 @@ from rectify_cli.query import (
 )
 from rectify_cli.render import OutputFormat
 
-from . import app
+from .app import app
 from .common import (
     AsOfOpt,
     FormatOpt,

@@ -7,7 +7,7 @@ import typer
 from rectify_cli.history import log_rows, log_rows_many
 from rectify_cli.render import OutputFormat
 
-from . import app
+from .app import app
 from .common import (
     FormatOpt,
     LangOpt,

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from . import app
+from .app import app
 from .common import LangOpt, parse_date, write
 from .many import LedgersOpt
 from .update_cmd import DryRunOpt, dry_run_note, language

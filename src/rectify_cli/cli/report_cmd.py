@@ -12,7 +12,7 @@ from rectify_cli.render import OutputFormat
 from rectify_cli.report import Report, build_report
 from rectify_cli.store import display_path
 
-from . import app
+from .app import app
 from .common import (
     AsOfOpt,
     ForceOpt,

@@ -10,7 +10,7 @@ from rectify_cli.i18n import label, say, spoken
 from rectify_cli.schema import SCHEMA_FILES, Which, schema_text
 from rectify_cli.store import display_path
 
-from . import app
+from .app import app
 from .common import ForceOpt, LangOpt, chosen_lang, tell, write
 
 

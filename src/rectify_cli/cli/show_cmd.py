@@ -7,7 +7,7 @@ import typer
 from rectify_cli.query import rows
 from rectify_cli.render import OutputFormat
 
-from . import app
+from .app import app
 from .common import (
     AsOfOpt,
     FormatOpt,

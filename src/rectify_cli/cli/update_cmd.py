@@ -9,7 +9,7 @@ from rectify_cli.errors import UsageError
 from rectify_cli.i18n import Lang, label, say
 from rectify_cli.kinds import Status
 
-from . import app
+from .app import app
 from .common import LangOpt, parse_date, tell, write
 from .many import LedgersOpt
 

@@ -17,7 +17,7 @@ from rectify_cli.warn import (
     reply_by,
 )
 
-from . import app
+from .app import app
 from .common import (
     AsOfOpt,
     ForceOpt,
