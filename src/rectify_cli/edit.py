@@ -68,6 +68,7 @@ from .store import (
     unreadable,
     validation_problems,
 )
+from .textfmt import change_text, number_text, value_text
 
 # Long enough to wait out another writer (milliseconds each), short enough that a stuck lock
 # is reported instead of hanging a script.
@@ -121,25 +122,6 @@ class Plan(Generic[M]):
     changes: tuple[str, ...]
     note: str = ""
     appended: LogEntry | Reading | None = None
-
-
-def _shown(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return number_text(value)
-    return str(value)
-
-
-def number_text(value: float) -> str:
-    """30.0 as 30 and 3.67 as 3.67: the way a person wrote the number."""
-    if isinstance(value, int) or (value.is_integer() and abs(value) < 2**53):
-        return str(int(value))
-    return repr(value)
 
 
 # What a write was doing, as a Chinese message says it.
@@ -305,7 +287,7 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
     deadline = upd.deadline if upd.deadline is not None else task.deadline
 
     changes = [
-        f"{name}: {_shown(a)} → {_shown(b)}"
+        change_text(name, a, b)
         for name, a, b in (
             ("status", old, new),
             ("progress", task.progress, progress),
@@ -404,7 +386,7 @@ def plan_reading(ind: Indicator, new: NewReading) -> Plan[Indicator] | None:
             )
         if ind.value is not None:
             published = [
-                f"{k} = {_shown(getattr(ind, k))}"
+                f"{k} = {value_text(getattr(ind, k))}"
                 + (str(ind.change_unit.value) if k == "change" else "")
                 for k in _PERIOD_FIELDS
                 if getattr(ind, k) is not None
@@ -421,7 +403,7 @@ def plan_reading(ind: Indicator, new: NewReading) -> Plan[Indicator] | None:
             data["history"] = [*ind.history, archived]
     after = _revalidate(Indicator, data, "indicator", iid)
     changes = tuple(
-        f"{name}: {_shown(getattr(ind, name))} → {_shown(getattr(after, name))}"
+        change_text(name, getattr(ind, name), getattr(after, name))
         for name in ("value", "period", *_PERIOD_FIELDS)
         if getattr(ind, name) != getattr(after, name)
     )
@@ -1520,7 +1502,10 @@ def _check_tasks(root: Path) -> None:
 
 
 def parse_number(text: str, option: str) -> float:
-    """A value typed on the command line: 29, 3.67, -15.0."""
+    """A value typed on the command line: 29, 3.67, -15.0.  A whole number typed without a
+    point stays an int, so the log and the report print it as typed (29, not 29.0)."""
+    with suppress(ValueError):
+        return int(text.strip())
     try:
         value = float(text.strip())
     except ValueError:
