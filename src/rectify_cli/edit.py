@@ -29,7 +29,6 @@ import hashlib
 import os
 import re
 import stat
-import tempfile
 import tomllib
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
@@ -43,6 +42,7 @@ from filelock import FileLock, Timeout
 from pydantic import BaseModel, ValidationError
 
 from . import __version__
+from .atomic import write_atomic
 from .errors import (
     LedgerInvalid,
     LedgerNotFound,
@@ -995,9 +995,9 @@ def _stamp(path: Path, digest: str) -> None:
         return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(digest + "\n", encoding="utf-8")
-        os.replace(tmp, target)
+        # Not fsynced: a stamp lost in a crash only costs one full validation, and one
+        # that survives without its ledger write cannot match the file's digest.
+        write_atomic(target, (digest + "\n").encode("utf-8"), durable=False)
     except OSError:
         pass
 
@@ -1131,42 +1131,12 @@ def _remove_leftovers(path: Path) -> None:
 
 
 def atomic_write(path: Path, data: bytes | Sequence[bytes | memoryview], shown: str) -> None:
-    """Replace `path` with `data` (bytes, or pieces written one after the other) so that a
-    crash at any moment leaves the old or the new file, never a mixture: temporary file in
-    the same folder, fsync, os.replace."""
-    tmp: str | None = None
+    """Replace `path` with `data`, keeping its permissions (atomic.write_atomic); a failure
+    is one sentence naming the file."""
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            for piece in [data] if isinstance(data, bytes) else data:
-                fh.write(piece)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-        tmp = None
+        write_atomic(path, data, mode=stat.S_IMODE(path.stat().st_mode))
     except OSError as exc:
         raise _write_error(exc, shown) from None
-    finally:
-        if tmp is not None:
-            with suppress(OSError):
-                os.unlink(tmp)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable where the platform allows (not on Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _validate_whole(kind: _Kind, text: str, shown: str, root: Path) -> dict[str, Any]:
