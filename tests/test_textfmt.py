@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rectify_cli.edit import NewReading, parse_number, plan_reading
+from rectify_cli.edit import NewReading, parse_number, plan_reading, record_reading
 from rectify_cli.indicators import value_text as published_value
 from rectify_cli.kinds import ChangeUnit, Status
 from rectify_cli.models import Indicator
 from rectify_cli.records import indicator_of
+from rectify_cli.store import load_ledger
 from rectify_cli.textfmt import change_text, number_text, parse_change, value_text
 
 
@@ -95,3 +97,19 @@ def test_a_typed_value_is_logged_as_typed(typed: str, shown: str) -> None:
     plan = plan_reading(ind, NewReading(value=parse_number(typed, "VALUE"), period="2025-10"))
     assert plan is not None
     assert plan.changes[0] == f"value: 30 → {shown}"
+
+
+def test_record_stores_numbers_as_the_log_and_report_print_them(sample: Path) -> None:
+    """A published 30.0 moves to history as 30.0 and a typed 29.0 is kept as 29.0: the file,
+    the log line and the report say the same number."""
+    path = sample / "indicators.toml"
+    text = path.read_text(encoding="utf-8")
+    block = text.index('id = "pm25"')
+    at = text.index("value = 30\n", block)
+    path.write_text(text[:at] + "value = 30.0\n" + text[at + len("value = 30\n") :], "utf-8")
+    record_reading(sample, "pm25", NewReading(value=parse_number("29.0", "VALUE"), period="p2"))
+    ind = next(i for i in load_ledger(sample).indicators if i.id == "pm25")
+    assert (repr(ind.value), repr(ind.history[-1].value)) == ("29.0", "30.0")
+    assert published_value(ind, "en").startswith("29.0")
+    written = path.read_text(encoding="utf-8")
+    assert "value = 29.0\n" in written and "value = 30.0\n" in written

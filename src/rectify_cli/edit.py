@@ -647,11 +647,10 @@ def parse_alone(region: str, table: str) -> dict[str, Any]:
 
 
 def toml_value(value: Any) -> Any:
-    """A model value as tomlkit should write it: enums by key, 30.0 as 30."""
+    """A model value as tomlkit should write it: enums by key, numbers as written (the
+    models keep 30 an int and 15.0 a float, and the report prints them so)."""
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
     if isinstance(value, list):
         return [toml_value(v) for v in value]
     return value
