@@ -11,9 +11,7 @@ from rectify_cli.indicators import (
     Direction,
     change_direction,
     change_text,
-    decimals_of,
     indicator_direction,
-    number_text,
     period_text,
     rank_text,
     target_margin,
@@ -24,6 +22,7 @@ from rectify_cli.indicators import (
 )
 from rectify_cli.kinds import Better
 from rectify_cli.records import Indicator, as_json, of
+from rectify_cli.textfmt import decimals_of, number_text
 
 
 def ind(**fields: Any) -> Indicator:

@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import __version__
+from .atomic import write_atomic
 from .kinds import Better, ChangeUnit, Status
 from .records import Aspect, Indicator, Ledger, LedgerMeta, LogEntry, Reading, Task
 
@@ -517,7 +518,6 @@ def _read_any(root: Path, kind: str, expected: bytes | None) -> tuple[bytes, Any
 
 def _write(root: Path, keys: list[Key], kind: str, model: str, payload: Callable[[], Any]) -> None:
     """Store `payload()` for these keys, atomically; any failure is ignored."""
-    tmp: str | None = None
     try:
         folder = cache_dir()
         where = entry_path(folder, root, kind) if folder else None
@@ -527,24 +527,20 @@ def _write(root: Path, keys: list[Key], kind: str, model: str, payload: Callable
         head = _header(keys, model)
         if not folder.is_dir():
             _make_folder(folder)
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(prefix=where.name, suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as f:
-            f.write(MAGIC)
-            f.write(len(head).to_bytes(_LEN, "little"))
-            f.write(head)
-            f.write(len(body).to_bytes(_LEN, "little"))
-            f.write(zlib.crc32(body).to_bytes(_LEN, "little"))
-            f.write(body)
-        os.replace(tmp, where)
-        tmp = None
+        pieces = (
+            MAGIC,
+            len(head).to_bytes(_LEN, "little"),
+            head,
+            len(body).to_bytes(_LEN, "little"),
+            zlib.crc32(body).to_bytes(_LEN, "little"),
+            body,
+        )
+        # Not fsynced: the cache is disposable (a torn or lost entry fails its checksum or
+        # is missing, and the ledger is read again), and an fsync of tens of MB on every
+        # read would cost more than the cache saves.
+        write_atomic(where, pieces, prefix=where.name, durable=False)
     except Exception:  # a cache that cannot be written only costs time
         pass
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 @contextlib.contextmanager

@@ -33,7 +33,6 @@ before `since` (or after `as_of`) is reported.  The rules, item by item:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -42,12 +41,12 @@ from .errors import UsageError
 from .kinds import Handling, Status
 from .records import Indicator, Ledger, Task
 from .schedule import Health, health
+from .textfmt import NOTHING, parse_change
 
 if TYPE_CHECKING:
     # Pydantic models: a ledger without petitions never imports them.
     from .models import Petition, PetitionFile
 
-_CHANGE = re.compile(r"^\s*(?P<field>[a-z_]+):\s*(?P<old>.*?)\s*→\s*(?P<new>.*?)\s*$")
 _COMPLETED = frozenset({Status.DONE, Status.CLOSED})
 _UNKNOWN: Any = object()  # "not on record", unlike None ("not reported", shown as —)
 
@@ -136,9 +135,9 @@ class Changes:
 def change_line(entry_changes: Iterable[str], field: str) -> tuple[str, str] | None:
     """(old, new) text of the entry's `field: old → new` line, if it has one."""
     for line in entry_changes:
-        m = _CHANGE.match(line)
-        if m and m["field"] == field:
-            return m["old"], m["new"]
+        found = parse_change(line)
+        if found is not None and found[0] == field:
+            return found[1], found[2]
     return None
 
 
@@ -150,13 +149,13 @@ def _status(text: str, parse: Any) -> Any:
 
 
 def _progress(text: str) -> Any:
-    if text in ("—", "-", ""):
+    if text in (NOTHING, "-", ""):
         return None
     return int(text) if text.isdigit() else _UNKNOWN
 
 
 def _date(text: str) -> Any:
-    if text in ("—", "-", ""):
+    if text in (NOTHING, "-", ""):
         return None
     try:
         return dt.date.fromisoformat(text)

@@ -29,7 +29,6 @@ import hashlib
 import os
 import re
 import stat
-import tempfile
 import tomllib
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
@@ -43,6 +42,7 @@ from filelock import FileLock, Timeout
 from pydantic import BaseModel, ValidationError
 
 from . import __version__
+from .atomic import write_atomic
 from .errors import (
     LedgerInvalid,
     LedgerNotFound,
@@ -68,6 +68,7 @@ from .store import (
     unreadable,
     validation_problems,
 )
+from .textfmt import change_text, number_text, value_text
 
 # Long enough to wait out another writer (milliseconds each), short enough that a stuck lock
 # is reported instead of hanging a script.
@@ -121,25 +122,6 @@ class Plan(Generic[M]):
     changes: tuple[str, ...]
     note: str = ""
     appended: LogEntry | Reading | None = None
-
-
-def _shown(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return number_text(value)
-    return str(value)
-
-
-def number_text(value: float) -> str:
-    """30.0 as 30 and 3.67 as 3.67: the way a person wrote the number."""
-    if isinstance(value, int) or (value.is_integer() and abs(value) < 2**53):
-        return str(int(value))
-    return repr(value)
 
 
 # What a write was doing, as a Chinese message says it.
@@ -305,7 +287,7 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
     deadline = upd.deadline if upd.deadline is not None else task.deadline
 
     changes = [
-        f"{name}: {_shown(a)} → {_shown(b)}"
+        change_text(name, a, b)
         for name, a, b in (
             ("status", old, new),
             ("progress", task.progress, progress),
@@ -404,7 +386,7 @@ def plan_reading(ind: Indicator, new: NewReading) -> Plan[Indicator] | None:
             )
         if ind.value is not None:
             published = [
-                f"{k} = {_shown(getattr(ind, k))}"
+                f"{k} = {value_text(getattr(ind, k))}"
                 + (str(ind.change_unit.value) if k == "change" else "")
                 for k in _PERIOD_FIELDS
                 if getattr(ind, k) is not None
@@ -421,7 +403,7 @@ def plan_reading(ind: Indicator, new: NewReading) -> Plan[Indicator] | None:
             data["history"] = [*ind.history, archived]
     after = _revalidate(Indicator, data, "indicator", iid)
     changes = tuple(
-        f"{name}: {_shown(getattr(ind, name))} → {_shown(getattr(after, name))}"
+        change_text(name, getattr(ind, name), getattr(after, name))
         for name in ("value", "period", *_PERIOD_FIELDS)
         if getattr(ind, name) != getattr(after, name)
     )
@@ -665,11 +647,10 @@ def parse_alone(region: str, table: str) -> dict[str, Any]:
 
 
 def toml_value(value: Any) -> Any:
-    """A model value as tomlkit should write it: enums by key, 30.0 as 30."""
+    """A model value as tomlkit should write it: enums by key, numbers as written (the
+    models keep 30 an int and 15.0 a float, and the report prints them so)."""
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
     if isinstance(value, list):
         return [toml_value(v) for v in value]
     return value
@@ -1013,9 +994,9 @@ def _stamp(path: Path, digest: str) -> None:
         return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(digest + "\n", encoding="utf-8")
-        os.replace(tmp, target)
+        # Not fsynced: a stamp lost in a crash only costs one full validation, and one
+        # that survives without its ledger write cannot match the file's digest.
+        write_atomic(target, (digest + "\n").encode("utf-8"), durable=False)
     except OSError:
         pass
 
@@ -1149,42 +1130,12 @@ def remove_leftovers(path: Path) -> None:
 
 
 def atomic_write(path: Path, data: bytes | Sequence[bytes | memoryview], shown: str) -> None:
-    """Replace `path` with `data` (bytes, or pieces written one after the other) so that a
-    crash at any moment leaves the old or the new file, never a mixture: temporary file in
-    the same folder, fsync, os.replace."""
-    tmp: str | None = None
+    """Replace `path` with `data`, keeping its permissions (atomic.write_atomic); a failure
+    is one sentence naming the file."""
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            for piece in [data] if isinstance(data, bytes) else data:
-                fh.write(piece)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-        tmp = None
+        write_atomic(path, data, mode=stat.S_IMODE(path.stat().st_mode))
     except OSError as exc:
         raise _write_error(exc, shown) from None
-    finally:
-        if tmp is not None:
-            with suppress(OSError):
-                os.unlink(tmp)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable where the platform allows (not on Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def validate_whole(kind: FileKind, text: str, shown: str, root: Path) -> dict[str, Any]:
@@ -1520,7 +1471,10 @@ def _check_tasks(root: Path) -> None:
 
 
 def parse_number(text: str, option: str) -> float:
-    """A value typed on the command line: 29, 3.67, -15.0."""
+    """A value typed on the command line: 29, 3.67, -15.0.  A whole number typed without a
+    point stays an int, so the log and the report print it as typed (29, not 29.0)."""
+    with suppress(ValueError):
+        return int(text.strip())
     try:
         value = float(text.strip())
     except ValueError:

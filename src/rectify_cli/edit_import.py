@@ -67,7 +67,7 @@ def toml_block(table: str, model: BaseModel, always: tuple[str, ...] = ()) -> st
     sub, entries = _sub_table(model)
     present.pop(sub, None)
     body = {
-        name: _kept_float(model, name, present.get(name, toml_value(getattr(model, name))))
+        name: present.get(name, toml_value(getattr(model, name)))
         for name in type(model).model_fields
         if name in present or name in always
     }
@@ -83,14 +83,6 @@ def _sub_table(model: BaseModel) -> tuple[str, Sequence[BaseModel]]:
     if isinstance(model, Indicator):
         return "history", model.history
     return "", ()
-
-
-def _kept_float(model: BaseModel, name: str, value: Any) -> Any:
-    """An indicator's figure as published: `15.0` stays 15.0 (the report prints a number as
-    the ledger writes it), where `toml_value` would write 15."""
-    if isinstance(model, Indicator) and isinstance(getattr(model, name), float):
-        return getattr(model, name)
-    return value
 
 
 def _with_entry(plan: Plan[Any]) -> Any:

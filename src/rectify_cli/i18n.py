@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from . import speech
 from .kinds import STATUS_ZH, Status
+from .textfmt import ARROW
 
 # The spoken language lives in speech.py (kinds needs it too); i18n is where callers find it.
 Lang = speech.Lang
@@ -500,8 +501,8 @@ def change_text(line: str, lang: Lang | None = None) -> str:
     if name is None:
         return line
     if key == "status":
-        rest = " → ".join(
+        rest = ARROW.join(
             status_label(_STATUS_VALUES[v], "zh") if v in _STATUS_VALUES else v
-            for v in rest.split(" → ")
+            for v in rest.split(ARROW)
         )
     return f"{name}：{rest}"

@@ -35,6 +35,7 @@ from .models import Aspect, Indicator, LogEntry, Task
 from .records import Ledger, as_dict
 from .sheets import BadCell, Cell, ImportUnreadable, Table, read_tables
 from .store import describe_error, display_path
+from .textfmt import change_text
 
 # Header detection looks this far down for a row with at least two known headers: title
 # rows, a 填报单位 line and a blank row or two sit above it in real 台账 files.
@@ -918,18 +919,8 @@ def _changes(before: Task | Indicator, after: Task | Indicator) -> tuple[str, ..
             continue
         old, new = getattr(before, name), getattr(after, name)
         if old != new:
-            out.append(f"{name}: {_shown(old)} → {_shown(new)}")
+            out.append(change_text(name, old, new))
     return tuple(out)
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == [] or value == "":
-        return "—"
-    if isinstance(value, Status):
-        return value.value
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return str(value)
 
 
 def _read_logs(

@@ -17,6 +17,7 @@ from enum import StrEnum
 from .i18n import Lang, label
 from .kinds import Better, Bound, ChangeUnit
 from .records import Indicator
+from .textfmt import decimals_of, number_text
 
 
 class Direction(StrEnum):
@@ -26,27 +27,6 @@ class Direction(StrEnum):
 
 
 # --------------------------------------------------------------------------- numbers
-
-
-def decimals_of(number: float) -> int:
-    """Digits after the point as written: 30 → 0, 15.0 → 1, 3.67 → 2 (ints stay ints in the
-    models, so a whole number written without a point prints without one)."""
-    if isinstance(number, int) or not math.isfinite(number):
-        return 0
-    text = repr(float(number))
-    if "e" in text:  # 1e-07 or 1e+16: repr lost the written form; print the digits it has
-        mantissa, exponent = text.split("e")
-        digits = len(mantissa.split(".")[1]) if "." in mantissa else 0
-        return max(0, digits - int(exponent))
-    return len(text.split(".")[1])
-
-
-def number_text(number: float, decimals: int | None = None) -> str:
-    """A number as published: `decimals` digits after the point, else as many as written."""
-    places = decimals_of(number) if decimals is None else decimals
-    text = f"{number:.{places}f}"
-    # -0.0 rounds to "-0.0": a sign on nothing reads as a real negative
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 def _wide(ch: str) -> bool:

@@ -34,6 +34,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import fsync_folder, write_temporary
 from .errors import RectifyError
 from .i18n import say
 from .store import INDICATORS_FILE, PETITIONS_FILE, SCHEMA_DIR, TASKS_FILE, display_path
@@ -153,6 +154,8 @@ def write_files(
         for current in outs:
             if not current.through:
                 _place(current)
+        for folder in {out.target.parent for out in outs if not out.through}:
+            fsync_folder(folder)
         for current in outs:
             if current.through:
                 _write_through(current)
@@ -304,17 +307,15 @@ def temporary_name(name: str) -> str:
 
 
 def _stage(out: _Out) -> None:
-    folder = out.target.parent
-    fd, out.tmp = tempfile.mkstemp(
-        prefix=temporary_name(out.target.name), suffix=TMP_SUFFIX, dir=folder
+    # An output is an ordinary file (mkstemp's are private), or keeps the permissions of
+    # the one it replaces.
+    out.tmp = write_temporary(
+        out.target.parent,
+        out.data,
+        prefix=temporary_name(out.target.name),
+        suffix=TMP_SUFFIX,
+        mode=out.mode if out.mode is not None else 0o666 & ~_umask(),
     )
-    # mkstemp makes the file private (0600); an output is an ordinary file, or keeps the
-    # permissions of the one it replaces.
-    os.chmod(out.tmp, out.mode if out.mode is not None else 0o666 & ~_umask())
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(out.data)
-        fh.flush()
-        os.fsync(fh.fileno())
 
 
 def _place(out: _Out) -> None:

@@ -42,7 +42,7 @@ def update_summary(outcome: Outcome, lang: Lang | None = None) -> str:
 
 
 def record_summary(outcome: Outcome, lang: Lang | None = None) -> str:
-    from rectify_cli.edit import number_text
+    from rectify_cli.textfmt import number_text
 
     lang = lang or _lang(outcome)
     fields = {"id": escaped(outcome.ident), "path": escaped(outcome.shown)}

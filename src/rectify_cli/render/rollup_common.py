@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from rectify_cli.changes import Changes
 from rectify_cli.i18n import Lang, label, status_label
-from rectify_cli.indicators import display_name, number_text, with_unit
+from rectify_cli.indicators import display_name, with_unit
 from rectify_cli.kinds import Category, Finding, Handling
 from rectify_cli.petitions import CategoryRow, PetitionReport, PetitionRow, PetitionWarning
 from rectify_cli.rollup import LedgerLine, RollUp
+from rectify_cli.textfmt import number_text
 
 from .common import deadline_text, progress_text
 from .report_common import count_cells
