@@ -681,7 +681,7 @@ def test_a_chunked_read_bug_fails_under_the_tests(
     text = (generated / "tasks.toml").read_text(encoding="utf-8")
     assert store._tasks_in_chunks(text, list) is not None
 
-    def broken(tasks: list[object]) -> list[object]:
+    def broken(tasks: list[Any]) -> list[Any]:
         raise RuntimeError("a bug in the chunked reader")
 
     with pytest.raises(RuntimeError, match="chunked reader"):
