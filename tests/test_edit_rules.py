@@ -299,3 +299,17 @@ def test_reading_refusals(new: NewReading, message: str) -> None:
     with pytest.raises(WriteRefused) as info:
         plan_reading(indicator(), new)
     assert info.value.message == message
+
+
+def test_a_note_alone_changes_nothing() -> None:
+    """A note is an annotation: on a done task with no progress reported it adds a log entry
+    and leaves every field as it was (it used to record `progress: — → 100`)."""
+    before = done_task(progress=None)
+    plan = plan_task_update(before, TaskUpdate(date=D, note="补记", by="王"))
+    assert plan is not None
+    assert plan.changes == ()
+    assert plan.after.model_dump(exclude={"log"}) == before.model_dump(exclude={"log"})
+    assert [(e.note, e.by, e.changes) for e in plan.after.log] == [("补记", "王", [])]
+    # Asking for the status again does settle the progress of a finished task.
+    plan = plan_task_update(before, TaskUpdate(date=D, status=Status.DONE, note="核实"))
+    assert plan is not None and plan.changes == ("progress: — → 100",)

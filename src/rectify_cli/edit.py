@@ -54,9 +54,10 @@ from .errors import (
     unknown_task,
 )
 from .i18n import field_name, say, spoken, status_word
-from .kinds import LEDGER_VERSION, Status
+from .kinds import FINISHED, LEDGER_VERSION, Status
 from .models import Indicator, IndicatorFile, LogEntry, Reading, Task, TaskFile
 from .outputs import is_read_only
+from .rules import lacks_evidence, only_a_note
 from .store import (
     _display,
     integrity_problems,
@@ -76,7 +77,6 @@ BOM = b"\xef\xbb\xbf"
 
 # --------------------------------------------------------------------------- rules (pure)
 
-_COMPLETED = (Status.DONE, Status.CLOSED)
 _RANK = {Status.NOT_STARTED: 0, Status.IN_PROGRESS: 1, Status.DONE: 2, Status.CLOSED: 3}
 
 
@@ -180,7 +180,7 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
             )
         )
     old = task.status
-    was_completed = old in _COMPLETED
+    was_completed = old in FINISHED
     new = upd.status if upd.status is not None else old
     if upd.reopen:
         if not was_completed:
@@ -232,7 +232,7 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
 
     progress = upd.progress if upd.progress is not None else task.progress
     completed_on = task.completed_on
-    if new in _COMPLETED:
+    if new in FINISHED:
         if upd.progress is not None and upd.progress != 100:
             raise WriteRefused(
                 say(
@@ -251,7 +251,8 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
                     else ""
                 )
             )
-        progress = 100
+        if not only_a_note(upd):  # a note on a finished task leaves its progress as it is
+            progress = 100
         if not was_completed:
             completed_on = upd.date
     if new is Status.CLOSED and old is not Status.CLOSED:
@@ -266,7 +267,7 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
                     old=status_word(old),
                 )
             )
-        if not task.evidence and not upd.evidence:
+        if lacks_evidence(new, [*task.evidence, *upd.evidence]):
             raise WriteRefused(
                 say(
                     "task {id}: closing (销号) needs evidence of acceptance; add --evidence FILE",
