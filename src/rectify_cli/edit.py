@@ -47,6 +47,7 @@ from .errors import (
     LedgerInvalid,
     LedgerNotFound,
     RectifyError,
+    Remedy,
     UnknownTask,
     UsageError,
     WriteRefused,
@@ -201,12 +202,8 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
     if going_back:
         if not upd.reopen:
             raise WriteRefused(
-                say(
-                    "task {id} is {old}; reopening it needs --reopen and a --note saying why",
-                    "任务 {id} 为“{old}”；重新打开须加 --reopen，并用 --note 说明原因",
-                    id=tid,
-                    old=status_word(old),
-                )
+                say("task {id} is {old}", "任务 {id} 为“{old}”", id=tid, old=status_word(old)),
+                Remedy.REOPEN,
             )
         if not note:
             raise WriteRefused(
@@ -270,22 +267,24 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
         if lacks_evidence(new, [*task.evidence, *upd.evidence]):
             raise WriteRefused(
                 say(
-                    "task {id}: closing (销号) needs evidence of acceptance; add --evidence FILE",
-                    "任务 {id}：销号须有验收佐证材料，请加 --evidence 文件",
+                    "task {id}: closing (销号) needs evidence of acceptance",
+                    "任务 {id}：销号须有验收佐证材料",
                     id=tid,
-                )
+                ),
+                Remedy.ADD_EVIDENCE,
             )
     if going_back and new.is_open:
         completed_on = None
     if completed_on is not None and task.start is not None and completed_on < task.start:
         raise WriteRefused(
             say(
-                "task {id}: completed_on: {on} is before the task's start {start}; pass --date",
-                "任务 {id}：完成日期 {on} 早于任务开始日期 {start}；请用 --date 指定",
+                "task {id}: completed_on: {on} is before the task's start {start}",
+                "任务 {id}：完成日期 {on} 早于任务开始日期 {start}",
                 id=tid,
                 on=completed_on,
                 start=task.start,
-            )
+            ),
+            Remedy.GIVE_DATE,
         )
 
     evidence = list(task.evidence)
