@@ -183,7 +183,7 @@ def task_warning(
     stale_days: int = 30,
     ledger_start: dt.date | None = None,
 ) -> Warning | None:
-    if task.status not in OPEN_STATUSES:
+    if task.status in FINISHED:
         return None
     h = health(task, as_of, tolerance, ledger_start)
     findings: list[Finding] = []
