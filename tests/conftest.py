@@ -24,6 +24,11 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# A fast path (rtoml, the chunked tasks reader) that fails for any reason but broken TOML or
+# a refused value raises under the tests instead of quietly falling back to the slow path,
+# where its bug would only show as a slowdown.  Set for the whole run, subprocesses included.
+os.environ["RECTIFY_STRICT_FAST_PATH"] = "1"
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data"
 

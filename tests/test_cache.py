@@ -650,3 +650,41 @@ def test_stored_columns_that_do_not_fit_are_refused(generated: Path) -> None:
     for bad in (short, counts, fewer):
         with pytest.raises(ValueError):
             cache._tasks_of_columns(bad, cache._Dates(), statuses)
+
+
+def test_a_fast_path_bug_fails_under_the_tests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite runs with RECTIFY_STRICT_FAST_PATH=1: a fast path that breaks for any reason
+    but broken TOML raises, where a user's run quietly reads the file the slow way."""
+    rtoml = pytest.importorskip("rtoml")
+    assert os.environ.get(store.STRICT_FAST_PATH) == "1"
+
+    def broken(text: str) -> dict[str, object]:
+        raise RuntimeError("a bug in the fast path")
+
+    monkeypatch.setattr(rtoml, "loads", broken)
+    with pytest.raises(RuntimeError, match="a bug in the fast path"):
+        store._parse_fast("a = 1\n")
+    monkeypatch.delenv(store.STRICT_FAST_PATH)
+    assert store._parse_fast("a = 1\n") is None  # the user's run: tomllib reads it
+
+
+def test_broken_toml_still_takes_the_slow_path_under_the_tests() -> None:
+    pytest.importorskip("rtoml")
+    assert store._parse_fast("a = \n") is None
+    assert store._parse_fast("a = 0000-01-01\n") is None
+
+
+def test_a_chunked_read_bug_fails_under_the_tests(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "CHUNK_TASKS", 100)  # 300 tasks, read in pieces
+    text = (generated / "tasks.toml").read_text(encoding="utf-8")
+    assert store._tasks_in_chunks(text, list) is not None
+
+    def broken(tasks: list[Any]) -> list[Any]:
+        raise RuntimeError("a bug in the chunked reader")
+
+    with pytest.raises(RuntimeError, match="chunked reader"):
+        store._tasks_in_chunks(text, broken)
+    monkeypatch.delenv(store.STRICT_FAST_PATH)
+    assert store._tasks_in_chunks(text, broken) is None

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from rectify_cli.edit import NewReading, TaskUpdate, plan_reading, plan_task_update
-from rectify_cli.errors import WriteRefused
+from rectify_cli.errors import Remedy, WriteRefused
 from rectify_cli.kinds import Status
 from rectify_cli.models import Indicator, LogEntry, Reading, Task
 
@@ -103,9 +103,26 @@ def test_progress_on_a_task_not_started_starts_it() -> None:
     assert plan.changes == ("status: not_started → in_progress", "progress: — → 10")
 
 
+def refusal(t: Task, **upd: Any) -> tuple[str, Remedy | None]:
+    with pytest.raises(WriteRefused) as info:
+        plan_task_update(t, TaskUpdate(date=D, **upd))
+    return info.value.message, info.value.remedy
+
+
 def test_closing_needs_evidence() -> None:
-    assert refused(done_task(), status=Status.CLOSED) == (
-        "task T05: closing (销号) needs evidence of acceptance; add --evidence FILE"
+    """The core states the fact and names the remedy; `rectify update` words it in its flags
+    (test_update_cli: "...; add --evidence FILE")."""
+    assert refusal(done_task(), status=Status.CLOSED) == (
+        "task T05: closing (销号) needs evidence of acceptance",
+        Remedy.ADD_EVIDENCE,
+    )
+
+
+def test_a_completion_before_the_start_names_the_date_as_the_remedy() -> None:
+    t = task(start=dt.date(2025, 11, 1), deadline=dt.date(2025, 12, 31))
+    assert refusal(t, status=Status.DONE) == (
+        "task T05: completed_on: 2025-10-05 is before the task's start 2025-11-01",
+        Remedy.GIVE_DATE,
     )
 
 
@@ -130,16 +147,15 @@ def test_closing_needs_a_completed_task() -> None:
 
 
 def test_reopening_needs_reopen_and_a_note() -> None:
-    assert refused(done_task(), status=Status.IN_PROGRESS) == (
-        "task T05 is done; reopening it needs --reopen and a --note saying why"
+    assert refusal(done_task(), status=Status.IN_PROGRESS) == (
+        "task T05 is done",
+        Remedy.REOPEN,
     )
     assert refused(done_task(), status=Status.IN_PROGRESS, reopen=True) == (
         "task T05: reopening a done task needs a --note saying why"
     )
     closed = done_task(status="closed", evidence=["a.pdf"])
-    assert refused(closed, status=Status.DONE) == (
-        "task T05 is closed; reopening it needs --reopen and a --note saying why"
-    )
+    assert refusal(closed, status=Status.DONE) == ("task T05 is closed", Remedy.REOPEN)
 
 
 def test_reopen_clears_completed_on_and_defaults_to_in_progress() -> None:
@@ -299,3 +315,17 @@ def test_reading_refusals(new: NewReading, message: str) -> None:
     with pytest.raises(WriteRefused) as info:
         plan_reading(indicator(), new)
     assert info.value.message == message
+
+
+def test_a_note_alone_changes_nothing() -> None:
+    """A note is an annotation: on a done task with no progress reported it adds a log entry
+    and leaves every field as it was (it used to record `progress: — → 100`)."""
+    before = done_task(progress=None)
+    plan = plan_task_update(before, TaskUpdate(date=D, note="补记", by="王"))
+    assert plan is not None
+    assert plan.changes == ()
+    assert plan.after.model_dump(exclude={"log"}) == before.model_dump(exclude={"log"})
+    assert [(e.note, e.by, e.changes) for e in plan.after.log] == [("补记", "王", [])]
+    # Asking for the status again does settle the progress of a finished task.
+    plan = plan_task_update(before, TaskUpdate(date=D, status=Status.DONE, note="核实"))
+    assert plan is not None and plan.changes == ("progress: — → 100",)

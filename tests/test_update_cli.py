@@ -87,6 +87,10 @@ def test_nothing_to_change_says_so_and_writes_nothing(runner: CliRunner, here: P
             "task T07: only a completed task can be closed (销号); it is in_progress; mark it "
             "done first with --status done",
         ),
+        (
+            ["T01", "--status", "in_progress", "--reopen"],
+            "task T01: reopening a done task needs a --note saying why",
+        ),
         (["T07", "--status", "finished"], "--status: unknown status 'finished'; use one of "),
         (["T07", "--date", "2025/10/01"], '--date: invalid date "2025/10/01"'),
     ],
@@ -264,3 +268,30 @@ def test_log_of_all_tasks_covers_every_entry(runner: CliRunner, here: Path) -> N
 def test_every_command_has_help(runner: CliRunner, command: str) -> None:
     code, out, _ = invoke(runner, command, "--help")
     assert code == 0 and "Usage: rectify " + command in out
+
+
+def test_the_cli_words_the_remedy_the_core_names(runner: CliRunner, here: Path) -> None:
+    """The core says a completion falls before the task's start; `update` adds its flag."""
+    path = here / "tasks.toml"
+    text = path.read_text(encoding="utf-8").replace(
+        'id = "T07"\n', 'id = "T07"\nstart = 2025-01-01\n'
+    )
+    path.write_text(text, encoding="utf-8")
+    old = path.read_bytes()
+    args = ("update", "T07", "--status", "done", "--date", "2024-12-01")
+    assert invoke_en(runner, *args) == (
+        2,
+        "",
+        "Error: task T07: completed_on: 2024-12-01 is before the task's start 2025-01-01; "
+        "pass --date\n",
+    )
+    assert invoke(runner, *args) == (
+        2,
+        "",
+        "错误：任务 T07：完成日期 2024-12-01 早于任务开始日期 2025-01-01；请用 --date 指定\n",
+    )
+    code, _, err = invoke(runner, "update", "T01", "--status", "closed")
+    assert (code, err) == (2, "错误：任务 T01：销号须有验收佐证材料，请加 --evidence 文件\n")
+    code, _, err = invoke(runner, "update", "T01", "--status", "in_progress")
+    assert err == "错误：任务 T01 为“已完成”；重新打开须加 --reopen，并用 --note 说明原因\n"
+    assert path.read_bytes() == old

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
-from .kinds import Handling, Status
+from .kinds import FINISHED, Handling, Status
 from .records import Indicator, Ledger, Task
 from .schedule import Health, health
 from .textfmt import NOTHING, parse_change
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     # Pydantic models: a ledger without petitions never imports them.
     from .models import Petition, PetitionFile
 
-_COMPLETED = frozenset({Status.DONE, Status.CLOSED})
 _UNKNOWN: Any = object()  # "not on record", unlike None ("not reported", shown as —)
 
 
@@ -238,7 +237,7 @@ def _task_changes(
         move = StatusMove(task, status.start, status.end, status.end_date, status.start_date)
 
     moved = None
-    completed = move is not None and move.old.is_open and move.new in _COMPLETED
+    completed = move is not None and move.old.is_open and move.new in FINISHED
     if (
         progress.touched
         and not completed
@@ -280,7 +279,7 @@ def _now_late(
     was_deadline = _on_since(deadline, task.deadline)
     if was_status is _UNKNOWN or was_deadline is _UNKNOWN:
         return None
-    if was_status in _COMPLETED or was_deadline is None:
+    if was_status in FINISHED or was_deadline is None:
         # Done then, or no deadline then (ongoing): neither overdue nor behind.
         then_late = False
     elif since > was_deadline:
@@ -359,11 +358,11 @@ def changes_since(
     for task in ledger.tasks:
         move, progress, late = _task_changes(task, ledger, since, as_of, tol)
         if move is not None:
-            if move.old.is_open and move.new in _COMPLETED:
+            if move.old.is_open and move.new in FINISHED:
                 completed.append(move)
             if move.new is Status.CLOSED and move.old is not Status.CLOSED:
                 signed_off.append(move)
-            if move.old in _COMPLETED and move.new.is_open:
+            if move.old in FINISHED and move.new.is_open:
                 reopened.append(move)
         if progress is not None:
             moved.append(progress)

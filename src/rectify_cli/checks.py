@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from .controls import REFUSED, control_problem
 from .errors import LedgerInvalid, Problem, RectifyError, WriteRefused, did_you_mean
 from .i18n import field_name, joined, say, status_word
-from .kinds import Status
 from .records import Ledger, ledger_of
+from .rules import completed_on_too_soon, lacks_completed_on, lacks_evidence, progress_off
 from .store import (
     check_root,
     display_path,
@@ -182,8 +182,7 @@ def task_problems(
     skips looking for control characters (the caller knows there are none)."""
     t = task
     found: Found = []
-    finished = t.status in (Status.DONE, Status.CLOSED)
-    if finished and t.completed_on is None:
+    if lacks_completed_on(t.status, t.completed_on):
         found.append(
             (
                 ("status",),
@@ -194,7 +193,7 @@ def task_problems(
                 ),
             )
         )
-    if finished and t.progress is not None and t.progress != 100:
+    if progress_off(t.status, t.progress):
         found.append(
             (
                 ("progress",),
@@ -206,7 +205,7 @@ def task_problems(
                 ),
             )
         )
-    if not finished and t.completed_on is not None:
+    if completed_on_too_soon(t.status, t.completed_on):
         found.append(
             (
                 ("completed_on",),
@@ -220,7 +219,7 @@ def task_problems(
         found.append((("completed_on",), _before_start(t.completed_on, start)))
     if t.completed_on and t.completed_on > today:
         found.append((("completed_on",), _after_today(t.completed_on)))
-    if t.status is Status.CLOSED and not t.evidence:
+    if lacks_evidence(t.status, t.evidence):
         found.append(
             (
                 ("evidence",),

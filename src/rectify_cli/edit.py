@@ -47,6 +47,7 @@ from .errors import (
     LedgerInvalid,
     LedgerNotFound,
     RectifyError,
+    Remedy,
     UnknownTask,
     UsageError,
     WriteRefused,
@@ -54,9 +55,10 @@ from .errors import (
     unknown_task,
 )
 from .i18n import field_name, say, spoken, status_word
-from .kinds import LEDGER_VERSION, Status
+from .kinds import FINISHED, LEDGER_VERSION, Status
 from .models import Indicator, IndicatorFile, LogEntry, Reading, Task, TaskFile
 from .outputs import is_read_only
+from .rules import lacks_evidence, only_a_note
 from .store import (
     display_path,
     integrity_problems,
@@ -77,7 +79,6 @@ BOM = b"\xef\xbb\xbf"
 
 # --------------------------------------------------------------------------- rules (pure)
 
-_COMPLETED = (Status.DONE, Status.CLOSED)
 _RANK = {Status.NOT_STARTED: 0, Status.IN_PROGRESS: 1, Status.DONE: 2, Status.CLOSED: 3}
 
 
@@ -162,7 +163,7 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
             )
         )
     old = task.status
-    was_completed = old in _COMPLETED
+    was_completed = old in FINISHED
     new = upd.status if upd.status is not None else old
     if upd.reopen:
         if not was_completed:
@@ -183,12 +184,8 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
     if going_back:
         if not upd.reopen:
             raise WriteRefused(
-                say(
-                    "task {id} is {old}; reopening it needs --reopen and a --note saying why",
-                    "任务 {id} 为“{old}”；重新打开须加 --reopen，并用 --note 说明原因",
-                    id=tid,
-                    old=status_word(old),
-                )
+                say("task {id} is {old}", "任务 {id} 为“{old}”", id=tid, old=status_word(old)),
+                Remedy.REOPEN,
             )
         if not note:
             raise WriteRefused(
@@ -214,7 +211,7 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
 
     progress = upd.progress if upd.progress is not None else task.progress
     completed_on = task.completed_on
-    if new in _COMPLETED:
+    if new in FINISHED:
         if upd.progress is not None and upd.progress != 100:
             raise WriteRefused(
                 say(
@@ -233,7 +230,8 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
                     else ""
                 )
             )
-        progress = 100
+        if not only_a_note(upd):  # a note on a finished task leaves its progress as it is
+            progress = 100
         if not was_completed:
             completed_on = upd.date
     if new is Status.CLOSED and old is not Status.CLOSED:
@@ -248,25 +246,27 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
                     old=status_word(old),
                 )
             )
-        if not task.evidence and not upd.evidence:
+        if lacks_evidence(new, [*task.evidence, *upd.evidence]):
             raise WriteRefused(
                 say(
-                    "task {id}: closing (销号) needs evidence of acceptance; add --evidence FILE",
-                    "任务 {id}：销号须有验收佐证材料，请加 --evidence 文件",
+                    "task {id}: closing (销号) needs evidence of acceptance",
+                    "任务 {id}：销号须有验收佐证材料",
                     id=tid,
-                )
+                ),
+                Remedy.ADD_EVIDENCE,
             )
     if going_back and new.is_open:
         completed_on = None
     if completed_on is not None and task.start is not None and completed_on < task.start:
         raise WriteRefused(
             say(
-                "task {id}: completed_on: {on} is before the task's start {start}; pass --date",
-                "任务 {id}：完成日期 {on} 早于任务开始日期 {start}；请用 --date 指定",
+                "task {id}: completed_on: {on} is before the task's start {start}",
+                "任务 {id}：完成日期 {on} 早于任务开始日期 {start}",
                 id=tid,
                 on=completed_on,
                 start=task.start,
-            )
+            ),
+            Remedy.GIVE_DATE,
         )
 
     evidence = list(task.evidence)

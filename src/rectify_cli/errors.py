@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from .i18n import say
@@ -73,8 +74,21 @@ class UsageError(RectifyError):
     pass
 
 
+class Remedy(StrEnum):
+    """What a user can do about a refused write.  The core states the fact and names the
+    remedy; the CLI words it in its own terms (its flags), so the core never speaks them."""
+
+    ADD_EVIDENCE = "add_evidence"  # closing needs evidence of acceptance
+    GIVE_DATE = "give_date"  # the day a task was finished is not the one meant
+    REOPEN = "reopen"  # going back from done or closed is a deliberate reopening
+
+
 class WriteRefused(RectifyError):
     """An update broke a rule or could not be written safely; the file is untouched."""
+
+    def __init__(self, message: str, remedy: Remedy | None = None) -> None:
+        super().__init__(message)
+        self.remedy = remedy
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:

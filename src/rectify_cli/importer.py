@@ -33,6 +33,7 @@ from .i18n import field_name, joined, label, say, spoken
 from .kinds import STATUS_ZH, Status
 from .models import Aspect, Indicator, LogEntry, Task
 from .records import Ledger, as_dict
+from .rules import lacks_completed_on
 from .sheets import BadCell, Cell, ImportUnreadable, Table, read_tables
 from .store import describe_error, display_path
 from .textfmt import change_text
@@ -1039,7 +1040,7 @@ def _warnings(ledger: Ledger, plan: ImportPlan, header: Any) -> list[str]:
     items = [(n.task, n.row) for n in plan.new] + [(u.after, u.row) for u in plan.updated]
     for task, row in items:
         unknown.update((i, None) for i in task.indicators if i not in known)
-        if task.status in (Status.DONE, Status.CLOSED) and task.completed_on is None:
+        if lacks_completed_on(task.status, task.completed_on):
             out.append(
                 say(
                     "row {row}, {header}: empty for a finished task",

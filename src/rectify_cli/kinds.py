@@ -32,6 +32,11 @@ class Status(StrEnum):
     def is_open(self) -> bool:
         return self in OPEN_STATUSES
 
+    @property
+    def is_finished(self) -> bool:
+        """Done or closed (已完成或已销号): the one definition; see FINISHED."""
+        return self in FINISHED
+
     @classmethod
     def parse(cls, text: str) -> Status:
         """Read a status typed by a person: an English key, a Chinese label or an alias."""
@@ -56,12 +61,14 @@ STATUS_ZH: dict[Status, str] = {
     Status.CLOSED: "已销号",
 }
 OPEN_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS})
+# "Done or closed": a finished task is at 100 % and has its completion date (rules.py).
+FINISHED = frozenset({Status.DONE, Status.CLOSED})
 # Taskwarrior's meaning: `pending` is everything not yet done.  It is a filter group, not a
 # status a task can hold, so `list --status pending` means "not started or in progress".
 STATUS_GROUPS: dict[str, frozenset[Status]] = {
     "pending": OPEN_STATUSES,
     "未完成": OPEN_STATUSES,
-    "completed": frozenset({Status.DONE, Status.CLOSED}),
+    "completed": FINISHED,
 }
 STATUS_ALIASES: dict[str, Status] = {
     **{s.value: s for s in Status},

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 
-from .kinds import Better, Bound, ChangeUnit, Status
+from .kinds import FINISHED, Better, Bound, ChangeUnit, Status
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -77,7 +77,7 @@ class Task(NamedTuple):
     @property
     def effective_progress(self) -> int:
         """Progress for arithmetic: a done task is 100, an unreported one 0."""
-        if self.status is Status.DONE or self.status is Status.CLOSED:
+        if self.status in FINISHED:
             return 100
         return self.progress or 0
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
-from .kinds import OPEN_STATUSES, Status
+from .kinds import FINISHED, OPEN_STATUSES
 from .records import Ledger, Task
 
 
@@ -69,7 +69,7 @@ def health(
     task: Task, as_of: dt.date, tolerance: float = 10.0, ledger_start: dt.date | None = None
 ) -> TaskHealth:
     status = task.status
-    done = status is Status.DONE or status is Status.CLOSED
+    done = status in FINISHED
     actual = 100 if done else task.progress or 0  # task.effective_progress, inlined
     days_left = (task.deadline - as_of).days if task.deadline else None
     if done:
@@ -183,7 +183,7 @@ def task_warning(
     stale_days: int = 30,
     ledger_start: dt.date | None = None,
 ) -> TaskWarning | None:
-    if task.status not in OPEN_STATUSES:
+    if task.status in FINISHED:
         return None
     h = health(task, as_of, tolerance, ledger_start)
     findings: list[WarningCause] = []
