@@ -298,7 +298,19 @@ def test_piped_output_defaults_to_markdown(runner: CliRunner, make_ledger: MakeL
 def test_json_record_keys_are_stable(runner: CliRunner, make_ledger: MakeLedger) -> None:
     make_ledger(WARN_TASKS)
     data = warn_json(runner)
-    assert list(data) == ["as_of", "days", "tolerance", "stale_days", "total", "counts", "groups"]
+    # One shape whichever path built it: `petitions` is there (empty) on a ledger without
+    # itemised petition cases too, as on one with them.
+    assert list(data) == [
+        "as_of",
+        "days",
+        "tolerance",
+        "stale_days",
+        "total",
+        "counts",
+        "groups",
+        "petitions",
+    ]
+    assert data["petitions"] == []
     assert (data["as_of"], data["days"], data["tolerance"], data["stale_days"]) == (
         AS_OF,
         7,

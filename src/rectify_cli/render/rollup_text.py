@@ -17,7 +17,6 @@ from rectify_cli.petitions import PetitionRow, PetitionWarning
 from rectify_cli.records import Task
 from rectify_cli.report import Report
 from rectify_cli.rollup import LedgerChanges, LedgerWarnings, RollUp, total_counts
-from rectify_cli.schedule import Level, TaskWarning
 from rectify_cli.warn import WarnResult
 
 from .data import csv_text, to_json
@@ -44,9 +43,11 @@ from .text import md_escape
 from .warn_text import (
     WARN_COLUMNS,
     WARN_CSV_FIELDS,
+    counts_by_level,
     counts_text,
     group_heading,
     reasons_text,
+    warn_record,
     warning_cells,
     warning_record,
 )
@@ -317,55 +318,8 @@ def warn_many_markdown(
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
-def _counts_record(counts: dict[Level, int]) -> dict[str, int]:
-    return {lv.value: n for lv, n in counts.items()}
-
-
-def petition_warning_record(w: PetitionWarning) -> dict[str, Any]:
-    p = w.petition
-    return {
-        "id": p.id,
-        "title": p.title,
-        "area": p.area,
-        "lead": p.lead,
-        "level": w.level.value,
-        "reasons": [
-            {"kind": w.finding.reason.value, "level": w.level.value, "days": w.finding.days}
-        ],
-        "deadline": p.deadline.isoformat() if p.deadline else None,
-        "status": p.status.value,
-    }
-
-
 def ledger_warn_record(lw: LedgerWarnings, ref: Ref | None = None) -> dict[str, Any]:
-    """The same keys `rectify warn --format json` writes, plus the petition warnings; with
-    `ref` (several ledgers) each warning also has the `ref` that `show` / `update` take."""
-    r = lw.result
-
-    def record(w: TaskWarning) -> dict[str, Any]:
-        rec = warning_record(w)
-        if ref is not None:
-            rec["ref"] = ref(w.task.id)
-        return rec
-
-    return {
-        "as_of": r.as_of.isoformat(),
-        "days": r.days,
-        "tolerance": r.tolerance,
-        "stale_days": r.stale_days,
-        "total": len(r.warnings),
-        "counts": _counts_record(r.counts),
-        "groups": [
-            {
-                "lead": g.lead,
-                "level": g.level.value,
-                "counts": _counts_record(g.counts),
-                "warnings": [record(w) for w in g.warnings],
-            }
-            for g in r.groups
-        ],
-        "petitions": [petition_warning_record(w) for w in lw.petitions],
-    }
+    return warn_record(lw.result, lw.petitions, ref)
 
 
 def warn_many_json(found: Sequence[LedgerWarnings], *, multi: bool, refs: RefsOf) -> str:
@@ -376,7 +330,7 @@ def warn_many_json(found: Sequence[LedgerWarnings], *, multi: bool, refs: RefsOf
         {
             "as_of": found[0].result.as_of.isoformat() if found else None,
             "total": sum(lw.total for lw in found),
-            "counts": _counts_record(counts),
+            "counts": counts_by_level(counts),
             "ledgers": [
                 {"ledger": lw.name, **ledger_warn_record(lw, refs(lw.name))} for lw in found
             ],

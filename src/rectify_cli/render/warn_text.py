@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rectify_cli.i18n import Lang, label
 from rectify_cli.records import LedgerMeta
@@ -20,6 +20,9 @@ from .common import deadline_text, progress_text
 from .data import csv_text, to_json
 from .markdown import table
 from .text import md_escape
+
+if TYPE_CHECKING:
+    from rectify_cli.petitions import PetitionWarning
 
 WARN_COLUMNS = ("warn.level", "id", "title", "deadline", "progress", "warn.reasons")
 NOTICE_COLUMNS = (
@@ -171,30 +174,63 @@ def warning_record(w: TaskWarning) -> dict[str, Any]:
     }
 
 
-def _counts_record(counts: Mapping[Level, int]) -> dict[str, int]:
+def counts_by_level(counts: Mapping[Level, int]) -> dict[str, int]:
     return {lv.value: n for lv, n in counts.items()}
 
 
+def petition_warning_record(w: PetitionWarning) -> dict[str, Any]:
+    p = w.petition
+    return {
+        "id": p.id,
+        "title": p.title,
+        "area": p.area,
+        "lead": p.lead,
+        "level": w.level.value,
+        "reasons": [
+            {"kind": w.finding.reason.value, "level": w.level.value, "days": w.finding.days}
+        ],
+        "deadline": p.deadline.isoformat() if p.deadline else None,
+        "status": p.status.value,
+    }
+
+
+def warn_record(
+    result: WarnResult,
+    petitions: Sequence[PetitionWarning] = (),
+    ref: Callable[[str], str] | None = None,
+) -> dict[str, Any]:
+    """`rectify warn --format json` of one ledger, in one shape whichever path made it: the
+    petition warnings always under `petitions` (empty when the ledger itemises no cases);
+    with `ref` (several ledgers) each warning also has the `ref` that `show` / `update` take."""
+
+    def record(w: TaskWarning) -> dict[str, Any]:
+        rec = warning_record(w)
+        if ref is not None:
+            rec["ref"] = ref(w.task.id)
+        return rec
+
+    return {
+        "as_of": result.as_of.isoformat(),
+        "days": result.days,
+        "tolerance": result.tolerance,
+        "stale_days": result.stale_days,
+        "total": len(result.warnings),
+        "counts": counts_by_level(result.counts),
+        "groups": [
+            {
+                "lead": g.lead,
+                "level": g.level.value,
+                "counts": counts_by_level(g.counts),
+                "warnings": [record(w) for w in g.warnings],
+            }
+            for g in result.groups
+        ],
+        "petitions": [petition_warning_record(w) for w in petitions],
+    }
+
+
 def warn_json(result: WarnResult) -> str:
-    return to_json(
-        {
-            "as_of": result.as_of.isoformat(),
-            "days": result.days,
-            "tolerance": result.tolerance,
-            "stale_days": result.stale_days,
-            "total": len(result.warnings),
-            "counts": _counts_record(result.counts),
-            "groups": [
-                {
-                    "lead": g.lead,
-                    "level": g.level.value,
-                    "counts": _counts_record(g.counts),
-                    "warnings": [warning_record(w) for w in g.warnings],
-                }
-                for g in result.groups
-            ],
-        }
-    )
+    return to_json(warn_record(result))
 
 
 WARN_CSV_FIELDS = (
