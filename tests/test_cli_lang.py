@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rectify_cli.errors import EXIT_ERROR
+from rectify_cli.errors import EXIT_ERROR, OutputFailed
 from rectify_cli.i18n import speak
-from rectify_cli.outputs import OutputFailed, write_bytes
+from rectify_cli.outputs import write_bytes
 from tests.conftest import MINIMAL_TASKS, invoke, invoke_en
 
 # What may stay Latin in a Chinese message: format names, stable keys, the command's name.

@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 
-from rectify_cli import outputs
+from rectify_cli import errors
 from rectify_cli.edit import NewReading, TaskUpdate, record_reading, update_task
+from rectify_cli.errors import LedgerExists
 from rectify_cli.models import IndicatorFile, Task, TaskFile
-from rectify_cli.scaffold import LedgerExists, init_ledger
+from rectify_cli.scaffold import init_ledger
 from rectify_cli.store import load_ledger
 from tests.test_edit_concurrency import tasks_text
 
@@ -220,7 +221,7 @@ def test_init_never_replaces_a_file_created_while_it_runs(
     # The ledger is built beside and moved in: the other program saves just before the
     # folder is renamed into place, or just before tasks.toml is linked into it.
     monkeypatch.setattr("rectify_cli.scaffold.os.rename", made_meanwhile(os.rename))
-    with pytest.raises(outputs.OutputExists):
+    with pytest.raises(errors.OutputExists):
         init_ledger(root, "新台账")
     assert (root / "tasks.toml").read_text(encoding="utf-8") == "# theirs\n"
     assert not (root / "indicators.toml").exists()  # taken back: theirs is not init's ledger
@@ -234,7 +235,7 @@ def test_init_never_replaces_a_file_created_while_it_runs(
         (theirs_first(real_link) if Path(dst).parent == root else real_link)(src, dst)
 
     monkeypatch.setattr("rectify_cli.scaffold.os.link", into_root)
-    with pytest.raises(outputs.OutputExists):
+    with pytest.raises(errors.OutputExists):
         init_ledger(root, "新台账")
     assert (root / "tasks.toml").read_text(encoding="utf-8") == "# theirs\n"
     assert not (root / "indicators.toml").exists()
@@ -248,7 +249,7 @@ def test_init_writes_each_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyP
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("rectify_cli.outputs.os.fsync", full_disk)
-    with pytest.raises(outputs.OutputFailed, match="No space left on device"):
+    with pytest.raises(errors.OutputFailed, match="No space left on device"):
         init_ledger(root, "新台账")
     assert not (root / "tasks.toml").exists() and not (root / "indicators.toml").exists()
     assert not list(root.rglob("*.tmp"))

@@ -17,8 +17,7 @@ from typer.testing import CliRunner
 
 from rectify_cli import outputs
 from rectify_cli.cli import app
-from rectify_cli.errors import EXIT_BUG, EXIT_ERROR
-from rectify_cli.outputs import OutputFailed
+from rectify_cli.errors import EXIT_BUG, EXIT_ERROR, OutputFailed
 
 from .conftest import MINIMAL_TASKS, SAMPLE, invoke, invoke_en
 

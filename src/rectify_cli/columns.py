@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .errors import RectifyError
+from .errors import ExcelUnavailable
 from .i18n import Lang, label
 
 # `int` is a progress (0-100, a percent cell read as such); `count` any whole number.
@@ -181,10 +181,6 @@ def match_header(text: str, index: dict[str, tuple[str, int]]) -> tuple[str, int
 # --------------------------------------------------------------------------- openpyxl
 
 EXCEL_HINT = "xlsx needs openpyxl: pip install 'rectify[excel]'"
-
-
-class ExcelUnavailable(RectifyError):
-    pass
 
 
 def load_openpyxl() -> Any:

@@ -51,6 +51,26 @@ class LedgerNotFound(RectifyError):
     pass
 
 
+class LedgerExists(RectifyError):
+    """`rectify init` where a ledger (or a file) already is."""
+
+
+class OutputExists(RectifyError):
+    """An output file is there already and --force was not given."""
+
+
+class OutputFailed(RectifyError):
+    """An output could not be written (or is refused: a ledger's own file, read-only)."""
+
+
+class ExcelUnavailable(RectifyError):
+    """openpyxl, the `[excel]` extra, is not installed."""
+
+
+class DocxUnavailable(RectifyError):
+    """python-docx, the `[docs]` extra, is not installed."""
+
+
 class LedgerInvalid(RectifyError):
     """The ledger could not be read or does not validate; every problem is kept."""
 

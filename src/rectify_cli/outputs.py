@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .atomic import fsync_folder, write_temporary
-from .errors import RectifyError
+from .errors import OutputExists, OutputFailed, RectifyError
 from .i18n import say
 from .store import INDICATORS_FILE, PETITIONS_FILE, SCHEMA_DIR, TASKS_FILE, display_path
 
@@ -50,14 +50,6 @@ _OWN_NAMES = frozenset(
 # Older versions named their temporaries `.NAME.XXXXXXXX.tmp` (tempfile's eight characters).
 _LEGACY_TMP = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
 _TMP_NAME_BYTES = 100  # of the target's name kept in a temporary's, so it fits where it does
-
-
-class OutputExists(RectifyError):
-    pass
-
-
-class OutputFailed(RectifyError):
-    pass
 
 
 def is_stdout(path: Path | str | None) -> bool:

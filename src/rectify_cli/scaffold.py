@@ -15,9 +15,9 @@ from pathlib import Path
 import tomli_w
 
 from .controls import control_problem
-from .errors import RectifyError, UsageError
+from .errors import LedgerExists, OutputFailed, UsageError
 from .i18n import Lang, say
-from .outputs import OutputFailed, already_exists, sweep, temporary_folder, write_bytes, write_files
+from .outputs import already_exists, sweep, temporary_folder, write_bytes, write_files
 from .schema import SCHEMA_FILES, schema_text
 from .store import INDICATORS_FILE, SCHEMA_DIR, TASKS_FILE, display_path
 
@@ -84,10 +84,6 @@ version = 1
 # change = -16.7                 # 变化幅度（带符号）/ change, signed
 # change_unit = "%"              # % 相对变化 / pt 百分点
 """
-
-
-class LedgerExists(RectifyError):
-    pass
 
 
 @dataclass(frozen=True)

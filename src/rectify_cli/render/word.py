@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rectify_cli.errors import RectifyError
+from rectify_cli.errors import DocxUnavailable
 from rectify_cli.i18n import Lang, label
 
 from .text import doc_text
@@ -32,10 +32,6 @@ BODY = ("Times New Roman", "仿宋", "FangSong")
 TITLE = ("Times New Roman", "宋体", "SimSun")
 HEADING = ("Arial", "黑体", "SimHei")
 RED = (0xC0, 0x00, 0x00)  # the issuing office's name and the rule under it (红头)
-
-
-class DocxUnavailable(RectifyError):
-    pass
 
 
 def load_docx() -> Any:
