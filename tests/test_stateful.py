@@ -1,0 +1,324 @@
+"""Random sequences of `update`, `record` and `import` on one ledger, run through the CLI:
+after every step `rectify check` accepts the ledger and nothing written before is lost.
+
+A refused command (exit 2) leaves both files byte-identical and says why in plain lines on
+stderr; an accepted one (exit 0) changes only what it was asked to. This is the test that
+would have caught the import that wrote a done task without 完成日期, which check then
+rejected (#16)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+from typer.testing import CliRunner
+
+from rectify_cli.kinds import Status
+from tests.conftest import MINIMAL_TASKS, invoke
+
+TASKS = (
+    MINIMAL_TASKS
+    + """
+[[tasks]]
+id = "T2"
+aspect = "A1"
+title = "关停散乱污企业"
+lead = "市工业和信息化局"
+start = 2025-01-01
+deadline = 2025-09-30
+status = "done"
+progress = 100
+completed_on = 2025-09-20
+
+[[tasks]]
+id = "T3"
+aspect = "A1"
+title = "整治入河排污口"
+lead = "市水利局"
+ongoing = true
+status = "not_started"
+"""
+)
+
+INDICATORS = """\
+version = 1
+
+[[indicators]]
+id = "pm25"
+name = "PM2.5浓度"
+unit = "µg/m³"
+better = "lower"
+value = 30
+period = "2025-01/09"
+
+[[indicators]]
+id = "good_days"
+name = "优良天数比例"
+unit = "%"
+better = "higher"
+value = 73.6
+period = "2025-01/09"
+"""
+
+FILES = ("tasks.toml", "indicators.toml")
+# Every status as a stable key and as its Chinese label: both are accepted on input.
+STATUS_WORDS = [word for s in Status for word in (s.value, s.label_zh)]
+# Up to a few days before the day these were written: a date after today is refused, which
+# is worth trying too, but most steps should land.
+dates = st.dates(min_value=dt.date(2024, 12, 1), max_value=dt.date(2026, 12, 1))
+task_ids = st.sampled_from(["T1", "T2", "T3", "N1", "N2", "N3"])
+# Mostly an indicator that exists and a period not yet recorded, so that most readings land.
+indicator_ids = st.sampled_from(["pm25", "good_days", "pm25", "good_days", "no_such"])
+notes = st.sampled_from(["", "现场核查", "补记", "据通报"])
+periods = st.sampled_from(["2025-01/09", "2025-10", "2025-11"]) | st.builds(
+    "{}-{:02d}".format, st.integers(2026, 2099), st.integers(1, 12)
+)
+values = st.one_of(
+    st.integers(0, 200), st.floats(0, 200, allow_nan=False).map(lambda x: round(x, 2))
+)
+
+
+@st.composite
+def csv_rows(draw: st.DrawFn) -> dict[str, str | None]:
+    """One row of a 台账 sheet: half the time one a careful office would fill in (a finished
+    task with its completion date, an open one with its deadline), half the time any cells
+    at all, blanks included."""
+    status = draw(st.none() | st.sampled_from(STATUS_WORDS))
+    any_date = st.none() | dates.map(str)
+    row = {
+        "id": draw(task_ids),
+        "aspect": draw(st.sampled_from(["大气", "水"])),
+        "title": draw(st.sampled_from(["治理扬尘", "整治排污口", "建设无废城市"])),
+        "lead": draw(st.sampled_from(["市生态环境局", "市水利局"])),
+        "status": status,
+    }
+    if draw(st.booleans()):
+        finished = status is not None and not Status.parse(status).is_open
+        row["deadline"] = draw(st.just("长期坚持") | dates.map(str))
+        row["completed_on"] = draw(dates.map(str)) if finished else None
+        row["progress"] = "100" if finished else draw(st.none() | st.integers(0, 99).map(str))
+    else:
+        row["deadline"] = draw(st.none() | st.just("长期坚持") | dates.map(str))
+        row["completed_on"] = draw(any_date)
+        row["progress"] = draw(st.none() | st.integers(0, 100).map(str))
+    return row
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {name: (root / name).read_bytes() for name in FILES}
+
+
+def parsed(files: dict[str, bytes]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Tasks and indicators by id, as tomllib reads the bytes (no cache, no validation)."""
+    tasks = tomllib.loads(files["tasks.toml"].decode("utf-8"))
+    indicators = tomllib.loads(files["indicators.toml"].decode("utf-8"))
+    return (
+        {t["id"]: t for t in tasks.get("tasks", [])},
+        {i["id"]: i for i in indicators.get("indicators", [])},
+    )
+
+
+def readings(indicator: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """Every reading an indicator holds, earlier ones first: its history, then its value."""
+    held = [(r.get("value"), r.get("period")) for r in indicator.get("history", [])]
+    return [*held, (indicator.get("value"), indicator.get("period"))]
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    base: Path  # set by the test: a temp folder under pytest's tmp_path
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runner = CliRunner()
+        self.work = Path(tempfile.mkdtemp(dir=self.base))
+        self.root = self.work / "ledger"
+        self.root.mkdir()
+        (self.root / "tasks.toml").write_text(TASKS, encoding="utf-8")
+        (self.root / "indicators.toml").write_text(INDICATORS, encoding="utf-8")
+        self.csv_count = 0
+        self.landed = 0
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def run(self, *args: str) -> tuple[int, dict[str, bytes], dict[str, bytes]]:
+        """Run one command; check what every command owes whatever it did; return the exit
+        code and the files before and after."""
+        before = snapshot(self.root)
+        code, out, err = invoke(self.runner, *args, "--lang", "en", "--ledger", str(self.root))
+        after = snapshot(self.root)
+        assert code in (0, 2), (args, code, out, err)
+        assert "Traceback" not in err and "Traceback" not in out, err
+        if code == 2:
+            assert after == before, f"refused {args} but the files changed:\n{err}"
+            assert out == "", out
+            lines = err.splitlines()
+            assert lines and all(line.strip() for line in lines), err
+        else:
+            self.landed += 1
+        self.lost_nothing(before, after)
+        return code, before, after
+
+    def lost_nothing(self, before: dict[str, bytes], after: dict[str, bytes]) -> None:
+        tasks0, inds0 = parsed(before)
+        tasks1, inds1 = parsed(after)
+        assert set(tasks0) <= set(tasks1), "a task disappeared"
+        for ident, task in tasks0.items():
+            log0, log1 = task.get("log", []), tasks1[ident].get("log", [])
+            assert log1[: len(log0)] == log0, f"{ident}: the log was rewritten, not appended to"
+        assert set(inds0) <= set(inds1), "an indicator disappeared"
+        for ident, ind in inds0.items():
+            held = readings(inds1[ident])
+            for reading in readings(ind):
+                assert reading in held, f"{ident}: reading {reading} was lost"
+
+    # ----------------------------------------------------------------------- rules
+
+    @rule(
+        data=st.data(),
+        status=st.none() | st.sampled_from(STATUS_WORDS),
+        progress=st.none() | st.integers(0, 100),
+        date=st.none() | dates,
+        note=notes,
+        evidence=st.lists(st.sampled_from(["检查记录.pdf", "照片.jpg"]), max_size=2),
+        reopen=st.sampled_from([False, False, False, True]),
+    )
+    def update(
+        self,
+        data: st.DataObject,
+        status: str | None,
+        progress: int | None,
+        date: dt.date | None,
+        note: str,
+        evidence: list[str],
+        reopen: bool,
+    ) -> None:
+        known = sorted(parsed(snapshot(self.root))[0])
+        ident = data.draw(st.sampled_from(known) | task_ids, label="ident")
+        args = ["update", ident]
+        if status is not None:
+            args += ["--status", status]
+        if progress is not None:
+            args += ["--progress", str(progress)]
+        if date is not None:
+            args += ["--date", date.isoformat()]
+        if note:
+            args += ["--note", note]
+        for item in evidence:
+            args += ["--evidence", item]
+        if reopen:
+            args.append("--reopen")
+        code, before, after = self.run(*args)
+        if code == 0:
+            tasks0, tasks1 = parsed(before)[0], parsed(after)[0]
+            assert after["indicators.toml"] == before["indicators.toml"]
+            # Only the named task changed, by one new log entry and what it asked for.
+            assert {k: v for k, v in tasks1.items() if k != ident} == {
+                k: v for k, v in tasks0.items() if k != ident
+            }
+            if after == before:  # "nothing to change" is said, and nothing is written
+                return
+            assert len(tasks1[ident].get("log", [])) == len(tasks0[ident].get("log", [])) + 1
+            for item in evidence:
+                assert item in tasks1[ident].get("evidence", [])
+
+    @rule(
+        ident=indicator_ids,
+        value=values,
+        period=periods,
+        date=st.none() | dates,
+    )
+    def record(self, ident: str, value: float, period: str, date: dt.date | None) -> None:
+        args = ["record", ident, str(value), "--period", period]
+        if date is not None:
+            args += ["--date", date.isoformat()]
+        code, before, after = self.run(*args)
+        if code == 0:
+            inds0 = parsed(before)[1]
+            inds1 = parsed(after)[1]
+            assert after["tasks.toml"] == before["tasks.toml"]
+            assert {k: v for k, v in inds1.items() if k != ident} == {
+                k: v for k, v in inds0.items() if k != ident
+            }
+            assert (inds1[ident]["value"], inds1[ident]["period"]) == (value, period)
+
+    @rule(
+        rows=st.lists(csv_rows(), min_size=1, max_size=4, unique_by=lambda row: row["id"]),
+        with_deadline=st.booleans(),
+        with_completed=st.booleans(),
+        update=st.sampled_from([True, True, False]),
+    )
+    def import_(
+        self,
+        rows: list[dict[str, str | None]],
+        with_deadline: bool,
+        with_completed: bool,
+        update: bool,
+    ) -> None:
+        columns = {
+            "id": "编号",
+            "aspect": "问题方面",
+            "title": "整改任务",
+            "lead": "牵头单位",
+            "status": "状态",
+            "progress": "进度",
+        }
+        if with_deadline:
+            columns["deadline"] = "整改时限"
+        if with_completed:
+            columns["completed_on"] = "完成日期"
+        self.csv_count += 1
+        path = self.work / f"台账{self.csv_count}.csv"
+        with path.open("w", encoding="utf-8", newline="") as f:
+            out = csv.writer(f)
+            out.writerow(columns.values())
+            for row in rows:
+                out.writerow([row[field] or "" for field in columns])
+        args = ["import", str(path)] + (["--update"] if update else [])
+        code, before, after = self.run(*args)
+        if code == 0:
+            tasks0 = parsed(before)[0]
+            tasks1 = parsed(after)[0]
+            assert after["indicators.toml"] == before["indicators.toml"]
+            named = {row["id"] for row in rows}
+            assert set(tasks1) == set(tasks0) | named
+            # A task the sheet does not name is left exactly as it was.
+            for ident in set(tasks0) - named:
+                assert tasks1[ident] == tasks0[ident]
+
+    # ------------------------------------------------------------------- invariants
+
+    @invariant()
+    def check_accepts_the_ledger(self) -> None:
+        code, out, err = invoke(self.runner, "check", "--lang", "en", "--ledger", str(self.root))
+        assert code == 0, f"check rejects the ledger:\n{out}{err}"
+
+
+@pytest.mark.slow
+def test_random_updates_records_and_imports_keep_the_ledger_valid_and_lose_nothing(
+    tmp_path: Path,
+) -> None:
+    LedgerMachine.base = tmp_path
+    run_state_machine_as_test(
+        LedgerMachine,
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=12,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
