@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from rectify_cli.importer import (
+from rectify_cli.cells import (
     CellError,
     date_value,
     list_value,

@@ -12,20 +12,18 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from rectify_cli.columns import TASK_COLUMNS
-from rectify_cli.errors import LedgerNotFound
-from rectify_cli.i18n import speak
-from rectify_cli.importer import (
+from rectify_cli.cells import (
     CellError,
-    ImportInvalid,
-    ImportOptions,
     count_value,
     date_value,
     excel_serial,
-    plan_import,
     progress_value,
     status_value,
 )
+from rectify_cli.columns import TASK_COLUMNS
+from rectify_cli.errors import LedgerNotFound
+from rectify_cli.i18n import speak
+from rectify_cli.importer import ImportInvalid, ImportOptions, plan_import
 from rectify_cli.store import load_ledger
 from tests.conftest import MINIMAL_TASKS, invoke, invoke_en
 
@@ -391,14 +389,14 @@ def test_cell_errors_in_both_languages() -> None:
 
 
 def test_no_month(make_ledger: MakeLedger) -> None:
-    from rectify_cli.importer import _month_end
+    from rectify_cli.cells import month_end
 
     speak("zh")
     with pytest.raises(CellError, match=r"^没有13月$"):
-        _month_end(2025, 13)
+        month_end(2025, 13)
     speak("en")
     with pytest.raises(CellError, match=r"^no month 13$"):
-        _month_end(2025, 13)
+        month_end(2025, 13)
 
 
 def test_the_writer_says_a_missing_ledger_folder_in_chinese(tmp_path: Path) -> None:
