@@ -12,7 +12,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from rectify_cli.edit import NewReading, TaskUpdate
+from rectify_cli.edit_rules import NewReading, TaskUpdate
 from rectify_cli.kinds import Better, Status
 from rectify_cli.models import (
     Aspect,

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from rectify_cli.edit import TaskUpdate, update_task
+from rectify_cli.edit import update_task
+from rectify_cli.edit_rules import TaskUpdate
 from rectify_cli.models import TaskFile
 from rectify_cli.store import load_ledger
 
@@ -63,7 +64,8 @@ def notes(root: Path, task_id: str) -> list[str]:
 
 WRITER = """
 import datetime as dt, sys
-from rectify_cli.edit import TaskUpdate, update_task
+from rectify_cli.edit import update_task
+from rectify_cli.edit_rules import TaskUpdate
 root, task_id, k = sys.argv[1], sys.argv[2], int(sys.argv[3])
 print("ready", flush=True)
 while True:
@@ -118,7 +120,8 @@ def test_a_writer_killed_at_any_moment_leaves_the_old_or_the_new_file(
 RACER = """
 import datetime as dt, os, sys, time
 root, task_id, go = sys.argv[1], sys.argv[2], sys.argv[3]
-from rectify_cli.edit import TaskUpdate, update_task
+from rectify_cli.edit import update_task
+from rectify_cli.edit_rules import TaskUpdate
 print("ready", flush=True)
 while not os.path.exists(go):
     time.sleep(0.002)

@@ -18,15 +18,11 @@ from typing import Any
 import pytest
 from filelock import FileLock
 
-from rectify_cli import edit
-from rectify_cli.edit import (
-    BOM,
-    Layout,
-    NewReading,
-    TaskUpdate,
-    record_reading,
-    update_task,
-)
+from rectify_cli import edit, edit_text
+from rectify_cli.edit import record_reading, update_task
+from rectify_cli.edit_file import BOM
+from rectify_cli.edit_rules import NewReading, TaskUpdate
+from rectify_cli.edit_text import Layout
 from rectify_cli.errors import LedgerInvalid, UnknownTask, WriteRefused
 from rectify_cli.kinds import Status
 from rectify_cli.models import TaskFile
@@ -252,7 +248,7 @@ def test_diff_of_a_large_file_only_looks_at_the_block() -> None:
     start = old.index("line 500\n")
     end = start + len("line 500\n")
     new = old[:start] + "changed\nadded\n" + old[end:]
-    diff = edit.unified_diff(old, new, "f", start, end, start + len("changed\nadded\n"))
+    diff = edit_text.unified_diff(old, new, "f", start, end, start + len("changed\nadded\n"))
     assert diff == (
         "--- a/f\n+++ b/f\n@@ -498,7 +498,8 @@\n line 497\n line 498\n line 499\n"
         "-line 500\n+changed\n+added\n line 501\n line 502\n line 503\n"
@@ -439,7 +435,7 @@ def test_a_change_on_disk_during_the_update_is_refused(
     sample: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = sample / "tasks.toml"
-    real = edit.edit_block
+    real = edit_text.edit_block
 
     def and_someone_saves(*args: Any, **kwargs: Any) -> str:
         path.write_text(path.read_text(encoding="utf-8") + "\n# saved by an editor\n", "utf-8")

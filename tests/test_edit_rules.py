@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from rectify_cli.edit import NewReading, TaskUpdate, plan_reading, plan_task_update
+from rectify_cli.edit_rules import NewReading, TaskUpdate, plan_reading, plan_task_update
 from rectify_cli.errors import Remedy, WriteRefused
 from rectify_cli.kinds import Status
 from rectify_cli.models import Indicator, LogEntry, Reading, Task

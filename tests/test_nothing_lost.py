@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from rectify_cli import errors
-from rectify_cli.edit import NewReading, TaskUpdate, record_reading, update_task
+from rectify_cli.edit import record_reading, update_task
+from rectify_cli.edit_rules import NewReading, TaskUpdate
 from rectify_cli.errors import LedgerExists
 from rectify_cli.models import IndicatorFile, Task, TaskFile
 from rectify_cli.scaffold import init_ledger
@@ -48,7 +49,8 @@ def new_task(ident: str) -> Task:
 # functions the commands call.
 STEP = """
 import datetime as dt
-from rectify_cli.edit import NewReading, TaskUpdate, record_reading, update_task
+from rectify_cli.edit import record_reading, update_task
+from rectify_cli.edit_rules import NewReading, TaskUpdate
 from rectify_cli.edit_import import import_tasks
 from rectify_cli.models import Task
 

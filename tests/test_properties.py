@@ -18,15 +18,8 @@ from hypothesis import strategies as st
 
 from rectify_cli import models as m
 from rectify_cli.checks import write_refusal
-from rectify_cli.edit import (
-    NewReading,
-    Plan,
-    TaskUpdate,
-    plan_reading,
-    plan_task_update,
-    record_reading,
-    update_task,
-)
+from rectify_cli.edit import record_reading, update_task
+from rectify_cli.edit_rules import NewReading, Plan, TaskUpdate, plan_reading, plan_task_update
 from rectify_cli.errors import RectifyError, WriteRefused
 from rectify_cli.models import IndicatorFile, LogEntry, Reading, TaskFile
 from rectify_cli.records import Indicator, Ledger, Task, as_dict, ledger_of, of

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from rectify_cli import rules
-from rectify_cli.edit import TaskUpdate
+from rectify_cli.edit_rules import TaskUpdate
 from rectify_cli.kinds import FINISHED, STATUS_GROUPS, Status
 
 D = dt.date(2025, 10, 1)

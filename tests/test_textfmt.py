@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rectify_cli.edit import NewReading, parse_number, plan_reading, record_reading
+from rectify_cli.edit import parse_number, record_reading
+from rectify_cli.edit_rules import NewReading, plan_reading
 from rectify_cli.indicators import value_text as published_value
 from rectify_cli.kinds import ChangeUnit, Status
 from rectify_cli.models import Indicator

@@ -1,8 +1,8 @@
 """Writing an import into tasks.toml and indicators.toml through `edit.py`'s safe write path.
 
 The same lock, the same whole-file validation, the same atomic replace as `rectify update`,
-and updated tasks and indicators changed inside their own blocks by `edit.edit_block`; what
-this adds is appending: new `[[aspects]]` after the last aspect, new `[[tasks]]` and
+and updated tasks and indicators changed inside their own blocks by `edit_text.edit_block`;
+what this adds is appending: new `[[aspects]]` after the last aspect, new `[[tasks]]` and
 `[[indicators]]` at the end, written in the style of a hand-kept ledger, and a new
 indicators.toml when the ledger has none.
 """
@@ -19,27 +19,29 @@ import tomlkit
 from pydantic import BaseModel
 
 from .checks import write_refusal
-from .edit import (
+from .edit import locked
+from .edit_file import (
     BOM,
     INDICATORS_KIND,
     TASKS_KIND,
-    BlockNotIsolated,
     FileKind,
-    Layout,
-    Plan,
-    Unkeepable,
-    edit_block,
     ensure_writable,
     indicator_ids,
-    locked,
-    parse_alone,
     read_ledger_file,
     remove_leftovers,
-    table_of,
-    toml_value,
     unisolated_refusal,
     validate_whole,
     write_if_unchanged,
+)
+from .edit_rules import Plan
+from .edit_text import (
+    BlockNotIsolated,
+    Layout,
+    Unkeepable,
+    edit_block,
+    parse_alone,
+    table_of,
+    toml_value,
 )
 from .errors import LedgerNotFound, WriteRefused
 from .i18n import say

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from .cells import ONGOING, CellError
 from .columns import TASK_COLUMNS
-from .edit import Plan
+from .edit_rules import Plan
 from .errors import RectifyError, UsageError, did_you_mean
 from .headers import SheetLayout, find_layout, parse_map
 from .i18n import joined, label, say

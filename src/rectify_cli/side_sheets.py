@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from .columns import INDICATOR_COLUMNS, LOG_COLUMNS
-from .edit import Plan
+from .edit_rules import Plan
 from .headers import find_layout
 from .i18n import say
 from .models import Indicator, LogEntry

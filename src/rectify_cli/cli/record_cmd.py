@@ -50,7 +50,8 @@ def record(
     ledger: LedgersOpt = None,
 ) -> None:
     """Record an indicator's new value; the previous reading moves to its history."""
-    from rectify_cli.edit import NewReading, parse_number, record_reading
+    from rectify_cli.edit import parse_number, record_reading
+    from rectify_cli.edit_rules import NewReading
     from rectify_cli.ledgers import single_spec
     from rectify_cli.render.log import record_summary
     from rectify_cli.render.text import visible_lines

@@ -105,7 +105,8 @@ def update(
     ledger: LedgersOpt = None,
 ) -> None:
     """Change a task and append one entry to its log; no other line of the file changes."""
-    from rectify_cli.edit import TaskUpdate, update_task
+    from rectify_cli.edit import update_task
+    from rectify_cli.edit_rules import TaskUpdate
     from rectify_cli.render.log import update_summary
     from rectify_cli.render.text import visible_lines
 
