@@ -10,8 +10,8 @@ What makes an entry valid, and why:
 - Everything that could change what those bytes load as: the cache format, rectify's
   version, Python's, pydantic's (read from its version file, not imported), and the source
   of the modules that parse, validate, count problems in and hold the result (kinds.py,
-  models.py, records.py, store.py, checks.py, this file), so an edited checkout never trusts
-  an older entry.
+  models.py, records.py, files.py, toml_read.py, problems.py, store.py, checks.py, this file),
+  so an edited checkout never trusts an older entry.
 
 An entry is one file per ledger folder (and one for its petitions.toml) in the user's cache
 folder (`RECTIFY_CACHE_DIR`, else %LOCALAPPDATA%\\rectify\\cache, ~/Library/Caches/rectify,
@@ -116,7 +116,17 @@ def _fingerprint() -> bytes:
         h.update(part.encode() + b"\0")
     h.update(_pydantic_version() + b"\0")
     here = Path(__file__).parent
-    for name in ("kinds.py", "models.py", "records.py", "store.py", "cache.py", "checks.py"):
+    for name in (
+        "kinds.py",
+        "models.py",
+        "records.py",
+        "files.py",
+        "toml_read.py",
+        "problems.py",
+        "store.py",
+        "cache.py",
+        "checks.py",
+    ):
         try:
             h.update((here / name).read_bytes())
         except OSError:
@@ -549,7 +559,8 @@ def paused_gc() -> Iterator[None]:
 
     The collector would otherwise walk every object built so far, again and again: pausing it
     makes validating 100,000 tasks about 4x faster.  Nothing built here forms a cycle.  Here,
-    the lowest module that builds ledgers, so that the cache and the parser (store.py) share it.
+    the lowest module that builds ledgers, so that the cache and the parsers (toml_read.py,
+    store.py) share it.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -54,23 +54,17 @@ from .errors import (
     did_you_mean,
     unknown_task,
 )
+from .files import display_path, ledger_files, resolve_root, unreadable
 from .i18n import field_name, say, spoken, status_word
 from .kinds import FINISHED, LEDGER_VERSION, Status
+from .locate import locate
 from .models import Indicator, IndicatorFile, LogEntry, Reading, Task, TaskFile
 from .outputs import is_read_only
+from .problems import integrity_problems, validation_problems
 from .rules import lacks_evidence, only_a_note
-from .store import (
-    display_path,
-    integrity_problems,
-    ledger_files,
-    load_file,
-    locate,
-    parse_toml,
-    resolve_root,
-    unreadable,
-    validation_problems,
-)
+from .store import load_file
 from .textfmt import change_text, number_text, value_text
+from .toml_read import parse_toml
 
 # Long enough to wait out another writer (milliseconds each), short enough that a stuck lock
 # is reported instead of hanging a script.

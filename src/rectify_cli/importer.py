@@ -29,13 +29,14 @@ from .columns import (
 )
 from .edit import Plan
 from .errors import RectifyError, UsageError, did_you_mean
+from .files import display_path
 from .i18n import field_name, joined, label, say, spoken
 from .kinds import STATUS_ZH, Status
 from .models import Aspect, Indicator, LogEntry, Task
+from .problems import describe_error
 from .records import Ledger, as_dict
 from .rules import lacks_completed_on
 from .sheets import BadCell, Cell, ImportUnreadable, Table, read_tables
-from .store import describe_error, display_path
 from .textfmt import change_text
 
 # Header detection looks this far down for a row with at least two known headers: title
