@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from rectify_cli import cache, models, store
+from rectify_cli import cache, model_codec, models, store, toml_read
 from rectify_cli.errors import LedgerInvalid
 from rectify_cli.kinds import Status
 from rectify_cli.models import TaskFile
@@ -65,8 +65,9 @@ def no_parsing(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
         def refuse(*args: object, **kwargs: object) -> object:
             raise AssertionError("parsed a file although the cache was warm")
 
-        for reader in ("load_file", "load_tasks", "_load_text", "_tasks_in_chunks"):
+        for reader in ("load_file", "load_tasks", "_load_text"):
             monkeypatch.setattr(store, reader, refuse)
+        monkeypatch.setattr(toml_read, "tasks_in_chunks", refuse)
 
     yield forbid
 
@@ -420,7 +421,7 @@ def test_rtoml_reads_what_tomllib_reads(generated: Path) -> None:
     pytest.importorskip("rtoml")
     for path in (SAMPLE / "tasks.toml", SAMPLE / "indicators.toml", generated / "tasks.toml"):
         text = path.read_text(encoding="utf-8")
-        fast = store._parse_fast(text)
+        fast = toml_read.parse_fast(text)
         assert fast is not None
         assert fast == tomllib.loads(text)
 
@@ -439,14 +440,14 @@ def test_rtoml_reads_what_tomllib_reads(generated: Path) -> None:
 )  # fmt: skip
 def test_toml_11_is_left_to_tomllib(text: str) -> None:
     """rtoml accepts TOML 1.1; rectify reads TOML 1.0 and must refuse what it always refused."""
-    assert store._parse_fast(text) is None
+    assert toml_read.parse_fast(text) is None
     with pytest.raises(tomllib.TOMLDecodeError):
         tomllib.loads(text)
 
 
 def test_a_time_in_a_string_does_not_lose_the_fast_path() -> None:
     pytest.importorskip("rtoml")
-    assert store._parse_fast('note = "10:30 开会"\npath = "C:\\\\x"\n') == {
+    assert toml_read.parse_fast('note = "10:30 开会"\npath = "C:\\\\x"\n') == {
         "note": "10:30 开会",
         "path": "C:\\x",
     }
@@ -483,19 +484,19 @@ def test_messages_are_the_same_with_or_without_rtoml(
 # --------------------------------------------------------------------------- large files
 
 
-CHUNK = 40  # store.CHUNK_TASKS in these tests, so that a small file is cut in pieces
+CHUNK = 40  # toml_read.CHUNK_TASKS in these tests, so that a small file is cut in pieces
 
 
 @pytest.fixture
 def large_text(monkeypatch: pytest.MonkeyPatch) -> str:
     """Enough tasks to be read in pieces."""
-    monkeypatch.setattr(store, "CHUNK_TASKS", CHUNK)
+    monkeypatch.setattr(toml_read, "CHUNK_TASKS", CHUNK)
     tasks, _ = _generator().generate(2 * CHUNK + 21)
     return str(tasks)
 
 
 def test_a_large_file_read_in_pieces_equals_the_whole(large_text: str, tmp_path: Path) -> None:
-    pieces = store._tasks_in_chunks(large_text, list)
+    pieces = toml_read.tasks_in_chunks(large_text, list)
     assert pieces is not None
     first, tasks = pieces
     whole = TaskFile.model_validate(tomllib.loads(large_text))
@@ -542,7 +543,7 @@ def test_unusual_layouts_are_read_whole(large_text: str, change: str) -> None:
         text = text.replace("\n", "\r\n")
     else:
         text = text.replace("\n[[tasks]]\n", "\n[[tasks]]\nx = {a = 1,}\n", 1)
-    assert store._tasks_in_chunks(text, list) is None
+    assert toml_read.tasks_in_chunks(text, list) is None
 
 
 def test_an_error_deep_in_a_large_file_reads_as_always(
@@ -553,7 +554,7 @@ def test_an_error_deep_in_a_large_file_reads_as_always(
     assert marker in large_text
     make_ledger(large_text.replace(marker, marker + 'leed = "市水利局"\n', 1))
     pieces = invoke_en(runner, "list")
-    monkeypatch.setattr(store, "CHUNK_TASKS", 10**9)  # never in pieces
+    monkeypatch.setattr(toml_read, "CHUNK_TASKS", 10**9)  # never in pieces
     whole = invoke_en(runner, "list")
     assert pieces == whole
     assert pieces[0] == 2
@@ -603,8 +604,8 @@ def test_petitions_are_cached_and_an_edit_is_seen(
         raise AssertionError("parsed petitions.toml although the cache was warm")
 
     with monkeypatch.context() as m:
-        m.setattr(store, "_parse_fast", refuse)
-        m.setattr(store, "parse_toml", refuse)
+        m.setattr(toml_read, "parse_fast", refuse)
+        m.setattr(toml_read, "parse_toml", refuse)
         warm = store.load_petitions(root)
     assert warm == cold
     assert warm is not None
@@ -624,7 +625,7 @@ def test_crlf_multiline_strings_read_as_tomllib_reads_them(
     """tomllib turns a multi-line string's CRLF into LF; rtoml would keep the CR."""
     text = MINIMAL_TASKS.replace('lead = "市生态环境局"', f"lead = {quote}市生态\n环境局{quote}")
     text = text.replace("\n", "\r\n")
-    assert store._parse_fast(text) == tomllib.loads(text)
+    assert toml_read.parse_fast(text) == tomllib.loads(text)
     assert load_ledger(make_ledger(text)).tasks[0].lead == "市生态\n环境局"
 
 
@@ -640,7 +641,7 @@ def test_stored_columns_that_do_not_fit_are_refused(generated: Path) -> None:
     def stored() -> tuple[list[Any], list[Any]]:
         return cache._task_columns(ledger.tasks)
 
-    assert cache._tasks_of_columns(stored(), cache._Dates(), statuses) == ledger.tasks
+    assert cache._tasks_of_columns(stored(), model_codec.Dates(), statuses) == ledger.tasks
     short = stored()
     short[0][3].pop()  # one task's measures missing
     counts = stored()
@@ -649,42 +650,42 @@ def test_stored_columns_that_do_not_fit_are_refused(generated: Path) -> None:
     fewer[1].pop()  # a log field missing
     for bad in (short, counts, fewer):
         with pytest.raises(ValueError):
-            cache._tasks_of_columns(bad, cache._Dates(), statuses)
+            cache._tasks_of_columns(bad, model_codec.Dates(), statuses)
 
 
 def test_a_fast_path_bug_fails_under_the_tests(monkeypatch: pytest.MonkeyPatch) -> None:
     """The suite runs with RECTIFY_STRICT_FAST_PATH=1: a fast path that breaks for any reason
     but broken TOML raises, where a user's run quietly reads the file the slow way."""
     rtoml = pytest.importorskip("rtoml")
-    assert os.environ.get(store.STRICT_FAST_PATH) == "1"
+    assert os.environ.get(toml_read.STRICT_FAST_PATH) == "1"
 
     def broken(text: str) -> dict[str, object]:
         raise RuntimeError("a bug in the fast path")
 
     monkeypatch.setattr(rtoml, "loads", broken)
     with pytest.raises(RuntimeError, match="a bug in the fast path"):
-        store._parse_fast("a = 1\n")
-    monkeypatch.delenv(store.STRICT_FAST_PATH)
-    assert store._parse_fast("a = 1\n") is None  # the user's run: tomllib reads it
+        toml_read.parse_fast("a = 1\n")
+    monkeypatch.delenv(toml_read.STRICT_FAST_PATH)
+    assert toml_read.parse_fast("a = 1\n") is None  # the user's run: tomllib reads it
 
 
 def test_broken_toml_still_takes_the_slow_path_under_the_tests() -> None:
     pytest.importorskip("rtoml")
-    assert store._parse_fast("a = \n") is None
-    assert store._parse_fast("a = 0000-01-01\n") is None
+    assert toml_read.parse_fast("a = \n") is None
+    assert toml_read.parse_fast("a = 0000-01-01\n") is None
 
 
 def test_a_chunked_read_bug_fails_under_the_tests(
     generated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "CHUNK_TASKS", 100)  # 300 tasks, read in pieces
+    monkeypatch.setattr(toml_read, "CHUNK_TASKS", 100)  # 300 tasks, read in pieces
     text = (generated / "tasks.toml").read_text(encoding="utf-8")
-    assert store._tasks_in_chunks(text, list) is not None
+    assert toml_read.tasks_in_chunks(text, list) is not None
 
     def broken(tasks: list[Any]) -> list[Any]:
         raise RuntimeError("a bug in the chunked reader")
 
     with pytest.raises(RuntimeError, match="chunked reader"):
-        store._tasks_in_chunks(text, broken)
-    monkeypatch.delenv(store.STRICT_FAST_PATH)
-    assert store._tasks_in_chunks(text, broken) is None
+        toml_read.tasks_in_chunks(text, broken)
+    monkeypatch.delenv(toml_read.STRICT_FAST_PATH)
+    assert toml_read.tasks_in_chunks(text, broken) is None

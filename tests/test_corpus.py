@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from rectify_cli import store
+from rectify_cli import files
 from tests.conftest import MINIMAL_TASKS, invoke, invoke_en
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -162,7 +162,7 @@ def test_oversized_file_is_refused_before_it_is_read(runner: CliRunner, tmp_path
     root = tmp_path / "led"
     root.mkdir()
     with (root / "tasks.toml").open("wb") as f:
-        f.truncate(store.MAX_FILE_BYTES + 1)  # sparse: costs no disk and no memory
+        f.truncate(files.MAX_FILE_BYTES + 1)  # sparse: costs no disk and no memory
     code, _, err = invoke_en(runner, "list", "--ledger", str(root))
     assert code == 2
     assert err.endswith("a ledger may be\n") and "larger than the" in err

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rectify_cli.checks import check_ledgers
+from rectify_cli.check_folders import check_ledgers
 from rectify_cli.errors import EXIT_ERROR, UsageError
 from rectify_cli.history import log_rows_many
 from rectify_cli.ledgers import single_spec

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from rectify_cli import cache, checks, store
+from rectify_cli import cache, checks, files
 from rectify_cli.store import load_ledger
 from tests.conftest import MINIMAL_TASKS, invoke, invoke_en
 
@@ -169,8 +169,8 @@ def test_a_count_made_for_other_days_is_made_again(make_ledger: Any) -> None:
     whose count held until today is counted again (and stored again)."""
     root = make_ledger(MINIMAL_TASKS)
     led = load_ledger(root)
-    paths = list(store.ledger_files(root))
-    keys = cache.current_keys(paths, False, limit=store.MAX_FILE_BYTES)
+    paths = list(files.ledger_files(root))
+    keys = cache.current_keys(paths, False, limit=files.MAX_FILE_BYTES)
     assert keys is not None
     led.problems = 5
     today = dt.date.today()

@@ -149,9 +149,9 @@ def test_values_of_the_wrong_type_are_refused_not_converted(
     """`progress = true` was read as 1 %, `"50"` as 50 and a quoted date as a date; either
     parser (rtoml, or tomllib alone) gives the same Python types, and the same refusal."""
     if not fast:
-        from rectify_cli import store
+        from rectify_cli import toml_read
 
-        monkeypatch.setattr(store, "_parse_fast", lambda text: None)
+        monkeypatch.setattr(toml_read, "parse_fast", lambda text: None)
     assert says in bad_case(runner, make_ledger, MINIMAL_TASKS.replace(old, new))
 
 

@@ -10,8 +10,9 @@ What makes an entry valid, and why:
 - Everything that could change what those bytes load as: the cache format, rectify's
   version, Python's, pydantic's (read from its version file, not imported), and the source
   of the modules that parse, validate, count problems in and hold the result (kinds.py,
-  models.py, records.py, store.py, checks.py, this file), so an edited checkout never trusts
-  an older entry.
+  models.py, records.py, files.py, toml_read.py, problems.py, store.py, checks.py, rules.py,
+  controls.py, model_codec.py and this file),
+  so an edited checkout never trusts an older entry.
 
 An entry is one file per ledger folder (and one for its petitions.toml) in the user's cache
 folder (`RECTIFY_CACHE_DIR`, else %LOCALAPPDATA%\\rectify\\cache, ~/Library/Caches/rectify,
@@ -38,14 +39,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import enum
 import gc
 import hashlib
 import itertools
 import marshal
 import os
 import sys
-import types
 import typing
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -56,6 +55,7 @@ from typing import Any, TypeVar
 from . import __version__
 from .atomic import write_atomic
 from .kinds import Better, ChangeUnit, Status
+from .model_codec import Dates, codec, day_number, slots_ok
 from .records import Aspect, Indicator, Ledger, LedgerMeta, LogEntry, Reading, Task
 
 if typing.TYPE_CHECKING:
@@ -116,7 +116,21 @@ def _fingerprint() -> bytes:
         h.update(part.encode() + b"\0")
     h.update(_pydantic_version() + b"\0")
     here = Path(__file__).parent
-    for name in ("kinds.py", "models.py", "records.py", "store.py", "cache.py", "checks.py"):
+    for name in (
+        "kinds.py",
+        "models.py",
+        "records.py",
+        "files.py",
+        "toml_read.py",
+        "problems.py",
+        "store.py",
+        "cache.py",
+        "model_codec.py",
+        "checks.py",
+        # The problem count kept in an entry follows these rules too.
+        "rules.py",
+        "controls.py",
+    ):
         try:
             h.update((here / name).read_bytes())
         except OSError:
@@ -208,23 +222,6 @@ _HASH_BLOCK = 4 << 20
 # tasks and their logs load in ~0.3 s, against ~1.5 s for Pydantic models.
 
 
-class _Dates(dict[int | None, dt.date | None]):
-    """Day number → date, each date built once (a ledger has a few hundred distinct days)."""
-
-    def __init__(self) -> None:
-        super().__init__({None: None})
-
-    def __missing__(self, key: int | None) -> dt.date:
-        if type(key) is not int:
-            raise TypeError("a date must be a day number")
-        value = self[key] = dt.date.fromordinal(key)
-        return value
-
-
-def _day(d: dt.date | None) -> int | None:
-    return None if d is None else d.toordinal()
-
-
 Counted = tuple[dt.date, dt.date | None]  # the days a problem count holds: [first, until)
 
 
@@ -232,7 +229,7 @@ def _encode(ledger: Ledger, counted: Counted) -> tuple[Any, ...]:
     # Strings and lists go in as they are: records share equal strings (records.task_of),
     # and marshal writes an object it has seen before as a reference to it.
     m = ledger.meta
-    meta = (*m[:6], _day(m.feedback_date), _day(m.as_of), *m[8:])
+    meta = (*m[:6], day_number(m.feedback_date), day_number(m.as_of), *m[8:])
     aspects = [tuple(a) for a in ledger.aspects]
     tasks = _task_columns(ledger.tasks)
     indicators = [
@@ -240,16 +237,22 @@ def _encode(ledger: Ledger, counted: Counted) -> tuple[Any, ...]:
             *i[:5],
             i.better.value,
             *i[6:10],
-            _day(i.recorded),
+            day_number(i.recorded),
             *i[11:16],
             i.change_unit.value,
             *i[17:23],
-            [(r.value, r.period, _day(r.recorded), r.note) for r in i.history],
+            [(r.value, r.period, day_number(r.recorded), r.note) for r in i.history],
         )
         for i in ledger.indicators
     ]
     first, until = counted
-    return (meta, aspects, tasks, indicators, (ledger.problems, _day(first), _day(until)))
+    return (
+        meta,
+        aspects,
+        tasks,
+        indicators,
+        (ledger.problems, day_number(first), day_number(until)),
+    )
 
 
 _TASK_DAYS = (6, 7, 11)  # start, deadline, completed_on
@@ -265,7 +268,7 @@ def _task_columns(tasks: list[Task]) -> tuple[list[Any], list[Any]]:
     """
     columns: list[Any] = [list(c) for c in zip(*tasks, strict=True)] or [[] for _ in Task._fields]
     for i in _TASK_DAYS:
-        columns[i] = list(map(_day, columns[i]))
+        columns[i] = list(map(day_number, columns[i]))
     columns[_TASK_STATUS] = [s.value for s in columns[_TASK_STATUS]]
     logs = columns[_TASK_LOG]
     columns[_TASK_LOG] = [len(log) for log in logs]
@@ -279,7 +282,7 @@ def _task_columns(tasks: list[Task]) -> tuple[list[Any], list[Any]]:
 
 
 def _tasks_of_columns(
-    stored: tuple[list[Any], list[Any]], days: _Dates, statuses: dict[str | None, Status | None]
+    stored: tuple[list[Any], list[Any]], days: Dates, statuses: dict[str | None, Status | None]
 ) -> list[Task]:
     columns, log_columns = stored
     if len(columns) != len(Task._fields) or len(log_columns) != len(LogEntry._fields):
@@ -307,7 +310,7 @@ def _decode(payload: Any, root: Path) -> Ledger:
     today = dt.date.today().toordinal()
     if not first <= today < (until if type(until) is int else today + 1):
         problems = None  # counted for other days: count again (store.load_ledger)
-    days = _Dates()
+    days = Dates()
     statuses: dict[str | None, Status | None] = {s.value: s for s in Status}
     statuses[None] = None
     new = tuple.__new__
@@ -334,147 +337,6 @@ def _decode(payload: Any, root: Path) -> Ledger:
         root=str(root),
         problems=problems,
     )
-
-
-# --------------------------------------------------------------------------- model codec
-#
-# Other files of a folder (petitions.toml) are cached as their Pydantic models.  Each model
-# becomes its field values in field order, followed by a bit mask of the fields that were
-# set in the file (pydantic's `model_fields_set`, which decides what `exclude_unset` dumps).
-# Dates become day numbers, enums their values, nested models tuples; everything else must
-# already be plain data that marshal keeps exactly.
-
-_DATE, _ENUM, _MODEL, _MODELS, _PLAIN = range(5)
-
-
-def _unwrap(annotation: Any) -> list[Any]:
-    """The types a field can hold, with Optional, Annotated and unions taken apart."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        return [t for a in typing.get_args(annotation) for t in _unwrap(a)]
-    return [annotation]
-
-
-class _Codec:
-    """Encoding and decoding of one model class, built from its fields once."""
-
-    def __init__(self, cls: type[BaseModel], codecs: dict[type[BaseModel], _Codec]) -> None:
-        from pydantic import BaseModel
-
-        if cls.__private_attributes__ or cls.model_config.get("extra") == "allow":
-            raise TypeError(f"{cls.__name__}: private attributes or extras are not cached")
-        codecs[cls] = self
-        self.cls = cls
-        self.names = tuple(cls.model_fields)
-        self.bits = {name: 1 << i for i, name in enumerate(self.names)}
-        self.kinds: list[tuple[int, str, Any]] = []
-        for name, info in cls.model_fields.items():
-            kinds = [t for t in _unwrap(info.annotation) if t is not type(None)]
-            kind: tuple[int, str, Any] = (_PLAIN, name, None)
-            if len(kinds) == 1:
-                only = kinds[0]
-                if only is dt.date:
-                    kind = (_DATE, name, None)
-                elif isinstance(only, type) and issubclass(only, enum.Enum):
-                    kind = (_ENUM, name, {m.value: m for m in only})
-                elif isinstance(only, type) and issubclass(only, BaseModel):
-                    kind = (_MODEL, name, codecs.get(only) or _Codec(only, codecs))
-                elif typing.get_origin(only) is list:
-                    (item,) = typing.get_args(only)
-                    if isinstance(item, type) and issubclass(item, BaseModel):
-                        kind = (_MODELS, name, codecs.get(item) or _Codec(item, codecs))
-            if kind[0] != _PLAIN:
-                self.kinds.append(kind)
-        self.kind_of = {name: (kind, arg) for kind, name, arg in self.kinds}
-        self._sets: dict[int, frozenset[str]] = {}
-
-    def encode(self, obj: BaseModel, strings: dict[str, str]) -> tuple[Any, ...]:
-        """(values in the object's own order, fields-set mask); equal strings shared
-        (department names repeat thousands of times), lists copied."""
-        if type(obj) is not self.cls:
-            raise TypeError(f"expected {self.cls.__name__}, got {type(obj).__name__}")
-        share, kind_of = strings.setdefault, self.kind_of
-        values = {}
-        for name, v in obj.__dict__.items():
-            special = kind_of.get(name)
-            if special is None:
-                if type(v) is str:
-                    v = share(v, v)
-                elif type(v) is list:
-                    v = [share(x, x) if type(x) is str else x for x in v]
-            elif v is not None:
-                kind, arg = special
-                if kind == _DATE:
-                    if type(v) is not dt.date:
-                        raise TypeError(f"{name}: not a date")
-                    v = v.toordinal()
-                elif kind == _ENUM:
-                    v = v.value
-                elif kind == _MODEL:
-                    v = arg.encode(v, strings)
-                else:
-                    v = [arg.encode(x, strings) for x in v]
-            values[name] = v
-        mask = 0
-        for name in obj.__pydantic_fields_set__:
-            mask |= self.bits[name]
-        return (values, mask)
-
-    def decoder(self, dates: _Dates) -> Callable[[Sequence[Any]], BaseModel]:
-        """A function from an encoded tuple to the model, with everything bound locally."""
-        cls, names, kinds, sets = self.cls, self.names, self.kinds, self._sets
-        subs = {name: arg.decoder(dates) for kind, name, arg in kinds if kind in (_MODEL, _MODELS)}
-        new, setattr_ = object.__new__, object.__setattr__
-
-        def decode(t: Sequence[Any]) -> BaseModel:
-            values, mask = t
-            if len(values) != len(names):
-                raise ValueError("wrong number of fields")
-            for kind, name, arg in kinds:
-                v = values[name]
-                if v is None:
-                    continue
-                if kind == _DATE:
-                    values[name] = dates[v]
-                elif kind == _ENUM:
-                    values[name] = arg[v]
-                elif kind == _MODEL:
-                    values[name] = subs[name](v)
-                else:
-                    sub = subs[name]
-                    values[name] = [sub(x) for x in v]
-            fields_set = sets.get(mask)
-            if fields_set is None:
-                fields_set = sets[mask] = frozenset(
-                    name for i, name in enumerate(names) if mask >> i & 1
-                )
-            # What pydantic's own model_construct and __setstate__ set; model_construct
-            # itself is ~100x slower here (it inspects default factories on every call).
-            obj = new(cls)
-            setattr_(obj, "__dict__", values)
-            setattr_(obj, "__pydantic_fields_set__", set(fields_set))
-            setattr_(obj, "__pydantic_extra__", None)
-            setattr_(obj, "__pydantic_private__", None)
-            return obj
-
-        return decode
-
-
-_CODECS: dict[type[BaseModel], _Codec] = {}
-
-
-def _codec(cls: type[BaseModel]) -> _Codec:
-    return _CODECS.get(cls) or _Codec(cls, _CODECS)
-
-
-def _slots_ok() -> bool:
-    """The fast decoder sets pydantic's four instance slots; refuse if pydantic changed."""
-    from pydantic import BaseModel
-
-    expected = {"__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"}
-    return expected <= set(getattr(BaseModel, "__slots__", ()))
 
 
 # --------------------------------------------------------------------------- read / write
@@ -549,7 +411,8 @@ def paused_gc() -> Iterator[None]:
 
     The collector would otherwise walk every object built so far, again and again: pausing it
     makes validating 100,000 tasks about 4x faster.  Nothing built here forms a cycle.  Here,
-    the lowest module that builds ledgers, so that the cache and the parser (store.py) share it.
+    the lowest module that builds ledgers, so that the cache and the parsers (toml_read.py,
+    store.py) share it.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -604,12 +467,12 @@ def load_model(root: Path, kind: str, keys: list[Key], cls: type[M]) -> M | None
     """A cached model of one more file of the folder (e.g. petitions.toml), or None."""
     try:
         with paused_gc():
-            if not _slots_ok():
+            if not slots_ok():
                 return None
             payload = _read(root, keys, kind, cls.__qualname__)
             if payload is None:
                 return None
-            obj = _codec(cls).decoder(_Dates())(payload)
+            obj = codec(cls).decoder(Dates())(payload)
             return obj if isinstance(obj, cls) else None
     except Exception:  # a cache that cannot be read is a miss, whatever broke in it
         return None
@@ -618,9 +481,9 @@ def load_model(root: Path, kind: str, keys: list[Key], cls: type[M]) -> M | None
 def save_model(root: Path, kind: str, keys: list[Key], obj: BaseModel) -> None:
     """Remember a model that loaded cleanly (and passed its checks) from these bytes."""
     cls = type(obj)
-    if not _slots_ok():
+    if not slots_ok():
         return
-    _write(root, keys, kind, cls.__qualname__, lambda: _codec(cls).encode(obj, {}))
+    _write(root, keys, kind, cls.__qualname__, lambda: codec(cls).encode(obj, {}))
 
 
 def _make_folder(folder: Path) -> None:

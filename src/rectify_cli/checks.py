@@ -1,37 +1,22 @@
-"""`rectify check`: every problem in a ledger folder at once, each located by file and line."""
+"""The rules a ledger can break and still load (`rectify check` names them, a write refuses
+them, a reading command counts them); check_folders.py runs them over ledger folders."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .controls import REFUSED, control_problem
-from .errors import LedgerInvalid, Problem, RectifyError, WriteRefused, did_you_mean
+from .errors import Problem, WriteRefused, did_you_mean
+from .files import display_path, ledger_files, resolve_root
 from .i18n import field_name, joined, say, status_word
-from .records import Ledger, ledger_of
+from .records import Ledger
 from .rules import completed_on_too_soon, lacks_completed_on, lacks_evidence, progress_off
-from .store import (
-    check_root,
-    display_path,
-    integrity_problems,
-    ledger_files,
-    load_file,
-    load_petitions,
-    locate,
-    resolve_root,
-)
-
-# The models (and Pydantic) only where files are parsed: the rules below run on records too,
-# and a ledger served from the cache may need them counted again (see problem_count).
-if TYPE_CHECKING:
-    from .models import IndicatorFile, TaskFile
 
 # Where a problem is inside a task (or an indicator, or the [ledger] table), and what it is.
 Found = list[tuple[tuple[Any, ...], str]]
@@ -386,68 +371,3 @@ def _before_start(day: object, start: object) -> str:
     return say(
         "{day} is before the start {start}", "{day} 早于开始日期 {start}", day=day, start=start
     )
-
-
-def check_ledger(ledger: str | os.PathLike[str] | None) -> tuple[Ledger | None, list[Problem]]:
-    """Load both files independently so one broken file does not hide the other's problems."""
-    root = resolve_root(ledger)
-    check_root(root)
-    tasks_path, indicators_path = ledger_files(root)
-    problems: list[Problem] = []
-    from .models import IndicatorFile, TaskFile
-
-    tasks: TaskFile | None = None
-    indicators: IndicatorFile | None = IndicatorFile()
-    try:
-        tasks = load_file(tasks_path, TaskFile)
-    except LedgerInvalid as exc:
-        problems += exc.problems
-    if indicators_path.exists() or indicators_path.is_symlink():
-        try:
-            indicators = load_file(indicators_path, IndicatorFile)
-        except LedgerInvalid as exc:
-            problems += exc.problems
-            indicators = None
-    try:
-        load_petitions(root)  # optional petitions.toml: checked like the others
-    except LedgerInvalid as exc:
-        problems += exc.problems
-    if tasks is None or indicators is None:
-        return None, problems
-    result = ledger_of(tasks.ledger, tasks.aspects, tasks.tasks, indicators.indicators, str(root))
-    found = integrity_problems(result.root, result.aspects, result.tasks, result.indicators)
-    problems += locate(found + consistency_problems(result), root)
-    return result, problems
-
-
-@dataclass(frozen=True)
-class Checked:
-    """One ledger of `rectify check --ledger A --ledger B`: its name, the ledger when its
-    files load, and every problem found (a folder that is not a ledger is one problem)."""
-
-    name: str
-    ledger: Ledger | None
-    problems: tuple[str, ...]
-
-
-def check_ledgers(specs: Sequence[str] | None) -> list[Checked] | None:
-    """Each ledger `specs` name, checked on its own (patterns that match no folder first,
-    then the folders in the order named); None when they name one ledger, which
-    `check_ledger` checks as it always has."""
-    from .ledgers import env_specs, expand, naming_path, peek_name
-    from .store import DEFAULT_DIR
-
-    given = list(specs or []) or env_specs() or [DEFAULT_DIR]
-    folders, failures, multi = expand(given)
-    if not multi:
-        return None
-    out = [Checked(f.name, None, (f.message,)) for f in failures]
-    for path in folders:
-        try:
-            ledger, problems = check_ledger(naming_path(path))
-        except RectifyError as exc:  # not a ledger folder at all
-            out.append(Checked(peek_name(path), None, (exc.message,)))
-            continue
-        name = ledger.name if ledger is not None else peek_name(path)
-        out.append(Checked(name, ledger, tuple(str(p) for p in problems)))
-    return out

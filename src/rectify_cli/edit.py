@@ -66,9 +66,11 @@ from .errors import (
     did_you_mean,
     unknown_task,
 )
+from .files import display_path, ledger_files, resolve_root, unreadable
 from .i18n import say
 from .models import Indicator, IndicatorFile, Reading, Task, TaskFile
-from .store import display_path, ledger_files, load_file, parse_toml, resolve_root, unreadable
+from .store import load_file
+from .toml_read import parse_toml
 
 # Long enough to wait out another writer (milliseconds each), short enough that a stuck lock
 # is reported instead of hanging a script.

@@ -29,19 +29,15 @@ from . import __version__
 from .atomic import write_atomic
 from .edit_rules import NOUNS
 from .errors import LedgerInvalid, RectifyError, WriteRefused
+from .files import ledger_files, unreadable
 from .i18n import say, spoken
 from .kinds import LEDGER_VERSION
+from .locate import locate
 from .models import IndicatorFile, TaskFile
 from .outputs import is_read_only
-from .store import (
-    integrity_problems,
-    ledger_files,
-    load_file,
-    locate,
-    parse_toml,
-    unreadable,
-    validation_problems,
-)
+from .problems import integrity_problems, validation_problems
+from .store import load_file
+from .toml_read import parse_toml
 
 BOM = b"\xef\xbb\xbf"
 # What a write was doing, as a Chinese message says it.

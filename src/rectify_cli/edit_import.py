@@ -44,10 +44,10 @@ from .edit_text import (
     toml_value,
 )
 from .errors import LedgerNotFound, WriteRefused
+from .files import decode, display_path, ledger_files
 from .i18n import say
 from .models import Aspect, Indicator, IndicatorFile, LogEntry, Task, TaskFile
 from .outputs import write_bytes
-from .store import decode, display_path, ledger_files
 
 
 @dataclass(frozen=True)

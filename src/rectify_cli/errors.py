@@ -24,7 +24,7 @@ class Problem:
     line: int | None
     message: str
     column: int | None = None
-    # Where in the TOML structure, e.g. ("tasks", 3, "deadline"), until `store.locate`
+    # Where in the TOML structure, e.g. ("tasks", 3, "deadline"), until `locate.locate`
     # turns it into a line number (built only when something is wrong).
     loc: tuple[Any, ...] | None = field(default=None, compare=False)
 

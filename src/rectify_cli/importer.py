@@ -22,6 +22,7 @@ from .cells import ONGOING, CellError
 from .columns import TASK_COLUMNS
 from .edit_rules import Plan
 from .errors import RectifyError, UsageError, did_you_mean
+from .files import display_path
 from .headers import SheetLayout, find_layout, parse_map
 from .i18n import joined, label, say
 from .models import Aspect, LogEntry, Task
@@ -30,7 +31,6 @@ from .rows import Problems, Row, also_on, model_changes, read_rows, row_message
 from .rules import lacks_completed_on
 from .sheets import ImportUnreadable, Table, read_tables
 from .side_sheets import IndicatorPlan, plan_indicators, read_logs
-from .store import display_path
 
 
 class ImportInvalid(RectifyError):

@@ -32,15 +32,10 @@ from .errors import (
     did_you_mean,
     unknown_task,
 )
+from .files import DEFAULT_DIR, LEDGER_ENV, TASKS_FILE
 from .i18n import say
 from .records import Ledger, Task
-from .store import (
-    DEFAULT_DIR,
-    LEDGER_ENV,
-    TASKS_FILE,
-    load_ledger,
-    load_petitions,
-)
+from .store import load_ledger, load_petitions
 
 if TYPE_CHECKING:
     # Pydantic models: a ledger without petitions never imports them.

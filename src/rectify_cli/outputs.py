@@ -36,8 +36,8 @@ from pathlib import Path
 
 from .atomic import fsync_folder, write_temporary
 from .errors import OutputExists, OutputFailed, RectifyError
+from .files import INDICATORS_FILE, PETITIONS_FILE, SCHEMA_DIR, TASKS_FILE, display_path
 from .i18n import say
-from .store import INDICATORS_FILE, PETITIONS_FILE, SCHEMA_DIR, TASKS_FILE, display_path
 
 STDOUT = "-"
 TMP_SUFFIX = ".rectify-tmp"

@@ -15,8 +15,8 @@ from .columns import Column
 from .headers import SheetLayout
 from .i18n import field_name, say, spoken
 from .models import Indicator, Task
+from .problems import describe_error
 from .sheets import BadCell
-from .store import describe_error
 from .textfmt import change_text
 
 

@@ -16,10 +16,10 @@ import tomli_w
 
 from .controls import control_problem
 from .errors import LedgerExists, OutputFailed, UsageError
+from .files import INDICATORS_FILE, SCHEMA_DIR, TASKS_FILE, display_path
 from .i18n import Lang, say
 from .outputs import already_exists, sweep, temporary_folder, write_bytes, write_files
 from .schema import SCHEMA_FILES, schema_text
-from .store import INDICATORS_FILE, SCHEMA_DIR, TASKS_FILE, display_path
 
 # The examples are whole TOML blocks behind "# ": delete the "# " of a block and it is a
 # valid entry (a test does exactly that), so they are a template as well as documentation.

@@ -20,8 +20,8 @@ from typing import Any
 
 from .columns import load_openpyxl
 from .errors import RectifyError, UsageError, did_you_mean
+from .files import decode, display_path
 from .i18n import joined, say, spoken
-from .store import decode, display_path
 
 Cell = Any  # str, int, float, datetime, None, or an ErrorValue / NoSavedValue below
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sys
 
-from rectify_cli.checks import Checked, check_ledger, check_ledgers
+from rectify_cli.check_folders import Checked, check_ledger, check_ledgers
 from rectify_cli.errors import EXIT_ERROR
 from rectify_cli.i18n import label, say
 from rectify_cli.ledgers import single_spec

@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import UsageError
+from rectify_cli.files import display_path
 from rectify_cli.i18n import label, say
 from rectify_cli.outputs import is_stdout, write_files
-from rectify_cli.store import display_path
 
 from .app import app
 from .common import ForceOpt, LangOpt, ledger_lang, tell

@@ -5,9 +5,9 @@ from typing import Annotated
 
 import typer
 
+from rectify_cli.files import display_path
 from rectify_cli.i18n import label, speak
 from rectify_cli.scaffold import init_ledger
-from rectify_cli.store import display_path
 
 from .app import app
 from .common import chosen_lang, tell

@@ -35,8 +35,8 @@ def message_lang(args: Sequence[str]) -> Lang:
             return "zh" if value == "zh" else "en"
     if not args or "--help" in args or "-h" in args:
         return user_lang()  # help reads no ledger: it costs no import of the store
+    from rectify_cli.files import peek_lang, resolve_root
     from rectify_cli.ledgers import env_specs, expand
-    from rectify_cli.store import peek_lang, resolve_root
 
     specs = _values(args, "--ledger", "-l") or env_specs() or [""]
     # Several ledgers (a pattern, a list) speak the language of the first one found.

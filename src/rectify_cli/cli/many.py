@@ -374,8 +374,8 @@ def _emit(text: str, out: Path | None, lang: Lang, force: bool) -> None:
     if out is None:
         write(text)
         return
+    from rectify_cli.files import display_path
     from rectify_cli.outputs import is_stdout, write_bytes
-    from rectify_cli.store import display_path
 
     write_bytes(out, text.encode("utf-8"), force=force)
     if not is_stdout(out):

@@ -6,11 +6,11 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import UsageError
+from rectify_cli.files import display_path
 from rectify_cli.i18n import label, say
 from rectify_cli.outputs import is_stdout, write_bytes
 from rectify_cli.render import OutputFormat
 from rectify_cli.report import Report, build_report
-from rectify_cli.store import display_path
 
 from .app import app
 from .common import (

@@ -6,9 +6,9 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import UsageError
+from rectify_cli.files import display_path
 from rectify_cli.i18n import label, say, spoken
 from rectify_cli.schema import SCHEMA_FILES, Which, schema_text
-from rectify_cli.store import display_path
 
 from .app import app
 from .common import ForceOpt, LangOpt, chosen_lang, tell, write

@@ -1,0 +1,271 @@
+"""TOML text → plain data: rtoml's fast reading where it reads as tomllib would, a large
+tasks file read a piece at a time, and tomllib for everything else, whose syntax errors are
+worded here (file, line, what to fix, in the ledger's language).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import os
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .cache import paused_gc
+from .errors import LedgerInvalid, Problem
+from .i18n import say, spoken
+
+# Pydantic and the models are imported where a file is parsed, never at import.
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+    from .models import Task, TaskFile
+
+_K = TypeVar("_K")
+
+_TOML_POS = re.compile(
+    r"^(?P<msg>.*?)\s*\((?:at line (?P<line>\d+), column (?P<col>\d+)|at end of document)\)$"
+)
+_FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000\u201c\u201d\u2018\u2019\u3001\u3002]")
+
+
+def parse_toml(text: str, shown: str) -> dict[str, Any]:
+    """tomllib's reading of `text`, or LedgerInvalid worded for the file's editor."""
+    import tomllib  # here, not at the top: a cached ledger is never parsed
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LedgerInvalid([_toml_problem(str(exc), text, shown)]) from None
+    except RecursionError:
+        deep = _invalid_toml(say("nested too deeply", "嵌套层数过多"))
+        raise LedgerInvalid([Problem(shown, None, deep)]) from None
+
+
+# TOML 1.1 syntax that rtoml accepts and tomllib (TOML 1.0) rejects: an inline table (which
+# 1.1 lets span lines and end in a comma), a \e or \x escape, a time without seconds.  Text
+# that might hold any of them is read by tomllib alone, so rtoml never accepts a file that
+# rectify used to refuse.  A false alarm (such text inside a string) only costs speed.
+_TOML_11 = re.compile(
+    r"[=\[,]\s*\{|(?<!\\)(?:\\\\)*\\[ex]|[=\[,]\s*(?:\d{4}-\d\d-\d\d[Tt ])?\d\d:\d\d(?!:)"
+)
+
+
+def _toml10(text: str) -> bool:
+    """False if `text` might use TOML 1.1 syntax (see _TOML_11)."""
+    # `in` scans at memory speed; the regex only runs where its first character occurs.
+    return not (("{" in text or "\\" in text or ":" in text) and _TOML_11.search(text))
+
+
+def parse_fast(text: str) -> dict[str, Any] | None:
+    """rtoml's reading of `text`, or None to let tomllib read it (and word any error).
+
+    rtoml parses 4-8x faster than tomllib and gives the same values for TOML 1.0; every
+    message about a broken file still comes from tomllib, so errors read as they always did.
+    """
+    if not _toml10(text):
+        return None
+    try:
+        import rtoml
+    except ImportError:  # an optional speed-up: without it, tomllib does everything
+        return None
+    if "\r\n" in text and ('"""' in text or "'''" in text):
+        # rtoml keeps a CRLF file's line breaks inside multi-line strings as "\r\n" where
+        # tomllib reads "\n" (TOML allows both): a note would read differently with rtoml
+        # installed, and differ from what `update` checks its edit against.
+        text = text.replace("\r\n", "\n")
+    try:
+        with paused_gc():
+            data: dict[str, Any] = rtoml.loads(text)
+    except Exception as exc:
+        _fall_back(exc, rtoml.TomlParsingError)
+        return None
+    return data
+
+
+STRICT_FAST_PATH = "RECTIFY_STRICT_FAST_PATH"
+
+
+def _fall_back(exc: Exception, *expected: type[BaseException]) -> None:
+    """Let a fast path give up on `exc`, so the slow path reads the file (and words any
+    error) as it always did; under RECTIFY_STRICT_FAST_PATH=1 (the test suite sets it) only
+    the `expected` failures may, so a bug in a fast path fails a test instead of hiding as a
+    slowdown."""
+    if os.environ.get(STRICT_FAST_PATH) == "1" and not isinstance(exc, expected):
+        raise exc
+
+
+CHUNK_TASKS = 1000
+_ROOT_TASKS_KEY = re.compile(r"""^\s*["']?tasks["']?\s*[.=]""", re.MULTILINE)
+_INDENTED_HEADER = re.compile(r"^[ \t]+\[", re.MULTILINE)
+
+
+def tasks_in_chunks(
+    text: str, keep: Callable[[list[Task]], list[_K]]
+) -> tuple[TaskFile, list[_K]] | None:
+    """A large tasks file read 1,000 tasks at a time, or None to read it whole: the file
+    without its tasks, and what `keep` made of each piece's validated tasks (the models
+    themselves, or their records, so that the models of one piece at a time are alive).
+
+    Each piece is parsed and validated before the next, so the parsed dicts of only one
+    piece are alive at a time: a 100,000-task file peaks at a third of the memory, and
+    parses faster too.  Cut only where it cannot change the meaning: the file must use
+    nothing but `[ledger]`, `[[aspects]]`, `[[tasks]]` and `[[tasks.log]]` headers, alone on
+    their lines, no multi-line strings and no root key named tasks.  Any surprise (a parse
+    or validation error included) returns None, and the whole file is read as always, so
+    that every message is worded exactly as before.
+    """
+    starts, find, at = [], text.find, text.find("\n[[tasks]]\n")
+    while at != -1:  # str.find, not a regex: 100,000 headers in ~30 ms
+        starts.append(at + 1)
+        at = find("\n[[tasks]]\n", at + 10)
+    if len(starts) < 2 * CHUNK_TASKS or '"""' in text or "'''" in text:
+        return None
+    # Every line that starts with "[" is one of the four headers (str.count runs at memory
+    # speed; a header written differently, or indented, sends the file down the whole path).
+    headers = ("[[tasks]]", "[[tasks.log]]", "[ledger]", "[[aspects]]")
+    known = sum(text.count(f"\n{h}\n") for h in headers) + text.startswith(headers)
+    if known != text.count("\n[") + text.startswith("["):
+        return None
+    if ("\n " in text or "\n\t" in text) and _INDENTED_HEADER.search(text):
+        return None
+    if _ROOT_TASKS_KEY.search(text, 0, starts[0]) or not _toml10(text):
+        return None
+    from pydantic import ValidationError
+
+    from .models import TaskFile
+
+    loads: Callable[[str], dict[str, Any]]
+    bad_toml: type[ValueError]
+    try:
+        import rtoml
+
+        loads, bad_toml = rtoml.loads, rtoml.TomlParsingError
+    except ImportError:
+        import tomllib
+
+        loads, bad_toml = tomllib.loads, tomllib.TOMLDecodeError
+    cuts = [0, *starts[CHUNK_TASKS::CHUNK_TASKS], len(text)]
+    try:
+        with paused_gc():
+            first = TaskFile.model_validate(loads(text[cuts[0] : cuts[1]]))
+            kept = keep(first.tasks)
+            first.tasks = []
+            for a, b in itertools.pairwise(cuts[1:]):
+                piece = loads(text[a:b])
+                if piece.keys() != {"tasks"}:
+                    return None
+                kept += keep(_tasks_adapter().validate_python(piece["tasks"]))
+    except Exception as exc:
+        # Broken TOML or a task the models refuse: the whole-file path words it.
+        _fall_back(exc, bad_toml, ValidationError)
+        return None
+    return first, kept
+
+
+@functools.cache
+def _tasks_adapter() -> TypeAdapter[list[Task]]:
+    from pydantic import TypeAdapter
+
+    from .models import Task
+
+    return TypeAdapter(list[Task])
+
+
+def _toml_problem(message: str, text: str, shown: str) -> Problem:
+    m = _TOML_POS.match(message)
+    if not m:
+        return Problem(shown, None, _invalid_toml(message))
+    # Lines as tomllib counts them: "\n" ends a line, and nothing else (splitlines would
+    # also cut at a lone CR, a form feed, U+2028, ...).
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    if m["line"] is None:  # "at end of document": the last line is where it ran out
+        line, col = len(lines), None
+    else:
+        line, col = int(m["line"]), int(m["col"])
+    msg = m["msg"]
+    msg = msg[0].lower() + msg[1:] if msg else msg
+    said = _toml_message(msg)
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\r" in source.removesuffix("\r"):
+        # Old Mac line ends: the whole file is one line to TOML, so whatever that "line"
+        # holds (a full-width bracket in a comment) would be blamed instead.
+        detail = say(
+            "lines end in CR alone (old Mac line ends); save the file with Windows (CRLF) "
+            "or Unix (LF) line ends",
+            "换行符只有 CR（旧版 Mac 格式）；请以 Windows（CRLF）或 Unix（LF）换行符另存",
+        )
+        return Problem(shown, line, _invalid_toml(detail))
+    wide = _FULL_WIDTH.search(source)
+    date = _DATE_LIKE.search(source)
+    if wide:
+        said += say(
+            " (full-width '{char}' typed by an IME; use the half-width character)",
+            "（输入法输入了全角字符“{char}”，请改用半角字符）",
+            char=wide.group(),
+        )
+    elif date and not _ISO_DATE.fullmatch(date["date"]):
+        said += say(" (write dates as 2025-09-30)", "（日期请写成 2025-09-30）")
+    elif msg == "invalid date or datetime":
+        said += say(
+            " (no such day, or not written as 2025-09-30)", "（没有这一天，或未写成 2025-09-30）"
+        )
+    elif msg == "cannot overwrite a value":
+        said += say(" (this key is set twice in the same table)", "（同一个表中这个键写了两次）")
+    elif msg in ("illegal character '\\n'", "unterminated string"):
+        said += say(' (a string is not closed: a " is missing)', '（字符串没有结束：缺少一个 "）')
+    return Problem(shown, line, _invalid_toml(said), col)
+
+
+# A date as people write it (2025/6/30, 2025.6.30, 2025年6月30日, 2026-6-30), at a value.
+_DATE_LIKE = re.compile(r"=\s*(?P<date>\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d)\s*日?)")
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _invalid_toml(detail: str) -> str:
+    return say("invalid TOML: {detail}", "TOML 格式错误：{detail}", detail=detail)
+
+
+# tomllib's messages (lower-cased first letter), each in Chinese; a message a later Python
+# words differently is shown as it is.
+_TOML_ZH: tuple[tuple[str, str], ...] = (
+    (r"cannot declare \((?P<key>.*)\) twice", "[{key}] 声明了两次"),
+    (r"cannot mutate immutable namespace (?P<key>.*)", "不能修改已定义的表 {key}"),
+    (r"cannot overwrite a value", "不能覆盖已有的值"),
+    (r"cannot redefine namespace (?P<key>.*)", "不能重新定义表 {key}"),
+    (r"duplicate inline table key (?P<key>.*)", "内联表中的键 {key} 重复"),
+    (r"escaped character is not a unicode scalar value", "转义字符不是有效的 Unicode 字符"),
+    (r"expected '=' after a key in a key/value pair", "键值对的键后面缺少“=”"),
+    (r"expected '\]' at the end of a table declaration", "表头末尾缺少“]”"),
+    (r"expected '\]\]' at the end of an array declaration", "数组表头末尾缺少“]]”"),
+    (r"expected newline or end of document after a statement", "语句后面应换行或结束文件"),
+    (r"expected (?P<what>.*)", "此处应为 {what}"),
+    (r"found invalid character (?P<char>.*)", "发现无效字符 {char}"),
+    (r"illegal character (?P<char>.*)", "非法字符 {char}"),
+    (r"invalid date or datetime", "日期或时间无效"),
+    (r"invalid hex value", "十六进制值无效"),
+    (r"invalid initial character for a key part", "键名的首字符无效"),
+    (r"invalid statement", "无效语句"),
+    (r"invalid value", "值无效"),
+    (r"unclosed array", "数组没有闭合"),
+    (r"unclosed inline table", "内联表没有闭合"),
+    (r"unescaped '\\' in a string", "字符串中有未转义的“\\”"),
+    (r"unterminated string", "字符串没有结束"),
+)
+
+
+def _toml_message(msg: str) -> str:
+    declared = re.match(r"cannot declare \((.*)\) twice", msg)
+    name = ".".join(re.findall(r"'([^']*)'", declared.group(1))) if declared else ""
+    if spoken() != "zh":
+        return f"[{name}] is declared twice" if declared else msg
+    if declared:
+        return f"[{name}] 声明了两次"
+    for pattern, zh in _TOML_ZH:
+        found = re.fullmatch(pattern, msg)
+        if found:
+            return zh.format(**found.groupdict())
+    return msg
