@@ -66,7 +66,7 @@ from .errors import (
     did_you_mean,
     unknown_task,
 )
-from .files import display_path, ledger_files, resolve_root, unreadable
+from .files import display_path, ledger_files, no_ledger_folder, resolve_root, unreadable
 from .i18n import say
 from .models import Indicator, IndicatorFile, Reading, Task, TaskFile
 from .store import load_file
@@ -322,13 +322,7 @@ def _edit(
 ) -> Outcome:
     shown = display_path(path)
     if not root.is_dir():
-        raise LedgerNotFound(
-            say(
-                "{path}: no ledger folder here; pass --ledger DIR",
-                "{path}：这里没有台账文件夹；请用 --ledger 目录 指定",
-                path=display_path(root),
-            )
-        )
+        raise no_ledger_folder(root)
     if path.is_symlink():
         # Replace the file the link points to, not the link; a loop or a missing target is
         # worded as every reading command words it.

@@ -43,8 +43,8 @@ from .edit_text import (
     table_of,
     toml_value,
 )
-from .errors import LedgerNotFound, WriteRefused
-from .files import decode, display_path, ledger_files
+from .errors import WriteRefused
+from .files import decode, display_path, ledger_files, no_ledger_folder
 from .i18n import say
 from .models import Aspect, Indicator, IndicatorFile, LogEntry, Task, TaskFile
 from .outputs import write_bytes
@@ -124,7 +124,7 @@ def import_tasks(
     path = ledger_files(root)[0]
     shown = display_path(path)
     if not root.is_dir():
-        raise _no_ledger(root)
+        raise no_ledger_folder(root)
     if path.is_symlink():
         path = path.resolve()  # replace the file the link points to, not the link
     with nullcontext() if dry_run else locked(path, shown):
@@ -173,16 +173,6 @@ def import_tasks(
             new_raw = (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
             write_if_unchanged(path, shown, raw, new_raw, TASKS_KIND, "importing into")
         return Imported(path, shown, text, new_text, written=not dry_run and changed)
-
-
-def _no_ledger(root: Path) -> LedgerNotFound:
-    return LedgerNotFound(
-        say(
-            "{path}: no ledger folder here; pass --ledger DIR",
-            "{path}：这里没有台账文件夹；请用 --ledger 目录 指定",
-            path=display_path(root),
-        )
-    )
 
 
 _NOUNS = {"task": "任务", "aspect": "问题方面", "indicator": "指标"}
@@ -271,7 +261,7 @@ def import_indicators(
     path = ledger_files(root)[1]
     shown = display_path(path)
     if not root.is_dir():
-        raise _no_ledger(root)
+        raise no_ledger_folder(root)
     if path.is_symlink():
         path = path.resolve()
     with nullcontext() if dry_run else locked(path, shown):

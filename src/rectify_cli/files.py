@@ -193,3 +193,14 @@ def decode(raw: bytes, shown: str) -> str:
     if not text.strip():
         raise LedgerInvalid([Problem(shown, None, say("file is empty", "文件为空"))])
     return text
+
+
+def no_ledger_folder(root: Path) -> LedgerNotFound:
+    """What a write says when the ledger folder it was pointed at is not there."""
+    return LedgerNotFound(
+        say(
+            "{path}: no ledger folder here; pass --ledger DIR",
+            "{path}：这里没有台账文件夹；请用 --ledger 目录 指定",
+            path=display_path(root),
+        )
+    )
