@@ -25,28 +25,40 @@ def _modules() -> dict[str, Path]:
     return out
 
 
+MODULES = _modules()
+# A module's one job fits in this many lines; a longer one is a sign of several.
+MAX_LINES = 520
+
+
+def _imports(name: str, path: Path) -> list[tuple[str, list[str]]]:
+    """(module imported, names taken from it) for every import, at any depth of the file."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    out: list[tuple[str, list[str]]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out += [(a.name, []) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join([*up, base] if base else up)
+            names = [a.name for a in node.names]
+            subs = [f"{base}.{n}" for n in names if f"{base}.{n}" in MODULES]
+            out += [(s, []) for s in subs] or [(base, names)]
+    return out
+
+
 def import_graph() -> dict[str, set[str]]:
     """Each module → the rectify_cli modules it imports, anywhere in its source."""
-    modules = _modules()
-    graph: dict[str, set[str]] = {name: set() for name in modules}
-    for name, path in modules.items():
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            targets: list[str] = []
-            if isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                    source = ".".join([*base, *([node.module] if node.module else [])])
-                else:
-                    source = node.module or ""
-                targets += [source, *(f"{source}.{alias.name}" for alias in node.names)]
-            elif isinstance(node, ast.Import):
-                targets += [alias.name for alias in node.names]
-            for target in targets:
-                # A submodule's own packages are imported before it: not an edge of its own.
-                if target in modules and target != name and not name.startswith(target + "."):
-                    graph[name].add(target)
-    return graph
+    return {
+        name: {
+            target
+            for target, _ in _imports(name, path)
+            # A submodule's own packages are imported before it: not an edge of its own.
+            if target in MODULES and target != name and not name.startswith(target + ".")
+        }
+        for name, path in MODULES.items()
+    }
 
 
 def circles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -94,29 +106,6 @@ def test_the_graph_sees_function_level_imports() -> None:
 
 def test_no_module_imports_itself_in_a_circle() -> None:
     assert circles(import_graph()) == []
-
-
-MODULES = _modules()
-# A module's one job fits in this many lines; a longer one is a sign of several.
-MAX_LINES = 520
-
-
-def _imports(name: str, path: Path) -> list[tuple[str, list[str]]]:
-    """(module imported, names taken from it) for every import, at any depth of the file."""
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    out: list[tuple[str, list[str]]] = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            out += [(a.name, []) for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                up = package.split(".")[: len(package.split(".")) - (node.level - 1)]
-                base = ".".join([*up, base] if base else up)
-            names = [a.name for a in node.names]
-            subs = [f"{base}.{n}" for n in names if f"{base}.{n}" in MODULES]
-            out += [(s, []) for s in subs] or [(base, names)]
-    return out
 
 
 def test_no_module_imports_a_private_name_of_another() -> None:
