@@ -81,25 +81,23 @@ def problems_notice(ledgers: Sequence[Ledger], multi: bool = False) -> str | Non
     command = "rectify check" + "".join(
         f" --ledger {_quoted(led.root)}" for led in bad if multi or led.root != default
     )
+    plural = {"n": total, "s": "" if total == 1 else "s", "them": "it" if total == 1 else "them"}
     if not multi:
         return say(
             "Warning: the ledger has {n} problem{s}; {command} lists {them}",
             "警告：台账有{n}个问题；运行 {command} 可查看",
-            n=total,
-            s="" if total == 1 else "s",
-            them="it" if total == 1 else "them",
             command=command,
+            **plural,
         )
+    names = joined(
+        say("{name} ({n})", "{name}（{n}个）", name=led.name, n=led.problems) for led in bad
+    )
     return say(
         "Warning: {n} problem{s} in {names}; {command} lists {them}",
         "警告：{names}共有{n}个问题；运行 {command} 可查看",
-        n=total,
-        s="" if total == 1 else "s",
-        them="it" if total == 1 else "them",
-        names=joined(
-            say("{name} ({n})", "{name}（{n}个）", name=led.name, n=led.problems) for led in bad
-        ),
+        names=names,
         command=command,
+        **plural,
     )
 
 

@@ -12,13 +12,14 @@ from .i18n import say
 # C1 controls (U+009B is a one-byte ESC [), and the bidi controls that make text read other
 # than it is written (Trojan Source): embeddings and overrides, isolates, and the marks
 # LRM, RLM and ALM.
-BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+BIDI_CONTROLS = r"\u202a-\u202e\u2066-\u2069"  # embeddings, overrides and isolates
+BIDI = r"\u061c\u200e\u200f" + BIDI_CONTROLS  # and the marks ALM, LRM and RLM
 CONTROLS = r"\x00-\x1f\x7f-\x9f" + BIDI
 
 # What ledger text may not hold: the controls but tab and line feed (a note may hold lines),
 # and the bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069).  The marks
 # LRM, RLM and ALM stay allowed (right-to-left text needs them); output still escapes them.
-REFUSED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+REFUSED = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
 
 
 def control_problem(text: str | None) -> str | None:

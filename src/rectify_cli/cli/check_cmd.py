@@ -24,12 +24,8 @@ def check(ledger: LedgersOpt = None, lang: LangOpt = None) -> None:
     if problems:
         for p in problems:
             tell(str(p))  # one line each: a line break in an id is shown, not obeyed
-        sys.stderr.write(
-            say("{n} problem found.", "发现{n}个问题。", n=1)
-            if len(problems) == 1
-            else say("{n} problems found.", "发现{n}个问题。", n=len(problems))
-        )
-        sys.stderr.write("\n")
+        n = len(problems)
+        tell(say("{n} problem{s} found.", "发现{n}个问题。", n=n, s="" if n == 1 else "s"))
         raise SystemExit(EXIT_ERROR)
     assert led is not None
     sys.stdout.write(
@@ -62,22 +58,14 @@ def _report_many(checked: list[Checked], lang: str | None) -> None:
             tell(say("{name}: {problem}", "{name}：{problem}", name=c.name, problem=p))
     if bad:
         total = sum(len(c.problems) for c in bad)
-        sys.stderr.write(
+        tell(
             say(
-                "{n} problem found in {bad} of {all} ledgers.",
+                "{n} problem{s} found in {bad} of {all} ledgers.",
                 "{all}个台账中有{bad}个存在问题，共{n}个问题。",
                 n=total,
-                bad=len(bad),
-                all=len(checked),
-            )
-            if total == 1
-            else say(
-                "{n} problems found in {bad} of {all} ledgers.",
-                "{all}个台账中有{bad}个存在问题，共{n}个问题。",
-                n=total,
+                s="" if total == 1 else "s",
                 bad=len(bad),
                 all=len(checked),
             )
         )
-        sys.stderr.write("\n")
         raise SystemExit(EXIT_ERROR)
