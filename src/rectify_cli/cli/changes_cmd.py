@@ -7,6 +7,7 @@ import typer
 from rectify_cli.errors import UsageError
 from rectify_cli.i18n import say
 from rectify_cli.render import OutputFormat
+from rectify_cli.render.results import ChangesResult
 
 from .app import app
 from .common import (
@@ -15,9 +16,9 @@ from .common import (
     LangOpt,
     NoColorOpt,
     as_of_date,
+    emit,
     output_format,
     parse_date,
-    write,
 )
 from .many import LedgersOpt, StrictOpt, finish, language, load_ledgers, refs_of
 
@@ -41,31 +42,18 @@ def changes(
     from rectify_cli.rollup import changes_many
 
     start = parse_date(since, "--since")
-    chosen = output_format(fmt)
-    if chosen is OutputFormat.CSV:
+    if fmt is OutputFormat.CSV:
         raise UsageError(
             say(
                 "--format csv: the changes are several tables; use md, table or json",
                 "--format csv：变化情况包含多张表格，请用 md、table 或 json",
             )
         )
+    chosen = output_format(fmt, ChangesResult.formats())
     ledgers = load_ledgers(ledger, strict)
     found = changes_many(ledgers, start, as_of_date(as_of))
     refs = refs_of(ledgers)
     chosen_lang = language(ledgers, lang)
-    match chosen:
-        case OutputFormat.JSON:
-            from rectify_cli.render.rollup_text import changes_many_json
-
-            write(changes_many_json(found, refs, multi=ledgers.multi))
-        case OutputFormat.MD:
-            from rectify_cli.render.rollup_text import changes_many_markdown
-
-            write(changes_many_markdown(found, chosen_lang, refs))
-        case _:
-            from rectify_cli.render.rollup_terminal import changes_many_view
-
-            from .common import print_rich
-
-            print_rich(changes_many_view(found, chosen_lang, refs), no_color=no_color)
+    result = ChangesResult(found, chosen_lang, refs, ledgers.multi)
+    emit(result, chosen, no_color=no_color)
     finish(ledgers)

@@ -6,7 +6,7 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,9 @@ from rectify_cli.errors import RectifyError, UsageError
 from rectify_cli.i18n import Lang, joined, say
 from rectify_cli.records import Ledger
 from rectify_cli.render import TEXT_FORMATS, OutputFormat
+
+if TYPE_CHECKING:
+    from rectify_cli.render.results import Result
 
 
 def parse_date(value: str, option: str) -> dt.date:
@@ -101,6 +104,46 @@ def output_format(
             )
         )
     return value
+
+
+def emit(
+    result: Result,
+    fmt: OutputFormat,
+    *,
+    out: Path | None = None,
+    force: bool = False,
+    no_color: bool = False,
+    lang: Lang = "zh",
+) -> None:
+    """Where every reading command's answer goes: drawn by the result's own renderer for
+    the format, on the terminal, on stdout, or into --out by the rule of every output file
+    (outputs.py: written whole, an existing file only with --force, `-` written through)."""
+    if fmt is OutputFormat.TABLE:
+        from rectify_cli.render.terminal import console
+
+        term = console(no_color=no_color)
+        term.print(result.view(term.width))
+        return
+    drawn = result.draw(fmt)
+    if out is None:
+        if isinstance(drawn, str):
+            write(drawn)
+        else:
+            assert not isinstance(drawn, bytes)  # docx is refused without --out
+            for part in drawn:
+                write(part)
+        return
+    from rectify_cli.files import display_path
+    from rectify_cli.i18n import label
+    from rectify_cli.outputs import is_stdout, write_bytes
+
+    if isinstance(drawn, bytes):
+        data = drawn
+    else:
+        data = (drawn if isinstance(drawn, str) else "".join(drawn)).encode("utf-8")
+    write_bytes(out, data, force=force)
+    if not is_stdout(out):
+        tell(label(result.written, lang, path=display_path(out)))
 
 
 def write(text: str) -> None:

@@ -16,7 +16,6 @@ from rectify_cli.query import (
     sort_rows,
     status_filter,
 )
-from rectify_cli.render import OutputFormat
 
 from .app import app
 from .common import (
@@ -25,9 +24,9 @@ from .common import (
     LangOpt,
     NoColorOpt,
     as_of_date,
+    emit,
     output_format,
     parse_date,
-    write,
 )
 from .many import LedgersOpt, StrictOpt, finish, language, list_petitions, load_ledgers, row_ref
 
@@ -164,26 +163,10 @@ def list_tasks(
     else:
         found = sort_rows(rows(ledgers.single.ledger, as_of_date(as_of), flt), key, reverse)
     refs = row_ref(ledgers) if ledgers.multi else None
-    match output_format(fmt):
-        case OutputFormat.JSON:
-            from rectify_cli.render.data import tasks_json_parts
+    from rectify_cli.render.results import TaskList
 
-            for part in tasks_json_parts(found, refs):  # a task at a time, never all in memory
-                write(part)
-        case OutputFormat.CSV:
-            from rectify_cli.render.data import tasks_csv
-
-            write(tasks_csv(found, refs))
-        case OutputFormat.MD:
-            from rectify_cli.render.markdown import tasks_table
-
-            write(tasks_table(found, chosen_lang, refs))
-        case OutputFormat.TABLE:
-            from rectify_cli.render.terminal import console
-            from rectify_cli.render.terminal import tasks_table as rich_table
-
-            out = console(no_color=no_color)
-            out.print(rich_table(found, chosen_lang, width=out.width, refs=refs))
+    result = TaskList(found, chosen_lang, refs)
+    emit(result, output_format(fmt, result.formats()), no_color=no_color)
     finish(ledgers)
 
 

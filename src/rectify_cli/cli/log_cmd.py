@@ -5,17 +5,15 @@ from typing import Annotated
 import typer
 
 from rectify_cli.history import log_rows, log_rows_many
-from rectify_cli.render import OutputFormat
 
 from .app import app
 from .common import (
     FormatOpt,
     LangOpt,
     NoColorOpt,
+    emit,
     output_format,
     parse_date,
-    print_rich,
-    write,
 )
 from .many import LedgersOpt, StrictOpt, finish, language, load_ledgers
 
@@ -49,21 +47,8 @@ def log(
         rows = log_rows_many([b.ledger for b in ledgers.books], since_date)
     refs = (lambda r: ledgers.ref(r.ledger, r.task_id)) if ledgers.multi else None
     language_ = language(ledgers, lang)
-    match output_format(fmt):
-        case OutputFormat.JSON:
-            from rectify_cli.render.log import log_json
+    from rectify_cli.render.results import LogResult
 
-            write(log_json(rows, refs))
-        case OutputFormat.CSV:
-            from rectify_cli.render.log import log_csv
-
-            write(log_csv(rows, refs))
-        case OutputFormat.MD:
-            from rectify_cli.render.log import log_md
-
-            write(log_md(rows, language_, refs))
-        case OutputFormat.TABLE:
-            from rectify_cli.render.log import log_table
-
-            print_rich(log_table(rows, language_, refs), no_color=no_color)
+    result = LogResult(rows, language_, refs)
+    emit(result, output_format(fmt, result.formats()), no_color=no_color)
     finish(ledgers)

@@ -29,7 +29,9 @@ from rectify_cli.schedule import Level
 if TYPE_CHECKING:
     from rectify_cli.rollup import LedgerWarnings
 
-from .common import ledger_lang, output_format, print_rich, tell, write
+from rectify_cli.render.results import PetitionList, RollupResult, WarningsMany
+
+from .common import emit, ledger_lang, output_format, tell, write
 
 LedgersOpt = Annotated[
     list[str] | None,
@@ -165,26 +167,7 @@ def list_petitions(
     # Ledgers with totals only have no rows: say so on stderr, beside the others' data.
     for note in notes:
         tell(note)
-    multi = found.multi
-    match chosen:
-        case OutputFormat.JSON:
-            from rectify_cli.render.rollup_text import petitions_json
-
-            write(petitions_json(found_rows, ledger=multi))
-        case OutputFormat.CSV:
-            from rectify_cli.render.rollup_text import petitions_csv
-
-            write(petitions_csv(found_rows, ledger=multi))
-        case OutputFormat.MD:
-            from rectify_cli.render.rollup_text import petitions_table
-
-            write(petitions_table(found_rows, lang, ledger_column=multi))
-        case OutputFormat.TABLE:
-            from rectify_cli.render.extras_terminal import petitions_view
-            from rectify_cli.render.terminal import console
-
-            out = console(no_color=no_color)
-            out.print(petitions_view(found_rows, lang, out.width, ledger_column=multi))
+    emit(PetitionList(found_rows, lang, found.multi), chosen, no_color=no_color)
 
 
 def _check_handling(values: list[str]) -> None:
@@ -245,24 +228,8 @@ def warn_many_cmd(
     if notice:
         _notices(found, result, fmt, out, force, reply_days, lang)
     else:
-        match output_format(fmt):
-            case OutputFormat.JSON:
-                from rectify_cli.render.rollup_text import warn_many_json
-
-                write(warn_many_json(result, multi=multi, refs=refs))
-            case OutputFormat.CSV:
-                from rectify_cli.render.rollup_text import warn_many_csv
-
-                write(warn_many_csv(result, lang, multi=multi, refs=refs))
-            case OutputFormat.MD:
-                from rectify_cli.render.rollup_text import warn_many_markdown
-
-                write(warn_many_markdown(result, lang, multi=multi, refs=refs))
-            case OutputFormat.TABLE:
-                from rectify_cli.render.rollup_terminal import warn_many_view
-
-                view = warn_many_view(result, lang, multi=multi, refs=refs)
-                print_rich(view, no_color=no_color)
+        shown = WarningsMany(result, lang, multi, refs)
+        emit(shown, output_format(fmt, shown.formats()), no_color=no_color)
     finish(found)
     if exit_code and any(lw.total for lw in result):
         raise SystemExit(EXIT_FOUND)
@@ -351,32 +318,6 @@ def report_many(
             )
         )
     rollup = build_rollup(found, as_of, lang, since=since, summary_only=summary_only)
-    refs = refs_of(found)
-    match chosen:
-        case OutputFormat.JSON:
-            from rectify_cli.render.rollup_text import rollup_json
-
-            _emit(rollup_json(rollup, refs), out, lang, force)
-        case OutputFormat.MD:
-            from rectify_cli.render.rollup_text import rollup_markdown
-
-            _emit(rollup_markdown(rollup, refs, charts=charts), out, lang, force)
-        case _:
-            from rectify_cli.render.rollup_terminal import rollup_view
-            from rectify_cli.render.terminal import console
-
-            term = console(no_color=no_color)
-            term.print(rollup_view(rollup, refs, width=term.width, summary_only=summary_only))
+    shown = RollupResult(rollup, refs_of(found), charts=charts, summary_only=summary_only)
+    emit(shown, chosen, out=out, force=force, no_color=no_color, lang=lang)
     finish(found)
-
-
-def _emit(text: str, out: Path | None, lang: Lang, force: bool) -> None:
-    if out is None:
-        write(text)
-        return
-    from rectify_cli.files import display_path
-    from rectify_cli.outputs import is_stdout, write_bytes
-
-    write_bytes(out, text.encode("utf-8"), force=force)
-    if not is_stdout(out):
-        tell(label("report.written", lang, path=display_path(out)))

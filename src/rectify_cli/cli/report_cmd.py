@@ -6,11 +6,9 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import UsageError
-from rectify_cli.files import display_path
-from rectify_cli.i18n import label, say
-from rectify_cli.outputs import is_stdout, write_bytes
+from rectify_cli.i18n import say
 from rectify_cli.render import OutputFormat
-from rectify_cli.report import Report, build_report
+from rectify_cli.report import build_report
 
 from .app import app
 from .common import (
@@ -20,11 +18,10 @@ from .common import (
     LangOpt,
     NoColorOpt,
     as_of_date,
+    emit,
     ledger_lang,
     output_format,
     parse_date,
-    tell,
-    write,
 )
 from .many import LedgersOpt, StrictOpt, finish, language, load_ledgers, report_many
 
@@ -97,30 +94,10 @@ def report(
     led = ledgers.single.ledger
     built = build_report(led, as_of_date(as_of), ledger_lang(led, lang), aspect)
     built = extend(built, ledgers.single, since=since_date)
-    match chosen:
-        case OutputFormat.JSON:
-            from rectify_cli.render.report_json import report_json
+    from rectify_cli.render.results import ReportResult
 
-            _emit(report_json(built), out, built, force)
-        case OutputFormat.MD:
-            from rectify_cli.render.report_md import report_markdown
-
-            _emit(report_markdown(built, charts=charts), out, built, force)
-        case OutputFormat.HTML:
-            from rectify_cli.render.report_html import report_html
-
-            _emit(report_html(built), out, built, force)
-        case OutputFormat.DOCX:
-            from rectify_cli.render.report_docx import report_docx
-
-            assert out is not None  # _choose_format
-            _emit(report_docx(built), out, built, force)
-        case OutputFormat.TABLE:
-            from rectify_cli.render.report_terminal import report_renderable
-            from rectify_cli.render.terminal import console
-
-            term = console(no_color=no_color)
-            term.print(report_renderable(built, width=term.width))
+    shown = ReportResult(built, charts=charts)
+    emit(shown, chosen, out=out, force=force, no_color=no_color, lang=built.lang)
     finish(ledgers)
 
 
@@ -156,16 +133,3 @@ def _choose_format(fmt: OutputFormat | None, out: Path | None) -> OutputFormat:
     if chosen is OutputFormat.DOCX and out is None:
         raise UsageError(say("docx needs --out FILE", "输出 docx 须加 --out 文件"))
     return chosen
-
-
-def _emit(content: str | bytes, out: Path | None, report: Report, force: bool) -> None:
-    """Text to stdout, or any format to --out by the rule of every output (outputs.py):
-    written whole, an existing file only with --force, a device or `-` written through."""
-    if out is None:
-        assert isinstance(content, str)
-        write(content)
-        return
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    write_bytes(out, data, force=force)
-    if not is_stdout(out):
-        tell(label("report.written", report.lang, path=display_path(out)))

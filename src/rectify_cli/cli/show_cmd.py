@@ -5,7 +5,6 @@ from typing import Annotated
 import typer
 
 from rectify_cli.query import rows
-from rectify_cli.render import OutputFormat
 
 from .app import app
 from .common import (
@@ -14,10 +13,9 @@ from .common import (
     LangOpt,
     NoColorOpt,
     as_of_date,
+    emit,
     ledger_lang,
     output_format,
-    print_rich,
-    write,
 )
 from .many import LedgersOpt, finish, load_ledgers
 
@@ -42,21 +40,8 @@ def show(
     led = book.ledger
     row = next(r for r in rows(led, as_of_date(as_of)) if r.task.id == task.id)
     language = ledger_lang(led, lang)
-    match output_format(fmt):
-        case OutputFormat.JSON:
-            from rectify_cli.render.data import task_record, to_json
+    from rectify_cli.render.results import TaskDetail
 
-            write(to_json(task_record(row)))
-        case OutputFormat.CSV:
-            from rectify_cli.render.data import tasks_csv
-
-            write(tasks_csv([row]))
-        case OutputFormat.MD:
-            from rectify_cli.render.markdown import task_detail
-
-            write(task_detail(row, led, language))
-        case OutputFormat.TABLE:
-            from rectify_cli.render.terminal import task_detail as rich_detail
-
-            print_rich(rich_detail(row, led, language), no_color=no_color)
+    result = TaskDetail(row, led, language)
+    emit(result, output_format(fmt, result.formats()), no_color=no_color)
     finish(ledgers)

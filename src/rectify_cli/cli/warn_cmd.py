@@ -25,10 +25,10 @@ from .common import (
     LangOpt,
     NoColorOpt,
     as_of_date,
+    emit,
     ledger_lang,
     make_out_dir,
     output_format,
-    print_rich,
     tell,
     write,
 )
@@ -225,23 +225,10 @@ def warn(
             write_files(files, force=force)
             tell(label("warn.written", language, count=len(files), path=out))
     else:
-        match output_format(fmt):
-            case OutputFormat.JSON:
-                from rectify_cli.render.warn_text import warn_json
+        from rectify_cli.render.results import Warnings
 
-                write(warn_json(result))
-            case OutputFormat.CSV:
-                from rectify_cli.render.warn_text import warn_csv
-
-                write(warn_csv(result, language))
-            case OutputFormat.MD:
-                from rectify_cli.render.warn_text import warn_markdown
-
-                write(warn_markdown(result, language))
-            case OutputFormat.TABLE:
-                from rectify_cli.render.warn_terminal import warn_view
-
-                print_rich(warn_view(result, language), no_color=no_color)
+        shown = Warnings(result, language)
+        emit(shown, output_format(fmt, shown.formats()), no_color=no_color)
     finish(ledgers)
     if exit_code and result.warnings:
         raise SystemExit(EXIT_FOUND)
