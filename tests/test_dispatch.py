@@ -30,7 +30,10 @@ def test_no_command_picks_a_renderer_by_format(path: Path) -> None:
     for node in ast.walk(tree):
         if isinstance(node, ast.Match):
             for case in node.cases:
-                assert "OutputFormat" not in ast.unparse(case.pattern), (path.name, case.lineno)
+                assert "OutputFormat" not in ast.unparse(case.pattern), (
+                    path.name,
+                    case.pattern.lineno,
+                )
 
 
 @pytest.mark.parametrize("cls", RESULTS, ids=lambda c: c.__name__)

@@ -1,7 +1,7 @@
 """Documents for people who do not read Markdown: the HTML report (parsed by a strict HTML5
 parser, and rendered by a real browser), and Word reports and warning notices (re-opened with
 python-docx).  The reference check of the report issue runs on both, with its expectations
-imported from tests/test_report.py.
+kept in tests/helpers.py.
 """
 
 from __future__ import annotations
@@ -35,22 +35,28 @@ from rectify_cli.report import build_report
 from rectify_cli.store import load_ledger
 from rectify_cli.warn import notice_filenames
 from tests.conftest import invoke, invoke_en
-from tests.programs import need_program
-from tests.test_report import (
+from tests.helpers import (
     AS_OF,
     CJK,
     FIGURES_EN,
     FIGURES_ZH,
+    HEADLINE_EN,
+    HEADLINE_ZH,
     HOSTILE,
     HOSTILE_INDICATORS,
     HOSTILE_TITLE,
     MIXED,
+    SVG,
+    assert_header_rows_repeat,
+    assert_safe_html,
+    docx_tables,
+    html_tables,
+    parse_html,
+    text_of,
 )
+from tests.programs import need_program
 
 MakeLedger = Callable[..., Path]
-SVG = "{http://www.w3.org/2000/svg}"
-HEADLINE_ZH = "第三轮省级生态环境保护督察反馈的24项整改任务，已完成21项，达到序时进度3项"
-HEADLINE_EN = "24 rectification tasks: 21 completed, 3 on schedule"
 # Text that means something to a browser, a terminal, rich, a spreadsheet or Word; each must
 # come out as the characters written.
 NASTY_TITLE = (
@@ -70,48 +76,11 @@ def hostile_ledger(make_ledger: MakeLedger) -> Path:
 # --------------------------------------------------------------------------- HTML parsing
 
 
-def parse_html(text: str) -> Element:
-    """The document tree; strict: any HTML5 parse error fails the test."""
-    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    return parser.parse(text)  # type: ignore[no-any-return]
-
-
-def text_of(el: Element) -> str:
-    return "".join(el.itertext())
-
-
-def html_tables(root: Element) -> list[list[list[str]]]:
-    """Each table's rows (header first) as cell texts; every row has the header's width."""
-    tables = []
-    for table in root.iter("table"):
-        rows = [[text_of(c) for c in tr if c.tag in ("th", "td")] for tr in table.iter("tr")]
-        widths = {len(r) for r in rows}
-        assert len(widths) == 1, f"ragged table: {rows}"
-        tables.append(rows)
-    return tables
-
-
 def table_headed(root: Element, first: str) -> list[dict[str, str]]:
     for rows in html_tables(root):
         if rows[0][0] == first:
             return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
     raise AssertionError(f"no table headed {first!r}")
-
-
-def assert_safe_html(root: Element) -> None:
-    """No script, nothing loaded from outside, every chart titled."""
-    tags = {el.tag for el in root.iter() if isinstance(el.tag, str)}
-    assert not tags & {"script", "img", "iframe", "object", "embed", "link", "b", "i"}, tags
-    for el in root.iter():
-        assert not {"src", "href", "onload", "onclick"} & set(el.attrib), el.attrib
-    style = text_of(root.find("head/style"))  # type: ignore[arg-type]
-    assert "@import" not in style and "url(" not in style
-    svgs = list(root.iter(f"{SVG}svg"))
-    assert svgs
-    for svg in svgs:
-        title = svg.find(f"{SVG}title")
-        assert title is not None and text_of(title).strip(), "an SVG without a <title>"
-        assert next(iter(svg)) is title  # first, where screen readers look for it
 
 
 def sample_html(runner: CliRunner, *args: str) -> str:
@@ -395,19 +364,6 @@ def test_formats_a_command_does_not_write_are_refused(
 def run_fonts(run: Any) -> tuple[str | None, str | None]:
     rfonts = run._r.rPr.find(qn("w:rFonts"))
     return rfonts.get(qn("w:ascii")), rfonts.get(qn("w:eastAsia"))
-
-
-def docx_tables(doc: Any) -> list[list[list[str]]]:
-    return [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
-
-
-def assert_header_rows_repeat(doc: Any) -> None:
-    for t in doc.tables:
-        flags = [
-            r._tr.trPr is not None and r._tr.trPr.find(qn("w:tblHeader")) is not None
-            for r in t.rows
-        ]
-        assert flags == [True] + [False] * (len(t.rows) - 1)
 
 
 def assert_official_layout(doc: Any, office: str, year: int) -> list[str]:

@@ -1,5 +1,4 @@
-"""What issue 9 added to the Markdown report — the petition sentence, the counts of itemised
-cases by finding, status and category, and the `--since` section — in the HTML and Word
+"""What issue 9 added to the Markdown report — the petition sentence, the counts of itemisedfrom tests.helpers import NOTICE_LINE, generate, petitions_filecases by finding, status and category, and the `--since` section — in the HTML and Word
 reports too, with the same words and numbers as Markdown (issue 10: the same content in
 every format)."""
 
@@ -23,18 +22,22 @@ from rectify_cli.render.rollup_common import change_sections
 from rectify_cli.report import build_report
 from rectify_cli.rollup import extend
 from tests.conftest import invoke
-from tests.test_changes import INDICATORS, PETITIONS, TASKS
-from tests.test_documents import (
+from tests.helpers import (
     HEADLINE_EN,
     HEADLINE_ZH,
+    INDICATORS,
+    NOTICE_LINE,
+    PETITIONS,
+    TASKS,
     assert_header_rows_repeat,
     assert_safe_html,
     docx_tables,
+    generate,
     html_tables,
     parse_html,
+    petitions_file,
     text_of,
 )
-from tests.test_petitions import NOTICE_LINE, generate, petitions_file
 
 AS_OF = "2025-09-30"
 NOTICE_LINE_EN = "818 petition cases: all closed or stage-closed"

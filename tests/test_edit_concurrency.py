@@ -17,41 +17,7 @@ from rectify_cli.edit import update_task
 from rectify_cli.edit_rules import TaskUpdate
 from rectify_cli.models import TaskFile
 from rectify_cli.store import load_ledger
-
-HEAD = """\
-[ledger]
-version = 1
-title = "并发测试台账"
-feedback_date = 2025-01-01
-
-[[aspects]]
-id = "A1"
-name = "大气"
-"""
-
-
-def tasks_text(n: int) -> str:
-    blocks = [HEAD]
-    for i in range(1, n + 1):
-        blocks.append(
-            f"""
-# 任务 {i}
-[[tasks]]
-id = "T{i:04d}"
-aspect = "A1"
-title = "第{i}项整改任务：治理扬尘，推进重点行业深度治理"
-measures = ["措施一", "措施二"]
-lead = "市生态环境局"
-deadline = 2025-12-31
-status = "in_progress"
-progress = 50
-
-[[tasks.log]]
-date = 2025-06-30
-note = "起始"
-"""
-        )
-    return "".join(blocks)
+from tests.helpers import tasks_text
 
 
 def notes(root: Path, task_id: str) -> list[str]:

@@ -132,3 +132,14 @@ def test_the_core_never_imports_typer_or_rich(name: str) -> None:
 def test_a_module_has_one_job(name: str) -> None:
     lines = MODULES[name].read_text(encoding="utf-8").count("\n")
     assert lines <= MAX_LINES, f"{name}: {lines} lines; split it along its jobs"
+
+
+def test_no_test_module_imports_another() -> None:
+    """Helpers shared by several test files live in tests/helpers.py (and conftest.py), so a
+    test file can be run, moved or deleted on its own."""
+    tests = Path(__file__).parent
+    for path in tests.glob("test_*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                module = node.module.rpartition(".")[2]
+                assert not module.startswith("test_"), (path.name, node.module)

@@ -18,7 +18,7 @@ from rectify_cli.history import log_rows_many
 from rectify_cli.ledgers import single_spec
 from rectify_cli.store import load_ledger
 from tests.conftest import invoke, invoke_en
-from tests.test_rollup import GOOD, write_counties
+from tests.helpers import GOOD, write_counties
 
 HUIMIN_PROBLEM = (
     "huimin：counties/huimin/tasks.toml:15: 任务 T1：progress（进度）：应不大于 100，实际为 120\n"

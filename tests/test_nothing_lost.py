@@ -23,7 +23,7 @@ from rectify_cli.errors import LedgerExists
 from rectify_cli.models import IndicatorFile, Task, TaskFile
 from rectify_cli.scaffold import init_ledger
 from rectify_cli.store import load_ledger
-from tests.test_edit_concurrency import tasks_text
+from tests.helpers import tasks_text
 
 
 def indicators_text(n: int) -> str:

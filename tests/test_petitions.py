@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import random
 from collections import Counter
 from pathlib import Path
 
@@ -13,14 +12,14 @@ import pytest
 from typer.testing import CliRunner
 
 from rectify_cli.errors import EXIT_ERROR, EXIT_FOUND, LedgerInvalid
-from rectify_cli.kinds import CATEGORY_ZH, FINDING_ZH, HANDLING_ZH, Category, Finding, Handling
+from rectify_cli.kinds import Category, Finding, Handling
 from rectify_cli.models import PetitionSummary
 from rectify_cli.petitions import PetitionCounts, headline, warnings
 from rectify_cli.store import load_petitions
 from tests.conftest import invoke, invoke_en
+from tests.helpers import NOTICE_LINE, generate, petitions_file
 
 AS_OF = "2025-09-30"
-NOTICE_LINE = "省交办的818件信访件，已全部办结或阶段性办结"
 
 
 # --------------------------------------------------------------------------- the sample
@@ -112,10 +111,6 @@ def test_an_unknown_split_stays_unknown() -> None:
 # --------------------------------------------------------------------------- file errors
 
 
-def petitions_file(root: Path, text: str) -> None:
-    (root / "petitions.toml").write_text(text, encoding="utf-8")
-
-
 CASE = """\
 [[petitions]]
 id = "X1"
@@ -175,45 +170,6 @@ def test_a_broken_petitions_file_stops_the_command(make_ledger, runner: CliRunne
 
 
 # --------------------------------------------------------------------------- generated cases
-
-
-def generate(n: int, seed: int = 9) -> tuple[str, list[dict[str, object]]]:
-    """`n` itemised cases as TOML, half written with Chinese labels, and the same as data."""
-    rng = random.Random(seed)
-    cases: list[dict[str, object]] = []
-    out = ["version = 1", 'headline_prefix = "省交办的"', ""]
-    for i in range(1, n + 1):
-        category = rng.choice(list(Category))
-        finding = rng.choice([*Finding, None])
-        status = rng.choice(list(Handling))
-        received = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(200))
-        deadline = received + dt.timedelta(days=rng.randrange(10, 120))
-        zh = i % 2 == 0
-        lines = [
-            "[[petitions]]",
-            f'id = "X{i:04d}"',
-            f'title = "信访件{i}"',
-            f"received = {received.isoformat()}",
-            f"batch = {rng.randrange(1, 6)}",
-            f'area = "{rng.choice(["博兴县", "邹平市", "惠民县"])}"',
-            f'category = "{CATEGORY_ZH[category] if zh else category.value}"',
-            f'status = "{HANDLING_ZH[status] if zh else status.value}"',
-            f"deadline = {deadline.isoformat()}",
-            f'lead = "{rng.choice(["县生态环境局", "县住建局"])}"',
-        ]
-        if finding is not None:
-            lines.append(f'finding = "{FINDING_ZH[finding] if zh else finding.value}"')
-        out += [*lines, ""]
-        cases.append(
-            {
-                "id": f"X{i:04d}",
-                "category": category,
-                "finding": finding,
-                "status": status,
-                "deadline": deadline,
-            }
-        )
-    return "\n".join(out), cases
 
 
 @pytest.fixture

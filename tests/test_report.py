@@ -27,11 +27,19 @@ from rectify_cli.report import Counts, Report, build_report
 from rectify_cli.schedule import Level
 from rectify_cli.store import load_ledger
 from tests.conftest import invoke, invoke_en
+from tests.helpers import (
+    AS_OF,
+    CJK,
+    FIGURES_EN,
+    FIGURES_ZH,
+    HOSTILE,
+    HOSTILE_INDICATORS,
+    HOSTILE_TITLE,
+    MIXED,
+)
 
 MakeLedger = Callable[..., Path]
-AS_OF = "2025-09-30"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
 # --------------------------------------------------------------------------- Markdown parsing
@@ -166,71 +174,6 @@ def test_english_headline(sample: Path) -> None:
     assert report.headline == "24 rectification tasks: 21 completed, 3 on schedule"
 
 
-MIXED = """\
-[ledger]
-version = 1
-title = "测试台账"
-feedback_date = 2025-01-01
-
-[[aspects]]
-id = "A1"
-name = "大气"
-
-[[aspects]]
-id = "A2"
-name = "水"
-
-[[tasks]]
-id = "T1"
-aspect = "A1"
-title = "落后于序时进度"
-lead = "市生态环境局"
-start = 2025-01-01
-deadline = 2025-12-31
-status = "in_progress"
-progress = 10
-
-[[tasks]]
-id = "T2"
-aspect = "A1"
-title = "已逾期"
-lead = "市水利局"
-start = 2025-01-01
-deadline = 2025-06-30
-status = "in_progress"
-progress = 90
-
-[[tasks]]
-id = "T3"
-aspect = "A2"
-title = "已销号"
-lead = "市水利局"
-deadline = 2025-06-30
-status = "closed"
-completed_on = 2025-06-01
-evidence = ["验收意见"]
-
-[[tasks]]
-id = "T4"
-aspect = "A2"
-title = "已完成"
-lead = "市水利局"
-deadline = 2025-06-30
-status = "done"
-completed_on = 2025-06-01
-
-[[tasks]]
-id = "T5"
-aspect = "A2"
-title = "按序时推进"
-lead = "市水利局"
-start = 2025-01-01
-deadline = 2025-12-31
-status = "in_progress"
-progress = 80
-"""
-
-
 def test_headline_adds_behind_overdue_and_signed_off_only_when_nonzero(
     make_ledger: MakeLedger,
 ) -> None:
@@ -269,80 +212,6 @@ def test_aspect_filter_by_id_or_name(sample: Path) -> None:
 
 
 # --------------------------------------------------------------------------- reference check
-
-# Every indicator the Binzhou notice publishes (data/indicators.toml cites each one):
-# name → (value, target, year on year, province rank, rank of improvement).
-FIGURES_EN = {
-    "Air quality composite index": ("3.67", "", "improved 15.0%", "7", "1"),
-    "PM2.5 concentration": ("30 µg/m³", "", "improved 16.7%", "8", "2"),
-    "Good air day ratio": ("73.6%", "", "improved 13.4%", "10", "3"),
-    "Heavy pollution days": ("0天", "", "", "", ""),
-    "Good water ratio, national control sections": (
-        "54.5%",
-        "45.4% (met: 9.1 points above target)",
-        "",
-        "",
-        "",
-    ),
-    "City water quality index": ("5.6360", "", "", "11", "8"),
-    "Near-shore good water ratio": ("100%", "", "", "", ""),
-    "Total nitrogen, rivers entering the sea": ("", "", "improved 17.7%", "", ""),
-    "Yellow River water share of total use": (
-        "below 65%",
-        "",
-        "improved from above 75% (2024)",
-        "",
-        "",
-    ),
-    "Yellow River water capacity freed": ("4.5亿立方米", "", "", "", ""),
-    "River outfalls rectified": ("1379个", "", "", "", ""),
-    "Sea outfalls rectified": ("913个", "", "", "", ""),
-    "Rural black-odorous water bodies cleared": ("138处", "", "", "", ""),
-    "General industrial solid waste intensity": (
-        "",
-        "",
-        "improved more than 20% vs 2020",
-        "",
-        "",
-    ),
-    "Clean-production audit coverage": ("100%", "", "", "", ""),
-    "Provincial-level green manufacturing units": ("74家", "", "", "", ""),
-    "New renewable capacity": ("350万千瓦", "", "", "", ""),
-    "Renewable annual output": ("above 100亿千瓦时", "", "", "", ""),
-    "Geothermal pilot projects": ("7个", "", "", "1", ""),
-    "R&D spending share of GDP": ("3.7%", "", "", "1 (全省“四连冠”)", ""),
-    "Wetland area": ("14.47万公顷", "", "", "", ""),
-    "Tree cover": ("above 30%", "", "", "", ""),
-    "Urban green cover": ("above 40%", "", "", "", ""),
-    "Yellow River restoration funds": ("447万元", "", "", "3", ""),
-    "NOx cut, Boxing galvanising cluster": ("935吨/年", "", "", "", ""),
-    "Cadres trained": ("above 500人次", "", "", "", ""),
-    "Special training": ("above 300人次", "", "", "", ""),
-    "Leaders' instructions": ("25次", "", "", "", ""),
-    "Special progress meetings": ("31次", "", "", "", ""),
-    "On-site supervision visits": ("33次", "", "", "", ""),
-}
-
-# The same in the notice's own language, for the figures with ranks and changes.
-FIGURES_ZH = {
-    "环境空气质量综合指数": ("3.67", "2025年1-9月", "", "改善15.0%", "第7位", "第1位"),
-    "PM2.5浓度": ("30 µg/m³", "2025年1-9月", "", "改善16.7%", "第8位", "第2位"),
-    "空气质量优良率": ("73.6%", "2025年1-9月", "", "改善13.4%", "第10位", "第3位"),
-    "重污染天数": ("0天", "2025年1-9月", "", "", "", ""),
-    "国控断面优良水体比例": (
-        "54.5%",
-        "2025年9月",
-        "45.4%（达标，高出目标9.1个百分点）",
-        "",
-        "",
-        "",
-    ),
-    "城市水质指数": ("5.6360", "2025年9月", "", "", "第11位", "第8位"),
-    "入海河流总氮": ("", "2025年9月", "", "改善17.7%", "", ""),
-    "黄河水占用水总量比例": ("65%以下", "", "", "较2024年（75%以上）改善", "", ""),
-    "一般工业固体废物产生强度": ("", "", "", "较2020年改善20%以上", "", ""),
-    "全社会研发投入占GDP比重": ("3.7%", "", "", "", "第1位（全省“四连冠”）", ""),
-}
 
 
 def test_reference_check_english(sample: Path, runner: CliRunner) -> None:
@@ -442,52 +311,6 @@ def test_english_report_has_no_chinese_labels(sample: Path, runner: CliRunner) -
 
 
 # --------------------------------------------------------------------------- hostile text
-
-HOSTILE_TITLE = "a | b\\n<script>alert(1)</script> *x* `y` \\\\| [l](http://e) # end"
-HOSTILE = f"""\
-[ledger]
-version = 1
-title = "台账 | <b>粗</b>"
-issued_by = "*办* <i>"
-feedback_date = 2025-01-01
-headline_prefix = "| 反馈的"
-
-[[aspects]]
-id = "A1"
-name = "A \\"q\\" | ```mermaid %% ; # <x>"
-
-[[tasks]]
-id = "T1"
-aspect = "A1"
-title = "{HOSTILE_TITLE}"
-lead = "局|科\\n<img src=x>"
-start = 2025-01-01
-deadline = 2025-12-31
-status = "in_progress"
-progress = 50
-indicators = ["i1"]
-
-[[tasks]]
-id = "T2"
-aspect = "A1"
-title = "1. done"
-lead = "- lead"
-status = "done"
-completed_on = 2025-03-01
-"""
-HOSTILE_INDICATORS = """\
-version = 1
-
-[[indicators]]
-id = "i1"
-name = "<b>PM</b> | x"
-unit = "|u*"
-better = "lower"
-value = 3
-change = 1.5
-rank = 2
-rank_note = "<i>|</i>"
-"""
 
 
 def test_hostile_text_keeps_markdown_tables_and_html_safe(

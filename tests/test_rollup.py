@@ -17,119 +17,15 @@ from rectify_cli.ledgers import expand, folder_for, load_many, peek_name, split_
 from rectify_cli.rollup import build_rollup
 from rectify_cli.store import load_ledger
 from tests.conftest import invoke, invoke_en
+from tests.helpers import GOOD, ZOUPING, write_counties
 
 AS_OF = "2025-10-01"
 
-BOXING = """\
-[ledger]
-version = 1
-title = "博兴县整改台账"
-issued_by = "博兴县生态环境保护委员会办公室"
-feedback_date = 2025-01-01
 
-[[aspects]]
-id = "A1"
-name = "大气"
-
-[[tasks]]
-id = "T01"
-aspect = "A1"
-title = "镀锌行业提标改造"
-lead = "县生态环境局"
-deadline = 2025-06-30
-status = "done"
-progress = 100
-completed_on = 2025-06-01
-
-[[tasks]]
-id = "T02"
-aspect = "A1"
-title = "扬尘治理"
-lead = "县住建局"
-deadline = 2025-09-15
-status = "in_progress"
-progress = 60
-
-[[tasks]]
-id = "T03"
-aspect = "A1"
-title = "散乱污企业整治"
-lead = "县生态环境局"
-deadline = 2025-12-31
-status = "in_progress"
-progress = 70
-
-[[tasks.log]]
-date = 2025-09-20
-progress = 70
-"""
-
-# Folder `zp`, named `zouping` in its [ledger] table; its T03 shares boxing's id.
-ZOUPING = """\
-[ledger]
-version = 1
-title = "邹平市整改台账"
-name = "zouping"
-feedback_date = 2025-01-01
-
-[[aspects]]
-id = "A1"
-name = "水"
-
-[[tasks]]
-id = "T03"
-aspect = "A1"
-title = "污水管网建设"
-lead = "市住建局"
-deadline = 2025-12-31
-status = "in_progress"
-progress = 20
-
-[[tasks.log]]
-date = 2025-09-25
-progress = 20
-
-[[tasks]]
-id = "T04"
-aspect = "A1"
-title = "入河排污口整治"
-lead = "市生态环境局"
-status = "done"
-progress = 100
-completed_on = 2025-08-01
-"""
-
-HUIMIN = """\
-[ledger]
-version = 1
-title = "惠民县整改台账"
-
-[[aspects]]
-id = "A1"
-name = "水"
-
-[[tasks]]
-id = "T1"
-aspect = "A1"
-title = "黑臭水体整治"
-lead = "县水利局"
-deadline = 2025-12-31
-progress = 120
-"""
 HUIMIN_ERROR = (
     "错误：台账 huimin：counties/huimin/tasks.toml:15: 任务 T1：progress（进度）：应不大于 100，"
     "实际为 120\n"
 )
-
-
-def write_counties(base: Path) -> Path:
-    """counties/{boxing,zp,huimin} and a README that a pattern must not take for a ledger."""
-    root = base / "counties"
-    for folder, text in (("boxing", BOXING), ("zp", ZOUPING), ("huimin", HUIMIN)):
-        (root / folder).mkdir(parents=True)
-        (root / folder / "tasks.toml").write_text(text, encoding="utf-8")
-    (root / "README.md").write_text("县级台账\n", encoding="utf-8")
-    return root
 
 
 @pytest.fixture
@@ -137,9 +33,6 @@ def counties(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = write_counties(tmp_path)
     monkeypatch.chdir(tmp_path)  # messages name paths relative to here
     return root
-
-
-GOOD = ("-l", "counties/boxing", "-l", "counties/zp")
 
 
 # --------------------------------------------------------------------------- loading
