@@ -12,8 +12,8 @@ from rectify_cli.report import AspectRow, Counts, IndicatorRow, Report
 
 from .common import deadline_text, health_text, progress_text
 
-ASPECT_COLUMNS = (
-    "aspect",
+# The counts every progress table shows after its first column (an aspect, a ledger).
+COUNT_COLUMNS = (
     "tasks_count",
     "report.col.completed",
     "report.col.on_schedule",
@@ -21,6 +21,7 @@ ASPECT_COLUMNS = (
     "report.col.overdue",
     "report.col.completion",
 )
+ASPECT_COLUMNS = ("aspect", *COUNT_COLUMNS)
 OPEN_COLUMNS = ("id", "title", "lead", "deadline", "progress", "health")
 INDICATOR_COLUMNS = (
     "ind.name",

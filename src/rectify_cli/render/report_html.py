@@ -21,6 +21,7 @@ from rectify_cli.report import Report
 from .html_charts import completion_chart, indicator_chart, status_chart
 from .report_common import (
     ASPECT_COLUMNS,
+    COUNT_COLUMNS,
     INDICATOR_COLUMNS,
     OPEN_COLUMNS,
     WARNING_COLUMNS,
@@ -126,17 +127,7 @@ svg.chart .p-cross .pat-line { stroke: var(--overdue); }
 svg.chart #chart-indicators-dots .pat-dot { fill: var(--muted); }
 """.replace("FONTS", FONTS)
 
-_NUMERIC = frozenset(
-    {
-        "tasks_count",
-        "report.col.completed",
-        "report.col.on_schedule",
-        "report.col.behind",
-        "report.col.overdue",
-        "report.col.completion",
-        "report.col.count",
-    }
-)
+_NUMERIC = frozenset({*COUNT_COLUMNS, "report.col.count"})
 
 _NUM = ' class="num"'
 

@@ -16,7 +16,7 @@ from rectify_cli.rollup import LedgerLine, RollUp
 from rectify_cli.textfmt import number_text
 
 from .common import deadline_text, progress_text
-from .report_common import count_cells
+from .report_common import COUNT_COLUMNS, count_cells
 from .warn_text import level_text, percent, reason_text
 
 Ref = Callable[[str], str]  # a task id → the id as shown (qualified where shared)
@@ -40,15 +40,7 @@ def handling_text(h: Handling, lang: Lang) -> str:
 
 # --------------------------------------------------------------------------- roll-up
 
-ROLLUP_COLUMNS = (
-    "ledger",
-    "tasks_count",
-    "report.col.completed",
-    "report.col.on_schedule",
-    "report.col.behind",
-    "report.col.overdue",
-    "report.col.completion",
-)
+ROLLUP_COLUMNS = ("ledger", *COUNT_COLUMNS)
 
 
 def rollup_cells(line: LedgerLine) -> list[str]:
