@@ -69,6 +69,7 @@ from .errors import (
 from .files import display_path, ledger_files, no_ledger_folder, resolve_root, unreadable
 from .i18n import say
 from .models import Indicator, IndicatorFile, Reading, Task, TaskFile
+from .records import matching_id
 from .store import load_file
 from .toml_read import parse_toml
 
@@ -344,6 +345,7 @@ def _edit(
         found = _find_fast(layout, kind, ident) if is_stamped(path, digest) else None
         if found is None:
             items = _load_whole(kind, path, raw, root)
+            ident = matching_id(ident, [x.id for x in items]) or ident  # t07 → T07
             found = _find_by_index(layout, kind, ident, items, shown)
             stamp(path, digest)
         start, end, item = found

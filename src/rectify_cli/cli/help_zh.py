@@ -99,7 +99,14 @@ ZH: dict[str, str] = {
     "Due soon: the deadline is within N days (today counts).": (
         "即将到期：整改时限在 N 天之内（含今天）。"
     ),
-    "Only this level (repeatable).": "只看这一级别（可重复）。",
+    "Only this level (repeatable): red 红色, yellow 黄色, blue 蓝色.": (
+        "只看这一级别（可重复）：red 红色、yellow 黄色、blue 蓝色。"
+    ),
+    "Schedule health (repeatable): overdue 逾期, behind 未达序时进度, on_schedule "
+    "达到序时进度, done_late 逾期完成, done_on_time 按期完成, done 已完成.": (
+        "序时进度情况（可重复）：overdue 逾期、behind 未达序时进度、on_schedule 达到序时进度、"
+        "done_late 逾期完成、done_on_time 按期完成、done 已完成。"
+    ),
     "Behind when progress is this many points below the time-proportional expectation "
     "[default: the ledger's, else 10].": (
         "进度比按时间推算的应有进度低这么多个百分点即为滞后［默认：台账的设置，否则 10］。"
@@ -172,7 +179,7 @@ ZH: dict[str, str] = {
     "New status: not_started 未启动, in_progress 推进中, done 已完成, closed 已销号.": (
         "新状态：not_started 未启动、in_progress 推进中、done 已完成、closed 已销号。"
     ),
-    "Progress in percent.": "进度（百分比）。",
+    "Progress in percent (60 or 60%).": "进度（百分比，写 60 或 60%）。",
     "What happened; given alone, it annotates the log.": "情况说明；单独给出时只在记录中加一条说明。",
     "Date of the log entry, and completed_on when marked done [default: today].": (
         "这条记录的日期，标为已完成时也是完成日期［默认：今天］。"
