@@ -67,15 +67,19 @@ def choices_of(
 ) -> frozenset[T] | None:
     """Repeated option values read by the core's own reader of that kind of word (a level,
     a health: in either language); None when none was given."""
-    chosen = set()
-    for value in values or ():
-        try:
-            chosen.add(parse(value))
-        except ValueError as exc:
-            raise UsageError(
-                say("{option}: {why}", "{option}：{why}", option=option, why=exc)
-            ) from None
+    chosen = {choice_of(value, option, parse) for value in values or ()}
     return frozenset(chosen) if chosen else None
+
+
+def choice_of(value: str, option: str, parse: Callable[[str], T]) -> T:
+    """One option value read by the core's reader of its kind of word; its ValueError as
+    a usage error naming the option."""
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise UsageError(
+            say("{option}: {why}", "{option}：{why}", option=option, why=exc)
+        ) from None
 
 
 AsOfOpt = Annotated[
