@@ -656,3 +656,122 @@ note = "起始"
 """
         )
     return "".join(blocks)
+
+
+# The warn tests' ledger, judged as of WARN_AS_OF.
+WARN_AS_OF = "2025-06-30"
+WARN_TASKS = """\
+[ledger]
+version = 1
+title = "测试台账"
+issued_by = "市整改办"
+feedback_date = 2025-01-01
+stale_days = 30
+
+[[aspects]]
+id = "A1"
+name = "大气"
+
+# overdue: the deadline was yesterday
+[[tasks]]
+id = "T1"
+aspect = "A1"
+title = "治理扬尘"
+lead = "市生态环境局"
+start = 2025-01-01
+deadline = 2025-06-29
+status = "in_progress"
+progress = 95
+
+[[tasks.log]]
+date = 2025-06-20
+progress = 95
+
+# due today, far enough along not to be behind
+[[tasks]]
+id = "T2"
+aspect = "A1"
+title = "整治黑臭水体"
+lead = "市水利局"
+start = 2025-01-01
+deadline = 2025-06-30
+status = "in_progress"
+progress = 95
+
+[[tasks.log]]
+date = 2025-06-25
+progress = 95
+
+# behind: half the time gone, a fifth of the work done
+[[tasks]]
+id = "T3"
+aspect = "A1"
+title = "关停散乱污企业"
+lead = "市生态环境局"
+start = 2025-01-01
+deadline = 2025-12-31
+status = "in_progress"
+progress = 20
+
+[[tasks.log]]
+date = 2025-06-25
+progress = 20
+
+# stale: ongoing, nothing logged for 90 days
+[[tasks]]
+id = "T4"
+aspect = "A1"
+title = "巡查河湖"
+lead = "市住房和城乡建设局"
+ongoing = true
+status = "in_progress"
+
+[[tasks.log]]
+date = 2025-04-01
+note = "开展巡查"
+
+# not started yet: start after as-of, never behind, never stale
+[[tasks]]
+id = "T5"
+aspect = "A1"
+title = "建设监测站"
+lead = "市生态环境局"
+start = 2025-07-01
+deadline = 2025-12-31
+status = "not_started"
+
+# done after its deadline: done late, not warned
+[[tasks]]
+id = "T6"
+aspect = "A1"
+title = "清理固废"
+lead = "市生态环境局"
+deadline = 2025-03-31
+status = "done"
+progress = 100
+completed_on = 2025-04-15
+
+# missing start: counted from feedback_date 2025-01-01, so behind
+[[tasks]]
+id = "T7"
+aspect = "A1"
+title = "整改油烟"
+lead = "市水利局"
+deadline = 2025-12-31
+status = "in_progress"
+progress = 30
+
+[[tasks.log]]
+date = 2025-06-25
+progress = 30
+
+# start == deadline, in the future: no span, not behind, not due within 7 days
+[[tasks]]
+id = "T8"
+aspect = "A1"
+title = "一次性检查"
+lead = "市水利局"
+start = 2025-07-15
+deadline = 2025-07-15
+status = "not_started"
+"""

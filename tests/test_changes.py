@@ -203,10 +203,10 @@ def test_report_since_adds_the_section(months: Path, runner: CliRunner) -> None:
 
 
 def test_bad_since(months: Path, runner: CliRunner) -> None:
-    code, _, err = invoke_en(runner, "changes", "--since", "2025/09/01")
+    code, _, err = invoke_en(runner, "changes", "--since", "2025/09/31")
     assert (code, err) == (
         EXIT_ERROR,
-        'Error: --since: invalid date "2025/09/01"; write dates as 2025-09-30\n',
+        'Error: --since: invalid date "2025/09/31"; write dates as 2025-09-30\n',
     )
     code, _, err = invoke_en(runner, "changes", "--since", "2025-12-01", "--as-of", "2025-10-31")
     assert (code, err) == (

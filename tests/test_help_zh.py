@@ -87,9 +87,9 @@ def test_help_follows_the_user_not_the_ledger(
 USAGE_ERRORS = [
     (["update"], "缺少参数 'ID'。", "Missing argument 'ID'."),
     (
-        ["update", "T07", "--progress", "x"],
-        "'--progress' / '-p' 的值无效：'x' 不是整数。",
-        "Invalid value for '--progress' / '-p': 'x' is not a valid int",
+        ["warn", "--days", "x"],
+        "'--days' 的值无效：'x' 不是整数。",
+        "Invalid value for '--days': 'x' is not a valid int",
     ),
     (
         ["export", "-f", "pdf", "-o", "x.pdf"],

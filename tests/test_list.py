@@ -201,7 +201,7 @@ def test_markup_in_titles_prints_literally(runner: CliRunner, make_ledger: MakeL
     [
         (["--status", "finished"], "--status: unknown status 'finished'"),
         (["--aspect", "A7"], "--aspect: no aspect 'A7'; did you mean A1?"),
-        (["--due-before", "2025/05/01"], '--due-before: invalid date "2025/05/01"'),
+        (["--due-before", "2025/05/32"], '--due-before: invalid date "2025/05/32"'),
         (["--as-of", "yesterday"], '--as-of: invalid date "yesterday"'),
     ],
 )

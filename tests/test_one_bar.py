@@ -113,7 +113,6 @@ def test_a_write_to_another_task_goes_ahead_beside_an_unrelated_problem(
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["--date", "2205-06-30", "--note", "x"], "an entry is dated 2205-06-30, after today"),
         (["--note", "\x1b[2J"], "note: holds the control character U+001B"),
         (["--note", "x", "--by", "\u202e李"], "by: holds the control character U+202E"),
         (["--deadline", "2024-06-30"], "deadline: 2024-06-30 is before the start 2025-01-01"),
@@ -131,21 +130,23 @@ def test_update_refuses_to_add_a_problem(
     assert (root / "tasks.toml").read_bytes() == before
 
 
-def test_record_refuses_a_reading_dated_ahead(runner: CliRunner, make_ledger: Any) -> None:
+def test_the_core_refuses_an_entry_dated_ahead(make_ledger: Any) -> None:
+    """The CLI refuses a --date after today before the ledger is read; the core's own bar
+    (the check `rectify check` makes) still holds for any other caller."""
+    from rectify_cli.edit import NewReading, TaskUpdate, record_reading, update_task
+    from rectify_cli.errors import WriteRefused
+
     root = make_ledger(
         MINIMAL_TASKS,
         '[[indicators]]\nid = "pm25"\nname = "PM2.5"\nbetter = "lower"\nvalue = 30\n',
     )
-    before = (root / "indicators.toml").read_bytes()
-    code, _, err = invoke_en(
-        runner, "record", "pm25", "29", "--period", "2205-06", "--date", "2205-07-01"
-    )
-    assert code == 2
-    assert err == (
-        "Error: indicator pm25: recorded: 2205-07-01 is after today; a record cannot be dated "
-        "ahead; nothing was written\n"
-    )
-    assert (root / "indicators.toml").read_bytes() == before
+    before = [(root / n).read_bytes() for n in ("tasks.toml", "indicators.toml")]
+    ahead = dt.date(2205, 6, 30)
+    with pytest.raises(WriteRefused, match="an entry is dated 2205-06-30, after today"):
+        update_task(root, "T1", TaskUpdate(date=ahead, note="x"))
+    with pytest.raises(WriteRefused, match="recorded: 2205-06-30 is after today"):
+        record_reading(root, "pm25", NewReading(value=29, period="2205-06", recorded=ahead))
+    assert [(root / n).read_bytes() for n in ("tasks.toml", "indicators.toml")] == before
 
 
 # --------------------------------------------------------------------------- the count

@@ -502,7 +502,7 @@ def test_csv_is_refused_with_a_sentence(sample: Path, runner: CliRunner) -> None
 
 
 def test_bad_as_of_and_lang(sample: Path, runner: CliRunner) -> None:
-    code, _, err = invoke(runner, "report", "--as-of", "2025/09/30")
+    code, _, err = invoke(runner, "report", "--as-of", "2025/09/31")
     assert code == EXIT_ERROR and "--as-of" in err
     code, _, err = invoke(runner, "report", "--lang", "fr")
     assert code == EXIT_ERROR and "--lang" in err

@@ -92,7 +92,7 @@ def test_nothing_to_change_says_so_and_writes_nothing(runner: CliRunner, here: P
             "task T01: reopening a done task needs a --note saying why",
         ),
         (["T07", "--status", "finished"], "--status: unknown status 'finished'; use one of "),
-        (["T07", "--date", "2025/10/01"], '--date: invalid date "2025/10/01"'),
+        (["T07", "--date", "2025/10/32"], '--date: invalid date "2025/10/32"'),
     ],
 )
 def test_refusals_exit_2_with_one_line_and_leave_the_file(

@@ -94,13 +94,19 @@ _DATE_FORMS: list[tuple[re.Pattern[str], str]] = [
 _DEADLINE_SUFFIX = re.compile(r"(?:之前|以前|前|止|为止)$")
 
 
-def date_text(text: str) -> dt.date:
-    """A date as people write it in a 台账: 2025-09-30, 2025/9/30, 2025年9月30日,
-    2025年底前 (→ 12-31), 2025年6月底前 (→ 06-30), 2025年上半年, 2025年三季度."""
+def date_text(text: str, *, day_only: bool = False) -> dt.date:
+    """A date as people write it in a 台账: 2025-09-30, 2025/9/30, 2025.9.30, 2025年9月30日,
+    2025年底前 (→ 12-31), 2025年6月底前 (→ 06-30), 2025年上半年, 2025年三季度.
+
+    `day_only` reads a single day alone (the first forms): an entry's or a filter's date,
+    where "2025" read as 2025-12-31 would be a guess, not what was typed."""
     t = unicodedata.normalize("NFKC", text).strip().lower()
     t = re.sub(r"\s+", "", t)
-    t = _DEADLINE_SUFFIX.sub("", t)
+    if not day_only:
+        t = _DEADLINE_SUFFIX.sub("", t)
     for pattern, form in _DATE_FORMS:
+        if day_only and form != "ymd":
+            continue
         m = pattern.match(t)
         if not m:
             continue
@@ -120,7 +126,7 @@ def date_text(text: str) -> dt.date:
                     return month_end(year, quarter * 3)
         except ValueError:
             break  # 2025-02-30: shaped like a date, but no such day
-    if re.fullmatch(r"\d{5}(?:\.0+)?", t):
+    if not day_only and re.fullmatch(r"\d{5}(?:\.0+)?", t):
         return excel_serial(float(t))  # a serial date that lost its format in a CSV
     raise CellError(say('cannot read "{text}"', "无法识别“{text}”", text=text.strip()))
 
@@ -154,6 +160,13 @@ def _is_percent(number_format: str | None) -> bool:
     return bool(number_format) and "%" in re.sub(r'"[^"]*"', "", number_format or "")
 
 
+def percent_text(text: str) -> float | None:
+    """A percentage as typed: 60, 60%, ６０％, 60.5 → the number; None when it is not one."""
+    t = unicodedata.normalize("NFKC", text).replace(" ", "")
+    m = re.fullmatch(r"(-?\d+(?:\.\d+)?)%?", t)
+    return float(m.group(1)) if m else None
+
+
 def progress_value(cell: Cell, number_format: str | None = None) -> int | None:
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return None
@@ -163,11 +176,10 @@ def progress_value(cell: Cell, number_format: str | None = None) -> int | None:
     if isinstance(cell, int | float):
         number = cell * 100 if _is_percent(number_format) else cell
     else:
-        text = unicodedata.normalize("NFKC", cell_text(cell)).replace(" ", "")
-        m = re.fullmatch(r"(-?\d+(?:\.\d+)?)%?", text)
-        if not m:
+        read = percent_text(cell_text(cell))
+        if read is None:
             raise _cannot(cell)
-        number = float(m.group(1))
+        number = read
     if abs(number - round(number)) > 1e-6:
         raise CellError(
             say(

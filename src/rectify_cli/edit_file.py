@@ -29,13 +29,13 @@ from . import __version__
 from .atomic import write_atomic
 from .edit_rules import NOUNS
 from .errors import LedgerInvalid, RectifyError, WriteRefused
-from .files import ledger_files, unreadable
+from .files import PETITIONS_FILE, display_path, ledger_files, unreadable
 from .i18n import say, spoken
 from .kinds import LEDGER_VERSION
 from .locate import locate
-from .models import IndicatorFile, TaskFile
+from .models import IndicatorFile, PetitionFile, TaskFile
 from .outputs import is_read_only
-from .problems import integrity_problems, validation_problems
+from .problems import duplicate_ids, integrity_problems, validation_problems
 from .store import load_file
 from .toml_read import parse_toml
 
@@ -53,6 +53,7 @@ class FileKind:
 
 TASKS_KIND = FileKind("tasks", "log", "task")
 INDICATORS_KIND = FileKind("indicators", "history", "indicator")
+PETITIONS_KIND = FileKind("petitions", "log", "petition")
 
 
 def content_digest(kind: FileKind, raw: bytes | Sequence[bytes | memoryview]) -> str:
@@ -169,11 +170,15 @@ def remove_leftovers(path: Path) -> None:
             tmp.unlink()
 
 
-def atomic_write(path: Path, data: bytes | Sequence[bytes | memoryview], shown: str) -> None:
-    """Replace `path` with `data`, keeping its permissions (atomic.write_atomic); a failure
-    is one sentence naming the file."""
+def atomic_write(
+    path: Path, data: bytes | Sequence[bytes | memoryview], shown: str, like: Path | None = None
+) -> None:
+    """Replace `path` with `data`, keeping its permissions (atomic.write_atomic), or create
+    it with those of `like` (`petition add` making petitions.toml beside tasks.toml); a
+    failure is one sentence naming the file."""
     try:
-        write_atomic(path, data, mode=stat.S_IMODE(path.stat().st_mode))
+        source = path if like is None or path.exists() else like
+        write_atomic(path, data, mode=stat.S_IMODE(source.stat().st_mode))
     except OSError as exc:
         raise _write_error(exc, shown) from None
 
@@ -191,9 +196,12 @@ def validate_whole(kind: FileKind, text: str, shown: str, root: Path) -> dict[st
     return data
 
 
-def check_integrity(parsed: TaskFile | IndicatorFile, root: Path) -> None:
+def check_integrity(parsed: TaskFile | IndicatorFile | PetitionFile, root: Path) -> None:
     if isinstance(parsed, TaskFile):
         problems = integrity_problems(str(root), parsed.aspects, parsed.tasks, [])
+    elif isinstance(parsed, PetitionFile):
+        shown = display_path(root / PETITIONS_FILE)
+        problems = duplicate_ids(shown, "petitions", [p.id for p in parsed.petitions])
     else:
         problems = integrity_problems(str(root), [], [], parsed.indicators)
     if problems:

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from .errors import Remedy, WriteRefused
 from .i18n import field_name, say, spoken, status_word
 from .kinds import FINISHED, Status
-from .models import Indicator, LogEntry, Reading, Task
+from .models import Indicator, LogEntry, Petition, PetitionLogEntry, Reading, Task
 from .rules import lacks_evidence, only_a_note
 from .textfmt import change_text, number_text, value_text
 
@@ -52,7 +52,7 @@ class NewReading:
     recorded: dt.date | None = None
 
 
-M = TypeVar("M", Task, Indicator)
+M = TypeVar("M", Task, Indicator, Petition)
 
 
 @dataclass(frozen=True)
@@ -63,14 +63,18 @@ class Plan(Generic[M]):
     after: M
     changes: tuple[str, ...]
     note: str = ""
-    appended: LogEntry | Reading | None = None
+    appended: LogEntry | Reading | PetitionLogEntry | None = None
 
 
 # How a message names what it is about: (English, Chinese).
-NOUNS = {"task": ("task", "任务"), "indicator": ("indicator", "指标")}
+NOUNS = {
+    "task": ("task", "任务"),
+    "indicator": ("indicator", "指标"),
+    "petition": ("petition case", "信访件"),
+}
 
 
-def _revalidate(model: type[M], data: dict[str, Any], noun: str, ident: str) -> M:
+def revalidate(model: type[M], data: dict[str, Any], noun: str, ident: str) -> M:
     """The model's own rules (deadline or ongoing, 0–100, ...) as a refusal, not a crash."""
     try:
         return model.model_validate(data)
@@ -256,7 +260,7 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
         evidence=evidence,
         log=[*task.log, entry],
     )
-    after = _revalidate(Task, data, "task", tid)
+    after = revalidate(Task, data, "task", tid)
     return Plan(before=task, after=after, changes=tuple(changes), note=note, appended=entry)
 
 
@@ -340,7 +344,7 @@ def plan_reading(ind: Indicator, new: NewReading) -> Plan[Indicator] | None:
         data.update(value=new.value, period=period, recorded=new.recorded, **given)
         if archived is not None:
             data["history"] = [*ind.history, archived]
-    after = _revalidate(Indicator, data, "indicator", iid)
+    after = revalidate(Indicator, data, "indicator", iid)
     changes = tuple(
         change_text(name, getattr(ind, name), getattr(after, name))
         for name in ("value", "period", *_PERIOD_FIELDS)

@@ -398,6 +398,16 @@ _BRACKETS = re.compile(_TOKENS_SRC + r"|[\[\]]")
 _SIGNIFICANT = re.compile(_TOKENS_SRC + r"|\S")
 
 
+def new_block(table: str, sub: str, item: BaseModel, first: BaseModel | None = None) -> str:
+    """A new `[[table]]` block holding `item`'s keys as `table_of` gives them, and `first`
+    as its first `[[table.sub]]` entry, appended as edit_block appends one."""
+    import tomlkit
+
+    keys = {k: v for k, v in table_of(item).items() if k != sub}
+    text = tomlkit.dumps({table: [keys]})
+    return text if first is None else edit_block(text, table, sub, item, item, first)
+
+
 def _inline_array(keys: str, name: str) -> tuple[int, int] | None:
     """(start, end) of the line `name = [ ... ]` in the keys of one item, from the key to
     the closing bracket (which may be lines below), or None when the key is not there."""

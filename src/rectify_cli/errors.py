@@ -129,6 +129,17 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     return say("; did you mean {best}?", "；是不是 {best}？", best=best) if best else ""
 
 
+def unknown_case(case_id: str, known: list[str]) -> UnknownTask:
+    return UnknownTask(
+        say(
+            "no petition case {id}{hint}",
+            "没有信访件 {id}{hint}",
+            id=case_id,
+            hint=did_you_mean(case_id, known),
+        )
+    )
+
+
 def unknown_task(task_id: str, known: list[str]) -> UnknownTask:
     return UnknownTask(
         say(

@@ -92,6 +92,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "{id} 没有需要更改的内容，台账未改动。",
         "{id}: nothing to change; the ledger is untouched.",
     ),
+    "petition.added": ("已新增信访件 {id}（{path}）", "Added petition case {id} ({path})"),
     "update.dry_run": ("试运行：未写入任何内容。", "Dry run: nothing was written."),
     "record.recorded": ("已记录指标 {id}（{path}）：", "Recorded {id} ({path}):"),
     "record.archived": (

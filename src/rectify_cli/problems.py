@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -16,6 +15,7 @@ from .errors import Problem, did_you_mean
 from .files import display_path, ledger_files
 from .i18n import field_name, say
 from .locate import SourceMap
+from .records import id_key
 
 # Pydantic and the models are imported where an error is worded, never at import.
 if TYPE_CHECKING:
@@ -326,14 +326,6 @@ def integrity_problems(
                 )
             )
     return problems
-
-
-def id_key(ident: str) -> str:
-    """What an id is the same as: `t01`, `T01` and the full-width `Ｔ01` (typed with a
-    Chinese IME) look alike to a reader, so they are one id (NFKC, then case-folded)."""
-    if ident.isascii():
-        return ident.lower()  # the common case, and what NFKC and casefold give for ASCII
-    return unicodedata.normalize("NFKC", ident).casefold()
 
 
 def duplicate_ids(path: str, table: str, ids: Iterable[str]) -> list[Problem]:

@@ -11,8 +11,9 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from .errors import UsageError, did_you_mean
+from .i18n import say
 from .kinds import Status, parse_status_filter
-from .records import Ledger, Task
+from .records import Aspect, Ledger, Task, id_key, matching_id
 from .schedule import Health, TaskHealth, health
 
 
@@ -59,6 +60,7 @@ class TaskFilter:
     lead: str | None = None  # substring, case-insensitive
     due_before: dt.date | None = None
     search: str | None = None  # substring of id, title, measures, notes, lead, partners
+    healths: frozenset[Health] | None = None  # judged as of the day asked, after the rest
 
     def matches(self, task: Task, aspect_name: str) -> bool:
         if self.statuses is not None and task.status not in self.statuses:
@@ -92,15 +94,44 @@ def status_filter(values: Iterable[str]) -> frozenset[Status] | None:
     return frozenset(chosen) if chosen else None
 
 
+def aspects_named(aspects: Sequence[Aspect], value: str) -> list[Aspect]:
+    """The aspects `value` names: the one whose id (as `matching_id` reads ids) or whole name
+    it is, else every aspect whose name contains it, in any case, as `--lead` matches."""
+    ident = matching_id(value, [a.id for a in aspects])
+    exact = [a for a in aspects if a.id == ident or a.name == value]
+    if exact:
+        return exact
+    needle = id_key(value)
+    return [a for a in aspects if needle and needle in id_key(a.name)]
+
+
+def no_aspect(value: str, known: list[str]) -> UsageError:
+    return UsageError(
+        say(
+            "--aspect: no aspect {value!r}{hint}",
+            "--aspect：没有问题方面 {value!r}{hint}",
+            value=value,
+            hint=did_you_mean(value, known),
+        )
+    )
+
+
 def aspect_filter(ledgers: Iterable[Ledger], values: Sequence[str]) -> frozenset[str] | None:
-    """`--aspect` values, each the id or name of an aspect of at least one of `ledgers`."""
+    """`--aspect` values, each naming (`aspects_named`) an aspect of at least one of
+    `ledgers`; the ids or names the tasks' aspects are matched against."""
     if not values:
         return None
-    known = [x for led in ledgers for a in led.aspects for x in (a.id, a.name)]
+    every = [a for led in ledgers for a in led.aspects]
+    chosen: set[str] = set()
     for v in values:
-        if v not in known:
-            raise UsageError(f"--aspect: no aspect {v!r}{did_you_mean(v, known)}")
-    return frozenset(values)
+        hits = aspects_named(every, v)
+        if not hits:
+            raise no_aspect(v, [x for a in every for x in (a.id, a.name)])
+        # An aspect named by its id is that id in every ledger, as before; one named by
+        # (part of) its name is that name: ids repeat across ledgers, names say what they are.
+        ident = matching_id(v, [a.id for a in every])
+        chosen |= {a.id if a.id == ident else a.name for a in hits}
+    return frozenset(chosen)
 
 
 def rows(
@@ -117,7 +148,9 @@ def rows(
     for task in ledger.tasks:
         name = names.get(task.aspect, task.aspect)
         if flt is None or flt.matches(task, name):
-            out.append(TaskRow(task, name, health(task, as_of, tol, start), ledger_name))
+            judged = health(task, as_of, tol, start)
+            if flt is None or flt.healths is None or judged.health in flt.healths:
+                out.append(TaskRow(task, name, judged, ledger_name))
     return out
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 
@@ -157,16 +158,41 @@ class Ledger:
         return self.meta.name or folder or "ledger"
 
     def task(self, task_id: str) -> Task | None:
+        """The task `task_id` names, as typed or as `matching_id` reads it (t07 → T07)."""
         for t in self.tasks:
             if t.id == task_id:
                 return t
-        return None
+        found = matching_id(task_id, (t.id for t in self.tasks))
+        return None if found is None else self.task(found)
 
     def aspect_name(self, aspect_id: str) -> str:
         for a in self.aspects:
             if a.id == aspect_id:
                 return a.name
         return aspect_id
+
+
+def id_key(ident: str) -> str:
+    """What an id is the same as: `t01`, `T01` and the full-width `Ｔ01` (typed with a
+    Chinese IME) look alike to a reader, so they are one id (NFKC, then case-folded): a
+    ledger may not hold two such ids (problems.duplicate_ids), and a typed one finds its
+    task by it (matching_id)."""
+    if ident.isascii():
+        return ident.lower()  # the common case, and what NFKC and casefold give for ASCII
+    return unicodedata.normalize("NFKC", ident).casefold()
+
+
+def matching_id(given: str, ids: Iterable[str]) -> str | None:
+    """The one id of `ids` that `given` names: itself when present, else the one equal to it
+    by `id_key` (t07 → T07).  None when none is, or when several are (t07 with both T07
+    and t07 in a file): a guess between two would write the wrong one."""
+    key, found = id_key(given.strip()), set[str]()
+    for ident in ids:
+        if ident == given:
+            return ident
+        if id_key(ident) == key:
+            found.add(ident)
+    return found.pop() if len(found) == 1 else None
 
 
 _LEDGER_DATA = ("aspects", "indicators", "meta", "root", "tasks")

@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .changes import Changes
-from .errors import UsageError, did_you_mean
-from .i18n import Lang, label
+from .errors import UsageError
+from .i18n import Lang, label, say
 from .indicators import (
     Direction,
     change_text,
@@ -30,7 +30,7 @@ from .indicators import (
 )
 from .kinds import Status
 from .petitions import PetitionReport
-from .query import SortKey, TaskRow, rows, sort_rows
+from .query import SortKey, TaskRow, aspects_named, no_aspect, rows, sort_rows
 from .records import Aspect, Indicator, Ledger
 from .schedule import Health, Level, warning_counts
 from .warn import DEFAULT_DAYS, find
@@ -171,12 +171,22 @@ class Report:
 
 
 def find_aspect(ledger: Ledger, value: str) -> Aspect:
-    """An aspect named by id or by name, or a UsageError that suggests the nearest."""
-    for a in ledger.aspects:
-        if value in (a.id, a.name):
-            return a
-    known = [a.id for a in ledger.aspects] + [a.name for a in ledger.aspects]
-    raise UsageError(f"--aspect: no aspect {value!r}{did_you_mean(value, known)}")
+    """The one aspect named by id, name or part of its name (`aspects_named`), or a
+    UsageError that suggests the nearest or lists the several it could be."""
+    hits = aspects_named(ledger.aspects, value)
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise UsageError(
+            say(
+                "--aspect: {value!r} is in the names of {n} aspects; name one: {choices}",
+                "--aspect：{n}个问题方面的名称都含有 {value!r}，请指明其一：{choices}",
+                value=value,
+                n=len(hits),
+                choices=", ".join(f"{a.id} {a.name}" for a in hits),
+            )
+        )
+    raise no_aspect(value, [a.id for a in ledger.aspects] + [a.name for a in ledger.aspects])
 
 
 def headline(counts: Counts, lang: Lang, prefix: str | None, aspect: str | None = None) -> str:

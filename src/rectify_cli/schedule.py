@@ -17,13 +17,15 @@ behind either.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from .kinds import FINISHED, OPEN_STATUSES
 from .records import Ledger, Task
+from .speech import say
 
 
 class Health(StrEnum):
@@ -37,6 +39,50 @@ class Health(StrEnum):
     @property
     def is_done(self) -> bool:
         return self in (Health.DONE_ON_TIME, Health.DONE_LATE, Health.DONE)
+
+    @classmethod
+    def parse(cls, text: str) -> Health:
+        """A health typed by a person: its key or its label in either language (逾期,
+        未达序时进度, behind schedule), in any case; a ValueError names the choices."""
+        return read_word(cls, "health", text, _HEALTH_WORDS)
+
+
+_W = TypeVar("_W", bound=StrEnum)
+
+
+def _word_key(text: str) -> str:
+    return (
+        unicodedata.normalize("NFKC", text).strip().casefold().replace("-", "_").replace(" ", "_")
+    )
+
+
+def read_word(enum: type[_W], prefix: str, text: str, extra: dict[str, _W] | None = None) -> _W:
+    """The member of `enum` that `text` names: its key, its label in either language (the
+    i18n keys `prefix.key`) or a word of `extra`, compared in any case and NFKC-normalised;
+    a ValueError lists the choices in the spoken language."""
+    from .i18n import label
+
+    key = _word_key(text)
+    for member in enum:
+        words = (member.value, label(f"{prefix}.{member.value}", "zh"))
+        if key in {_word_key(w) for w in (*words, label(f"{prefix}.{member.value}", "en"))}:
+            return member
+    for word, member in (extra or {}).items():
+        if key == _word_key(word):
+            return member
+    choices = ", ".join(f"{m.value} ({label(f'{prefix}.{m.value}', 'zh')})" for m in enum)
+    raise ValueError(
+        say(
+            "unknown value {text!r}; use one of {choices}",
+            "未知的值 {text!r}；请用以下之一：{choices}",
+            text=text,
+            choices=choices,
+        )
+    )
+
+
+# The words offices write in a 台账's own column beside the labels rectify prints.
+_HEALTH_WORDS = {"滞后": Health.BEHIND, "正常": Health.ON_SCHEDULE, "按期": Health.ON_SCHEDULE}
 
 
 class TaskHealth(NamedTuple):
@@ -106,6 +152,14 @@ class Level(StrEnum):
     def rank(self) -> int:
         return _LEVEL_RANK[self]
 
+    @classmethod
+    def parse(cls, text: str) -> Level:
+        """A level typed by a person: red, 红色预警, or its colour alone (红色, 红)."""
+        return read_word(cls, "level", text, _COLOURS)
+
+
+_COLOURS = {"红色": Level.RED, "红": Level.RED, "黄色": Level.YELLOW, "黄": Level.YELLOW}
+_COLOURS |= {"蓝色": Level.BLUE, "蓝": Level.BLUE}
 
 # A dict, not list(Level).index(): rank is asked several times per warning, 10,000s of times.
 _LEVEL_RANK = {level: i for i, level in enumerate(Level)}

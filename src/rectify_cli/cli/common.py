@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -18,11 +18,19 @@ from rectify_cli.render import TEXT_FORMATS, OutputFormat
 if TYPE_CHECKING:
     from rectify_cli.render.results import Result
 
+T = TypeVar("T")
 
-def parse_date(value: str, option: str) -> dt.date:
+
+def parse_date(value: str, option: str, *, period_end: bool = False) -> dt.date:
+    """A date option as people type it, read by the one reader `import` uses for dates in
+    a sheet (cells.date_text): 2025-10-10, 2025/10/10, 2025.10.10, 2025年10月10日, full-width
+    digits too.  `period_end` (a deadline) also takes 2025年底前 or 2025年三季度, as a
+    deadline cell does; any other date option is one day, never a guessed one."""
+    from rectify_cli.cells import CellError, date_text
+
     try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
+        return date_text(value, day_only=not period_end)
+    except CellError:
         raise UsageError(
             say(
                 '{option}: invalid date "{value}"; write dates as 2025-09-30',
@@ -30,6 +38,50 @@ def parse_date(value: str, option: str) -> dt.date:
                 option=option,
                 value=value,
             )
+        ) from None
+
+
+def entry_date(value: str | None, option: str = "--date") -> dt.date:
+    """The day a write records (a log entry, a reading): today, or the day typed, never one
+    still to come.  `rectify check` counts an entry dated after today as a problem, so there
+    is no switch to write one: the sentence says what such a date is usually meant as."""
+    today = dt.date.today()
+    if not value:
+        return today
+    day = parse_date(value, option)
+    if day > today:
+        raise UsageError(
+            say(
+                "{option} {day} is after today ({today}): a log records what has happened, so "
+                "record it on that day (a day planned ahead is a deadline; if today is not "
+                "{today}, the computer's clock is wrong)",
+                "{option} {day} 晚于今天（{today}）：记录只记已经发生的事，请到当天再记"
+                "（计划中的日子是整改时限；如果今天不是 {today}，请校正电脑的时钟）",
+                option=option,
+                day=day,
+                today=today,
+            )
+        )
+    return day
+
+
+def choices_of(
+    values: Sequence[str] | None, option: str, parse: Callable[[str], T]
+) -> frozenset[T] | None:
+    """Repeated option values read by the core's own reader of that kind of word (a level,
+    a health: in either language); None when none was given."""
+    chosen = {choice_of(value, option, parse) for value in values or ()}
+    return frozenset(chosen) if chosen else None
+
+
+def choice_of(value: str, option: str, parse: Callable[[str], T]) -> T:
+    """One option value read by the core's reader of its kind of word; its ValueError as
+    a usage error naming the option."""
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise UsageError(
+            say("{option}: {why}", "{option}：{why}", option=option, why=exc)
         ) from None
 
 

@@ -47,6 +47,39 @@ ZH: dict[str, str] = {
         "多本台账时：任一本读取失败则什么都不显示（退出码 2）。"
     ),
     "No colour (also: the NO_COLOR variable).": "不用颜色（也可设环境变量 NO_COLOR）。",
+    # petition
+    "Add a petition case (信访件) or change one: handling, finding, dates.": (
+        "新增或修改信访件：办理状态、核实情况、日期。"
+    ),
+    "Add a petition case at the end of petitions.toml (made if missing), with a first log "
+    "entry; no other line of the file changes.": (
+        "在 petitions.toml 末尾新增一件信访件（文件不存在时新建），并写入第一条记录；"
+        "文件其他各行不变。"
+    ),
+    "Change a petition case and append one entry to its log; no other line of the file "
+    "changes.": "修改一件信访件，并在其记录中追加一条；文件其他各行不变。",
+    "Case id, e.g. X001.": "信访件编号，如 X001。",
+    "What the petition says (信访内容).": "信访内容。",
+    "air 大气, water 水, soil 土壤, noise 噪声, solid_waste 固体废物, ecology 生态, other 其他.": (
+        "类别：air 大气、water 水、soil 土壤、noise 噪声、solid_waste 固体废物、ecology 生态、"
+        "other 其他。"
+    ),
+    "The day the case was handed over (交办日期).": "交办日期。",
+    "Hand-over batch (交办批次).": "交办批次。",
+    "County or district (属地).": "属地（县市区）。",
+    "Finding: substantiated 属实, partly 部分属实, unsubstantiated 不属实.": (
+        "核实情况：substantiated 属实、partly 部分属实、unsubstantiated 不属实。"
+    ),
+    "Handling status: handling 办理中, stage_closed 阶段性办结, closed 已办结.": (
+        "办理状态：handling 办理中、stage_closed 阶段性办结、closed 已办结。"
+    ),
+    "Deadline for handling (办理时限).": "办理时限。",
+    "Closing date (办结日期) [default: --date, when the case is closed].": (
+        "办结日期［默认：办结时为 --date］。"
+    ),
+    "Responsible unit (责任单位).": "责任单位。",
+    "What happened, kept in the case's log.": "情况说明，记入该信访件的记录。",
+    "Date of the log entry [default: today].": "记录的日期［默认：今天］。",
     # check
     "Validate the ledger files and their cross-references; report every problem. With "
     "several ledgers, each is checked and each problem is named by its ledger.": (
@@ -99,7 +132,14 @@ ZH: dict[str, str] = {
     "Due soon: the deadline is within N days (today counts).": (
         "即将到期：整改时限在 N 天之内（含今天）。"
     ),
-    "Only this level (repeatable).": "只看这一级别（可重复）。",
+    "Only this level (repeatable): red 红色, yellow 黄色, blue 蓝色.": (
+        "只看这一级别（可重复）：red 红色、yellow 黄色、blue 蓝色。"
+    ),
+    "Schedule health (repeatable): overdue 逾期, behind 未达序时进度, on_schedule "
+    "达到序时进度, done_late 逾期完成, done_on_time 按期完成, done 已完成.": (
+        "序时进度情况（可重复）：overdue 逾期、behind 未达序时进度、on_schedule 达到序时进度、"
+        "done_late 逾期完成、done_on_time 按期完成、done 已完成。"
+    ),
     "Behind when progress is this many points below the time-proportional expectation "
     "[default: the ledger's, else 10].": (
         "进度比按时间推算的应有进度低这么多个百分点即为滞后［默认：台账的设置，否则 10］。"
@@ -172,7 +212,7 @@ ZH: dict[str, str] = {
     "New status: not_started 未启动, in_progress 推进中, done 已完成, closed 已销号.": (
         "新状态：not_started 未启动、in_progress 推进中、done 已完成、closed 已销号。"
     ),
-    "Progress in percent.": "进度（百分比）。",
+    "Progress in percent (60 or 60%).": "进度（百分比，写 60 或 60%）。",
     "What happened; given alone, it annotates the log.": "情况说明；单独给出时只在记录中加一条说明。",
     "Date of the log entry, and completed_on when marked done [default: today].": (
         "这条记录的日期，标为已完成时也是完成日期［默认：今天］。"

@@ -16,6 +16,7 @@ from rectify_cli.query import (
     sort_rows,
     status_filter,
 )
+from rectify_cli.schedule import Health
 
 from .app import app
 from .common import (
@@ -24,6 +25,7 @@ from .common import (
     LangOpt,
     NoColorOpt,
     as_of_date,
+    choices_of,
     emit,
     output_format,
     parse_date,
@@ -72,6 +74,15 @@ def list_tasks(
     due_before: Annotated[
         str | None, typer.Option("--due-before", metavar="DATE", help="Deadline before this date.")
     ] = None,
+    health: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--health",
+            metavar="HEALTH",
+            help="Schedule health (repeatable): overdue 逾期, behind 未达序时进度, on_schedule "
+            "达到序时进度, done_late 逾期完成, done_on_time 按期完成, done 已完成.",
+        ),
+    ] = None,
     search: Annotated[
         str | None,
         typer.Option("--search", help="Text in id, title, measures, notes, lead or partners."),
@@ -104,6 +115,7 @@ def list_tasks(
             )
         )
     date_before = parse_date(due_before, "--due-before") if due_before else None
+    healths = choices_of(health, "--health", Health.parse)
     ledgers = load_ledgers(ledger, strict)
     chosen_lang = language(ledgers, lang)
     if kind == "petitions":
@@ -112,6 +124,14 @@ def list_tasks(
                 say(
                     "--aspect: petition cases have no aspect; use --category",
                     "--aspect：信访件没有问题方面，请用 --category",
+                )
+            )
+        if healths:
+            raise UsageError(
+                say(
+                    "--health: the schedule health of tasks; petition cases are warned by "
+                    "deadline (rectify warn)",
+                    "--health：用于任务的序时进度；信访件按办理时限预警（rectify warn）",
                 )
             )
         list_petitions(
@@ -155,6 +175,7 @@ def list_tasks(
         lead=lead,
         due_before=date_before,
         search=search,
+        healths=healths,
     )
     if ledgers.multi:
         found = rows_of_many(

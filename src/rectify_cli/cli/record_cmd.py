@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import typer
 
 from .app import app
-from .common import LangOpt, parse_date, write
+from .common import LangOpt, entry_date, write
 from .many import LedgersOpt
 from .update_cmd import DryRunOpt, dry_run_note, language
 
@@ -67,7 +66,7 @@ def record(
         change=parse_number(change, "--change") if change is not None else None,
         rank=rank,
         change_rank=change_rank,
-        recorded=parse_date(date, "--date") if date else dt.date.today(),
+        recorded=entry_date(date),
     )
     outcome = record_reading(folder, indicator_id, new, dry_run=dry_run)
     lang_ = language(lang, outcome.lang)

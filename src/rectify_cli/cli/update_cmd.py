@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import typer
@@ -10,7 +9,7 @@ from rectify_cli.i18n import Lang, label, say
 from rectify_cli.kinds import Status
 
 from .app import app
-from .common import LangOpt, parse_date, tell, write
+from .common import LangOpt, entry_date, parse_date, tell, write
 from .many import LedgersOpt
 
 BY_ENV = "RECTIFY_BY"
@@ -39,6 +38,25 @@ def dry_run_note(lang: Lang) -> None:
     tell(label("update.dry_run", lang))
 
 
+def _progress(value: str | None) -> int | None:
+    """--progress as people type it (60, 60%, ６０％), read as a 进度 cell is; the range is
+    the core's rule (edit_rules), so 120 is refused there in the same words as ever."""
+    from rectify_cli.cells import percent_text
+
+    if value is None:
+        return None
+    number = percent_text(value)
+    if number is None or not number.is_integer():
+        raise UsageError(
+            say(
+                '--progress: "{value}" is not a whole percentage such as 60 or 60%',
+                "--progress：“{value}”不是整数百分比，请写成 60 或 60%",
+                value=value,
+            )
+        )
+    return int(number)
+
+
 def _status(value: str | None) -> Status | None:
     if value is None:
         return None
@@ -65,7 +83,8 @@ def update(
         ),
     ] = None,
     progress: Annotated[
-        int | None, typer.Option("--progress", "-p", metavar="0-100", help="Progress in percent.")
+        str | None,
+        typer.Option("--progress", "-p", metavar="0-100", help="Progress in percent (60 or 60%)."),
     ] = None,
     note: Annotated[
         str | None,
@@ -113,10 +132,10 @@ def update(
     if lang is not None:
         language(lang, "zh")  # a wrong --lang is refused before the ledger is written
     upd = TaskUpdate(
-        date=parse_date(date, "--date") if date else dt.date.today(),
+        date=entry_date(date),
         status=_status(status),
-        progress=progress,
-        deadline=parse_date(deadline, "--deadline") if deadline else None,
+        progress=_progress(progress),
+        deadline=parse_date(deadline, "--deadline", period_end=True) if deadline else None,
         note=note or "",
         evidence=tuple(evidence or ()),
         by=by,

@@ -25,6 +25,7 @@ from .common import (
     LangOpt,
     NoColorOpt,
     as_of_date,
+    choices_of,
     emit,
     ledger_lang,
     make_out_dir,
@@ -117,12 +118,11 @@ def warn(
         typer.Option("--lead", metavar="TEXT", help="Lead department contains this text."),
     ] = None,
     level: Annotated[
-        list[Level] | None,
+        list[str] | None,
         typer.Option(
             "--level",
             metavar="red|yellow|blue",
-            case_sensitive=False,
-            help="Only this level (repeatable).",
+            help="Only this level (repeatable): red 红色, yellow 黄色, blue 蓝色.",
         ),
     ] = None,
     tolerance: Annotated[
@@ -175,6 +175,7 @@ def warn(
     """Overdue, due-soon, behind-schedule and stale tasks, by lead department; then petition
     cases past or near their deadline.  Several ledgers: one section each."""
     _check_options(days, tolerance, stale_days, reply_days, notice, out, fmt)
+    levels = choices_of(level, "--level", Level.parse)
     if is_stdout(out):
         out = None
     ledgers = load_ledgers(ledger, strict)
@@ -186,7 +187,7 @@ def warn(
             tolerance=tolerance,
             stale_days=stale_days,
             lead=lead,
-            levels=frozenset(level) if level else None,
+            levels=levels,
             fmt=fmt,
             exit_code=exit_code,
             notice=notice,
@@ -206,7 +207,7 @@ def warn(
         tolerance=tolerance,
         stale_days=stale_days,
         lead=lead,
-        levels=frozenset(level) if level else None,
+        levels=levels,
     )
     if notice:
         due = reply_by(result.as_of, reply_days)

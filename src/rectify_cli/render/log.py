@@ -4,7 +4,7 @@ update imports nothing it does not print."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rectify_cli.history import LogRow
@@ -35,10 +35,42 @@ def update_summary(outcome: Outcome, lang: Lang | None = None) -> str:
         return label("update.nothing", lang, **fields) + "\n"
     key = "update.noted" if not outcome.changes else "update.updated"
     lines = [label(key, lang, **fields)]
-    lines += [f"  {c}" for c in change_lines(outcome.changes, lang)]
+    if outcome.kind == "petition":
+        lines += [f"  {c}" for c in case_change_lines(outcome.changes, lang)]
+    else:
+        lines += [f"  {c}" for c in change_lines(outcome.changes, lang)]
     if outcome.note:
         lines.append(f"  {label('note', lang)}{COLON[lang]}{one_line(outcome.note)}")
     return "\n".join(lines) + "\n"
+
+
+def case_change_lines(changes: Iterable[str], lang: Lang) -> list[str]:
+    """A petition case's change lines as a person reads them: in Chinese with the labels of
+    the petition table (`办理状态：办理中 → 已办结`); as stored, stable keys, in English."""
+    from rectify_cli.textfmt import ARROW, parse_change
+
+    out = []
+    for line in changes:
+        parts = parse_change(line)
+        if lang != "zh" or parts is None:
+            out.append(one_line(line))
+            continue
+        key, old, new = parts
+        words = [
+            label(f"{'handling' if key == 'status' else key}.{v}", lang)
+            if key in ("status", "finding") and v != "—"
+            else v
+            for v in (old, new)
+        ]
+        out.append(one_line(f"{label('pet.' + key, lang)}{COLON[lang]}{ARROW.join(words)}"))
+    return out
+
+
+def added_summary(outcome: Outcome, lang: Lang | None = None) -> str:
+    """`Added petition case X001 (data/petitions.toml)`."""
+    lang = lang or _lang(outcome)
+    fields = {"id": escaped(outcome.ident), "path": escaped(outcome.shown)}
+    return label("petition.added", lang, **fields) + "\n"
 
 
 def record_summary(outcome: Outcome, lang: Lang | None = None) -> str:
