@@ -18,6 +18,7 @@ from typing import Any
 import tomlkit
 from pydantic import BaseModel
 
+from . import journal
 from .checks import write_refusal
 from .edit import locked
 from .edit_file import (
@@ -27,6 +28,7 @@ from .edit_file import (
     FileKind,
     ensure_writable,
     indicator_ids,
+    journal_write,
     read_ledger_file,
     remove_leftovers,
     unisolated_refusal,
@@ -171,7 +173,7 @@ def import_tasks(
         changed = new_text != text
         if not dry_run and changed:
             new_raw = (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
-            write_if_unchanged(path, shown, raw, new_raw, TASKS_KIND, "importing into")
+            write_if_unchanged(path, shown, raw, new_raw, TASKS_KIND, "importing into", root=root)
         return Imported(path, shown, text, new_text, written=not dry_run and changed)
 
 
@@ -293,10 +295,19 @@ def import_indicators(
         if not dry_run and changed:
             if not exists:
                 # Refuses a file another program created meanwhile, as an export would.
-                write_bytes(path, new_text.encode("utf-8"), ledger=True)
+                created = new_text.encode("utf-8")
+                entry = journal_write(root, path, None, created, "importing into")
+                try:
+                    write_bytes(path, created, ledger=True)
+                except BaseException:
+                    if entry is not None:
+                        journal.drop([entry])
+                    raise
                 return Imported(path, shown, "", new_text, written=True)
             new_raw = (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
-            write_if_unchanged(path, shown, raw, new_raw, INDICATORS_KIND, "importing into")
+            write_if_unchanged(
+                path, shown, raw, new_raw, INDICATORS_KIND, "importing into", root=root
+            )
         return Imported(
             path, shown, text if exists else "", new_text, written=not dry_run and changed
         )

@@ -21,3 +21,4 @@ from . import record_cmd  # noqa: F401
 from . import log_cmd  # noqa: F401
 from . import import_cmd  # noqa: F401
 from . import changes_cmd  # noqa: F401
+from . import undo_cmd  # noqa: F401
