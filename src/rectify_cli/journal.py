@@ -116,18 +116,21 @@ def held(root: Path) -> Any:
 
 def entries(root: Path) -> list[Entry]:
     """The journal of the ledger in `root`, newest first; unreadable entries left out."""
+    found = []
+    for seq, path in _numbered(journal_folder(root)):
+        with suppress(OSError, ValueError, KeyError, TypeError):
+            found.append(_read(path, seq))
+    return found
+
+
+def _numbered(folder: Path) -> list[tuple[int, Path]]:
+    """The entries' numbers and files, newest first, without reading them."""
     try:
-        names = os.listdir(journal_folder(root))
+        names = os.listdir(folder)
     except OSError:
         return []
-    found = []
-    for name in names:
-        m = _ENTRY.fullmatch(name)
-        if m is None:
-            continue
-        with suppress(OSError, ValueError, KeyError, TypeError):
-            found.append(_read(journal_folder(root) / name, int(m[1])))
-    return sorted(found, key=lambda e: e.seq, reverse=True)
+    found = [(int(m[1]), folder / m[0]) for m in map(_ENTRY.fullmatch, names) if m]
+    return sorted(found, reverse=True)
 
 
 def _read(path: Path, seq: int) -> Entry:
@@ -176,13 +179,13 @@ def record(root: Path, name: str, before: bytes | None, after: Pieces, verb: str
         for tmp in folder.glob(".*.tmp"):  # of a writer killed while adding its entry
             with suppress(OSError):
                 tmp.unlink()
-        known = entries(root)
-        seq = known[0].seq + 1 if known else 1
+        known = _numbered(folder)
+        seq = known[0][0] + 1 if known else 1
         path = folder / f"{seq:08d}.undo"
         write_atomic(path, [line, body], mode=file_mode())
-        for stale in known[KEEP - 1 :]:
+        for _, stale in known[KEEP - 1 :]:
             with suppress(OSError):
-                stale.path.unlink()
+                stale.unlink()
     return _read(path, seq)
 
 
