@@ -365,6 +365,11 @@ def test_the_state_folder_is_made_whole_by_one_of_two_racers(tmp_path: Path) -> 
     assert state.ensure_state_folder(folder) == folder  # again: already there
     assert sorted(os.listdir(tmp_path)) == [".rectify"]  # no temporary left behind
     assert os.listdir(folder) == [".gitignore"]
+    # An empty one made by someone else gets its .gitignore too.
+    other = tmp_path / "other" / ".rectify"
+    other.mkdir(parents=True)
+    assert state.ensure_state_folder(other) == other
+    assert (other / ".gitignore").read_bytes() == b"*\n"
 
 
 def test_a_ledger_folder_that_cannot_hold_the_state_folder_is_refused_clearly(

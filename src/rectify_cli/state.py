@@ -46,8 +46,8 @@ def ensure_state_folder(folder: Path) -> Path:
         os.rename(tmp, folder)
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
-        if folder.is_dir():  # another rectify made it first: theirs is as good
-            return folder
+        if folder.is_dir():  # another rectify made it first (or an empty one was there)
+            return ensure_state_folder(folder)
         raise
     return folder
 
