@@ -119,3 +119,125 @@ def test_twenty_writers_at_once_lose_nothing(make_ledger: Any, tmp_path: Path) -
         task = ledger.task(task_id)
         assert task is not None
         assert [e.note for e in task.log] == ["起始", f"from {task_id}"]
+
+
+UNDOER = """
+import os, sys, time
+root, go = sys.argv[1], sys.argv[2]
+from rectify_cli.errors import WriteRefused
+from rectify_cli.undo import undo
+print("ready", flush=True)
+while not os.path.exists(go):
+    time.sleep(0.002)
+try:
+    undo(root)
+    print("undone", flush=True)
+except WriteRefused as exc:
+    if not exc.message.startswith("nothing to undo"):
+        raise
+    print("nothing", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_twenty_processes_updating_and_undoing_at_once_leave_a_valid_ledger(
+    make_ledger: Any, tmp_path: Path
+) -> None:
+    """14 updates of 14 tasks and 6 undos, all started at once: each undo takes back exactly
+    one update that landed (or finds none yet), never a refusal, and `rectify check`
+    accepts what is left."""
+    from rectify_cli.check_folders import check_ledger
+    from rectify_cli.journal import entries
+
+    root = make_ledger(tasks_text(14))
+    go = tmp_path / "go"
+    ids = [f"T{i:04d}" for i in range(1, 15)]
+    jobs = [[sys.executable, "-c", RACER, str(root), task_id, str(go)] for task_id in ids]
+    jobs[3:3] = [[sys.executable, "-c", UNDOER, str(root), str(go)] for _ in range(6)]
+    procs = [subprocess.Popen(job, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for job in jobs]
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline() == b"ready\n"
+    go.write_text("", encoding="utf-8")
+    results = [p.communicate(timeout=120) for p in procs]
+    for p, (_, err) in zip(procs, results, strict=True):
+        assert p.returncode == 0, err.decode("utf-8")
+    undone = sum(out == b"undone\n" for out, _ in results)
+    ledger, problems = check_ledger(root)
+    assert problems == [] and ledger is not None
+    kept = []
+    for task_id in ids:
+        task = ledger.task(task_id)
+        assert task is not None
+        notes = [e.note for e in task.log]
+        assert notes in (["起始"], ["起始", f"from {task_id}"])
+        kept += notes[1:]
+    assert len(kept) == len(ids) - undone
+    assert len(entries(root)) == len(kept)  # one entry for each update still in the file
+
+
+UNDO_KILLED = """
+import datetime as dt, sys
+from rectify_cli.edit import update_task
+from rectify_cli.edit_rules import TaskUpdate
+from rectify_cli.errors import WriteRefused
+from rectify_cli.undo import undo
+root, task_id, k = sys.argv[1], sys.argv[2], int(sys.argv[3])
+print("ready", flush=True)
+while True:
+    if k % 3 == 2:
+        try:
+            undo(root)
+        except WriteRefused as exc:
+            if not exc.message.startswith("nothing to undo"):
+                raise
+    else:
+        update_task(root, task_id, TaskUpdate(date=dt.date(2025, 10, 5), note=f"n{k}"))
+    print("wrote", flush=True)
+    k += 1
+"""
+
+
+@pytest.mark.slow
+def test_updates_and_undos_killed_at_any_moment_leave_the_old_or_the_new_file(
+    make_ledger: Any,
+) -> None:
+    """A writer updating and undoing is killed at random moments: the file always loads and
+    `rectify check` accepts it, and undo then walks back through every write that landed,
+    each step accepted, to the very bytes the ledger started with."""
+    from rectify_cli.check_folders import check_ledger
+    from rectify_cli.errors import WriteRefused
+    from rectify_cli.undo import undo
+
+    root = make_ledger(tasks_text(300))
+    original = (root / "tasks.toml").read_bytes()
+    rng = random.Random(20251207)
+    k = 0
+    for _ in range(10):
+        child = subprocess.Popen(
+            [sys.executable, "-c", UNDO_KILLED, str(root), "T0150", str(k)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
+        started = time.perf_counter()
+        writes = rng.randint(1, 3)
+        for _ in range(writes):
+            line = child.stdout.readline()
+            assert line == b"wrote\n", child.communicate()[1].decode("utf-8")
+        per_write = (time.perf_counter() - started) / writes
+        time.sleep(rng.uniform(0, per_write))
+        child.kill()
+        child.communicate()
+        k += writes + 1
+        ledger, problems = check_ledger(root)
+        assert problems == [] and ledger is not None
+        notes = [e.note for e in ledger.task("T0150").log]  # type: ignore[union-attr]
+        assert notes[0] == "起始" and len(set(notes)) == len(notes)
+    while True:
+        try:
+            undo(root)
+        except WriteRefused as exc:
+            assert exc.message.startswith("nothing to undo"), exc.message
+            break
+        assert check_ledger(root)[1] == []
+    assert (root / "tasks.toml").read_bytes() == original

@@ -787,7 +787,7 @@ def test_import_waits_for_the_lock_and_then_refuses(
     path = tmp_path / "t.csv"
     path.write_text("编号,整改任务,牵头单位,整改时限\nT2,治理,市局,2025-12-31\n", encoding="utf-8")
     monkeypatch.setattr(edit, "LOCK_TIMEOUT", 0.05)
-    with FileLock(str(root / "tasks.toml.lock")):
+    with FileLock(str(edit.lock_path(root / "tasks.toml"))):
         code, _, err = invoke(runner, "import", str(path), "-a", "A1")
     assert code == 2
     assert "正由另一个 rectify 更新" in err and "未写入任何内容" in err

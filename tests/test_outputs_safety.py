@@ -38,7 +38,15 @@ def report(runner: CliRunner, out: Path | str, *more: str) -> tuple[int, str, st
 
 
 @pytest.mark.parametrize(
-    "name", ["tasks.toml", "Indicators.TOML", "petitions.toml", "tasks.toml.lock"]
+    "name",
+    [
+        "tasks.toml",
+        "Indicators.TOML",
+        "petitions.toml",
+        "tasks.toml.lock",
+        ".rectify",
+        ".rectify/undo/00000001.undo",
+    ],
 )
 def test_an_out_never_replaces_a_ledger_file(sample: Path, runner: CliRunner, name: str) -> None:
     """`report -o x/tasks.toml` turned the ledger into Markdown, exit 0; refused now, even

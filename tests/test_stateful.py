@@ -1,5 +1,6 @@
-"""Random sequences of `update`, `record` and `import` on one ledger, run through the CLI:
-after every step `rectify check` accepts the ledger and nothing written before is lost.
+"""Random sequences of `update`, `record`, `import` and `undo` on one ledger, run through the
+CLI: after every step `rectify check` accepts the ledger and nothing written before is lost
+(but what undo takes back: the files as they were N writes ago, byte for byte).
 
 A refused command (exit 2) leaves both files byte-identical and says why in plain lines on
 stderr; an accepted one (exit 0) changes only what it was asked to. This is the test that
@@ -151,6 +152,8 @@ class LedgerMachine(RuleBasedStateMachine):
         (self.root / "indicators.toml").write_text(INDICATORS, encoding="utf-8")
         self.csv_count = 0
         self.landed = 0
+        # The files before each write that landed, oldest first: what undo must give back.
+        self.history: list[dict[str, bytes]] = []
 
     def teardown(self) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
@@ -170,8 +173,18 @@ class LedgerMachine(RuleBasedStateMachine):
             assert lines and all(line.strip() for line in lines), err
         else:
             self.landed += 1
+            self.remember(before, after)
         self.lost_nothing(before, after)
         return code, before, after
+
+    def remember(self, before: dict[str, bytes], after: dict[str, bytes]) -> None:
+        """Each file a write changed is one write undo can take back; a write of both files
+        (an import with indicators) writes indicators.toml first."""
+        if after["indicators.toml"] != before["indicators.toml"]:
+            self.history.append(before)
+            before = {**before, "indicators.toml": after["indicators.toml"]}
+        if after["tasks.toml"] != before["tasks.toml"]:
+            self.history.append(before)
 
     def lost_nothing(self, before: dict[str, bytes], after: dict[str, bytes]) -> None:
         tasks0, inds0 = parsed(before)
@@ -300,6 +313,25 @@ class LedgerMachine(RuleBasedStateMachine):
             for ident in set(tasks0) - named:
                 assert tasks1[ident] == tasks0[ident]
 
+    @rule(steps=st.sampled_from([1, 1, 1, 2, 3]), dry_run=st.sampled_from([False, False, True]))
+    def undo(self, steps: int, dry_run: bool) -> None:
+        """Undo of N steps gives back the files as they were N writes ago, byte for byte; with
+        fewer writes to undo it is refused and changes nothing."""
+        before = snapshot(self.root)
+        args = ["undo", "--steps", str(steps), *(["--dry-run"] if dry_run else [])]
+        code, out, err = invoke(self.runner, *args, "--lang", "en", "--ledger", str(self.root))
+        assert "Traceback" not in err and "Traceback" not in out, err
+        if len(self.history) < steps:
+            assert code == 2, (args, out, err)
+            assert snapshot(self.root) == before
+            return
+        assert code == 0, (args, out, err)
+        if dry_run:
+            assert snapshot(self.root) == before
+            return
+        assert snapshot(self.root) == self.history[-steps]
+        del self.history[-steps:]
+
     # ------------------------------------------------------------------- invariants
 
     @invariant()
@@ -309,7 +341,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 @pytest.mark.slow
-def test_random_updates_records_and_imports_keep_the_ledger_valid_and_lose_nothing(
+def test_random_updates_records_imports_and_undos_keep_the_ledger_valid(
     tmp_path: Path,
 ) -> None:
     LedgerMachine.base = tmp_path

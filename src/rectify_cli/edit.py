@@ -41,6 +41,7 @@ from .edit_file import (
     indicator_ids,
     is_stamped,
     read_ledger_file,
+    real_file,
     remove_leftovers,
     stamp,
     unisolated_refusal,
@@ -68,16 +69,14 @@ from .errors import (
     unknown_case,
     unknown_task,
 )
-from .files import display_path, ledger_files, no_ledger_folder, resolve_root, unreadable
+from .files import display_path, ledger_files, no_ledger_folder, resolve_root
 from .i18n import say
 from .models import Indicator, IndicatorFile, Petition, PetitionFile, Reading, Task, TaskFile
 from .records import matching_id
+from .state import LOCK_TIMEOUT as LOCK_TIMEOUT
+from .state import ensure_state_folder, state_folder
 from .store import load_file
 from .toml_read import parse_toml
-
-# Long enough to wait out another writer (milliseconds each), short enough that a stuck lock
-# is reported instead of hanging a script.
-LOCK_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -126,7 +125,9 @@ _HUNK_LINE = re.compile(r"(?m)^@@ -(\d+)((?:,\d+)?) \+(\d+)((?:,\d+)?) @@$")
 
 
 def lock_path(path: Path) -> Path:
-    return path.with_name(path.name + ".lock")
+    """In rectify's state folder beside the file (state.py): the same drive as the file, so
+    every machine sharing the folder takes the same lock, and out of `git status`."""
+    return state_folder(path.parent) / (path.name + ".lock")
 
 
 @contextmanager
@@ -135,6 +136,7 @@ def locked(path: Path, shown: str) -> Iterator[None]:
     lock = FileLock(str(lock_file), timeout=LOCK_TIMEOUT)
     lock_shown = display_path(lock_file)
     try:
+        ensure_state_folder(lock_file.parent)
         lock.acquire()
     except Timeout:
         raise WriteRefused(
@@ -335,13 +337,7 @@ def _edit(
     shown = display_path(path)
     if not root.is_dir():
         raise no_ledger_folder(root)
-    if path.is_symlink():
-        # Replace the file the link points to, not the link; a loop or a missing target is
-        # worded as every reading command words it.
-        try:
-            path = Path(os.path.realpath(path, strict=True))
-        except OSError as exc:
-            raise unreadable(exc, shown) from None
+    path = real_file(path, shown)
     guard = nullcontext() if dry_run else locked(path, shown)
     with guard:
         raw = read_ledger_file(path, shown)
@@ -396,7 +392,7 @@ def _edit(
             # Pieces, not one concatenation: a 50 MB file is not copied twice in memory.
             view = memoryview(body)
             pieces: list[bytes | memoryview] = [bom, view[:start], new_block, view[end:]]
-            write_if_unchanged(path, shown, raw, pieces, kind, "updating")
+            write_if_unchanged(path, shown, raw, pieces, kind, "updating", root=root)
         return Outcome(
             kind=kind.noun,
             ident=ident,

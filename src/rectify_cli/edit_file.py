@@ -16,6 +16,7 @@ the stamp is missing or stale (a hand edit, a git pull, another rectify version)
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from collections.abc import Sequence
 from contextlib import suppress
@@ -25,11 +26,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import __version__
+from . import __version__, journal
 from .atomic import write_atomic
 from .edit_rules import NOUNS
 from .errors import LedgerInvalid, RectifyError, WriteRefused
-from .files import PETITIONS_FILE, display_path, ledger_files, unreadable
+from .files import (
+    INDICATORS_FILE,
+    PETITIONS_FILE,
+    TASKS_FILE,
+    display_path,
+    ledger_files,
+    unreadable,
+)
 from .i18n import say, spoken
 from .kinds import LEDGER_VERSION
 from .locate import locate
@@ -41,7 +49,7 @@ from .toml_read import parse_toml
 
 BOM = b"\xef\xbb\xbf"
 # What a write was doing, as a Chinese message says it.
-_DOING = {"updating": "更新", "importing into": "导入"}
+_DOING = {"updating": "更新", "importing into": "导入", "undoing": "撤销"}
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,17 @@ def stamp(path: Path, digest: str) -> None:
         pass
 
 
+def real_file(path: Path, shown: str) -> Path:
+    """The file a write replaces: the one a symlink points to, not the link; a loop or a
+    missing target is worded as every reading command words it."""
+    if not path.is_symlink():
+        return path
+    try:
+        return Path(os.path.realpath(path, strict=True))
+    except OSError as exc:
+        raise unreadable(exc, shown) from None
+
+
 def read_ledger_file(path: Path, shown: str) -> bytes:
     try:
         return path.read_bytes()
@@ -114,9 +133,14 @@ def write_if_unchanged(
     data: bytes | Sequence[bytes | memoryview],
     kind: FileKind,
     doing: str,
+    *,
+    root: Path | None = None,
+    journaled: bool = True,
 ) -> None:
     """Replace the file with `data` if it still holds the `raw` bytes the edit was made
-    from, and stamp the new content as validated; else refuse, writing nothing."""
+    from, and stamp the new content as validated; else refuse, writing nothing.  The write
+    is first entered in the undo journal of the ledger in `root` (default: the file's
+    folder), unless it is undo's own (`journaled=False`)."""
     if read_ledger_file(path, shown) != raw:
         raise WriteRefused(
             say(
@@ -128,19 +152,74 @@ def write_if_unchanged(
                 doing=_DOING.get(doing, doing) if spoken() == "zh" else doing,
             )
         )
-    atomic_write(path, data, shown)
+    entry = journal_write(root or path.parent, path, raw, data, doing) if journaled else None
+    try:
+        atomic_write(path, data, shown)
+    except BaseException:
+        if entry is not None:
+            journal.drop([entry])
+        raise
     stamp(path, content_digest(kind, data))
 
 
-def _write_error(exc: OSError, shown: str) -> WriteRefused:
+def journal_write(
+    root: Path,
+    path: Path,
+    raw: bytes | None,
+    data: bytes | Sequence[bytes | memoryview],
+    doing: str,
+) -> journal.Entry | None:
+    """The undo journal's entry of a write about to replace `path` (`raw` None: a new file),
+    or a refusal naming the journal: the ledger never changes without its entry."""
+    from filelock import Timeout
+
+    try:
+        return journal.record(root, ledger_name(root, path), raw, data, journal.verb(doing))
+    except (OSError, Timeout) as exc:
+        raise journal_refusal(root, exc) from None
+
+
+def journal_refusal(root: Path, exc: Exception) -> WriteRefused:
+    """The undo journal cannot be written or locked (a read-only `.rectify`, a full disk)."""
+    if isinstance(exc, OSError):
+        why = _why(exc)
+    else:
+        why = say("its lock is held by another rectify", "其锁正被另一个 rectify 占用")
+    return WriteRefused(
+        say(
+            "cannot write the undo journal {folder}: {why}; nothing was written",
+            "无法写入撤销记录 {folder}：{why}；未写入任何内容",
+            folder=display_path(journal.journal_folder(root)),
+            why=why,
+        )
+    )
+
+
+def ledger_name(root: Path, path: Path) -> str:
+    """The name in `root` of the ledger file written at `path` (the link's name, when the
+    file is written through a symlink): what undo looks up again."""
+    if path.parent == root:
+        return path.name
+    real = os.path.realpath(path)
+    for name in (TASKS_FILE, INDICATORS_FILE, PETITIONS_FILE):
+        with suppress(OSError):
+            if os.path.realpath(root / name) == real:
+                return name
+    return path.name
+
+
+def _why(exc: OSError) -> str:
     import errno
 
     if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", None):
-        why = say("the disk is full", "磁盘已满")
-    elif isinstance(exc, PermissionError):
-        why = say("permission denied", "没有权限")
-    else:
-        why = exc.strerror or str(exc)
+        return say("the disk is full", "磁盘已满")
+    if isinstance(exc, PermissionError):
+        return say("permission denied", "没有权限")
+    return exc.strerror or str(exc)
+
+
+def _write_error(exc: OSError, shown: str) -> WriteRefused:
+    why = _why(exc)
     return WriteRefused(
         say(
             "cannot write {shown}: {why}; nothing was written, the file is unchanged",
@@ -170,17 +249,31 @@ def remove_leftovers(path: Path) -> None:
             tmp.unlink()
 
 
-def atomic_write(
-    path: Path, data: bytes | Sequence[bytes | memoryview], shown: str, like: Path | None = None
-) -> None:
-    """Replace `path` with `data`, keeping its permissions (atomic.write_atomic), or create
-    it with those of `like` (`petition add` making petitions.toml beside tasks.toml); a
-    failure is one sentence naming the file."""
+def atomic_write(path: Path, data: bytes | Sequence[bytes | memoryview], shown: str) -> None:
+    """Replace `path` with `data`, keeping its permissions (atomic.write_atomic); a failure
+    is one sentence naming the file."""
     try:
-        source = path if like is None or path.exists() else like
-        write_atomic(path, data, mode=stat.S_IMODE(source.stat().st_mode))
+        write_atomic(path, data, mode=stat.S_IMODE(path.stat().st_mode))
     except OSError as exc:
         raise _write_error(exc, shown) from None
+
+
+def create_ledger_file(root: Path, path: Path, data: bytes, doing: str) -> None:
+    """A ledger file that did not exist yet (indicators.toml by import, petitions.toml by
+    `petition add`): entered in the undo journal first (undo removes it again), never
+    written over a file another program made meanwhile, and given tasks.toml's permissions,
+    since whoever may write the ledger may write it."""
+    from .outputs import write_bytes
+
+    entry = journal_write(root, path, None, data, doing)
+    try:
+        write_bytes(path, data, ledger=True)
+    except BaseException:
+        if entry is not None:
+            journal.drop([entry])
+        raise
+    with suppress(OSError):
+        path.chmod(stat.S_IMODE(ledger_files(root)[0].stat().st_mode))
 
 
 def validate_whole(kind: FileKind, text: str, shown: str, root: Path) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from .edit_file import (
     INDICATORS_KIND,
     TASKS_KIND,
     FileKind,
+    create_ledger_file,
     ensure_writable,
     indicator_ids,
     read_ledger_file,
@@ -47,7 +48,6 @@ from .errors import WriteRefused
 from .files import decode, display_path, ledger_files, no_ledger_folder
 from .i18n import say
 from .models import Aspect, Indicator, IndicatorFile, LogEntry, Task, TaskFile
-from .outputs import write_bytes
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def import_tasks(
         changed = new_text != text
         if not dry_run and changed:
             new_raw = (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
-            write_if_unchanged(path, shown, raw, new_raw, TASKS_KIND, "importing into")
+            write_if_unchanged(path, shown, raw, new_raw, TASKS_KIND, "importing into", root=root)
         return Imported(path, shown, text, new_text, written=not dry_run and changed)
 
 
@@ -293,10 +293,13 @@ def import_indicators(
         if not dry_run and changed:
             if not exists:
                 # Refuses a file another program created meanwhile, as an export would.
-                write_bytes(path, new_text.encode("utf-8"), ledger=True)
+                created = new_text.encode("utf-8")
+                create_ledger_file(root, path, created, "importing into")
                 return Imported(path, shown, "", new_text, written=True)
             new_raw = (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
-            write_if_unchanged(path, shown, raw, new_raw, INDICATORS_KIND, "importing into")
+            write_if_unchanged(
+                path, shown, raw, new_raw, INDICATORS_KIND, "importing into", root=root
+            )
         return Imported(
             path, shown, text if exists else "", new_text, written=not dry_run and changed
         )

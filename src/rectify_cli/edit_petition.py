@@ -23,8 +23,8 @@ from .edit import Outcome, edit_item, ledger_lang_of, locked
 from .edit_file import (
     BOM,
     PETITIONS_KIND,
-    atomic_write,
     check_integrity,
+    create_ledger_file,
     ensure_writable,
     read_ledger_file,
     remove_leftovers,
@@ -33,7 +33,7 @@ from .edit_file import (
 from .edit_rules import Plan, revalidate
 from .edit_text import new_block
 from .errors import LedgerNotFound, UsageError, WriteRefused
-from .files import PETITIONS_FILE, display_path, ledger_files, no_ledger_folder, resolve_root
+from .files import PETITIONS_FILE, display_path, no_ledger_folder, resolve_root
 from .i18n import field_name, say, spoken
 from .kinds import Finding, Handling
 from .models import Petition, PetitionFile, PetitionLogEntry
@@ -214,9 +214,9 @@ def add_petition(
             )
         if not dry_run:
             if exists:
-                write_if_unchanged(path, shown, raw, pieces, PETITIONS_KIND, "updating")
+                write_if_unchanged(path, shown, raw, pieces, PETITIONS_KIND, "updating", root=root)
             else:
-                atomic_write(path, pieces, shown, like=ledger_files(root)[0])
+                create_ledger_file(root, path, b"".join(pieces), "updating")
     return Outcome(
         kind="petition",
         ident=case.id,

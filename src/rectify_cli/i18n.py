@@ -103,6 +103,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "{id} 的数值和期间与现有记录相同，台账未改动。",
         "{id}: same value and period as recorded; the ledger is untouched.",
     ),
+    "undo.done": (
+        "已撤销 rectify {verb} 对 {path} 的写入（{time}）。",
+        "Undid rectify {verb}'s write to {path} ({time}).",
+    ),
+    "undo.left": ("还可再撤销 {n} 次写入。", "{n} earlier write{s} can still be undone."),
+    "undo.none_left": ("没有更早的写入可撤销。", "No earlier write can be undone."),
     "log.empty": ("没有符合条件的整改记录。", "No log entries match."),
     "log.count": ("共{count}条记录", "{count} entries"),
     # --- warn labels (issue 4) ---

@@ -38,6 +38,7 @@ from .atomic import fsync_folder, write_temporary
 from .errors import OutputExists, OutputFailed, RectifyError
 from .files import INDICATORS_FILE, PETITIONS_FILE, SCHEMA_DIR, TASKS_FILE, display_path
 from .i18n import say
+from .state import STATE_DIR
 
 STDOUT = "-"
 TMP_SUFFIX = ".rectify-tmp"
@@ -237,6 +238,8 @@ def _refuse_ledger_file(path: Path, target: Path, *, schemas: bool) -> None:
         ledger = folder
     elif folder.name.casefold() == SCHEMA_DIR and not schemas:
         ledger = folder.parent
+    elif state := next((p for p in (target, *target.parents) if _is_state(p)), None):
+        ledger = state.parent  # rectify's locks and undo journal (state.py)
     else:
         return
     if is_ledger_folder(ledger):
@@ -249,6 +252,10 @@ def _refuse_ledger_file(path: Path, target: Path, *, schemas: bool) -> None:
                 folder=display_path(ledger),
             )
         )
+
+
+def _is_state(path: Path) -> bool:
+    return path.name.casefold() == STATE_DIR
 
 
 def is_ledger_folder(folder: Path) -> bool:

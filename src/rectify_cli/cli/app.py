@@ -37,7 +37,12 @@ class RectifyGroup(TyperGroup):
         if spoken() == "zh":
             for command in _tree(self):
                 command.context_class = _ChineseContext
-        return super().main(args, *pargs, **kwargs)
+        try:
+            return super().main(args, *pargs, **kwargs)
+        finally:
+            from rectify_cli.journal import set_verb
+
+            set_verb(None)  # a library call after a run is not the run's command
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         try:
@@ -173,6 +178,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
@@ -181,3 +187,7 @@ def _root(
     ),
 ) -> None:
     """Keep the ledger of a rectification plan (整改台账) in TOML files."""
+    from rectify_cli.journal import set_verb
+
+    # Every write's undo entry names the command that made it (rectify undo shows it).
+    set_verb(ctx.invoked_subcommand)

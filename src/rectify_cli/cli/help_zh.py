@@ -242,6 +242,13 @@ ZH: dict[str, str] = {
     "Published rank of the change.": "公布的改善幅度排名。",
     "Replace the value of the current period (a correction).": "替换本期的数值（更正）。",
     "The day the value is recorded [default: today].": "记录数值的日期［默认：今天］。",
+    # undo
+    "Undo the last write rectify made to the ledger (update, record, import, ...), printing "
+    "its diff; run again, it goes one write further back.": (
+        "撤销 rectify 对台账的最近一次写入（update、record、import 等），并显示其改动（diff）；"
+        "再次运行则再往前撤销一次。"
+    ),
+    "How many writes to undo, the newest first.": ("要撤销的写入次数，从最近的一次算起。"),
     # log
     "The history of one task or of all, newest first: what changed, when, by whom. With "
     "several ledgers, a ledger column and ids qualified where two ledgers share one.": (

@@ -22,3 +22,4 @@ from . import log_cmd  # noqa: F401
 from . import import_cmd  # noqa: F401
 from . import changes_cmd  # noqa: F401
 from . import petition_cmd  # noqa: F401
+from . import undo_cmd  # noqa: F401
