@@ -171,8 +171,8 @@ def test_map_written_wrong(runner: CliRunner, make_ledger: MakeLedger) -> None:
     make_ledger()
     csv_file("t.csv", "T2,治理,市局,2025-12-31")
     zh, en = both(runner, "t.csv", "--map", "责任人")
-    assert zh == '错误：--map "责任人"：请写成 列名=字段，例如 责任人=lead\n'
-    assert en == 'Error: --map "责任人": write it as COLUMN=field, e.g. 责任人=lead\n'
+    assert zh == '错误：--map "责任人"：请写成 列名=字段，例如 主办处室=lead\n'
+    assert en == 'Error: --map "责任人": write it as COLUMN=field, e.g. 主办处室=lead\n'
     zh, en = both(runner, "t.csv", "--map", "x=titel")
     assert zh.startswith(
         "错误：--map \"x=titel\"：没有字段 'titel'；是不是 title？；可用的字段：id、aspect、"

@@ -75,6 +75,8 @@ ZH: dict[str, str] = {
     ),
     "Aspect id or name (repeatable).": "问题方面的编号或名称（可重复）。",
     "Lead department contains this text.": "牵头单位包含这段文字。",
+    "Leader in charge (责任领导) contains this text.": "责任领导包含这段文字。",
+    "Responsible person (责任人) contains this text.": "责任人包含这段文字。",
     "Deadline before this date.": "整改时限早于这一天。",
     "Text in id, title, measures, notes, lead or partners.": (
         "在编号、任务、措施、备注、牵头单位或配合单位中查找这段文字。"
@@ -226,9 +228,9 @@ ZH: dict[str, str] = {
         "同时以 diff 形式显示 tasks.toml（和 indicators.toml）的改动。"
     ),
     "Aspect for rows that name none.": "未写问题方面的行归入这个方面。",
-    "Read a column rectify does not know as a field, e.g. 责任领导=notes, or ignore it: "
+    "Read a column rectify does not know as a field, e.g. 督办意见=notes, or ignore it: "
     "备注=skip (repeatable).": (
-        "把 rectify 不认识的列读作某个字段，如 责任领导=notes，或忽略它：备注=skip（可重复）。"
+        "把 rectify 不认识的列读作某个字段，如 督办意见=notes，或忽略它：备注=skip（可重复）。"
     ),
     "The xlsx sheet to read [default: found].": "要读取的 xlsx 工作表［默认：自动查找］。",
     # changes
