@@ -96,6 +96,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "{id}: nothing to change; the ledger is untouched.",
     ),
     "update.dry_run": ("试运行：未写入任何内容。", "Dry run: nothing was written."),
+    "add.task": ("已新增任务 {id}（{path}）：{title}", "Added task {id} ({path}): {title}"),
+    "add.aspect": ("已新增问题方面 {id}（{path}）：{name}", "Added aspect {id} ({path}): {name}"),
+    "add.indicator": ("已新增指标 {id}（{path}）：{name}", "Added indicator {id} ({path}): {name}"),
+    "remove.task": ("已删除任务 {id}（{path}）：{title}", "Removed task {id} ({path}): {title}"),
     "record.recorded": ("已记录指标 {id}（{path}）：", "Recorded {id} ({path}):"),
     "record.archived": (
         "  上一读数 {value}（{period}）已存入历史。",

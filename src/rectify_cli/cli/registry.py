@@ -21,3 +21,7 @@ from . import record_cmd  # noqa: F401
 from . import log_cmd  # noqa: F401
 from . import import_cmd  # noqa: F401
 from . import changes_cmd  # noqa: F401
+from . import add_cmd  # noqa: F401
+from . import remove_cmd  # noqa: F401
+from . import aspect_cmd  # noqa: F401
+from . import indicator_cmd  # noqa: F401
