@@ -40,8 +40,13 @@ def next_id(ids: Sequence[str], default_prefix: str = "T") -> str:
     (T25 after T24, H13 after H12), one more than the highest number with that prefix,
     zero-padded as its padded ids are (T09 → T10, T001 → T002); T01 in an empty ledger."""
     numbered = [m for m in map(_NUMBERED.match, ids) if m]
-    prefix = numbered[-1][1] if numbered else default_prefix
-    same = [m[2] for m in numbered if m[1] == prefix]
+    last = id_key(numbered[-1][1]) if numbered else id_key(default_prefix)
+    # t03 and Ｔ02 are the same ids as T03 and T02 (problems.id_key): one prefix, spelled
+    # as most of its ids spell it.
+    kin = [m for m in numbered if id_key(m[1]) == last]
+    spellings = [m[1] for m in kin]
+    prefix = max(reversed(spellings), key=spellings.count) if kin else default_prefix
+    same = [m[2] for m in kin]
     width = max((len(d) for d in same if d.startswith("0")), default=0 if same else 2)
     n = max((int(d) for d in same), default=0) + 1
     taken = {id_key(i) for i in ids}

@@ -14,14 +14,17 @@ from .common import LangOpt, parse_date, remedy_hint, write
 from .many import LedgersOpt
 from .update_cmd import BY_ENV, DryRunOpt, dry_run_note, language
 
-Many = Annotated[list[str] | None, typer.Option()]
+
+def on_terminal() -> bool:
+    """Whether a person is typing: only then are missing options asked for."""
+    return sys.stdin.isatty()
 
 
 def _asked(value: str | None, option: str, prompt: str) -> str:
     """A required option: given, else asked for on a terminal, else one sentence."""
     if value is not None and value.strip():
         return value
-    if sys.stdin.isatty():
+    if on_terminal():
         answer: str = typer.prompt(prompt)
         if answer.strip():
             return answer
@@ -118,7 +121,9 @@ def add(
     lead = _asked(lead, "--lead", say("Lead department", "牵头单位"))
     if deadline is None and not ongoing:
         deadline = _asked(
-            None, "--deadline DATE or --ongoing", say("Deadline (整改时限)", "整改时限")
+            None,
+            say("--deadline DATE or --ongoing", "--deadline 日期或 --ongoing"),
+            say("Deadline (整改时限)", "整改时限"),
         )
     new = NewTask(
         id=task_id,
