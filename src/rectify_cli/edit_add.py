@@ -19,8 +19,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .edit_import import Imported, import_indicators, import_tasks
+from .edit_import import Imported, held_lock, import_indicators, import_tasks
 from .errors import Remedy, UsageError, WriteRefused, did_you_mean, unknown_task
+from .files import resolve_root
 from .i18n import say
 from .kinds import Status
 from .models import Aspect, Indicator, LogEntry, Task
@@ -190,12 +191,14 @@ def add_task(
 ) -> tuple[Task, Imported]:
     """Write the task `new` asks for after the last task of its aspect, with its first log
     entry (新增); every other byte of tasks.toml is kept."""
-    led = load_ledger(ledger)
-    task = plan_new_task(led, new)
-    indicators = {i.id for i in led.indicators}
-    done = import_tasks(
-        Path(led.root), [], [task], [], dry_run=dry_run, indicators=indicators, by_aspect=True
-    )
+    root = resolve_root(ledger)
+    with held_lock(root, 0, dry_run):
+        led = load_ledger(root)
+        task = plan_new_task(led, new)
+        indicators = {i.id for i in led.indicators}
+        done = import_tasks(
+            root, [], [task], [], dry_run=dry_run, indicators=indicators, by_aspect=True, held=True
+        )
     return task, done
 
 
@@ -203,7 +206,13 @@ def add_aspect(
     ledger: str | os.PathLike[str] | None, ident: str, name: str, *, dry_run: bool = False
 ) -> tuple[Aspect, Imported]:
     """Write a new `[[aspects]]` block after the last aspect (before the tasks when none)."""
-    led = load_ledger(ledger)
+    root = resolve_root(ledger)
+    with held_lock(root, 0, dry_run):
+        return _add_aspect(root, ident, name, dry_run)
+
+
+def _add_aspect(root: Path, ident: str, name: str, dry_run: bool) -> tuple[Aspect, Imported]:
+    led = load_ledger(root)
     ident = ident.strip()
     refusal = _clash("aspect", "问题方面", ident, [a.id for a in led.aspects])
     if refusal is not None:
@@ -222,14 +231,22 @@ def add_aspect(
         aspect = Aspect(id=ident, name=name)
     except ValidationError as exc:
         raise _invalid(exc) from None
-    return aspect, import_tasks(Path(led.root), [aspect], [], [], dry_run=dry_run)
+    return aspect, import_tasks(root, [aspect], [], [], dry_run=dry_run, held=True)
 
 
 def add_indicator(
     ledger: str | os.PathLike[str] | None, values: dict[str, object], *, dry_run: bool = False
 ) -> tuple[Indicator, Imported]:
     """Append a new indicator to indicators.toml, created when the ledger has none."""
-    led = load_ledger(ledger)
+    root = resolve_root(ledger)
+    with held_lock(root, 1, dry_run):
+        return _add_indicator(root, values, dry_run)
+
+
+def _add_indicator(
+    root: Path, values: dict[str, object], dry_run: bool
+) -> tuple[Indicator, Imported]:
+    led = load_ledger(root)
     ident = str(values.get("id", "")).strip()
     refusal = _clash("indicator", "指标", ident, [i.id for i in led.indicators])
     if refusal is not None:
@@ -239,7 +256,7 @@ def add_indicator(
         indicator = Indicator.model_validate({**given, "id": ident})
     except ValidationError as exc:
         raise _invalid(exc) from None
-    return indicator, import_indicators(Path(led.root), [indicator], [], dry_run=dry_run)
+    return indicator, import_indicators(root, [indicator], [], dry_run=dry_run, held=True)
 
 
 def _invalid(exc: ValidationError) -> UsageError:
@@ -267,7 +284,13 @@ def remove_task(
 ) -> tuple[Any, Imported]:
     """Cut out the block of a task added by mistake; a task with a history is refused (it
     is cancelled instead, so its record stays)."""
-    led = load_ledger(ledger)
+    root = resolve_root(ledger)
+    with held_lock(root, 0, dry_run):
+        return _remove_task(root, task_id, dry_run)
+
+
+def _remove_task(root: Path, task_id: str, dry_run: bool) -> tuple[Any, Imported]:
+    led = load_ledger(root)
     ids = [t.id for t in led.tasks]
     found = [t for t in led.tasks if t.id == task_id] or [
         t for t in led.tasks if id_key(t.id) == id_key(task_id)
@@ -286,4 +309,4 @@ def remove_task(
             ),
             Remedy.CANCEL,
         )
-    return task, import_tasks(Path(led.root), [], [], [], dry_run=dry_run, removed=[task.id])
+    return task, import_tasks(root, [], [], [], dry_run=dry_run, removed=[task.id], held=True)

@@ -9,8 +9,8 @@ indicators.toml when the ledger has none.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from contextlib import nullcontext
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,25 @@ from .files import decode, display_path, ledger_files, no_ledger_folder
 from .i18n import say
 from .models import Aspect, Indicator, IndicatorFile, LogEntry, Task, TaskFile
 from .outputs import write_bytes
+
+
+def _target(root: Path, which: int) -> tuple[Path, str]:
+    """The file to replace (tasks.toml: 0, indicators.toml: 1) and its name as shown; a
+    link's target, not the link."""
+    path = ledger_files(root)[which]
+    shown = display_path(path)
+    if not root.is_dir():
+        raise no_ledger_folder(root)
+    return (path.resolve() if path.is_symlink() else path), shown
+
+
+@contextmanager
+def held_lock(root: Path, which: int, dry_run: bool = False) -> Iterator[None]:
+    """The lock of a ledger file held over a write planned from what it reads (a new id
+    must be free when it is written, not only when it was chosen); then `held=True`."""
+    path, shown = _target(root, which)
+    with nullcontext() if dry_run else locked(path, shown):
+        yield
 
 
 @dataclass(frozen=True)
@@ -117,20 +136,17 @@ def import_tasks(
     indicators: Collection[str] | None = None,
     by_aspect: bool = False,
     removed: Collection[str] = (),
+    held: bool = False,
 ) -> Imported:
     """Add aspects and tasks and update tasks in one locked, validated, atomic write; the
     new text must load and read back exactly as intended, or nothing is written.  No task
     written may have a problem `rectify check` names (checks.task_problems); `indicators`
     are the ids its tasks may name (default: indicators.toml's), with those the same import
     adds.  New tasks go at the end, or with `by_aspect` after the last task of their aspect
-    (where a person would put one); the tasks `removed` names lose their blocks."""
-    path = ledger_files(root)[0]
-    shown = display_path(path)
-    if not root.is_dir():
-        raise no_ledger_folder(root)
-    if path.is_symlink():
-        path = path.resolve()  # replace the file the link points to, not the link
-    with nullcontext() if dry_run else locked(path, shown):
+    (where a person would put one); the tasks `removed` names lose their blocks.  `held`:
+    the caller holds the lock already (it planned the write under it: `held_lock`)."""
+    path, shown = _target(root, 0)
+    with nullcontext() if dry_run or held else locked(path, shown):
         raw = read_ledger_file(path, shown)
         if not dry_run:
             ensure_writable(path, shown)
@@ -295,17 +311,13 @@ def import_indicators(
     updates: list[Plan[Indicator]],
     *,
     dry_run: bool = False,
+    held: bool = False,
 ) -> Imported:
     """Add and update indicators in one locked, validated, atomic write, creating
     indicators.toml when the ledger has none; the new text must load and read back exactly
-    as intended, or nothing is written."""
-    path = ledger_files(root)[1]
-    shown = display_path(path)
-    if not root.is_dir():
-        raise no_ledger_folder(root)
-    if path.is_symlink():
-        path = path.resolve()
-    with nullcontext() if dry_run else locked(path, shown):
+    as intended, or nothing is written.  `held`: as import_tasks's."""
+    path, shown = _target(root, 1)
+    with nullcontext() if dry_run or held else locked(path, shown):
         exists = path.exists()
         raw = read_ledger_file(path, shown) if exists else b""
         if exists and not dry_run:
