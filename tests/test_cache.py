@@ -26,6 +26,7 @@ from rectify_cli.errors import LedgerInvalid
 from rectify_cli.kinds import Status
 from rectify_cli.models import TaskFile
 from rectify_cli.records import Ledger, as_dict, ledger_of, of
+from rectify_cli.records import Task as Record
 from rectify_cli.store import load_ledger
 from tests.conftest import MINIMAL_TASKS, REPO, SAMPLE, invoke, invoke_en
 
@@ -645,7 +646,7 @@ def test_stored_columns_that_do_not_fit_are_refused(generated: Path) -> None:
     short = stored()
     short[0][3].pop()  # one task's measures missing
     counts = stored()
-    counts[0][15][0] += 1  # log counts that do not add up
+    counts[0][Record._fields.index("log")][0] += 1  # log counts that do not add up
     fewer = stored()
     fewer[1].pop()  # a log field missing
     for bad in (short, counts, fewer):

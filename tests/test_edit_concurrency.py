@@ -241,3 +241,39 @@ def test_updates_and_undos_killed_at_any_moment_leave_the_old_or_the_new_file(
             break
         assert check_ledger(root)[1] == []
     assert (root / "tasks.toml").read_bytes() == original
+
+
+ADDER = """
+import datetime as dt, os, sys, time
+root, k, go = sys.argv[1], sys.argv[2], sys.argv[3]
+from rectify_cli.edit_add import NewTask, add_task
+print("ready", flush=True)
+while not os.path.exists(go):
+    time.sleep(0.002)
+new = NewTask(title=f"新增任务 {k}", aspect="A1", lead="市局", date=dt.date(2025, 10, 5), ongoing=True)
+add_task(root, new)
+"""
+
+
+@pytest.mark.slow
+def test_twenty_adds_at_once_each_take_their_own_id(make_ledger: Any, tmp_path: Path) -> None:
+    """The next id is chosen under the lock: twenty adds at once get twenty ids, none lost."""
+    root = make_ledger(tasks_text(20))
+    go = tmp_path / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", ADDER, str(root), str(k), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for k in range(20)
+    ]
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline() == b"ready\n"
+    go.write_text("", encoding="utf-8")
+    results = [p.communicate(timeout=60) for p in procs]
+    for p, (_, err) in zip(procs, results, strict=True):
+        assert p.returncode == 0, err.decode("utf-8")
+    tasks = load_ledger(root).tasks
+    assert [t.id for t in tasks] == [f"T{i:04d}" for i in range(1, 41)]
+    assert sorted(t.title for t in tasks[20:]) == sorted(f"新增任务 {k}" for k in range(20))

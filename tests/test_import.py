@@ -556,7 +556,7 @@ OWN_HEADERS = (
     "--map",
     "工作内容=title",
     "--map",
-    "责任人=lead",
+    "主办处室=lead",
     "--map",
     "完成时限=deadline",
 )
@@ -568,7 +568,7 @@ def test_map_names_unknown_columns_and_skips_others(
     root = make_ledger()
     path = tmp_path / "t.csv"
     path.write_text(
-        "任务号,工作内容,责任人,完成时限,联系电话\nT2,治理扬尘,市住建局,2025-12-31,123\n",
+        "任务号,工作内容,主办处室,完成时限,审核意见\nT2,治理扬尘,市住建局,2025-12-31,123\n",
         encoding="utf-8",
     )
     code, _, err = invoke_en(runner, "import", str(path), "-a", "A1")
@@ -583,7 +583,7 @@ def test_map_names_unknown_columns_and_skips_others(
         *OWN_HEADERS,
     )
     assert code == 0, err
-    assert "未导入的列：联系电话" in err
+    assert "未导入的列：审核意见" in err
     code, _, err = invoke(
         runner,
         "import",
@@ -592,7 +592,7 @@ def test_map_names_unknown_columns_and_skips_others(
         "A1",
         "--update",
         "--map",
-        "联系电话=skip",
+        "审核意见=skip",
         *OWN_HEADERS,
     )
     assert code == 0, err

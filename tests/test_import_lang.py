@@ -171,16 +171,16 @@ def test_map_written_wrong(runner: CliRunner, make_ledger: MakeLedger) -> None:
     make_ledger()
     csv_file("t.csv", "T2,治理,市局,2025-12-31")
     zh, en = both(runner, "t.csv", "--map", "责任人")
-    assert zh == '错误：--map "责任人"：请写成 列名=字段，例如 责任人=lead\n'
-    assert en == 'Error: --map "责任人": write it as COLUMN=field, e.g. 责任人=lead\n'
+    assert zh == '错误：--map "责任人"：请写成 列名=字段，例如 主办处室=lead\n'
+    assert en == 'Error: --map "责任人": write it as COLUMN=field, e.g. 主办处室=lead\n'
     zh, en = both(runner, "t.csv", "--map", "x=titel")
     assert zh.startswith(
         "错误：--map \"x=titel\"：没有字段 'titel'；是不是 title？；可用的字段：id、aspect、"
     )
-    assert zh.endswith("、notes，或 skip\n")
+    assert zh.endswith("、notes、leader、owner、phone，或 skip\n")
     assert_chinese(zh.removeprefix("错误："))
     assert en.startswith("Error: --map \"x=titel\": no field 'titel'; did you mean title?; ")
-    assert en.endswith(", notes, or skip\n")
+    assert en.endswith(", notes, leader, owner, phone, or skip\n")
 
 
 def test_aspect_unknown(runner: CliRunner, make_ledger: MakeLedger) -> None:

@@ -203,8 +203,8 @@ def test_error_values_are_refused_under_update_and_all_at_once_in_chinese(
     assert ws is not None
     ws.title = "台账"
     rows: list[list[Any]] = [
-        [*HEADER, "联系电话"],
-        ["T1", "#REF!", "市生态环境局", "2025-12-31", 60, "#N/A"],  # phone: not imported
+        [*HEADER, "审核意见"],
+        ["T1", "#REF!", "市生态环境局", "2025-12-31", 60, "#N/A"],  # not imported
         ["T2", "治理工地扬尘", "#N/A", "#VALUE!", "#DIV/0!"],
     ]
     for row in rows:
@@ -352,7 +352,7 @@ def test_a_formula_in_a_column_not_imported_is_no_problem(
     book = openpyxl.Workbook()
     ws = book.active
     assert ws is not None
-    rows: list[list[Any]] = [[*HEADER, "联系电话"], [*ROW, "=A1"]]
+    rows: list[list[Any]] = [[*HEADER, "审核意见"], [*ROW, "=A1"]]
     for row in rows:
         ws.append(row)
     book.save("t.xlsx")

@@ -1,6 +1,6 @@
-"""Random sequences of `update`, `record`, `import` and `undo` on one ledger, run through the
-CLI: after every step `rectify check` accepts the ledger and nothing written before is lost
-(but what undo takes back: the files as they were N writes ago, byte for byte).
+"""Random sequences of `update`, `record`, `import`, `add`, `remove` and `undo` on one ledger,
+run through the CLI: after every step `rectify check` accepts the ledger and nothing written
+before is lost (but what undo takes back: the files as they were N writes ago, byte for byte).
 
 A refused command (exit 2) leaves both files byte-identical and says why in plain lines on
 stderr; an accepted one (exit 0) changes only what it was asked to. This is the test that
@@ -158,9 +158,9 @@ class LedgerMachine(RuleBasedStateMachine):
     def teardown(self) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
 
-    def run(self, *args: str) -> tuple[int, dict[str, bytes], dict[str, bytes]]:
+    def run(self, *args: str, gone: str = "") -> tuple[int, dict[str, bytes], dict[str, bytes]]:
         """Run one command; check what every command owes whatever it did; return the exit
-        code and the files before and after."""
+        code and the files before and after.  `gone`: the task a `remove` may take out."""
         before = snapshot(self.root)
         code, out, err = invoke(self.runner, *args, "--lang", "en", "--ledger", str(self.root))
         after = snapshot(self.root)
@@ -174,7 +174,7 @@ class LedgerMachine(RuleBasedStateMachine):
         else:
             self.landed += 1
             self.remember(before, after)
-        self.lost_nothing(before, after)
+        self.lost_nothing(before, after, gone)
         return code, before, after
 
     def remember(self, before: dict[str, bytes], after: dict[str, bytes]) -> None:
@@ -186,9 +186,10 @@ class LedgerMachine(RuleBasedStateMachine):
         if after["tasks.toml"] != before["tasks.toml"]:
             self.history.append(before)
 
-    def lost_nothing(self, before: dict[str, bytes], after: dict[str, bytes]) -> None:
+    def lost_nothing(self, before: dict[str, bytes], after: dict[str, bytes], gone: str) -> None:
         tasks0, inds0 = parsed(before)
         tasks1, inds1 = parsed(after)
+        tasks0 = {k: v for k, v in tasks0.items() if k != gone or k in tasks1}
         assert set(tasks0) <= set(tasks1), "a task disappeared"
         for ident, task in tasks0.items():
             log0, log1 = task.get("log", []), tasks1[ident].get("log", [])
@@ -331,6 +332,39 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         assert snapshot(self.root) == self.history[-steps]
         del self.history[-steps:]
+
+    @rule(
+        title=st.sampled_from(["治理餐饮油烟", "整治黑臭水体", "x"]),
+        aspect=st.sampled_from(["A1", "A1", "大气", "A9"]),
+        deadline=st.none() | dates,
+        ident=st.none() | task_ids,
+        date=dates,
+    )
+    def add(
+        self, title: str, aspect: str, deadline: dt.date | None, ident: str | None, date: dt.date
+    ) -> None:
+        args = ["add", "-t", title, "-a", aspect, "--lead", "市局", "--date", date.isoformat()]
+        args += ["--deadline", deadline.isoformat()] if deadline else ["--ongoing"]
+        if ident is not None:
+            args += ["--id", ident]
+        code, before, after = self.run(*args)
+        if code == 0:
+            tasks0, tasks1 = parsed(before)[0], parsed(after)[0]
+            assert after["indicators.toml"] == before["indicators.toml"]
+            (new,) = set(tasks1) - set(tasks0)
+            assert ident in (None, new)
+            assert {k: v for k, v in tasks1.items() if k != new} == tasks0
+            assert [e["note"] for e in tasks1[new]["log"]] == ["新增"]
+
+    @rule(data=st.data())
+    def remove(self, data: st.DataObject) -> None:
+        known = sorted(parsed(snapshot(self.root))[0])
+        ident = data.draw(st.sampled_from(known) | task_ids, label="ident")
+        code, before, after = self.run("remove", ident, gone=ident)
+        if code == 0:
+            tasks0, tasks1 = parsed(before)[0], parsed(after)[0]
+            assert len(tasks0[ident].get("log", [])) <= 1  # never worked on
+            assert tasks1 == {k: v for k, v in tasks0.items() if k != ident}
 
     # ------------------------------------------------------------------- invariants
 

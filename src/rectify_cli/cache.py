@@ -61,7 +61,7 @@ from .records import Aspect, Indicator, Ledger, LedgerMeta, LogEntry, Reading, T
 if typing.TYPE_CHECKING:
     from pydantic import BaseModel
 
-FORMAT_VERSION = 4  # 4: the problem count of `rectify check` (checks.py) kept
+FORMAT_VERSION = 5  # 5: a task's leader, owner and phone; 4: the problem count kept
 CACHE_ENV = "RECTIFY_CACHE_DIR"
 NO_CACHE_ENV = "RECTIFY_NO_CACHE"
 MAGIC = b"RECTIFY-LEDGER-CACHE\n"
@@ -255,8 +255,9 @@ def _encode(ledger: Ledger, counted: Counted) -> tuple[Any, ...]:
     )
 
 
-_TASK_DAYS = (6, 7, 11)  # start, deadline, completed_on
-_TASK_STATUS, _TASK_LOG = 9, 15
+# Found by name, so a field added to Task cannot shift them out of step.
+_TASK_DAYS = tuple(Task._fields.index(f) for f in ("start", "deadline", "completed_on"))
+_TASK_STATUS, _TASK_LOG = Task._fields.index("status"), Task._fields.index("log")
 
 
 def _task_columns(tasks: list[Task]) -> tuple[list[Any], list[Any]]:

@@ -275,7 +275,7 @@ def ledger_problems(ledger: Ledger) -> Found:
 
 
 def _task_texts(t: Any) -> Iterator[tuple[tuple[Any, ...], str | None]]:
-    for key in ("id", "aspect", "title", "lead", "notes"):
+    for key in ("id", "aspect", "title", "lead", "leader", "owner", "phone", "notes"):
         yield (key,), getattr(t, key)
     for key in ("measures", "partners", "evidence", "indicators"):
         for text in getattr(t, key):

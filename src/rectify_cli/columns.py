@@ -97,6 +97,10 @@ TASK_COLUMNS: tuple[Column, ...] = (
         "说明",
         "note",
     ),
+    # Who answers for a task, last: sheets exported before these fields keep their columns.
+    _col("leader", "text", 12, "分管领导", "牵头领导", "责任领导"),
+    _col("owner", "text", 12, "具体责任人", "联系人"),
+    _col("phone", "text", 14, "联系方式", "电话", "手机"),
 )
 
 # Every key of an indicator but its history, so that an export imported into an empty

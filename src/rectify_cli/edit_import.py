@@ -9,8 +9,8 @@ indicators.toml when the ledger has none.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from contextlib import nullcontext
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,25 @@ from .errors import WriteRefused
 from .files import decode, display_path, ledger_files, no_ledger_folder
 from .i18n import say
 from .models import Aspect, Indicator, IndicatorFile, LogEntry, Task, TaskFile
+
+
+def _target(root: Path, which: int) -> tuple[Path, str]:
+    """The file to replace (tasks.toml: 0, indicators.toml: 1) and its name as shown; a
+    link's target, not the link."""
+    path = ledger_files(root)[which]
+    shown = display_path(path)
+    if not root.is_dir():
+        raise no_ledger_folder(root)
+    return (path.resolve() if path.is_symlink() else path), shown
+
+
+@contextmanager
+def held_lock(root: Path, which: int, dry_run: bool = False) -> Iterator[None]:
+    """The lock of a ledger file held over a write planned from what it reads (a new id
+    must be free when it is written, not only when it was chosen); then `held=True`."""
+    path, shown = _target(root, which)
+    with nullcontext() if dry_run else locked(path, shown):
+        yield
 
 
 @dataclass(frozen=True)
@@ -115,19 +134,19 @@ def import_tasks(
     *,
     dry_run: bool = False,
     indicators: Collection[str] | None = None,
+    by_aspect: bool = False,
+    removed: Collection[str] = (),
+    held: bool = False,
 ) -> Imported:
     """Add aspects and tasks and update tasks in one locked, validated, atomic write; the
     new text must load and read back exactly as intended, or nothing is written.  No task
     written may have a problem `rectify check` names (checks.task_problems); `indicators`
     are the ids its tasks may name (default: indicators.toml's), with those the same import
-    adds."""
-    path = ledger_files(root)[0]
-    shown = display_path(path)
-    if not root.is_dir():
-        raise no_ledger_folder(root)
-    if path.is_symlink():
-        path = path.resolve()  # replace the file the link points to, not the link
-    with nullcontext() if dry_run else locked(path, shown):
+    adds.  New tasks go at the end, or with `by_aspect` after the last task of their aspect
+    (where a person would put one); the tasks `removed` names lose their blocks.  `held`:
+    the caller holds the lock already (it planned the write under it: `held_lock`)."""
+    path, shown = _target(root, 0)
+    with nullcontext() if dry_run or held else locked(path, shown):
         raw = read_ledger_file(path, shown)
         if not dry_run:
             ensure_writable(path, shown)
@@ -136,7 +155,7 @@ def import_tasks(
         data = validate_whole(TASKS_KIND, text, shown, root)
         layout = Layout(text)
         # (start, end, order, replacement): at one offset, lower order lands first in the file.
-        edits = _block_edits(TASKS_KIND, text, data, layout, updates, shown)
+        edits = _block_edits(TASKS_KIND, text, data, layout, updates, shown, removed)
 
         if aspects:
             at = _aspect_position(layout, text)
@@ -144,10 +163,9 @@ def import_tasks(
             chunk = "".join("\n" + toml_block("aspects", a) for a in aspects)
             edits.append((at, at, 0, gap + chunk))
 
-        if new:
-            gap = "" if not text or text.endswith("\n") else "\n"
-            chunk = "".join("\n" + toml_block(TASKS_KIND.table, t, ("status",)) for t in new)
-            edits.append((len(text), len(text), 1, gap + chunk))
+        for at, chunk in _task_positions(text, data, layout, new, by_aspect):
+            gap = "" if at == 0 or text[:at].endswith("\n") else "\n"
+            edits.append((at, at, 1, gap + chunk))
 
         new_text = _apply(text, edits)
 
@@ -158,6 +176,9 @@ def import_tasks(
         for task in written:
             if by_id.get(task.id) != task:
                 raise _not_read_back(shown, "task", task.id)
+        for ident in removed:
+            if ident in by_id:
+                raise _not_read_back(shown, "task", ident)
         known = indicator_ids(root) if indicators is None else indicators
         refusal = write_refusal(
             written, start_default=after.ledger.feedback_date, indicator_ids=known
@@ -193,6 +214,25 @@ def _not_read_back(shown: str, noun: str, ident: str) -> WriteRefused:
     )
 
 
+def _task_positions(
+    text: str, data: dict[str, Any], layout: Layout, new: Sequence[Task], by_aspect: bool
+) -> list[tuple[int, str]]:
+    """(offset, blocks) for the new tasks: at the end, or with `by_aspect` each after the
+    last task of its aspect (at the end when its aspect has none yet)."""
+    chunks: dict[int, str] = {}
+    last: dict[str, int] = {}
+    if by_aspect and new:
+        blocks = layout.blocks(TASKS_KIND.table)
+        items = data.get(TASKS_KIND.table, [])
+        if len(blocks) == len(items):  # else unsure where a block ends: at the end
+            last = {item.get("aspect"): layout.trim(*blocks[i]) for i, item in enumerate(items)}
+    for task in new:
+        at = last.get(task.aspect, len(text))
+        block = "\n" + toml_block(TASKS_KIND.table, task, ("status",))
+        chunks[at] = chunks.get(at, "") + block
+    return list(chunks.items())
+
+
 def _block_edits(
     kind: FileKind,
     text: str,
@@ -200,18 +240,21 @@ def _block_edits(
     layout: Layout,
     updates: Sequence[Plan[Any]],
     shown: str,
+    removed: Collection[str] = (),
 ) -> list[tuple[int, int, int, str]]:
     """The in-place edits of `updates`, each inside its own `[[table]]` block, which must
-    read alone exactly as it reads in the whole file."""
+    read alone exactly as it reads in the whole file; and the blocks of `removed` cut out
+    with the blank line before them."""
     edits: list[tuple[int, int, int, str]] = []
-    if not updates:
+    if not updates and not removed:
         return edits
     blocks = layout.blocks(kind.table)
     items = data.get(kind.table, [])
+    first = updates[0].before.id if updates else next(iter(removed))
     if len(blocks) != len(items):
         raise unisolated_refusal(
             kind,
-            updates[0].before.id,
+            first,
             shown,
             1,
             say(
@@ -223,17 +266,31 @@ def _block_edits(
             ),
         )
     index = {item.get("id"): i for i, item in enumerate(items)}
-    for plan in updates:
-        i = index[plan.before.id]
+
+    def isolated(ident: str) -> tuple[int, int, int]:
+        i = index[ident]
         start, end = blocks[i][0], layout.trim(*blocks[i])
         line = layout.line_of(start)
         try:
             alone = parse_alone(text[start:end], kind.table)
         except BlockNotIsolated as exc:
-            raise unisolated_refusal(kind, plan.before.id, shown, line, str(exc)) from None
+            raise unisolated_refusal(kind, ident, shown, line, str(exc)) from None
         if alone != items[i]:
             why = say("the block alone reads differently", "单独读取该块时内容不同")
-            raise unisolated_refusal(kind, plan.before.id, shown, line, why)
+            raise unisolated_refusal(kind, ident, shown, line, why)
+        return start, end, line
+
+    for ident in removed:
+        start, end, _ = isolated(ident)
+        # The blank line that set the block apart goes with it: added then removed, a
+        # file is as it was.
+        for blank in ("\r\n", "\n"):
+            if text[:start].endswith(blank * 2):
+                start -= len(blank)
+                break
+        edits.append((start, end, 2, ""))
+    for plan in updates:
+        start, end, line = isolated(plan.before.id)
         try:
             region = edit_block(
                 text[start:end], kind.table, kind.sub, plan.before, plan.after, plan.appended
@@ -254,17 +311,13 @@ def import_indicators(
     updates: list[Plan[Indicator]],
     *,
     dry_run: bool = False,
+    held: bool = False,
 ) -> Imported:
     """Add and update indicators in one locked, validated, atomic write, creating
     indicators.toml when the ledger has none; the new text must load and read back exactly
-    as intended, or nothing is written."""
-    path = ledger_files(root)[1]
-    shown = display_path(path)
-    if not root.is_dir():
-        raise no_ledger_folder(root)
-    if path.is_symlink():
-        path = path.resolve()
-    with nullcontext() if dry_run else locked(path, shown):
+    as intended, or nothing is written.  `held`: as import_tasks's."""
+    path, shown = _target(root, 1)
+    with nullcontext() if dry_run or held else locked(path, shown):
         exists = path.exists()
         raw = read_ledger_file(path, shown) if exists else b""
         if exists and not dry_run:

@@ -101,6 +101,8 @@ class Remedy(StrEnum):
     ADD_EVIDENCE = "add_evidence"  # closing needs evidence of acceptance
     GIVE_DATE = "give_date"  # the day a task was finished is not the one meant
     REOPEN = "reopen"  # going back from done or closed is a deliberate reopening
+    ADD_ASPECT = "add_aspect"  # a task names an aspect the ledger does not have yet
+    CANCEL = "cancel"  # a task with a history is cancelled, never removed
 
 
 class WriteRefused(RectifyError):

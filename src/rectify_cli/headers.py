@@ -51,8 +51,8 @@ def parse_map(items: Sequence[str], columns: Sequence[Column]) -> dict[str, str]
         if not sep or not header or not target:
             raise UsageError(
                 say(
-                    '--map "{item}": write it as COLUMN=field, e.g. 责任人=lead',
-                    '--map "{item}"：请写成 列名=字段，例如 责任人=lead',
+                    '--map "{item}": write it as COLUMN=field, e.g. 主办处室=lead',
+                    '--map "{item}"：请写成 列名=字段，例如 主办处室=lead',
                     item=item,
                 )
             )

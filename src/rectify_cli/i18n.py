@@ -31,6 +31,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "measures": ("整改措施", "Measures"),
     "lead": ("牵头单位", "Lead"),
     "partners": ("配合单位", "Partners"),
+    "leader": ("责任领导", "Leader in charge"),
+    "owner": ("责任人", "Responsible person"),
+    "phone": ("联系电话", "Phone"),
     "start": ("开始日期", "Start"),
     "deadline": ("整改时限", "Deadline"),
     "status": ("状态", "Status"),
@@ -94,6 +97,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "petition.added": ("已新增信访件 {id}（{path}）", "Added petition case {id} ({path})"),
     "update.dry_run": ("试运行：未写入任何内容。", "Dry run: nothing was written."),
+    "add.task": ("已新增任务 {id}（{path}）：{title}", "Added task {id} ({path}): {title}"),
+    "add.aspect": ("已新增问题方面 {id}（{path}）：{name}", "Added aspect {id} ({path}): {name}"),
+    "add.indicator": ("已新增指标 {id}（{path}）：{name}", "Added indicator {id} ({path}): {name}"),
+    "remove.task": ("已删除任务 {id}（{path}）：{title}", "Removed task {id} ({path}): {title}"),
     "record.recorded": ("已记录指标 {id}（{path}）：", "Recorded {id} ({path}):"),
     "record.archived": (
         "  上一读数 {value}（{period}）已存入历史。",
@@ -144,6 +151,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "notice.date": ("签发日期", "Date"),
     "notice.reply_by": ("回复时限", "Reply by"),
     "notice.re": ("事由", "Re"),
+    "notice.responsible": ("责任人", "Responsible"),
     "notice.intro": (
         "截至{date}，你单位牵头的以下{count}项整改任务需督促推进，现予预警督办：",
         "As of {date}, tasks led by your department need attention ({count}):",

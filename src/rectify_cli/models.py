@@ -128,6 +128,9 @@ class Task(_Strict):
     measures: list[str] = Field(default_factory=list)
     lead: NonEmpty
     partners: list[str] = Field(default_factory=list)
+    leader: str | None = None  # 责任领导: the leader in charge
+    owner: str | None = None  # 责任人: the person who answers for it
+    phone: str | None = None  # 联系电话: how to reach the owner
     start: Day | None = None  # missing: the ledger's feedback date
     deadline: Day | None = None
     ongoing: Flag = False  # 长期坚持: no deadline, never overdue

@@ -58,6 +58,8 @@ class TaskFilter:
     statuses: frozenset[Status] | None = None
     aspects: frozenset[str] | None = None  # aspect ids or names
     lead: str | None = None  # substring, case-insensitive
+    leader: str | None = None  # substring of 责任领导, case-insensitive
+    owner: str | None = None  # substring of 责任人, case-insensitive
     due_before: dt.date | None = None
     search: str | None = None  # substring of id, title, measures, notes, lead, partners
     healths: frozenset[Health] | None = None  # judged as of the day asked, after the rest
@@ -71,6 +73,9 @@ class TaskFilter:
             return False
         if self.lead is not None and self.lead.casefold() not in task.lead.casefold():
             return False
+        for needle, value in ((self.leader, task.leader), (self.owner, task.owner)):
+            if needle is not None and needle.casefold() not in (value or "").casefold():
+                return False
         if self.due_before is not None and (
             task.deadline is None or task.deadline >= self.due_before
         ):

@@ -64,6 +64,9 @@ class Task(NamedTuple):
     measures: list[str]
     lead: str
     partners: list[str]
+    leader: str | None
+    owner: str | None
+    phone: str | None
     start: dt.date | None
     deadline: dt.date | None
     ongoing: bool
@@ -236,6 +239,9 @@ def task_of(m: models.Task, strings: dict[str, str] | None = None) -> Task:
         [share(x) for x in v["measures"]],
         share(v["lead"]),
         [share(x) for x in v["partners"]],
+        None if v["leader"] is None else share(v["leader"]),
+        None if v["owner"] is None else share(v["owner"]),
+        v["phone"],
         v["start"],
         v["deadline"],
         v["ongoing"],

@@ -53,6 +53,9 @@ lang = "{lang}"                  # 输出标签语言 / label language: zh or en
 # measures = ["建筑工地落实六个百分之百", "渣土车全密闭运输"]  # 整改措施 / measures
 # lead = "市住房和城乡建设局"     # 牵头单位 / lead department
 # partners = ["各县市区"]         # 配合单位 / partner departments
+# leader = "分管副市长"           # 责任领导（可省略）/ leader in charge (optional)
+# owner = "张三"                  # 责任人（可省略）/ person responsible (optional)
+# phone = "0543-0000000"         # 联系电话（可省略）/ contact phone (optional)
 # start = 2025-01-01             # 开始日期（可省略）/ start (optional)
 # deadline = 2025-12-31          # 整改时限；长期坚持的任务写 ongoing = true / or ongoing = true
 # status = "推进中"               # 未启动 推进中 已完成 已销号 / or not_started, in_progress ...

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from rectify_cli.errors import RectifyError, UsageError
+from rectify_cli.errors import RectifyError, Remedy, UsageError
 from rectify_cli.i18n import Lang, joined, say
 from rectify_cli.records import Ledger
 from rectify_cli.render import TEXT_FORMATS, OutputFormat
@@ -83,6 +83,30 @@ def choice_of(value: str, option: str, parse: Callable[[str], T]) -> T:
         raise UsageError(
             say("{option}: {why}", "{option}：{why}", option=option, why=exc)
         ) from None
+
+
+def remedy_hint(remedy: Remedy) -> str:
+    """The remedy the core names, in the commands and flags of rectify."""
+    match remedy:
+        case Remedy.ADD_EVIDENCE:
+            return say("; add --evidence FILE", "，请加 --evidence 文件")
+        case Remedy.GIVE_DATE:
+            return say("; pass --date", "；请用 --date 指定")
+        case Remedy.REOPEN:
+            return say(
+                "; reopening it needs --reopen and a --note saying why",
+                "；重新打开须加 --reopen，并用 --note 说明原因",
+            )
+        case Remedy.ADD_ASPECT:
+            return say(
+                "; create it first with rectify aspect add --id ID --name NAME",
+                "；请先用 rectify aspect add --id 编号 --name 名称 添加",
+            )
+        case Remedy.CANCEL:
+            return say(
+                "; cancel it instead (rectify cancel)",
+                "；请改为撤销（rectify cancel）",
+            )
 
 
 AsOfOpt = Annotated[

@@ -108,6 +108,8 @@ ZH: dict[str, str] = {
     ),
     "Aspect id or name (repeatable).": "问题方面的编号或名称（可重复）。",
     "Lead department contains this text.": "牵头单位包含这段文字。",
+    "Leader in charge (责任领导) contains this text.": "责任领导包含这段文字。",
+    "Responsible person (责任人) contains this text.": "责任人包含这段文字。",
     "Deadline before this date.": "整改时限早于这一天。",
     "Text in id, title, measures, notes, lead or partners.": (
         "在编号、任务、措施、备注、牵头单位或配合单位中查找这段文字。"
@@ -202,6 +204,51 @@ ZH: dict[str, str] = {
         "［默认：按 FILE 的后缀］。"
     ),
     "Replace existing files.": "替换已有的文件。",
+    # add, remove, aspect add, indicator add
+    "Add a task after the last task of its aspect, with a first log entry (新增); no other "
+    "line of the file changes.": (
+        "新增一项任务，放在同一问题方面最后一项任务之后，并写入第一条整改记录（新增）；"
+        "文件的其他行不变。"
+    ),
+    "The task, in one line (整改任务).": "整改任务，写成一行。",
+    "The aspect's id or name (问题方面).": "问题方面的编号或名称。",
+    "The lead department (牵头单位).": "牵头单位。",
+    "The deadline (整改时限).": "整改时限。",
+    "No deadline: kept up for good (长期坚持).": "无整改时限，长期坚持。",
+    "A measure (repeatable).": "一条整改措施（可重复）。",
+    "A partner department (repeatable).": "一个配合单位（可重复）。",
+    "Start date [default: the ledger's feedback date].": "开始日期［默认：督察反馈日期］。",
+    "A related indicator's id (repeatable).": "一项相关指标的编号（可重复）。",
+    "Notes (备注).": "备注。",
+    "The leader in charge (责任领导).": "责任领导。",
+    "The person responsible (责任人).": "责任人。",
+    "Contact phone (联系电话).": "联系电话。",
+    "The new task's id [default: the next free one].": "新任务的编号［默认：下一个未用的编号］。",
+    "Date of the first log entry [default: today].": "第一条整改记录的日期［默认：今天］。",
+    "Remove a task added by mistake and never worked on; one with a history is cancelled "
+    "instead.": "删除误加且从未办理的任务；已有整改记录的任务不能删除，请改为撤销。",
+    "The task's id, e.g. T25.": "任务编号，如 T25。",
+    "Aspects (问题方面) of a ledger.": "台账的问题方面。",
+    "Add an aspect after the last one (before the tasks when there is none); no other line "
+    "of the file changes.": (
+        "新增一个问题方面，放在最后一个问题方面之后（没有时放在任务之前）；文件的其他行不变。"
+    ),
+    "The aspect's id, e.g. A7.": "问题方面的编号，如 A7。",
+    "The aspect's name (问题方面).": "问题方面的名称。",
+    "Indicators (指标) of a ledger.": "台账的指标。",
+    "Add an indicator at the end of indicators.toml (made when the ledger has none); its "
+    "values are recorded with rectify record.": (
+        "在 indicators.toml 末尾新增一项指标（台账没有该文件时新建）；数值用 rectify record 记录。"
+    ),
+    "The indicator's id, e.g. pm25.": "指标编号，如 pm25。",
+    "The indicator's name (指标名称).": "指标名称。",
+    "Which way is better: lower or higher.": "改善方向：lower（越低越好）或 higher（越高越好）。",
+    "Unit, e.g. μg/m³ or %.": "单位，如 μg/m³ 或 %。",
+    "Group for reports, e.g. air, water.": "报告中分组用的类别，如 air、water。",
+    "The target value.": "目标值。",
+    "The baseline value.": "基准值。",
+    "What the baseline covers.": "基准值所属的期间。",
+    "A note (备注).": "备注。",
     # update
     "Change a task and append one entry to its log; no other line of the file changes.": (
         "修改一项任务，并在其记录中追加一条；文件的其他行一概不动。"
@@ -273,9 +320,9 @@ ZH: dict[str, str] = {
         "同时以 diff 形式显示 tasks.toml（和 indicators.toml）的改动。"
     ),
     "Aspect for rows that name none.": "未写问题方面的行归入这个方面。",
-    "Read a column rectify does not know as a field, e.g. 责任领导=notes, or ignore it: "
+    "Read a column rectify does not know as a field, e.g. 督办意见=notes, or ignore it: "
     "备注=skip (repeatable).": (
-        "把 rectify 不认识的列读作某个字段，如 责任领导=notes，或忽略它：备注=skip（可重复）。"
+        "把 rectify 不认识的列读作某个字段，如 督办意见=notes，或忽略它：备注=skip（可重复）。"
     ),
     "The xlsx sheet to read [default: found].": "要读取的 xlsx 工作表［默认：自动查找］。",
     # changes

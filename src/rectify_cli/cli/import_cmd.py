@@ -42,7 +42,7 @@ def import_(
         typer.Option(
             "--map",
             metavar="COLUMN=FIELD",
-            help="Read a column rectify does not know as a field, e.g. 责任领导=notes, or "
+            help="Read a column rectify does not know as a field, e.g. 督办意见=notes, or "
             "ignore it: 备注=skip (repeatable).",
         ),
     ] = None,

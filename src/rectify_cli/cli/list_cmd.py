@@ -71,6 +71,14 @@ def list_tasks(
     lead: Annotated[
         str | None, typer.Option("--lead", help="Lead department contains this text.")
     ] = None,
+    leader: Annotated[
+        str | None,
+        typer.Option("--leader", help="Leader in charge (责任领导) contains this text."),
+    ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", help="Responsible person (责任人) contains this text."),
+    ] = None,
     due_before: Annotated[
         str | None, typer.Option("--due-before", metavar="DATE", help="Deadline before this date.")
     ] = None,
@@ -134,6 +142,13 @@ def list_tasks(
                     "--health：用于任务的序时进度；信访件按办理时限预警（rectify warn）",
                 )
             )
+        if leader is not None or owner is not None:
+            raise UsageError(
+                say(
+                    "--leader and --owner: for tasks; petition cases name only a lead",
+                    "--leader 和 --owner 用于任务；信访件只有责任单位，请用 --lead",
+                )
+            )
         list_petitions(
             ledgers,
             as_of_date(as_of),
@@ -173,6 +188,8 @@ def list_tasks(
         statuses=_status_filter(status or []),
         aspects=aspect_filter([b.ledger for b in ledgers.books], aspect or []),
         lead=lead,
+        leader=leader,
+        owner=owner,
         due_before=date_before,
         search=search,
         healths=healths,

@@ -23,3 +23,7 @@ from . import import_cmd  # noqa: F401
 from . import changes_cmd  # noqa: F401
 from . import petition_cmd  # noqa: F401
 from . import undo_cmd  # noqa: F401
+from . import add_cmd  # noqa: F401
+from . import remove_cmd  # noqa: F401
+from . import aspect_cmd  # noqa: F401
+from . import indicator_cmd  # noqa: F401

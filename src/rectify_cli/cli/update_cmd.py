@@ -4,12 +4,12 @@ from typing import Annotated
 
 import typer
 
-from rectify_cli.errors import Remedy, UsageError, WriteRefused
+from rectify_cli.errors import UsageError, WriteRefused
 from rectify_cli.i18n import Lang, label, say
 from rectify_cli.kinds import Status
 
 from .app import app
-from .common import LangOpt, entry_date, parse_date, tell, write
+from .common import LangOpt, entry_date, parse_date, remedy_hint, tell, write
 from .many import LedgersOpt
 
 BY_ENV = "RECTIFY_BY"
@@ -147,27 +147,13 @@ def update(
     except WriteRefused as exc:
         if exc.remedy is None:
             raise
-        raise WriteRefused(exc.message + _hint(exc.remedy)) from None
+        raise WriteRefused(exc.message + remedy_hint(exc.remedy)) from None
     lang_ = language(lang, outcome.lang)
     if dry_run and outcome.changed:
         write(visible_lines(outcome.diff()))
         dry_run_note(lang_)
         return
     write(update_summary(outcome, lang_))
-
-
-def _hint(remedy: Remedy) -> str:
-    """The remedy the core names, in the flags of `rectify update`."""
-    match remedy:
-        case Remedy.ADD_EVIDENCE:
-            return say("; add --evidence FILE", "，请加 --evidence 文件")
-        case Remedy.GIVE_DATE:
-            return say("; pass --date", "；请用 --date 指定")
-        case Remedy.REOPEN:
-            return say(
-                "; reopening it needs --reopen and a --note saying why",
-                "；重新打开须加 --reopen，并用 --note 说明原因",
-            )
 
 
 def _target(specs: list[str] | None, ref: str) -> tuple[str, str]:

@@ -144,6 +144,8 @@ def _task_writer() -> Callable[[TaskRow, str], str]:
             f'{{\n    "id": {_s(t.id)},\n    "aspect": {shared(t.aspect)},'
             f'\n    "title": {_s(t.title)},\n    "measures": {measures},'
             f'\n    "lead": {shared(t.lead)},\n    "partners": {partners},'
+            f'\n    "leader": {shared(t.leader)},\n    "owner": {shared(t.owner)},'
+            f'\n    "phone": {shared(t.phone)},'
             f'\n    "start": {day(t.start)},\n    "deadline": {day(t.deadline)},'
             f'\n    "ongoing": {"true" if t.ongoing else "false"},'
             f'\n    "status": {shared(t.status)},\n    "progress": {integer(t.progress)},'

@@ -61,6 +61,7 @@ def task_detail(row: TaskRow, ledger: Ledger, lang: Lang) -> str:
         ("aspect", f"{t.aspect} {row.aspect_name}"),
         ("lead", t.lead),
         ("partners", "、".join(t.partners) if lang == "zh" else ", ".join(t.partners)),
+        *((k, getattr(t, k)) for k in ("leader", "owner", "phone") if getattr(t, k)),
         ("start", date_text(t.start or ledger.meta.feedback_date)),
         ("deadline", deadline_text(t, lang)),
         ("status", status_label(t.status, lang)),

@@ -19,6 +19,7 @@ from .warn_text import (
     issuing_office,
     long_date,
     notice_cells,
+    notice_columns,
     notice_intro,
     notice_reply,
 )
@@ -36,8 +37,10 @@ def notice_docx(
     re_line = label("doc.field", lang, name=label("notice.re", lang), value=meta.title)
     word.paragraph(doc, re_line, indent=True)
     word.paragraph(doc, notice_intro(group, as_of, lang), indent=True, space_after=6)
-    header = [label(c, lang) for c in NOTICE_COLUMNS]
-    word.table(doc, header, [notice_cells(w, lang) for w in group.warnings])
+    columns = notice_columns(group)
+    header = [label(c, lang) for c in columns]
+    who = columns != NOTICE_COLUMNS
+    word.table(doc, header, [notice_cells(w, lang, responsible=who) for w in group.warnings])
     word.paragraph(doc, notice_reply(meta, reply_by, lang), indent=True)
     due = long_date(reply_by, lang)
     reply_line = label("doc.field", lang, name=label("notice.reply_by", lang), value=due)

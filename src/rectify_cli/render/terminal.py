@@ -147,6 +147,10 @@ def task_detail(row: TaskRow, ledger: Ledger, lang: Lang) -> RenderableType:
     field("aspect", data(f"{t.aspect} {row.aspect_name}"))
     field("lead", data(t.lead))
     field("partners", listed(t.partners))
+    for key in ("leader", "owner", "phone"):
+        value = getattr(t, key)
+        if value:
+            field(key, data(value))
     field("measures", listed(t.measures))
     field("start", Text(date_text(t.start or ledger.meta.feedback_date)))
     field("deadline", Text(deadline_text(t, lang)))

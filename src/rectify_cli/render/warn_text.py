@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rectify_cli.i18n import Lang, label
-from rectify_cli.records import LedgerMeta
+from rectify_cli.records import LedgerMeta, Task
 from rectify_cli.schedule import LeadGroup, Level, Reason, TaskWarning, WarningCause
 from rectify_cli.warn import WarnResult
 
@@ -34,6 +34,23 @@ NOTICE_COLUMNS = (
     "warn.reasons",
     "warn.action",
 )
+RESPONSIBLE = ("leader", "owner", "phone")
+
+
+def notice_columns(group: LeadGroup) -> tuple[str, ...]:
+    """NOTICE_COLUMNS, with who answers for each task after its title when any task of the
+    notice names a leader, an owner or a phone (a notice without them keeps its shape)."""
+    if not any(getattr(w.task, k) for w in group.warnings for k in RESPONSIBLE):
+        return NOTICE_COLUMNS
+    return (*NOTICE_COLUMNS[:2], "notice.responsible", *NOTICE_COLUMNS[2:])
+
+
+def responsible_text(task: Task, lang: Lang) -> str:
+    """责任领导：张三；责任人：李四；联系电话：138…, the parts the task names."""
+    sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
+    return sep.join(
+        f"{label(k, lang)}{colon}{getattr(task, k)}" for k in RESPONSIBLE if getattr(task, k)
+    )
 
 
 def percent(value: float) -> str:
@@ -294,12 +311,17 @@ def notice_intro(group: LeadGroup, as_of: dt.date, lang: Lang) -> str:
     return label("notice.intro", lang, date=long_date(as_of, lang), count=len(group.warnings))
 
 
-def notice_cells(w: TaskWarning, lang: Lang, *, markdown: bool = False) -> list[str]:
-    """Cell text in NOTICE_COLUMNS order; for Markdown only the ledger's text is escaped."""
+def notice_cells(
+    w: TaskWarning, lang: Lang, *, markdown: bool = False, responsible: bool = False
+) -> list[str]:
+    """Cell text in NOTICE_COLUMNS order (`notice_columns` when `responsible`); for Markdown
+    only the ledger's text is escaped."""
     esc = md_escape if markdown else str
+    who = [esc(responsible_text(w.task, lang))] if responsible else []
     return [
         esc(w.task.id),
         esc(w.task.title),
+        *who,
         deadline_text(w.task, lang),
         progress_text(w.task),
         level_text(w.level, lang),
@@ -327,8 +349,10 @@ def notice_markdown(
     fields = notice_fields(group, meta, as_of, reply_by, lang)
     lines += [f"- **{name}**: {md_escape(v)}" for name, v in fields]
     lines += ["", notice_intro(group, as_of, lang), ""]
-    header = [label(c, lang) for c in NOTICE_COLUMNS]
-    body = [notice_cells(w, lang, markdown=True) for w in group.warnings]
+    columns = notice_columns(group)
+    header = [label(c, lang) for c in columns]
+    who = columns != NOTICE_COLUMNS
+    body = [notice_cells(w, lang, markdown=True, responsible=who) for w in group.warnings]
     lines.append(table(header, body, escaped=True).rstrip("\n"))
     lines += ["", notice_reply(meta, reply_by, lang, markdown=True)]
     return "\n".join(lines) + "\n"
