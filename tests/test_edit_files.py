@@ -126,7 +126,8 @@ def test_golden_changed_key_keeps_its_inline_comment(make_ledger: Any) -> None:
     root = golden(make_ledger, "lf")
     update_task(root, "T01", TaskUpdate(date=D, status=Status.DONE))
     text = (root / "tasks.toml").read_text(encoding="utf-8")
-    assert 'status = "done"     # Chinese status label\n' in text
+    # the status is written in the style the task has: a Chinese label stays Chinese
+    assert 'status = "已完成"     # Chinese status label\n' in text
     assert (
         "progress = 100\ncompleted_on = 2025-10-05\nmeasures = [\n"
         '    "洒水降尘",   # first measure\n'

@@ -56,6 +56,7 @@ from .edit_text import (
     Unkeepable,
     edit_block,
     parse_alone,
+    status_style,
     unified_diff,
 )
 from .errors import (
@@ -367,6 +368,7 @@ def _edit(
                 plan.before,
                 plan.after,
                 plan.appended,
+                kind is TASKS_KIND and status_style(layout, lang == "zh"),
             )
         except Unkeepable as exc:
             raise unisolated_refusal(kind, ident, shown, layout.line_of(start), str(exc)) from None

@@ -22,6 +22,8 @@ from typing import Any, AnyStr, Generic, cast
 
 from pydantic import BaseModel
 
+from .kinds import STATUS_ALIASES, STATUS_ZH, Status
+
 # --------------------------------------------------------------------------- text layout
 
 _KEY = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
@@ -256,20 +258,51 @@ def parse_alone(region: str, table: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- block edit
 
 
-def toml_value(value: Any) -> Any:
-    """A model value as tomlkit should write it: enums by key, numbers as written (the
-    models keep 30 an int and 15.0 a float, and the report prints them so)."""
+def toml_value(value: Any, zh_status: bool = False) -> Any:
+    """A model value as tomlkit should write it: enums by key (a status by its Chinese label
+    with `zh_status`), numbers as written (the models keep 30 an int and 15.0 a float, and
+    the report prints them so)."""
+    if zh_status and isinstance(value, Status):
+        return STATUS_ZH[value]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, list):
-        return [toml_value(v) for v in value]
+        return [toml_value(v, zh_status) for v in value]
     return value
 
 
-def table_of(model: BaseModel) -> dict[str, Any]:
+def table_of(model: BaseModel, zh_status: bool = False) -> dict[str, Any]:
     """A model as the keys a person would write: defaults left out, in field order."""
     present = model.model_dump(exclude_defaults=True)
-    return {k: toml_value(getattr(model, k)) for k in type(model).model_fields if k in present}
+    fields = type(model).model_fields
+    return {k: toml_value(getattr(model, k), zh_status) for k in fields if k in present}
+
+
+def is_status_label(text: object) -> bool:
+    """Whether a status is written as people say it (`未启动`, `整改中`), not by its key."""
+    return isinstance(text, str) and text in STATUS_ALIASES and text not in _STATUS_KEYS
+
+
+_STATUS_KEYS = frozenset(s.value for s in Status)
+
+
+_STATUS_LINE = r'^[ \t]*(?:status|"status")[ \t]*=[ \t]*"([^"\n]*)"'
+_STATUS_LINE_S = re.compile(_STATUS_LINE, re.M)
+_STATUS_LINE_B = re.compile(_STATUS_LINE.encode(), re.M)
+
+
+def status_style(layout: TextLayout[Any], fallback: bool) -> bool:
+    """Whether the file writes statuses in Chinese: as its first `status = "…"` line does
+    (a task's or a log entry's), else `fallback` (the ledger's language)."""
+    pattern: re.Pattern[Any] = _STATUS_LINE_B if isinstance(layout.text, bytes) else _STATUS_LINE_S
+    for m in pattern.finditer(layout.text):
+        if layout.in_string(m.start()):
+            continue
+        value = m.group(1)
+        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+        if text in STATUS_ALIASES:
+            return is_status_label(text)
+    return fallback
 
 
 class Unkeepable(Exception):
@@ -283,6 +316,7 @@ def edit_block(
     before: BaseModel,
     after: BaseModel,
     appended: BaseModel | None = None,
+    zh_status: bool = False,
 ) -> str:
     """`region` (one `[[table]]` block) with the fields that differ between `before` and
     `after` changed in place, and `appended` added as a new `[[table.sub]]` at its end.
@@ -294,6 +328,9 @@ def edit_block(
     byte, and if tomlkit would not give the keys back unchanged the edit is refused.  A log
     written inline (`log = [{...}]`, as tomli_w writes a short one) gets the new entry as
     one more inline table, its text otherwise as typed: tomlkit never sees it.
+
+    A status is written in the item's own style (a block that says `"未启动"` gets
+    `"推进中"`, not `"in_progress"`), else in the file's (`zh_status`, see status_style).
     """
     import tomlkit  # only a write pays for it; tomlkit is a third of update's import time
 
@@ -314,6 +351,9 @@ def edit_block(
     head_end = max(head_end, body_start)
     synthetic = f"[[{table}]]\n"
     keys = synthetic + source[body_start:head_end]
+    own = _status_of(keys, table)
+    if own is not None:
+        zh_status = is_status_label(own)
     # A log written inline is hidden from tomlkit (which respaces some inline tables) behind
     # a comment line, and put back after, with the new entry if there is one.
     inline: tuple[str, str] | None = None  # (marker, the inline array's new text)
@@ -323,7 +363,7 @@ def edit_block(
         array = keys[start:end]
         if appended is not None:
             entry = tomlkit.inline_table()
-            entry.update(table_of(appended))
+            entry.update(table_of(appended, zh_status))
             array = _with_entry(array, entry.as_string())
         marker = f"# rectify: {sub} {hashlib.sha256(keys.encode()).hexdigest()}"
         inline = marker, array
@@ -344,7 +384,7 @@ def edit_block(
             if name in item:
                 del item[name]
             continue
-        value = toml_value(new)
+        value = toml_value(new, zh_status)
         current = item.get(name)
         if (
             isinstance(current, tomlkit.items.Array)
@@ -388,8 +428,18 @@ def edit_block(
     elif appended is not None:
         if not out.endswith("\n"):
             out += "\n"
-        out += f"\n[[{table}.{sub}]]\n" + tomlkit.dumps(table_of(appended))
+        out += f"\n[[{table}.{sub}]]\n" + tomlkit.dumps(table_of(appended, zh_status))
     return out.replace("\n", "\r\n") if crlf else out
+
+
+def _status_of(keys: str, table: str) -> str | None:
+    """The status an item's own keys hold, as written (None: none, or unreadable)."""
+    try:
+        items = tomllib.loads(keys).get(table)
+    except tomllib.TOMLDecodeError:
+        return None
+    value = items[0].get("status") if isinstance(items, list) and items else None
+    return value if isinstance(value, str) else None
 
 
 # Strings and comments (where brackets are text), or a bracket.
