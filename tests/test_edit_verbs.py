@@ -3,14 +3,12 @@ style: rules, refusals in both languages, untouched bytes, dry runs, report coun
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from rectify_cli.store import load_ledger
-from tests.conftest import invoke, invoke_en
+from tests.conftest import invoke
 
 
 @pytest.fixture

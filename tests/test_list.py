@@ -138,6 +138,7 @@ def test_json_is_the_ledger_fields_plus_health(runner: CliRunner, make_ledger: M
         "indicators": [],
         "notes": "",
         "log": [],
+        "merged_into": None,
         "aspect_name": "大气",
         "health": "on_schedule",
         "expected_progress": 49.5,

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from .errors import Remedy, WriteRefused
 from .i18n import field_name, say, spoken, status_word
-from .kinds import FINISHED, Status
+from .kinds import DROPPED, FINISHED, Status
 from .models import Indicator, LogEntry, Reading, Task
 from .rules import lacks_evidence, only_a_note
 from .textfmt import change_text, number_text, value_text
@@ -70,7 +70,7 @@ class Plan(Generic[M]):
 NOUNS = {"task": ("task", "任务"), "indicator": ("indicator", "指标")}
 
 
-def _revalidate(model: type[M], data: dict[str, Any], noun: str, ident: str) -> M:
+def revalidate(model: type[M], data: dict[str, Any], noun: str, ident: str) -> M:
     """The model's own rules (deadline or ongoing, 0–100, ...) as a refusal, not a crash."""
     try:
         return model.model_validate(data)
@@ -102,6 +102,21 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
             )
         )
     old = task.status
+    if (upd.status in DROPPED and upd.status is not old) or (
+        old in DROPPED and not only_a_note(upd)
+    ):
+        # Out of the plan is a step of its own, with its note (and its target for a merge).
+        raise WriteRefused(
+            say(
+                "task {id}: {what}; rectify update does not cancel or merge tasks",
+                "任务 {id}：{what}；rectify update 不能撤销或合并任务",
+                id=tid,
+                what=say("it is {s}", "该任务为“{s}”", s=status_word(old))
+                if old in DROPPED
+                else say("--status {s}", "--status {s}", s=upd.status),
+            ),
+            Remedy.DROP,
+        )
     was_completed = old in FINISHED
     new = upd.status if upd.status is not None else old
     if upd.reopen:
@@ -256,7 +271,7 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
         evidence=evidence,
         log=[*task.log, entry],
     )
-    after = _revalidate(Task, data, "task", tid)
+    after = revalidate(Task, data, "task", tid)
     return Plan(before=task, after=after, changes=tuple(changes), note=note, appended=entry)
 
 
@@ -340,7 +355,7 @@ def plan_reading(ind: Indicator, new: NewReading) -> Plan[Indicator] | None:
         data.update(value=new.value, period=period, recorded=new.recorded, **given)
         if archived is not None:
             data["history"] = [*ind.history, archived]
-    after = _revalidate(Indicator, data, "indicator", iid)
+    after = revalidate(Indicator, data, "indicator", iid)
     changes = tuple(
         change_text(name, getattr(ind, name), getattr(after, name))
         for name in ("value", "period", *_PERIOD_FIELDS)

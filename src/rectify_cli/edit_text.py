@@ -22,7 +22,8 @@ from typing import Any, AnyStr, Generic, cast
 
 from pydantic import BaseModel
 
-from .kinds import STATUS_ALIASES, STATUS_ZH, Status
+from .edit_style import is_status_label, own_status
+from .kinds import STATUS_ZH, Status
 
 # --------------------------------------------------------------------------- text layout
 
@@ -273,36 +274,8 @@ def toml_value(value: Any, zh_status: bool = False) -> Any:
 
 def table_of(model: BaseModel, zh_status: bool = False) -> dict[str, Any]:
     """A model as the keys a person would write: defaults left out, in field order."""
-    present = model.model_dump(exclude_defaults=True)
-    fields = type(model).model_fields
+    present, fields = model.model_dump(exclude_defaults=True), type(model).model_fields
     return {k: toml_value(getattr(model, k), zh_status) for k in fields if k in present}
-
-
-def is_status_label(text: object) -> bool:
-    """Whether a status is written as people say it (`未启动`, `整改中`), not by its key."""
-    return isinstance(text, str) and text in STATUS_ALIASES and text not in _STATUS_KEYS
-
-
-_STATUS_KEYS = frozenset(s.value for s in Status)
-
-
-_STATUS_LINE = r'^[ \t]*(?:status|"status")[ \t]*=[ \t]*"([^"\n]*)"'
-_STATUS_LINE_S = re.compile(_STATUS_LINE, re.M)
-_STATUS_LINE_B = re.compile(_STATUS_LINE.encode(), re.M)
-
-
-def status_style(layout: TextLayout[Any], fallback: bool) -> bool:
-    """Whether the file writes statuses in Chinese: as its first `status = "…"` line does
-    (a task's or a log entry's), else `fallback` (the ledger's language)."""
-    pattern: re.Pattern[Any] = _STATUS_LINE_B if isinstance(layout.text, bytes) else _STATUS_LINE_S
-    for m in pattern.finditer(layout.text):
-        if layout.in_string(m.start()):
-            continue
-        value = m.group(1)
-        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-        if text in STATUS_ALIASES:
-            return is_status_label(text)
-    return fallback
 
 
 class Unkeepable(Exception):
@@ -327,10 +300,8 @@ def edit_block(
     the existing sub-tables (the log) are never re-rendered, so they come back byte for
     byte, and if tomlkit would not give the keys back unchanged the edit is refused.  A log
     written inline (`log = [{...}]`, as tomli_w writes a short one) gets the new entry as
-    one more inline table, its text otherwise as typed: tomlkit never sees it.
-
-    A status is written in the item's own style (a block that says `"未启动"` gets
-    `"推进中"`, not `"in_progress"`), else in the file's (`zh_status`, see status_style).
+    one more inline table, its text otherwise as typed: tomlkit never sees it.  A status
+    keeps the block's style (`"未启动"` gets `"推进中"`), else `zh_status`'s (edit_style.py).
     """
     import tomlkit  # only a write pays for it; tomlkit is a third of update's import time
 
@@ -351,7 +322,7 @@ def edit_block(
     head_end = max(head_end, body_start)
     synthetic = f"[[{table}]]\n"
     keys = synthetic + source[body_start:head_end]
-    own = _status_of(keys, table)
+    own = own_status(keys, table)
     if own is not None:
         zh_status = is_status_label(own)
     # A log written inline is hidden from tomlkit (which respaces some inline tables) behind
@@ -430,16 +401,6 @@ def edit_block(
             out += "\n"
         out += f"\n[[{table}.{sub}]]\n" + tomlkit.dumps(table_of(appended, zh_status))
     return out.replace("\n", "\r\n") if crlf else out
-
-
-def _status_of(keys: str, table: str) -> str | None:
-    """The status an item's own keys hold, as written (None: none, or unreadable)."""
-    try:
-        items = tomllib.loads(keys).get(table)
-    except tomllib.TOMLDecodeError:
-        return None
-    value = items[0].get("status") if isinstance(items, list) and items else None
-    return value if isinstance(value, str) else None
 
 
 # Strings and comments (where brackets are text), or a bracket.

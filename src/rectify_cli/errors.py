@@ -101,6 +101,9 @@ class Remedy(StrEnum):
     ADD_EVIDENCE = "add_evidence"  # closing needs evidence of acceptance
     GIVE_DATE = "give_date"  # the day a task was finished is not the one meant
     REOPEN = "reopen"  # going back from done or closed is a deliberate reopening
+    POSTPONE = "postpone"  # a deadline moved later is a postponement, with its reason
+    GIVE_REASON = "give_reason"  # cancelling, merging or postponing says why
+    DROP = "drop"  # out of the plan (cancelled or merged) is a step of its own
 
 
 class WriteRefused(RectifyError):

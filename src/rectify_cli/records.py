@@ -54,6 +54,7 @@ class LogEntry(NamedTuple):
     note: str
     by: str | None
     changes: list[str]
+    kind: str | None = None  # "postponed" (models.LogEntry)
 
 
 class Task(NamedTuple):
@@ -73,6 +74,7 @@ class Task(NamedTuple):
     indicators: list[str]
     notes: str
     log: list[LogEntry]
+    merged_into: str | None = None  # last, so the cache's field numbers stay as they were
 
     @property
     def effective_progress(self) -> int:
@@ -191,6 +193,7 @@ def log_entry_of(m: models.LogEntry, strings: dict[str, str] | None = None) -> L
         share(v["note"]),
         None if by is None else share(by),
         [share(c) for c in v["changes"]],
+        v["kind"],
     )
 
 
@@ -220,6 +223,7 @@ def task_of(m: models.Task, strings: dict[str, str] | None = None) -> Task:
         [share(x) for x in v["indicators"]],
         share(v["notes"]),
         [log_entry_of(e, strings) for e in v["log"]],
+        v["merged_into"],
     )
 
 

@@ -188,6 +188,48 @@ ZH: dict[str, str] = {
     "Print the exact diff that would be written; write nothing.": (
         "显示将要写入的确切改动（diff），不写入任何内容。"
     ),
+    # edit, postpone, cancel, fold
+    "Change any field of a task; each change is logged as old → new in one log entry.": (
+        "修改任务的任一字段；每项改动以“原值 → 新值”记入同一条记录。"
+    ),
+    "New title.": "新的任务标题。",
+    "Move to another aspect (id or name).": "改到另一个问题方面（编号或名称）。",
+    "New lead department (牵头单位).": "新的牵头单位。",
+    "A measure to add (repeatable).": "要添加的整改措施（可重复）。",
+    "A measure to remove, by its text or number from 1 (repeatable).": (
+        "要删除的整改措施，按原文或从 1 起的序号（可重复）。"
+    ),
+    "A partner department to add (repeatable).": "要添加的配合单位（可重复）。",
+    "A partner department to remove, by name or number (repeatable).": (
+        "要删除的配合单位，按名称或序号（可重复）。"
+    ),
+    "An indicator id to add; it must exist (repeatable).": "要添加的指标编号，须已存在（可重复）。",
+    "An indicator id to remove (repeatable).": "要删除的指标编号（可重复）。",
+    "Evidence to remove, by its text or number (repeatable).": (
+        "要删除的佐证材料，按原文或序号（可重复）。"
+    ),
+    "New start date.": "新的开始日期。",
+    "An earlier deadline (a later one is rectify postpone).": (
+        "提前整改时限（推后时限请用 rectify postpone）。"
+    ),
+    "Ongoing (长期坚持): yes clears the deadline.": "长期坚持：yes 时去掉整改时限。",
+    "Replace the notes (备注).": "替换备注。",
+    "Correct the completion date.": "更正完成日期。",
+    "Why, kept in the log entry.": "改动原因，写入这条记录。",
+    "Date of the log entry [default: today].": "这条记录的日期［默认：今天］。",
+    "Postpone a task's deadline (延期) with a reason; the original deadline stays in the log.": (
+        "延期：推后任务的整改时限并说明理由；原定时限保留在记录中。"
+    ),
+    "The new, later deadline.": "新的、更晚的整改时限。",
+    "Why the deadline moves (required).": "延期理由（必填）。",
+    "Cancel a task the plan drops (已撤销); it leaves the open counts and the warnings.": (
+        "撤销方案不再推进的任务（已撤销）；不再计入未完成任务和预警。"
+    ),
+    "Why (required), kept in the log.": "原因（必填），写入记录。",
+    "Merge a task into another (已合并, merged_into); it leaves the open counts.": (
+        "把任务并入另一项任务（已合并，merged_into）；不再计入未完成任务。"
+    ),
+    "The task it is merged into.": "并入的目标任务编号。",
     # record
     "Record an indicator's new value; the previous reading moves to its history.": (
         "记录一个指标的新数值；上一次的读数移入其历史读数。"

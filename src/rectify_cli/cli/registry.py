@@ -21,3 +21,7 @@ from . import record_cmd  # noqa: F401
 from . import log_cmd  # noqa: F401
 from . import import_cmd  # noqa: F401
 from . import changes_cmd  # noqa: F401
+from . import edit_cmd  # noqa: F401
+from . import postpone_cmd  # noqa: F401
+from . import cancel_cmd  # noqa: F401
+from . import fold_cmd  # noqa: F401

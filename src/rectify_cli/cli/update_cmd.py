@@ -122,13 +122,13 @@ def update(
         by=by,
         reopen=reopen,
     )
-    folder, bare_id = _target(ledger, task_id)
+    folder, bare_id = task_target(ledger, task_id)
     try:
         outcome = update_task(folder, bare_id, upd, dry_run=dry_run)
     except WriteRefused as exc:
         if exc.remedy is None:
             raise
-        raise WriteRefused(exc.message + _hint(exc.remedy)) from None
+        raise WriteRefused(exc.message + remedy_hint(exc.remedy)) from None
     lang_ = language(lang, outcome.lang)
     if dry_run and outcome.changed:
         write(visible_lines(outcome.diff()))
@@ -137,8 +137,8 @@ def update(
     write(update_summary(outcome, lang_))
 
 
-def _hint(remedy: Remedy) -> str:
-    """The remedy the core names, in the flags of `rectify update`."""
+def remedy_hint(remedy: Remedy, reason: str = "--note") -> str:
+    """The remedy the core names, in the flags of rectify's task verbs."""
     match remedy:
         case Remedy.ADD_EVIDENCE:
             return say("; add --evidence FILE", "，请加 --evidence 文件")
@@ -149,9 +149,21 @@ def _hint(remedy: Remedy) -> str:
                 "; reopening it needs --reopen and a --note saying why",
                 "；重新打开须加 --reopen，并用 --note 说明原因",
             )
+        case Remedy.POSTPONE:
+            return say(
+                "; use rectify postpone ID --to DATE --reason WHY",
+                "；请用 rectify postpone 编号 --to 日期 --reason 理由",
+            )
+        case Remedy.GIVE_REASON:
+            return say("; give it with {option} WHY", "，请用 {option} 说明", option=reason)
+        case Remedy.DROP:
+            return say(
+                "; use rectify cancel ID --note WHY, or rectify fold ID --into TARGET --note WHY",
+                "；请用 rectify cancel 编号 --note 理由，或 rectify fold 编号 --into 目标 --note 理由",
+            )
 
 
-def _target(specs: list[str] | None, ref: str) -> tuple[str, str]:
+def task_target(specs: list[str] | None, ref: str) -> tuple[str, str]:
     """The ledger folder to write and the bare task id.  One ledger: that folder (a
     qualifier must be its name).  Several: `boxing:T03` picks by name from each `[ledger]`
     table alone; a bare id loads them all and must be in exactly one."""

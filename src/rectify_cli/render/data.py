@@ -127,7 +127,8 @@ def _task_writer() -> Callable[[TaskRow, str], str]:
         return (
             f'{{\n        "date": {day(e.date)},\n        "status": {shared(e.status)},'
             f'\n        "progress": {integer(e.progress)},\n        "note": {_s(e.note)},'
-            f'\n        "by": {shared(e.by)},\n        "changes": {changes}\n      }}'
+            f'\n        "by": {shared(e.by)},\n        "changes": {changes},'
+            f'\n        "kind": {shared(e.kind)}\n      }}'
         )
 
     def task_json(row: TaskRow, extra: str) -> str:
@@ -149,7 +150,8 @@ def _task_writer() -> Callable[[TaskRow, str], str]:
             f'\n    "status": {shared(t.status)},\n    "progress": {integer(t.progress)},'
             f'\n    "completed_on": {day(t.completed_on)},\n    "evidence": {evidence},'
             f'\n    "indicators": {indicators},\n    "notes": {_s(t.notes)},'
-            f'\n    "log": {log},\n    "aspect_name": {shared(row.aspect_name)},'
+            f'\n    "log": {log},\n    "merged_into": {shared(t.merged_into)},'
+            f'\n    "aspect_name": {shared(row.aspect_name)},'
             f'\n    "health": {shared(h.health)},'
             f'\n    "expected_progress": {decimal(expected)}{extra}\n  }}'
         )
