@@ -645,7 +645,7 @@ def test_stored_columns_that_do_not_fit_are_refused(generated: Path) -> None:
     short = stored()
     short[0][3].pop()  # one task's measures missing
     counts = stored()
-    counts[0][15][0] += 1  # log counts that do not add up
+    counts[0][16][0] += 1  # log counts (the 17th field) that do not add up
     fewer = stored()
     fewer[1].pop()  # a log field missing
     for bad in (short, counts, fewer):

@@ -255,8 +255,9 @@ def _encode(ledger: Ledger, counted: Counted) -> tuple[Any, ...]:
     )
 
 
-_TASK_DAYS = (6, 7, 11)  # start, deadline, completed_on
-_TASK_STATUS, _TASK_LOG = 9, 15
+_TASK_DAYS = (6, 7, 12)  # start, deadline, completed_on
+_TASK_STATUS, _TASK_LOG = 9, 16
+_LOG_STATUS = 2  # a log entry's: after its date and kind
 
 
 def _task_columns(tasks: list[Task]) -> tuple[list[Any], list[Any]]:
@@ -277,7 +278,7 @@ def _task_columns(tasks: list[Task]) -> tuple[list[Any], list[Any]]:
         [] for _ in LogEntry._fields
     ]
     log_columns[0] = [d.toordinal() for d in log_columns[0]]
-    log_columns[1] = [None if s is None else s.value for s in log_columns[1]]
+    log_columns[_LOG_STATUS] = [None if s is None else s.value for s in log_columns[_LOG_STATUS]]
     return columns, log_columns
 
 
@@ -292,7 +293,7 @@ def _tasks_of_columns(
         raise ValueError("log entries do not add up")
     day, status = days.__getitem__, statuses.__getitem__
     log_columns[0] = list(map(day, log_columns[0]))
-    log_columns[1] = list(map(status, log_columns[1]))
+    log_columns[_LOG_STATUS] = list(map(status, log_columns[_LOG_STATUS]))
     entries = iter(list(map(partial(tuple.__new__, LogEntry), zip(*log_columns, strict=True))))
     take = itertools.islice
     columns[_TASK_LOG] = [list(take(entries, n)) if n else [] for n in counts]

@@ -49,12 +49,12 @@ class Aspect(NamedTuple):
 
 class LogEntry(NamedTuple):
     date: dt.date
+    kind: str | None  # "postponed" (models.LogEntry)
     status: Status | None
     progress: int | None
     note: str
     by: str | None
     changes: list[str]
-    kind: str | None = None  # "postponed" (models.LogEntry)
 
 
 class Task(NamedTuple):
@@ -68,13 +68,13 @@ class Task(NamedTuple):
     deadline: dt.date | None
     ongoing: bool
     status: Status
+    merged_into: str | None  # the task a merged task was folded into
     progress: int | None
     completed_on: dt.date | None
     evidence: list[str]
     indicators: list[str]
     notes: str
     log: list[LogEntry]
-    merged_into: str | None = None  # last, so the cache's field numbers stay as they were
 
     @property
     def effective_progress(self) -> int:
@@ -188,12 +188,12 @@ def log_entry_of(m: models.LogEntry, strings: dict[str, str] | None = None) -> L
     by = v["by"]
     return LogEntry(
         v["date"],
+        v["kind"],
         v["status"],
         v["progress"],
         share(v["note"]),
         None if by is None else share(by),
         [share(c) for c in v["changes"]],
-        v["kind"],
     )
 
 
@@ -217,13 +217,13 @@ def task_of(m: models.Task, strings: dict[str, str] | None = None) -> Task:
         v["deadline"],
         v["ongoing"],
         v["status"],
+        v["merged_into"],
         v["progress"],
         v["completed_on"],
         [share(x) for x in v["evidence"]],
         [share(x) for x in v["indicators"]],
         share(v["notes"]),
         [log_entry_of(e, strings) for e in v["log"]],
-        v["merged_into"],
     )
 
 

@@ -125,10 +125,10 @@ def _task_writer() -> Callable[[TaskRow, str], str]:
     def log_json(e: LogEntry) -> str:
         changes = "[]" if not e.changes else _texts(e.changes, "        ")
         return (
-            f'{{\n        "date": {day(e.date)},\n        "status": {shared(e.status)},'
+            f'{{\n        "date": {day(e.date)},\n        "kind": {shared(e.kind)},'
+            f'\n        "status": {shared(e.status)},'
             f'\n        "progress": {integer(e.progress)},\n        "note": {_s(e.note)},'
-            f'\n        "by": {shared(e.by)},\n        "changes": {changes},'
-            f'\n        "kind": {shared(e.kind)}\n      }}'
+            f'\n        "by": {shared(e.by)},\n        "changes": {changes}\n      }}'
         )
 
     def task_json(row: TaskRow, extra: str) -> str:
@@ -147,11 +147,11 @@ def _task_writer() -> Callable[[TaskRow, str], str]:
             f'\n    "lead": {shared(t.lead)},\n    "partners": {partners},'
             f'\n    "start": {day(t.start)},\n    "deadline": {day(t.deadline)},'
             f'\n    "ongoing": {"true" if t.ongoing else "false"},'
-            f'\n    "status": {shared(t.status)},\n    "progress": {integer(t.progress)},'
+            f'\n    "status": {shared(t.status)},\n    "merged_into": {shared(t.merged_into)},'
+            f'\n    "progress": {integer(t.progress)},'
             f'\n    "completed_on": {day(t.completed_on)},\n    "evidence": {evidence},'
             f'\n    "indicators": {indicators},\n    "notes": {_s(t.notes)},'
-            f'\n    "log": {log},\n    "merged_into": {shared(t.merged_into)},'
-            f'\n    "aspect_name": {shared(row.aspect_name)},'
+            f'\n    "log": {log},\n    "aspect_name": {shared(row.aspect_name)},'
             f'\n    "health": {shared(h.health)},'
             f'\n    "expected_progress": {decimal(expected)}{extra}\n  }}'
         )
