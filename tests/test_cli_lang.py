@@ -19,7 +19,7 @@ from tests.conftest import MINIMAL_TASKS, invoke, invoke_en
 
 # What may stay Latin in a Chinese message: format names, stable keys, the command's name.
 FORMATS = ("xlsx", "csv", "table", "json", "html", "docx", "md")
-STATUS_KEYS = ("not_started", "in_progress", "done", "closed", "pending")
+STATUS_KEYS = ("not_started", "in_progress", "done", "closed", "cancelled", "merged", "pending")
 HANDLING_KEYS = ("handling", "stage_closed", "closed", "pending")
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from filelock import FileLock
 
-from rectify_cli import edit, edit_text
+from rectify_cli import diff_text, edit, edit_text
 from rectify_cli.edit import record_reading, update_task
 from rectify_cli.edit_file import BOM
 from rectify_cli.edit_rules import NewReading, TaskUpdate
@@ -126,7 +126,8 @@ def test_golden_changed_key_keeps_its_inline_comment(make_ledger: Any) -> None:
     root = golden(make_ledger, "lf")
     update_task(root, "T01", TaskUpdate(date=D, status=Status.DONE))
     text = (root / "tasks.toml").read_text(encoding="utf-8")
-    assert 'status = "done"     # Chinese status label\n' in text
+    # the status is written in the style the task has: a Chinese label stays Chinese
+    assert 'status = "已完成"     # Chinese status label\n' in text
     assert (
         "progress = 100\ncompleted_on = 2025-10-05\nmeasures = [\n"
         '    "洒水降尘",   # first measure\n'
@@ -248,7 +249,7 @@ def test_diff_of_a_large_file_only_looks_at_the_block() -> None:
     start = old.index("line 500\n")
     end = start + len("line 500\n")
     new = old[:start] + "changed\nadded\n" + old[end:]
-    diff = edit_text.unified_diff(old, new, "f", start, end, start + len("changed\nadded\n"))
+    diff = diff_text.unified_diff(old, new, "f", start, end, start + len("changed\nadded\n"))
     assert diff == (
         "--- a/f\n+++ b/f\n@@ -498,7 +498,8 @@\n line 497\n line 498\n line 499\n"
         "-line 500\n+changed\n+added\n line 501\n line 502\n line 503\n"

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from rectify_cli.cli import app
-from rectify_cli.cli.help_zh import ZH, _width, _wrap, help_texts
+from rectify_cli.cli.help_zh import _width, _wrap, help_texts
+from rectify_cli.cli.help_zh_text import ZH
 
 from .conftest import invoke
 

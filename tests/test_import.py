@@ -406,8 +406,8 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(
     assert (code, out) == (2, "")
     assert err == (
         'row 5, 整改时限: cannot read "明年"\n'
-        'row 6, 状态: cannot read "搞定了" as a status; use 未启动、推进中、已完成、已销号 '
-        "(or not_started, in_progress, done, closed)\n"
+        'row 6, 状态: cannot read "搞定了" as a status; use 未启动、推进中、已完成、已销号、已撤销、已合并 '
+        "(or not_started, in_progress, done, closed, cancelled, merged)\n"
         "row 7, 牵头单位: missing (required)\n"
         "row 8, 整改时限: empty; an open task needs a deadline or 长期坚持\n"
         "row 9, 序号: 1 is also on row 4\n"

@@ -216,7 +216,7 @@ def test_bad_rows(runner: CliRunner, make_ledger: MakeLedger) -> None:
         "第2行，整改时限：无法识别“明年”",
         "第3行，进度：120 不在 0 到 100 之间",
         "第4行，进度：50.5 不是 0 到 100 之间的整数",
-        "第5行，状态：无法将“搞定了”识别为状态；请填写未启动、推进中、已完成、已销号",
+        "第5行，状态：无法将“搞定了”识别为状态；请填写未启动、推进中、已完成、已销号、已撤销、已合并",
         "第6行，编号：T2 与第2行重复",
         "第7行，编号：任务 T1 已存在；要更新它请加 --update",
         "第8行，编号：为空；任务必须有编号",
@@ -229,8 +229,8 @@ def test_bad_rows(runner: CliRunner, make_ledger: MakeLedger) -> None:
         'row 2, 整改时限: cannot read "明年"',
         "row 3, 进度: 120 is not between 0 and 100",
         "row 4, 进度: 50.5 is not a whole number from 0 to 100",
-        'row 5, 状态: cannot read "搞定了" as a status; use 未启动、推进中、已完成、已销号 '
-        "(or not_started, in_progress, done, closed)",
+        'row 5, 状态: cannot read "搞定了" as a status; use 未启动、推进中、已完成、已销号、已撤销、已合并 '
+        "(or not_started, in_progress, done, closed, cancelled, merged)",
         "row 6, 编号: T2 is also on row 2",
         "row 7, 编号: task T1 already exists; pass --update to update it",
         "row 8, 编号: empty; a task needs an id",
@@ -371,9 +371,9 @@ def test_cell_errors_in_both_languages() -> None:
         (lambda: count_value("2.5"), "2.5 不是整数", "2.5 is not a whole number"),
         (
             lambda: status_value("差不多"),
-            "无法将“差不多”识别为状态；请填写未启动、推进中、已完成、已销号",
-            'cannot read "差不多" as a status; use 未启动、推进中、已完成、已销号 '
-            "(or not_started, in_progress, done, closed)",
+            "无法将“差不多”识别为状态；请填写未启动、推进中、已完成、已销号、已撤销、已合并",
+            'cannot read "差不多" as a status; use 未启动、推进中、已完成、已销号、已撤销、已合并 '
+            "(or not_started, in_progress, done, closed, cancelled, merged)",
         ),
     ]
     for call, zh, en in cases:

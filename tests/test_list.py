@@ -135,6 +135,7 @@ def test_json_is_the_ledger_fields_plus_health(runner: CliRunner, make_ledger: M
         "deadline": "2025-12-31",
         "ongoing": False,
         "status": "in_progress",
+        "merged_into": None,
         "progress": 50,
         "completed_on": None,
         "evidence": [],

@@ -161,6 +161,7 @@ def test_log_of_one_ledger_keeps_its_columns(counties: Path, runner: CliRunner) 
         {
             "task": "T03",
             "date": "2025-09-20",
+            "kind": None,
             "status": None,
             "progress": 70,
             "note": "",

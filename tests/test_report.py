@@ -480,6 +480,9 @@ def test_json_format(sample: Path, runner: CliRunner) -> None:
         "on_schedule": 3,
         "behind": 0,
         "overdue": 0,
+        "postponed": 0,
+        "cancelled": 0,
+        "merged": 0,
         "completion": 87.5,
     }
     assert data["as_of"] == AS_OF

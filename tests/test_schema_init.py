@@ -74,7 +74,8 @@ def test_a_wrong_status_fails_and_a_chinese_label_passes() -> None:
     data["tasks"][0]["status"] = "finished"
     assert errors("tasks", data) == [
         "tasks/0/status: 'finished' is not one of "
-        "['not_started', 'in_progress', 'done', 'closed', '未启动', '推进中', '已完成', '已销号']"
+        "['not_started', 'in_progress', 'done', 'closed', 'cancelled', 'merged', "
+        "'未启动', '推进中', '已完成', '已销号', '已撤销', '已合并']"
     ]
     data["tasks"][0]["status"] = "已完成"
     assert errors("tasks", data) == []

@@ -197,7 +197,7 @@ def test_unknown_status(runner: CliRunner, make_ledger: MakeLedger) -> None:
     msg = bad_case(runner, make_ledger, MINIMAL_TASKS.replace('"in_progress"', '"finished"'))
     assert msg.endswith(
         "tasks.toml:18: task T1: status: unknown status 'finished'; use one of "
-        "not_started (未启动), in_progress (推进中), done (已完成), closed (已销号)"
+        "not_started (未启动), in_progress (推进中), done (已完成), closed (已销号), cancelled (已撤销), merged (已合并)"
     )
 
 

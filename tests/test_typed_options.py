@@ -285,7 +285,7 @@ def test_an_unknown_health_or_level_is_one_sentence(
     assert err == (
         "Error: --health: unknown value 'late'; use one of on_schedule (达到序时进度), behind "
         "(未达序时进度), overdue (逾期), done_on_time (按期完成), done_late (逾期完成), done "
-        "(已完成)\n"
+        "(已完成), dropped (不再推进)\n"
     )
     code, _, err = invoke(runner, "list", "--health", "late")
     assert err.startswith(

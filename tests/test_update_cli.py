@@ -210,6 +210,7 @@ def test_log_is_newest_first_with_since_and_formats(runner: CliRunner, here: Pat
         {
             "task": "T16",
             "date": "2025-10-20",
+            "kind": None,
             "status": None,
             "progress": None,
             "note": "现场核查",
@@ -219,6 +220,7 @@ def test_log_is_newest_first_with_since_and_formats(runner: CliRunner, here: Pat
         {
             "task": "T07",
             "date": "2025-10-15",
+            "kind": None,
             "status": None,
             "progress": 80,
             "note": "",

@@ -258,6 +258,7 @@ def _encode(ledger: Ledger, counted: Counted) -> tuple[Any, ...]:
 # Found by name, so a field added to Task cannot shift them out of step.
 _TASK_DAYS = tuple(Task._fields.index(f) for f in ("start", "deadline", "completed_on"))
 _TASK_STATUS, _TASK_LOG = Task._fields.index("status"), Task._fields.index("log")
+_LOG_STATUS = LogEntry._fields.index("status")
 
 
 def _task_columns(tasks: list[Task]) -> tuple[list[Any], list[Any]]:
@@ -278,7 +279,7 @@ def _task_columns(tasks: list[Task]) -> tuple[list[Any], list[Any]]:
         [] for _ in LogEntry._fields
     ]
     log_columns[0] = [d.toordinal() for d in log_columns[0]]
-    log_columns[1] = [None if s is None else s.value for s in log_columns[1]]
+    log_columns[_LOG_STATUS] = [None if s is None else s.value for s in log_columns[_LOG_STATUS]]
     return columns, log_columns
 
 
@@ -293,7 +294,7 @@ def _tasks_of_columns(
         raise ValueError("log entries do not add up")
     day, status = days.__getitem__, statuses.__getitem__
     log_columns[0] = list(map(day, log_columns[0]))
-    log_columns[1] = list(map(status, log_columns[1]))
+    log_columns[_LOG_STATUS] = list(map(status, log_columns[_LOG_STATUS]))
     entries = iter(list(map(partial(tuple.__new__, LogEntry), zip(*log_columns, strict=True))))
     take = itertools.islice
     columns[_TASK_LOG] = [list(take(entries, n)) if n else [] for n in counts]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -15,8 +15,17 @@ from .controls import REFUSED, control_problem
 from .errors import Problem, WriteRefused, did_you_mean
 from .files import display_path, ledger_files, resolve_root
 from .i18n import field_name, joined, say, status_word
+from .kinds import Status
 from .records import Ledger
-from .rules import completed_on_too_soon, lacks_completed_on, lacks_evidence, progress_off
+from .rules import (
+    completed_on_too_soon,
+    lacks_completed_on,
+    lacks_evidence,
+    lacks_merge_target,
+    merge_target_problem,
+    merge_target_too_soon,
+    progress_off,
+)
 
 # Where a problem is inside a task (or an indicator, or the [ledger] table), and what it is.
 Found = list[tuple[tuple[Any, ...], str]]
@@ -53,8 +62,11 @@ def _problems(ledger: Ledger, today: dt.date) -> tuple[list[Problem], dt.date | 
     indicator_ids = [i.id for i in ledger.indicators]
     known = frozenset(indicator_ids)
     scan = _suspect(ledger)
+    statuses = task_statuses(ledger.tasks)
     for i, t in enumerate(ledger.tasks):
-        found = task_problems(t, meta.feedback_date, known, today, indicator_ids, texts=scan)
+        found = task_problems(
+            t, meta.feedback_date, known, today, indicator_ids, texts=scan, statuses=statuses
+        )
         for loc, message in found:
             problems.append(
                 Problem(tasks_path, None, _task_where(t, loc) + message, loc=("tasks", i, *loc))
@@ -116,24 +128,35 @@ def _task_where(task: Any, loc: tuple[Any, ...]) -> str:
     return say("task {id}: {key}: ", "任务 {id}：{key}：", id=task.id, key=field_name(str(loc[0])))
 
 
+def task_statuses(tasks: Iterable[Any]) -> dict[str, Status] | None:
+    """Every task's status by id, for checking what merged tasks name; None (not needed)
+    when no task names one."""
+    tasks = list(tasks)
+    if not any(t.merged_into for t in tasks):
+        return None
+    return {t.id: t.status for t in tasks}
+
+
 def write_refusal(
     tasks: Sequence[Any] = (),
     indicators: Sequence[Any] = (),
     *,
     start_default: dt.date | None = None,
     indicator_ids: Collection[str] | None = None,
+    statuses: Mapping[str, Status] | None = None,
 ) -> WriteRefused | None:
     """Why a write must not leave these tasks and indicators (records or models) as they
     are: the first problem `rectify check` would name, and how many more; or None.
 
     `update`, `record` and `import` ask this of every item they write, so a write never
     adds a problem, nor keeps one in an item it touches; `indicator_ids` are the ids a task
-    may name (None: not known, not checked)."""
+    may name (None: not known, not checked), `statuses` every task's status by id (for the
+    task a merged task names; None: not checked)."""
     today = dt.date.today()
     found = [
         _task_where(t, loc) + message
         for t in tasks
-        for loc, message in task_problems(t, start_default, indicator_ids, today)
+        for loc, message in task_problems(t, start_default, indicator_ids, today, statuses=statuses)
     ]
     found += [
         _indicator_where(i, loc) + message
@@ -157,12 +180,14 @@ def task_problems(
     indicator_ids: Sequence[str] = (),
     *,
     texts: bool = True,
+    statuses: Mapping[str, Status] | None = None,
 ) -> Found:
     """The problems of one task (a record or a model: the fields have the same names), each
     as (where in the task, what); `indicators` are the ids the ledger has (`indicator_ids`
     in order, for a did-you-mean; None: not known, not checked), `start_default` the
     ledger's feedback date; `texts=False`
-    skips looking for control characters (the caller knows there are none)."""
+    skips looking for control characters (the caller knows there are none); `statuses`, every
+    task's status by id, checks the task a merged task names (None: not checked)."""
     t = task
     found: Found = []
     if lacks_completed_on(t.status, t.completed_on):
@@ -212,6 +237,7 @@ def task_problems(
                 ),
             )
         )
+    found += _merge_problems(t, statuses)
     known = () if indicators is None else indicators
     for ind in t.indicators if indicators is not None else ():
         if ind not in known:
@@ -236,6 +262,51 @@ def task_problems(
             found.append((("log", j, "date"), message))
     if texts:
         found += _text_problems(_task_texts(t), t)
+    return found
+
+
+def _merge_problems(t: Any, statuses: Mapping[str, Status] | None) -> Found:
+    found: Found = []
+    if lacks_merge_target(t.status, t.merged_into):
+        found.append(
+            (
+                ("merged_into",),
+                say(
+                    "a merged task names the task it was merged into",
+                    "已合并的任务须写明并入的任务（merged_into）",
+                ),
+            )
+        )
+    if merge_target_too_soon(t.status, t.merged_into):
+        found.append(
+            (
+                ("merged_into",),
+                say(
+                    "set, but the status is {s}, not merged",
+                    "已填写，但状态是{s}，不是已合并",
+                    s=status_word(t.status),
+                ),
+            )
+        )
+    if statuses is not None and t.status is Status.MERGED:
+        why = merge_target_problem(t.id, t.merged_into, statuses)
+        if why is not None:
+            words = {
+                "itself": say("a task cannot be merged into itself", "任务不能并入自身"),
+                "missing": say(
+                    "no task {into}{hint}",
+                    "没有任务 {into}{hint}",
+                    into=t.merged_into,
+                    hint=did_you_mean(str(t.merged_into), list(statuses)),
+                ),
+                "dropped": say(
+                    "{into} is {s} itself; merge into a task still in the plan",
+                    "{into} 本身为“{s}”；请并入仍在推进的任务",
+                    into=t.merged_into,
+                    s=status_word(statuses.get(str(t.merged_into), Status.CANCELLED)),
+                ),
+            }
+            found.append((("merged_into",), words[why]))
     return found
 
 
@@ -275,7 +346,17 @@ def ledger_problems(ledger: Ledger) -> Found:
 
 
 def _task_texts(t: Any) -> Iterator[tuple[tuple[Any, ...], str | None]]:
-    for key in ("id", "aspect", "title", "lead", "leader", "owner", "phone", "notes"):
+    for key in (
+        "id",
+        "aspect",
+        "title",
+        "lead",
+        "leader",
+        "owner",
+        "phone",
+        "notes",
+        "merged_into",
+    ):
         yield (key,), getattr(t, key)
     for key in ("measures", "partners", "evidence", "indicators"):
         for text in getattr(t, key):
@@ -342,6 +423,7 @@ def _suspect(ledger: Ledger) -> bool:
     ]
     columns += [map(attrgetter("note"), entries), chain(map(attrgetter("changes"), entries))]
     columns.append(filter(None, map(attrgetter("by"), entries)))
+    columns.append(filter(None, map(attrgetter("merged_into"), tasks)))
     search = REFUSED.search
     for column in columns:
         # Some thousand texts at a time: a ledger's notes joined whole would add tens of MB

@@ -29,6 +29,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
+from .diff_text import unified_diff
 from .edit_file import (
     BOM,
     INDICATORS_KIND,
@@ -51,6 +52,7 @@ from .edit_rules import NewReading as NewReading
 from .edit_rules import Plan as Plan
 from .edit_rules import TaskUpdate as TaskUpdate
 from .edit_rules import plan_reading, plan_task_update
+from .edit_style import status_style
 from .edit_text import (
     BlockNotIsolated,
     BytesLayout,
@@ -58,7 +60,6 @@ from .edit_text import (
     Unkeepable,
     edit_block,
     parse_alone,
-    unified_diff,
 )
 from .errors import (
     LedgerNotFound,
@@ -376,6 +377,7 @@ def _edit(
                 plan.before,
                 plan.after,
                 plan.appended,
+                kind is TASKS_KIND and status_style(layout, lang == "zh"),
             )
         except Unkeepable as exc:
             raise unisolated_refusal(kind, ident, shown, layout.line_of(start), str(exc)) from None
@@ -419,11 +421,23 @@ def update_task(
     ledger: str | os.PathLike[str] | None, task_id: str, upd: TaskUpdate, *, dry_run: bool = False
 ) -> Outcome:
     """Apply `upd` to one task of the ledger folder, or say why not; see the module doc."""
+    return edit_task(ledger, task_id, lambda task: plan_task_update(task, upd), dry_run=dry_run)
+
+
+def edit_task(
+    ledger: str | os.PathLike[str] | None,
+    task_id: str,
+    plan: Callable[[Task], Plan[Task] | None],
+    *,
+    dry_run: bool = False,
+) -> Outcome:
+    """Change one task by the plan `plan` makes of it (under the lock), through the one
+    checked, atomic write: what every verb on a task (update, edit, postpone, ...) calls."""
     root = resolve_root(ledger)
     tasks_path = ledger_files(root)[0]
 
     def planner(item: dict[str, Any]) -> Plan[Task] | None:
-        return plan_task_update(Task.model_validate(item), upd)
+        return plan(Task.model_validate(item))
 
     return _edit(root, tasks_path, TASKS_KIND, task_id, planner, dry_run)
 

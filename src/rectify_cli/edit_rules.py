@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from .errors import Remedy, WriteRefused
 from .i18n import field_name, say, spoken, status_word
-from .kinds import FINISHED, Status
+from .kinds import DROPPED, FINISHED, Status
 from .models import Indicator, LogEntry, Petition, PetitionLogEntry, Reading, Task
 from .rules import lacks_evidence, only_a_note
 from .textfmt import change_text, number_text, value_text
@@ -106,6 +106,21 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
             )
         )
     old = task.status
+    if (upd.status in DROPPED and upd.status is not old) or (
+        old in DROPPED and not only_a_note(upd)
+    ):
+        # Out of the plan is a step of its own, with its note (and its target for a merge).
+        raise WriteRefused(
+            say(
+                "task {id}: {what}; rectify update does not cancel or merge tasks",
+                "任务 {id}：{what}；rectify update 不能撤销或合并任务",
+                id=tid,
+                what=say("it is {s}", "该任务为“{s}”", s=status_word(old))
+                if old in DROPPED
+                else say("--status {s}", "--status {s}", s=upd.status),
+            ),
+            Remedy.DROP,
+        )
     was_completed = old in FINISHED
     new = upd.status if upd.status is not None else old
     if upd.reopen:

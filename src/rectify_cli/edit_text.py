@@ -11,7 +11,6 @@ ledger has no arrays of arrays, the only other place a header-like line can hide
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import tomllib
 from bisect import bisect_right
@@ -21,6 +20,9 @@ from enum import Enum
 from typing import Any, AnyStr, Generic, cast
 
 from pydantic import BaseModel
+
+from .edit_style import is_status_label, own_status
+from .kinds import STATUS_ZH, Status
 
 # --------------------------------------------------------------------------- text layout
 
@@ -256,20 +258,23 @@ def parse_alone(region: str, table: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- block edit
 
 
-def toml_value(value: Any) -> Any:
-    """A model value as tomlkit should write it: enums by key, numbers as written (the
-    models keep 30 an int and 15.0 a float, and the report prints them so)."""
+def toml_value(value: Any, zh_status: bool = False) -> Any:
+    """A model value as tomlkit should write it: enums by key (a status by its Chinese label
+    with `zh_status`), numbers as written (the models keep 30 an int and 15.0 a float, and
+    the report prints them so)."""
+    if zh_status and isinstance(value, Status):
+        return STATUS_ZH[value]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, list):
-        return [toml_value(v) for v in value]
+        return [toml_value(v, zh_status) for v in value]
     return value
 
 
-def table_of(model: BaseModel) -> dict[str, Any]:
+def table_of(model: BaseModel, zh_status: bool = False) -> dict[str, Any]:
     """A model as the keys a person would write: defaults left out, in field order."""
-    present = model.model_dump(exclude_defaults=True)
-    return {k: toml_value(getattr(model, k)) for k in type(model).model_fields if k in present}
+    present, fields = model.model_dump(exclude_defaults=True), type(model).model_fields
+    return {k: toml_value(getattr(model, k), zh_status) for k in fields if k in present}
 
 
 class Unkeepable(Exception):
@@ -283,6 +288,7 @@ def edit_block(
     before: BaseModel,
     after: BaseModel,
     appended: BaseModel | None = None,
+    zh_status: bool = False,
 ) -> str:
     """`region` (one `[[table]]` block) with the fields that differ between `before` and
     `after` changed in place, and `appended` added as a new `[[table.sub]]` at its end.
@@ -293,7 +299,8 @@ def edit_block(
     the existing sub-tables (the log) are never re-rendered, so they come back byte for
     byte, and if tomlkit would not give the keys back unchanged the edit is refused.  A log
     written inline (`log = [{...}]`, as tomli_w writes a short one) gets the new entry as
-    one more inline table, its text otherwise as typed: tomlkit never sees it.
+    one more inline table, its text otherwise as typed: tomlkit never sees it.  A status
+    keeps the block's style (`"未启动"` gets `"推进中"`), else `zh_status`'s (edit_style.py).
     """
     import tomlkit  # only a write pays for it; tomlkit is a third of update's import time
 
@@ -314,6 +321,9 @@ def edit_block(
     head_end = max(head_end, body_start)
     synthetic = f"[[{table}]]\n"
     keys = synthetic + source[body_start:head_end]
+    own = own_status(keys, table)
+    if own is not None:
+        zh_status = is_status_label(own)
     # A log written inline is hidden from tomlkit (which respaces some inline tables) behind
     # a comment line, and put back after, with the new entry if there is one.
     inline: tuple[str, str] | None = None  # (marker, the inline array's new text)
@@ -323,7 +333,7 @@ def edit_block(
         array = keys[start:end]
         if appended is not None:
             entry = tomlkit.inline_table()
-            entry.update(table_of(appended))
+            entry.update(table_of(appended, zh_status))
             array = _with_entry(array, entry.as_string())
         marker = f"# rectify: {sub} {hashlib.sha256(keys.encode()).hexdigest()}"
         inline = marker, array
@@ -344,7 +354,7 @@ def edit_block(
             if name in item:
                 del item[name]
             continue
-        value = toml_value(new)
+        value = toml_value(new, zh_status)
         current = item.get(name)
         if (
             isinstance(current, tomlkit.items.Array)
@@ -388,7 +398,7 @@ def edit_block(
     elif appended is not None:
         if not out.endswith("\n"):
             out += "\n"
-        out += f"\n[[{table}.{sub}]]\n" + tomlkit.dumps(table_of(appended))
+        out += f"\n[[{table}.{sub}]]\n" + tomlkit.dumps(table_of(appended, zh_status))
     return out.replace("\n", "\r\n") if crlf else out
 
 
@@ -454,65 +464,3 @@ def _with_entry(line: str, entry: str) -> str:
         f"{head}{inner[: last.end()]}{comma}{inner[last.end() : line_end + 1]}"
         f"{indent}{entry}{trailing}\n{inner[line_end + 1 :]}]"
     )
-
-
-# --------------------------------------------------------------------------- diff
-
-
-_LINE = re.compile(r"[^\n]*\n|[^\n]+$")  # only \n (and \r\n) end a line in TOML
-
-
-_HUNK = re.compile(r"^@@ -(\d+)((?:,\d+)?) \+(\d+)((?:,\d+)?) @@$")
-_NO_EOL = "\\ No newline at end of file"
-
-
-def unified_diff(
-    old: AnyStr, new: AnyStr, shown: str, start: int, old_end: int, new_end: int
-) -> str:
-    """The unified diff of two texts (str, or UTF-8 bytes) that differ only in
-    old[start:old_end] (new[start:new_end]), computed on that window plus context, so a 50 MB
-    file costs nothing.  Lines are shown without their \r; a last line without a newline
-    gets git's marker."""
-    import difflib
-
-    nl: AnyStr = b"\n" if isinstance(old, bytes) else "\n"
-    context = 3
-    lo = start
-    for _ in range(context):
-        if lo == 0:
-            break
-        lo = old.rfind(nl, 0, lo - 1) + 1
-    hi_old, hi_new = old_end, new_end
-    for _ in range(context):
-        nxt = old.find(nl, hi_old)
-        if nxt < 0:
-            hi_new += len(old) - hi_old
-            hi_old = len(old)
-            break
-        hi_new += nxt + 1 - hi_old
-        hi_old = nxt + 1
-    offset = old.count(nl, 0, lo)
-    before, after = old[lo:hi_old], new[lo:hi_new]
-    a = before.decode("utf-8") if isinstance(before, bytes) else before
-    b = after.decode("utf-8") if isinstance(after, bytes) else after
-    hunks = difflib.unified_diff(
-        _LINE.findall(a),
-        _LINE.findall(b),
-        # git's a/ b/ prefixes for a relative path, so `git apply` / `patch -p1` take it.
-        fromfile=shown if os.path.isabs(shown) else f"a/{shown}",
-        tofile=shown if os.path.isabs(shown) else f"b/{shown}",
-        lineterm="",
-        n=context,
-    )
-    out = []
-    for i, line in enumerate(hunks):
-        m = _HUNK.match(line)
-        if i < 2:
-            out.append(line)
-        elif m:
-            out.append(f"@@ -{int(m[1]) + offset}{m[2]} +{int(m[3]) + offset}{m[4]} @@")
-        elif line.endswith("\n"):
-            out.append(line[:-2] if line.endswith("\r\n") else line[:-1])
-        else:
-            out += [line, _NO_EOL]
-    return "\n".join(out) + "\n" if out else ""

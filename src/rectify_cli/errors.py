@@ -103,6 +103,9 @@ class Remedy(StrEnum):
     REOPEN = "reopen"  # going back from done or closed is a deliberate reopening
     ADD_ASPECT = "add_aspect"  # a task names an aspect the ledger does not have yet
     CANCEL = "cancel"  # a task with a history is cancelled, never removed
+    POSTPONE = "postpone"  # a deadline moved later is a postponement, with its reason
+    GIVE_REASON = "give_reason"  # cancelling, merging or postponing says why
+    DROP = "drop"  # out of the plan (cancelled or merged) is a step of its own
 
 
 class WriteRefused(RectifyError):

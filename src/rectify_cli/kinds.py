@@ -23,6 +23,8 @@ class Status(StrEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
     CLOSED = "closed"
+    CANCELLED = "cancelled"  # 已撤销: dropped from the plan
+    MERGED = "merged"  # 已合并: folded into another task (`merged_into`)
 
     @property
     def label_zh(self) -> str:
@@ -31,6 +33,11 @@ class Status(StrEnum):
     @property
     def is_open(self) -> bool:
         return self in OPEN_STATUSES
+
+    @property
+    def is_dropped(self) -> bool:
+        """Cancelled or merged: out of the plan, neither open nor finished; see DROPPED."""
+        return self in DROPPED
 
     @property
     def is_finished(self) -> bool:
@@ -59,16 +66,24 @@ STATUS_ZH: dict[Status, str] = {
     Status.IN_PROGRESS: "推进中",
     Status.DONE: "已完成",
     Status.CLOSED: "已销号",
+    Status.CANCELLED: "已撤销",
+    Status.MERGED: "已合并",
 }
 OPEN_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS})
 # "Done or closed": a finished task is at 100 % and has its completion date (rules.py).
 FINISHED = frozenset({Status.DONE, Status.CLOSED})
+# Cancelled (撤销) or merged into another (合并): out of the plan.  Neither open nor
+# finished, so they leave the open counts, the schedule and the warnings; the report counts
+# them apart.
+DROPPED = frozenset({Status.CANCELLED, Status.MERGED})
 # Taskwarrior's meaning: `pending` is everything not yet done.  It is a filter group, not a
 # status a task can hold, so `list --status pending` means "not started or in progress".
 STATUS_GROUPS: dict[str, frozenset[Status]] = {
     "pending": OPEN_STATUSES,
     "未完成": OPEN_STATUSES,
     "completed": FINISHED,
+    "dropped": DROPPED,
+    "已撤销或合并": DROPPED,
 }
 STATUS_ALIASES: dict[str, Status] = {
     **{s.value: s for s in Status},
@@ -81,6 +96,12 @@ STATUS_ALIASES: dict[str, Status] = {
     "完成": Status.DONE,
     "已整改": Status.DONE,
     "销号": Status.CLOSED,
+    "canceled": Status.CANCELLED,
+    "撤销": Status.CANCELLED,
+    "已取消": Status.CANCELLED,
+    "取消": Status.CANCELLED,
+    "合并": Status.MERGED,
+    "已并入": Status.MERGED,
 }
 
 

@@ -111,6 +111,9 @@ class Aspect(_Strict):
 
 class LogEntry(_Strict):
     date: Day
+    # What kind of entry, when it is more than a change: "postponed" (延期) marks the moving
+    # of a deadline later, with its reason in `note` (`rectify postpone`).
+    kind: Literal["postponed"] | None = None
     status: Status | None = None
     progress: Annotated[Int, Field(ge=0, le=100)] | None = None
     note: str = ""
@@ -135,6 +138,7 @@ class Task(_Strict):
     deadline: Day | None = None
     ongoing: Flag = False  # 长期坚持: no deadline, never overdue
     status: Status = Status.NOT_STARTED
+    merged_into: str | None = None  # the task a merged (已合并) task was folded into
     progress: Annotated[Int, Field(ge=0, le=100)] | None = None  # missing: not reported
     completed_on: Day | None = None
     evidence: list[str] = Field(default_factory=list)

@@ -48,6 +48,7 @@ _HEALTH_ORDER = {
             Health.DONE_LATE,
             Health.DONE_ON_TIME,
             Health.DONE,
+            Health.DROPPED,
         ]
     )
 }

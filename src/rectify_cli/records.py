@@ -50,6 +50,7 @@ class Aspect(NamedTuple):
 
 class LogEntry(NamedTuple):
     date: dt.date
+    kind: str | None  # "postponed" (models.LogEntry)
     status: Status | None
     progress: int | None
     note: str
@@ -71,6 +72,7 @@ class Task(NamedTuple):
     deadline: dt.date | None
     ongoing: bool
     status: Status
+    merged_into: str | None  # the task a merged task was folded into
     progress: int | None
     completed_on: dt.date | None
     evidence: list[str]
@@ -215,6 +217,7 @@ def log_entry_of(m: models.LogEntry, strings: dict[str, str] | None = None) -> L
     by = v["by"]
     return LogEntry(
         v["date"],
+        v["kind"],
         v["status"],
         v["progress"],
         share(v["note"]),
@@ -246,6 +249,7 @@ def task_of(m: models.Task, strings: dict[str, str] | None = None) -> Task:
         v["deadline"],
         v["ongoing"],
         v["status"],
+        v["merged_into"],
         v["progress"],
         v["completed_on"],
         [share(x) for x in v["evidence"]],

@@ -9,7 +9,7 @@ Renderers add only layout and column headers.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from .changes import Changes
 from .errors import UsageError
@@ -30,6 +30,7 @@ from .indicators import (
 )
 from .kinds import Status
 from .petitions import PetitionReport
+from .postpone import postponed
 from .query import SortKey, TaskRow, aspects_named, no_aspect, rows, sort_rows
 from .records import Aspect, Indicator, Ledger
 from .schedule import Health, Level, warning_counts
@@ -39,7 +40,9 @@ from .warn import DEFAULT_DAYS, find
 @dataclass(frozen=True)
 class Counts:
     """How many tasks stand where.  `completed` counts done and closed (signed-off) tasks;
-    the schedule counts are of the tasks not yet completed, so they add up to `tasks`."""
+    the schedule counts are of the tasks not yet completed, so they add up to `tasks`.
+    Cancelled and merged tasks are out of the plan: not in `tasks`, counted apart;
+    `postponed` counts the tasks of the plan whose deadline was moved later (延期)."""
 
     tasks: int = 0
     completed: int = 0
@@ -47,6 +50,9 @@ class Counts:
     on_schedule: int = 0
     behind: int = 0
     overdue: int = 0
+    postponed: int = 0
+    cancelled: int = 0
+    merged: int = 0
 
     @property
     def completion(self) -> float:
@@ -65,14 +71,25 @@ class Counts:
     @classmethod
     def of(cls, task_rows: list[TaskRow]) -> Counts:
         states = [r.health.health for r in task_rows]
+        statuses = [r.task.status for r in task_rows]
+        dropped = states.count(Health.DROPPED)
         return cls(
-            tasks=len(task_rows),
+            tasks=len(task_rows) - dropped,
             completed=sum(h.is_done for h in states),
-            signed_off=sum(r.task.status is Status.CLOSED for r in task_rows),
+            signed_off=statuses.count(Status.CLOSED),
             on_schedule=states.count(Health.ON_SCHEDULE),
             behind=states.count(Health.BEHIND),
             overdue=states.count(Health.OVERDUE),
+            postponed=sum(
+                h is not Health.DROPPED and postponed(r.task)
+                for h, r in zip(states, task_rows, strict=True)
+            ),
+            cancelled=statuses.count(Status.CANCELLED),
+            merged=statuses.count(Status.MERGED),
         )
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
 @dataclass(frozen=True)
@@ -213,6 +230,16 @@ def headline_parts(counts: Counts, lang: Lang) -> str:
         parts.append(label("report.part.behind", lang, n=counts.behind))
     if counts.overdue:
         parts.append(label("report.part.overdue", lang, n=counts.overdue))
+    if counts.postponed:
+        parts.append(label("report.part.postponed", lang, n=counts.postponed))
+    dropped = [
+        label(f"report.part.{key}", lang, n=n)
+        for key, n in (("cancelled", counts.cancelled), ("merged", counts.merged))
+        if n
+    ]
+    if dropped:
+        both = label("warn.list_sep", lang).join(dropped)
+        parts.append(label("report.part.dropped", lang, parts=both))
     return label("report.sep", lang).join(parts)
 
 
@@ -259,7 +286,7 @@ def build_report(
         mine = [r for r in all_rows if r.task.aspect == a.id]
         aspect_rows.append(AspectRow(a, Counts.of(mine)))
 
-    open_rows = [r for r in all_rows if not r.health.health.is_done]
+    open_rows = [r for r in all_rows if r.task.status.is_open]
     open_rows = sort_rows(open_rows, SortKey.HEALTH)
 
     shown = ledger.indicators

@@ -124,14 +124,7 @@ def build_rollup(
             counts = report.counts
         pets = counts_of(book.petitions) if book.petitions is not None else None
         lines.append(LedgerLine(book.name, book.ledger.meta.title, counts, pets))
-    total = Counts(
-        tasks=sum(line.counts.tasks for line in lines),
-        completed=sum(line.counts.completed for line in lines),
-        signed_off=sum(line.counts.signed_off for line in lines),
-        on_schedule=sum(line.counts.on_schedule for line in lines),
-        behind=sum(line.counts.behind for line in lines),
-        overdue=sum(line.counts.overdue for line in lines),
-    )
+    total = sum((line.counts for line in lines), Counts())
     with_petitions = [line.petitions for line in lines if line.petitions is not None]
     pet_total = pet_sentence = None
     if with_petitions:

@@ -9,10 +9,10 @@ the words belong to whoever reports a broken rule (a check, a refusal, an import
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
-from .kinds import FINISHED, Status
+from .kinds import DROPPED, FINISHED, Status
 
 
 def lacks_completed_on(status: Status, completed_on: object) -> bool:
@@ -45,3 +45,32 @@ def only_a_note(update: Any) -> bool:
         and not update.evidence
         and not update.reopen
     )
+
+
+def lacks_merge_target(status: Status, merged_into: str | None) -> bool:
+    """A merged (已合并) task names the task it was folded into (merged_into)."""
+    return status is Status.MERGED and not merged_into
+
+
+def merge_target_too_soon(status: Status, merged_into: str | None) -> bool:
+    """merged_into belongs only to a merged task."""
+    return status is not Status.MERGED and merged_into is not None
+
+
+MergeTargetProblem = Literal["itself", "missing", "dropped"]
+
+
+def merge_target_problem(
+    task_id: str, merged_into: str | None, statuses: Mapping[str, Status]
+) -> MergeTargetProblem | None:
+    """What is wrong with the task a merged task names, given every task's status by id:
+    itself, a task the ledger lacks, or one that is itself out of the plan (cancelled or
+    merged: the work must land in a task still carried)."""
+    if merged_into is None:
+        return None
+    if merged_into == task_id:
+        return "itself"
+    target = statuses.get(merged_into)
+    if target is None:
+        return "missing"
+    return "dropped" if target in DROPPED else None

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple, TypeVar
 
-from .kinds import FINISHED, OPEN_STATUSES
+from .kinds import DROPPED, FINISHED, OPEN_STATUSES
 from .records import Ledger, Task
 from .speech import say
 
@@ -35,6 +35,7 @@ class Health(StrEnum):
     DONE_ON_TIME = "done_on_time"
     DONE_LATE = "done_late"
     DONE = "done"  # completed, but no deadline or completion date to judge timeliness
+    DROPPED = "dropped"  # cancelled or merged: out of the plan, never judged
 
     @property
     def is_done(self) -> bool:
@@ -115,6 +116,8 @@ def health(
     task: Task, as_of: dt.date, tolerance: float = 10.0, ledger_start: dt.date | None = None
 ) -> TaskHealth:
     status = task.status
+    if status in DROPPED:
+        return TaskHealth(Health.DROPPED, None, task.progress or 0, None)
     done = status in FINISHED
     actual = 100 if done else task.progress or 0  # task.effective_progress, inlined
     days_left = (task.deadline - as_of).days if task.deadline else None
@@ -237,7 +240,7 @@ def task_warning(
     stale_days: int = 30,
     ledger_start: dt.date | None = None,
 ) -> TaskWarning | None:
-    if task.status in FINISHED:
+    if task.status not in OPEN_STATUSES:
         return None
     h = health(task, as_of, tolerance, ledger_start)
     findings: list[WarningCause] = []

@@ -85,6 +85,10 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "deadline": ("整改时限", "Deadline"),
         "ongoing": ("长期坚持：无整改时限，不会逾期", "Ongoing: no deadline, never overdue"),
         "status": ("状态", "Status"),
+        "merged_into": (
+            "并入的任务编号（仅限已合并的任务，由 rectify fold 填写）",
+            "The task it was merged into (merged tasks only; rectify fold)",
+        ),
         "progress": ("进度（0-100）；未填报时省略", "Progress 0-100; leave out when not reported"),
         "completed_on": ("完成日期", "Completion date"),
         "evidence": ("佐证材料", "Evidence"),
@@ -94,6 +98,10 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "LogEntry": {
         "date": ("日期", "Date"),
+        "kind": (
+            "记录类型：postponed 为延期（rectify postpone）",
+            "Kind: postponed (rectify postpone)",
+        ),
         "status": ("当时的状态", "Status at the time"),
         "progress": ("当时的进度", "Progress at the time"),
         "note": ("说明", "Note"),
@@ -259,10 +267,17 @@ def _task_rules() -> dict[str, Any]:
         ]
     }
     ongoing = {"properties": {"ongoing": {"const": True}}, "required": ["ongoing"]}
+    # rules.py: a merged task names its target (merged_into), and only a merged task does.
+    merged = {
+        "properties": {"status": {"enum": [Status.MERGED.value, STATUS_ZH[Status.MERGED]]}},
+        "required": ["status"],
+    }
     return {
         "allOf": [
             {"if": is_open, "then": {"anyOf": [{"required": ["deadline"]}, ongoing]}},
             {"if": ongoing, "then": {"not": {"required": ["deadline"]}}},
+            {"if": merged, "then": {"required": ["merged_into"]}},
+            {"if": {"required": ["merged_into"]}, "then": merged},
         ]
     }
 

@@ -50,6 +50,8 @@ def value_text(value: object) -> str:
     by their stable key, dates in ISO form, numbers as written, lists joined with `; `."""
     if value is None or value == "" or value == []:
         return NOTHING
+    if isinstance(value, bool):  # as TOML writes it (ongoing: true → false)
+        return "true" if value else "false"
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, dt.date):

@@ -27,6 +27,7 @@ from typing import Any
 
 from . import journal
 from .checks import write_refusal
+from .diff_text import unified_diff
 from .edit import ledger_lang_of, locked
 from .edit_file import (
     INDICATORS_KIND,
@@ -39,7 +40,6 @@ from .edit_file import (
     validate_whole,
     write_if_unchanged,
 )
-from .edit_text import unified_diff
 from .errors import WriteRefused
 from .files import (
     INDICATORS_FILE,

@@ -85,7 +85,7 @@ def choice_of(value: str, option: str, parse: Callable[[str], T]) -> T:
         ) from None
 
 
-def remedy_hint(remedy: Remedy) -> str:
+def remedy_hint(remedy: Remedy, reason: str = "--note") -> str:
     """The remedy the core names, in the commands and flags of rectify."""
     match remedy:
         case Remedy.ADD_EVIDENCE:
@@ -96,6 +96,18 @@ def remedy_hint(remedy: Remedy) -> str:
             return say(
                 "; reopening it needs --reopen and a --note saying why",
                 "；重新打开须加 --reopen，并用 --note 说明原因",
+            )
+        case Remedy.POSTPONE:
+            return say(
+                "; use rectify postpone ID --to DATE --reason WHY",
+                "；请用 rectify postpone 编号 --to 日期 --reason 理由",
+            )
+        case Remedy.GIVE_REASON:
+            return say("; give it with {option} WHY", "，请用 {option} 说明", option=reason)
+        case Remedy.DROP:
+            return say(
+                "; use rectify cancel ID --note WHY, or rectify fold ID --into TARGET --note WHY",
+                "；请用 rectify cancel 编号 --note 理由，或 rectify fold 编号 --into 目标 --note 理由",
             )
         case Remedy.ADD_ASPECT:
             return say(

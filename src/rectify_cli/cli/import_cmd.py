@@ -125,7 +125,7 @@ def import_(
     if dry_run:
         write(preview(plan, language))
     if diff:
-        from rectify_cli.edit_text import unified_diff
+        from rectify_cli.diff_text import unified_diff
 
         for done in written:
             old_text, new_text = done.old_text, done.new_text

@@ -27,3 +27,7 @@ from . import add_cmd  # noqa: F401
 from . import remove_cmd  # noqa: F401
 from . import aspect_cmd  # noqa: F401
 from . import indicator_cmd  # noqa: F401
+from . import edit_cmd  # noqa: F401
+from . import postpone_cmd  # noqa: F401
+from . import cancel_cmd  # noqa: F401
+from . import fold_cmd  # noqa: F401

@@ -141,7 +141,7 @@ def update(
         by=by,
         reopen=reopen,
     )
-    folder, bare_id = _target(ledger, task_id)
+    folder, bare_id = task_target(ledger, task_id)
     try:
         outcome = update_task(folder, bare_id, upd, dry_run=dry_run)
     except WriteRefused as exc:
@@ -156,7 +156,7 @@ def update(
     write(update_summary(outcome, lang_))
 
 
-def _target(specs: list[str] | None, ref: str) -> tuple[str, str]:
+def task_target(specs: list[str] | None, ref: str) -> tuple[str, str]:
     """The ledger folder to write and the bare task id.  One ledger: that folder (a
     qualifier must be its name).  Several: `boxing:T03` picks by name from each `[ledger]`
     table alone; a bare id loads them all and must be in exactly one."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rectify_cli.edit_text import unified_diff
+from rectify_cli.diff_text import unified_diff
 from rectify_cli.i18n import Lang, label
 
 from .text import escaped, one_line, visible_lines

@@ -46,6 +46,32 @@ def date_text(value: dt.date | None) -> str:
     return value.isoformat() if value else "—"
 
 
+def detail_extras(task: Task, lang: Lang) -> tuple[list[tuple[str, str]], list[str]]:
+    """What `show` adds for a merged or postponed task: (key, value) fields (merged_into,
+    the original deadline) and one line per postponement (unescaped, as list_cells)."""
+    from rectify_cli.postpone import original_deadline, postponements
+
+    fields = []
+    if task.merged_into:
+        fields.append(("merged_into", task.merged_into))
+    moves = postponements(task)
+    if moves:
+        fields.append(("original_deadline", date_text(original_deadline(task))))
+    lines = [
+        label(
+            "postponement",
+            lang,
+            date=m.date.isoformat(),
+            old=date_text(m.old),
+            new=date_text(m.new),
+            reason=m.reason,
+        )
+        + (f" — {m.by}" if m.by else "")
+        for m in moves
+    ]
+    return fields, lines
+
+
 def list_cells(row: TaskRow, lang: Lang) -> list[str]:
     """Plain cell text in LIST_COLUMNS order (unescaped: each renderer escapes its way)."""
     t = row.task

@@ -125,7 +125,8 @@ def _task_writer() -> Callable[[TaskRow, str], str]:
     def log_json(e: LogEntry) -> str:
         changes = "[]" if not e.changes else _texts(e.changes, "        ")
         return (
-            f'{{\n        "date": {day(e.date)},\n        "status": {shared(e.status)},'
+            f'{{\n        "date": {day(e.date)},\n        "kind": {shared(e.kind)},'
+            f'\n        "status": {shared(e.status)},'
             f'\n        "progress": {integer(e.progress)},\n        "note": {_s(e.note)},'
             f'\n        "by": {shared(e.by)},\n        "changes": {changes}\n      }}'
         )
@@ -148,7 +149,8 @@ def _task_writer() -> Callable[[TaskRow, str], str]:
             f'\n    "phone": {shared(t.phone)},'
             f'\n    "start": {day(t.start)},\n    "deadline": {day(t.deadline)},'
             f'\n    "ongoing": {"true" if t.ongoing else "false"},'
-            f'\n    "status": {shared(t.status)},\n    "progress": {integer(t.progress)},'
+            f'\n    "status": {shared(t.status)},\n    "merged_into": {shared(t.merged_into)},'
+            f'\n    "progress": {integer(t.progress)},'
             f'\n    "completed_on": {day(t.completed_on)},\n    "evidence": {evidence},'
             f'\n    "indicators": {indicators},\n    "notes": {_s(t.notes)},'
             f'\n    "log": {log},\n    "aspect_name": {shared(row.aspect_name)},'

@@ -12,6 +12,7 @@ from .common import (
     LIST_COLUMNS,
     date_text,
     deadline_text,
+    detail_extras,
     health_text,
     list_cells,
     newest_first,
@@ -69,7 +70,12 @@ def task_detail(row: TaskRow, ledger: Ledger, lang: Lang) -> str:
         ("health", health_text(row.health.health, lang)),
         ("completed_on", date_text(t.completed_on)),
     ]
+    extra_fields, postponed = detail_extras(t, lang)
+    fields += extra_fields
     lines += [f"- **{label(k, lang)}**: {md_escape(v) if v else '—'}" for k, v in fields]
+    if postponed:
+        lines += ["", f"**{label('postponements', lang)}**", ""]
+        lines += [f"- {md_escape(p)}" for p in postponed]
     for key, items in (
         ("measures", t.measures),
         ("evidence", t.evidence),

@@ -22,6 +22,9 @@ def counts_record(c: Counts) -> dict[str, Any]:
         "on_schedule": c.on_schedule,
         "behind": c.behind,
         "overdue": c.overdue,
+        "postponed": c.postponed,
+        "cancelled": c.cancelled,
+        "merged": c.merged,
         "completion": round(c.completion, 1),
     }
 

@@ -21,6 +21,7 @@ from .common import (
     LIST_COLUMNS,
     date_text,
     deadline_text,
+    detail_extras,
     health_text,
     list_cells,
     newest_first,
@@ -35,6 +36,7 @@ HEALTH_STYLE = {
     Health.DONE_ON_TIME: "dim green",
     Health.DONE_LATE: "dim yellow",
     Health.DONE: "dim green",
+    Health.DROPPED: "dim",
 }
 
 
@@ -160,6 +162,11 @@ def task_detail(row: TaskRow, ledger: Ledger, lang: Lang) -> RenderableType:
         "health", Text(health_text(row.health.health, lang), style=HEALTH_STYLE[row.health.health])
     )
     field("completed_on", Text(date_text(t.completed_on)))
+    extra_fields, postponed = detail_extras(t, lang)
+    for key, value in extra_fields:
+        field(key, data(value))
+    if postponed:
+        field("postponements", Text("\n".join(f"• {one_line(p)}" for p in postponed)))
     field("evidence", listed(t.evidence))
     field("indicators", listed(t.indicators))
     if t.notes:
