@@ -1,4 +1,4 @@
-"""Programs from outside Python that some tests need (a browser today).
+"""Programs from outside Python that some tests need (a browser; a package builder).
 
 A newcomer's `pytest` passes without them: such a test skips, and pytest's `-ra` summary
 says which program it wanted and how to get it.  CI sets RECTIFY_REQUIRE_PROGRAMS=1
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import NoReturn
 
 import pytest
 
@@ -26,10 +27,14 @@ def need_program(*names: str, purpose: str, apt: str) -> str:
         found = shutil.which(name)
         if found is not None:
             return found
-    reason = (
+    missing(
         f"{names[0]} is not installed; {purpose} needs it "
         f"(Debian/Ubuntu: apt-get install -y {apt}; .ci/run installs it)"
     )
+
+
+def missing(reason: str) -> NoReturn:
+    """Skip for `reason`, or fail when RECTIFY_REQUIRE_PROGRAMS says nothing may be missing."""
     if required():
         pytest.fail(f"{reason}, and {REQUIRE_ENV} says it is required")
     pytest.skip(reason)

@@ -299,9 +299,27 @@ def test_an_entry_written_by_another_version_is_ignored(
 ) -> None:
     load_ledger(sample)
     assert _cached(sample) is not None
-    monkeypatch.setattr(cache, "__version__", "0.0.0-other")
+    # Other source in the modules that load a ledger: another rectify, or an edited checkout.
+    sources = cache.FINGERPRINT_SOURCES
+    monkeypatch.setattr(cache, "FINGERPRINT_SOURCES", sources[:-1])
     assert _cached(sample) is None
+    monkeypatch.setattr(cache, "FINGERPRINT_SOURCES", sources)
+    assert _cached(sample) is not None
     monkeypatch.setattr(cache, "FORMAT_VERSION", cache.FORMAT_VERSION + 1)
+    assert _cached(sample) is None
+
+
+def test_without_its_sources_the_cache_keys_on_the_installed_version(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A frozen or zipped install has no source to hash: the version from the package
+    metadata tells one rectify's entries from another's."""
+    import rectify_cli
+
+    monkeypatch.setattr(cache, "FINGERPRINT_SOURCES", ("no-such-module.py",))
+    load_ledger(sample)
+    assert _cached(sample) is not None
+    monkeypatch.setattr(rectify_cli, "__version__", "0.0.0-other", raising=False)
     assert _cached(sample) is None
 
 

@@ -7,12 +7,12 @@ What makes an entry valid, and why:
   stamps files from a clock that ticks every few milliseconds; `os.utime` and `git checkout`
   set them at will), so an edit in the same tick with the same size would go unseen.  Hashing
   costs ~1 ms per MB; on a miss, the entry written is keyed by the very bytes parsed.
-- Everything that could change what those bytes load as: the cache format, rectify's
-  version, Python's, pydantic's (read from its version file, not imported), and the source
-  of the modules that parse, validate, count problems in and hold the result (kinds.py,
-  models.py, records.py, files.py, toml_read.py, problems.py, store.py, checks.py, rules.py,
-  controls.py, model_codec.py and this file),
-  so an edited checkout never trusts an older entry.
+- Everything that could change what those bytes load as: the cache format, Python's version,
+  pydantic's (read from its version file, not imported), and the source of the modules that
+  parse, validate, count problems in and hold the result (FINGERPRINT_SOURCES), so an edited
+  checkout or an upgraded rectify never trusts an older entry.  rectify's own version is used
+  only where a source cannot be read (a frozen or zipped install): reading it from the
+  package metadata costs a cache hit ~15-30 ms, and the sources say more than it does.
 
 An entry is one file per ledger folder (and one for its petitions.toml) in the user's cache
 folder (`RECTIFY_CACHE_DIR`, else %LOCALAPPDATA%\\rectify\\cache, ~/Library/Caches/rectify,
@@ -52,7 +52,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import __version__
 from .atomic import write_atomic
 from .kinds import Better, ChangeUnit, Status
 from .model_codec import Dates, codec, day_number, slots_ok
@@ -104,37 +103,43 @@ def entry_path(folder: Path, root: Path, kind: str = "ledger") -> Path | None:
 # --------------------------------------------------------------------------- key
 
 
+# The modules whose source decides what a ledger loads as.
+FINGERPRINT_SOURCES = (
+    "kinds.py",
+    "models.py",
+    "records.py",
+    "files.py",
+    "toml_read.py",
+    "problems.py",
+    "store.py",
+    "cache.py",
+    "model_codec.py",
+    "checks.py",
+    # The problem count kept in an entry follows these rules too.
+    "rules.py",
+    "controls.py",
+)
+
+
 def _fingerprint() -> bytes:
     """What, besides the files, decides what a ledger loads as."""
     h = hashlib.sha256()
     for part in (
         str(FORMAT_VERSION),
-        __version__,
         sys.implementation.cache_tag or sys.version,
         str(marshal.version),
     ):
         h.update(part.encode() + b"\0")
     h.update(_pydantic_version() + b"\0")
     here = Path(__file__).parent
-    for name in (
-        "kinds.py",
-        "models.py",
-        "records.py",
-        "files.py",
-        "toml_read.py",
-        "problems.py",
-        "store.py",
-        "cache.py",
-        "model_codec.py",
-        "checks.py",
-        # The problem count kept in an entry follows these rules too.
-        "rules.py",
-        "controls.py",
-    ):
+    for name in FINGERPRINT_SOURCES:
         try:
             h.update((here / name).read_bytes())
         except OSError:
-            h.update(b"?")  # a frozen or zipped install: the version above must do
+            # A frozen or zipped install: the installed version must do.
+            from . import __version__
+
+            h.update(b"?" + __version__.encode())
         h.update(b"\0")
     return h.digest()
 

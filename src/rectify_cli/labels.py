@@ -351,6 +351,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "已补全台账{root}（此前的 rectify init 未完成）：补上了 {files}。下一步：编辑 tasks.toml，然后运行 rectify check --ledger {root}",
         "Completed the ledger {root} (an earlier rectify init did not finish): added {files}. Next: edit tasks.toml, then run rectify check --ledger {root}",
     ),
+    "init.sample": (
+        "已把滨州市示例台账写入{root}：{files}。下一步：运行 rectify report --ledger {root}",
+        "Wrote the Binzhou sample ledger into {root}: {files}. Next: run rectify report --ledger {root}",
+    ),
+    "init.sample_completed": (
+        "已补全示例台账{root}（此前的 rectify init --sample 未完成）：补上了 {files}。下一步：运行 rectify report --ledger {root}",
+        "Completed the sample ledger {root} (an earlier rectify init --sample did not finish): added {files}. Next: run rectify report --ledger {root}",
+    ),
     "export.done": (
         "已导出{tasks}项任务、{indicators}项指标：{files}",
         "Exported {tasks} tasks and {indicators} indicators: {files}",

@@ -2,6 +2,8 @@
 
 Each file starts with taplo's `#:schema` directive pointing at a schema written beside it,
 so VS Code (Even Better TOML) and taplo work offline and match this rectify's version.
+`rectify init --sample` writes the Binzhou sample instead, from the copy of data/ that ships
+inside the package (rectify_cli/sample/), so an installed rectify has something to try.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ import contextlib
 import os
 import tomllib
 from dataclasses import dataclass
+from importlib.resources import files as package_files
 from pathlib import Path
 
 import tomli_w
 
 from .controls import control_problem
 from .errors import LedgerExists, OutputFailed, UsageError
-from .files import INDICATORS_FILE, SCHEMA_DIR, TASKS_FILE, display_path
+from .files import INDICATORS_FILE, PETITIONS_FILE, SCHEMA_DIR, TASKS_FILE, display_path
 from .i18n import Lang, say
 from .outputs import already_exists, sweep, temporary_folder, write_bytes, write_files
 from .schema import SCHEMA_FILES, schema_text
@@ -143,14 +146,15 @@ def init_ledger(root: Path, title: str, lang: Lang = "zh") -> Scaffold:
         written = write_schemas(building / SCHEMA_DIR)
         write_bytes(building / INDICATORS_FILE, indicators_template().encode("utf-8"), ledger=True)
         write_bytes(building / TASKS_FILE, tasks_template(title, lang).encode("utf-8"), ledger=True)
-        _move_in(building, root)
+        _move_in(building, root, (INDICATORS_FILE, TASKS_FILE))
     names = (TASKS_FILE, INDICATORS_FILE, *(f"{SCHEMA_DIR}/{p.name}" for p in written))
     return Scaffold(root, tuple(root / n for n in names))
 
 
-def _move_in(building: Path, root: Path) -> None:
-    """The finished folder into place: renamed whole when `root` is new; else its files
-    moved in, tasks.toml last, so a folder with tasks.toml is always a whole ledger."""
+def _move_in(building: Path, root: Path, names: tuple[str, ...]) -> None:
+    """The finished folder into place: renamed whole when `root` is new; else its schema/
+    (if any) and the files `names` moved in, in that order (tasks.toml last), so a folder
+    with tasks.toml is always a whole ledger."""
     if not root.exists():
         try:
             os.rename(building, root)
@@ -160,12 +164,14 @@ def _move_in(building: Path, root: Path) -> None:
     moved: list[Path] = []
     try:
         schemas = root / SCHEMA_DIR
-        if not schemas.exists():
+        if not (building / SCHEMA_DIR).exists():
+            pass  # the sample brings no schemas
+        elif not schemas.exists():
             os.rename(building / SCHEMA_DIR, schemas)
         else:  # generated files: an older rectify's are replaced
             for made in (building / SCHEMA_DIR).iterdir():
                 os.replace(made, schemas / made.name)
-        for name in (INDICATORS_FILE, TASKS_FILE):
+        for name in names:
             os.link(building / name, root / name)  # never over a file made meanwhile
             moved.append(root / name)
     except FileExistsError as exc:
@@ -238,3 +244,63 @@ def _complete(root: Path, present: list[Path], title: str, lang: Lang) -> Scaffo
     for path, data in missing.items():
         write_bytes(path, data, ledger=True)
     return Scaffold(root, tuple(missing), completed=True)
+
+
+# The sample's files in the order they are moved into an existing folder: tasks.toml last,
+# as for init, so a folder holding tasks.toml holds the whole sample.
+SAMPLE_FILES = (INDICATORS_FILE, PETITIONS_FILE, TASKS_FILE)
+
+
+def sample_files() -> dict[str, bytes]:
+    """The Binzhou sample as shipped inside the package (a copy of the repository's data/)."""
+    folder = package_files("rectify_cli") / "sample"
+    return {name: (folder / name).read_bytes() for name in SAMPLE_FILES}
+
+
+def write_sample(root: Path) -> Scaffold:
+    """Write the Binzhou sample ledger into `root` (made if missing), all or nothing, as
+    init writes a new ledger: never over a ledger file that is there, except to finish a
+    sample an interrupted run left half written (the files there are the sample's own)."""
+    if root.exists() and not root.is_dir():
+        raise LedgerExists(
+            say(
+                "{path}: is a file, not a folder",
+                "{path}：是文件，不是文件夹",
+                path=display_path(root),
+            )
+        )
+    sample = sample_files()
+    present = [name for name in sample if os.path.lexists(root / name)]
+    if present:
+        return _complete_sample(root, present, sample)
+    with temporary_folder(root) as building:
+        write_files({building / name: data for name, data in sample.items()}, ledger=True)
+        _move_in(building, root, SAMPLE_FILES)
+    return Scaffold(root, tuple(root / name for name in SAMPLE_FILES))
+
+
+def _complete_sample(root: Path, present: list[str], sample: dict[str, bytes]) -> Scaffold:
+    missing = {root / name: data for name, data in sample.items() if name not in present}
+    edited = next((n for n in present if not _holds(root / n, sample[n])), None)
+    if edited is not None or not missing:
+        raise LedgerExists(
+            say(
+                "{path}: already exists; rectify init --sample writes the sample only into "
+                "a folder without a ledger (name a new folder)",
+                "{path}：已存在；rectify init --sample 只把示例台账写入没有台账的文件夹"
+                "（请换一个新文件夹）",
+                path=display_path(root / (edited if edited is not None else present[0])),
+            )
+        )
+    sweep(root, ledger=True)
+    # tasks.toml last, as in a new folder
+    for path in sorted(missing, key=lambda p: p.name == TASKS_FILE):
+        write_bytes(path, missing[path], ledger=True)
+    return Scaffold(root, tuple(missing), completed=True)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False

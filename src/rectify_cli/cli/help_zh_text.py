@@ -179,6 +179,9 @@ ZH: dict[str, str] = {
     "The new ledger folder.": "新台账的文件夹。",
     "The ledger's title (the plan's name).": "台账标题（整改方案的名称）。",
     "Label language of the new ledger.": "新台账的显示语言。",
+    "Write the Binzhou sample ledger (shipped with rectify) into DIR instead.": (
+        "改为把 rectify 自带的滨州市示例台账写入 DIR。"
+    ),
     # export
     "Write the ledger to Excel (xlsx) or CSV: tasks, their log and the indicators.": (
         "把台账写成 Excel（xlsx）或 CSV：任务、任务记录和指标。"
