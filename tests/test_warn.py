@@ -606,3 +606,24 @@ def test_warn_is_listed_in_help(runner: CliRunner) -> None:
         "--no-color",
     ):
         assert option in out
+
+
+@pytest.mark.parametrize("level", ["red", "yellow", "blue"])
+def test_a_level_filter_states_only_the_levels_it_looked_for(
+    runner: CliRunner, make_ledger: MakeLedger, level: str
+) -> None:
+    """`--level blue` must not head its list with "red 0, yellow 0" while there are red and
+    yellow warnings it was not asked for (issue 20)."""
+    make_ledger(WARN_TASKS)
+    _, full, _ = invoke_en(runner, "warn", "--as-of", "2025-06-30", "-f", "json")
+    everything = json.loads(full)
+    assert all(n > 0 for n in everything["counts"].values())  # the ledger has every level
+    for fmt in ("md", "table"):
+        code, out, _ = invoke_en(
+            runner, "warn", "--as-of", "2025-06-30", "--level", level, "-f", fmt
+        )
+        header = out.splitlines()[0]
+        assert code == 0
+        assert f"{everything['counts'][level]} {level}" in header, header
+        for other in {"red", "yellow", "blue"} - {level}:
+            assert other not in header, header

@@ -31,6 +31,7 @@ class WarnResult:
     tolerance: float
     stale_days: int
     warnings: tuple[TaskWarning, ...]
+    levels: frozenset[Level] | None = None  # --level: the only levels looked for
 
     @cached_property
     def groups(self) -> list[LeadGroup]:
@@ -39,6 +40,12 @@ class WarnResult:
     @cached_property
     def counts(self) -> dict[Level, int]:
         return warning_counts(self.warnings)
+
+    @cached_property
+    def shown_counts(self) -> dict[Level, int]:
+        """The counts of the levels looked for: a header of `--level blue` must not say
+        "红色预警0项" when there are red warnings it was not asked to show."""
+        return {lv: n for lv, n in self.counts.items() if self.levels is None or lv in self.levels}
 
 
 def filter_warnings(
@@ -73,7 +80,8 @@ def find(
     stale = ledger.meta.stale_days if stale_days is None else stale_days
     found = warnings(ledger, as_of, days=days, tolerance=tol, stale_days=stale)
     chosen = filter_warnings(found, lead=lead, levels=levels)
-    return WarnResult(as_of, days, tol, stale, tuple(chosen))
+    chosen_levels = frozenset(levels) if levels else None
+    return WarnResult(as_of, days, tol, stale, tuple(chosen), chosen_levels)
 
 
 def reply_by(as_of: dt.date, reply_days: int) -> dt.date:

@@ -273,7 +273,8 @@ def warn_summary(found: Sequence[LedgerWarnings], lang: Lang, as_of: str) -> str
     total = sum(lw.total for lw in found)
     if not total:
         return label("warn.none_as_of", lang, date=as_of)
-    counts = total_counts(found)
+    levels = found[0].result.levels if found else None
+    counts = {lv: n for lv, n in total_counts(found).items() if levels is None or lv in levels}
     return label(
         "warn.summary_line", lang, date=as_of, total=total, parts=counts_text(counts, lang)
     )

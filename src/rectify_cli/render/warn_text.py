@@ -117,7 +117,7 @@ def summary_line(result: WarnResult, lang: Lang) -> str:
         lang,
         date=date,
         total=len(result.warnings),
-        parts=counts_text(result.counts, lang),
+        parts=counts_text(result.shown_counts, lang),
     )
 
 
