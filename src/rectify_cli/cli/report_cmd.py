@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import UsageError
-from rectify_cli.i18n import say
+from rectify_cli.i18n import joined, say
 from rectify_cli.render import OutputFormat
 from rectify_cli.report import build_report
 
@@ -114,7 +114,18 @@ def _choose_format(fmt: OutputFormat | None, out: Path | None) -> OutputFormat:
     """--format, else the --out file's suffix, else table on a terminal and md when piped;
     refused before the ledger is read, so a wrong option costs nothing."""
     if fmt is None and out is not None:
-        fmt = _SUFFIXES.get(out.suffix.lower(), OutputFormat.MD)
+        suffix = out.suffix.lower()
+        if suffix and suffix not in _SUFFIXES:
+            # A report.pdf that holds Markdown would open as a broken file weeks later.
+            raise UsageError(
+                say(
+                    "--out {name}: rectify writes a report as {known}; or say which with --format",
+                    "--out {name}：报告只能写成 {known}；或用 --format 指定格式",
+                    name=out.name,
+                    known=joined(_SUFFIXES),
+                )
+            )
+        fmt = _SUFFIXES.get(suffix, OutputFormat.MD)
     chosen = output_format(fmt, allowed=tuple(OutputFormat))
     if chosen is OutputFormat.CSV:
         raise UsageError(
