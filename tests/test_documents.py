@@ -458,9 +458,11 @@ def test_docx_notices_one_per_lead(
     water = docs["2025-09-30-市水利局.docx"]
     paras = assert_official_layout(water, "市整改办", 2025)
     assert paras[2:4] == ["预警督办单", "市水利局："]  # the title, then the addressee
-    assert "回复时限：2025年10月3日" in paras  # three days to reply by default
+    assert (
+        "回复时限：2025年10月11日" in paras
+    )  # three working days: the National Day week skipped, Saturday 11 October a 调休 workday
     assert any(
-        p.startswith("请于2025年10月3日前") and p.endswith("书面报送市整改办。") for p in paras
+        p.startswith("请于2025年10月11日前") and p.endswith("书面报送市整改办。") for p in paras
     )
     assert paras[-2:] == ["市整改办", "2025年9月30日"]
     (table,) = docx_tables(water)
@@ -484,7 +486,7 @@ def test_docx_notices_english_and_hostile(
     paras = [p.text for p in docs[name].paragraphs if p.text]
     assert paras[2:4] == ["Warning notice", "To: 局|科 <img src=x>"]
     assert paras[4] == "Re: 台账 | <b>粗</b>"
-    assert "Reply by: 2025-10-03" in paras
+    assert "Reply by: 2025-10-11" in paras
     (table,) = docx_tables(docs[name])
     assert table[1][:2] == ["T1", NASTY_SHOWN]
 

@@ -87,7 +87,7 @@ NOTICE_EN = """\
 - **Issued by**: 市整改办
 - **Re**: 测试台账
 - **Date**: 2025-06-30
-- **Reply by**: 2025-07-05
+- **Reply by**: 2025-07-07
 
 As of 2025-06-30, tasks led by your department need attention (1):
 
@@ -95,7 +95,7 @@ As of 2025-06-30, tasks led by your department need attention (1):
 | --- | --- | --- | --- | --- | --- | --- |
 | T4 | 巡查河湖 | ongoing | — | blue | no update for 90 days | report the current progress |
 
-Please report the progress, obstacles and next steps of these tasks to 市整改办 by 2025-07-05.
+Please report the progress, obstacles and next steps of these tasks to 市整改办 by 2025-07-07.
 """
 
 

@@ -121,6 +121,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "warn.none_as_of": ("截至{date}，没有需要预警的任务。", "No warnings as of {date}."),
     "warn.group": ("{lead}（{parts}）", "{lead} ({parts})"),
     "warn.action": ("整改要求", "Required action"),
+    "notice.calendar_unknown": (
+        "提示：日历尚未收录{year}年的法定节假日和调休安排，答复期限只跳过了周末；请升级 chinesecalendar 后重新生成",
+        "Note: the calendar does not know {year}'s public holidays and make-up working days yet; the reply-by date skips weekends only (upgrade chinesecalendar and run again)",
+    ),
     "warn.written": (
         "已写入{count}份预警督办单：{path}",
         "Warning notices written to {path}: {count}",

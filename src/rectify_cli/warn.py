@@ -85,8 +85,11 @@ def find(
 
 
 def reply_by(as_of: dt.date, reply_days: int) -> dt.date:
-    """The date a department must answer a notice issued on as_of by."""
-    return as_of + dt.timedelta(days=reply_days)
+    """The date a department must answer a notice issued on as_of by: `reply_days` working
+    days later (workdays.py), so a reply is never due on a Saturday or in a holiday."""
+    from .workdays import add_working_days
+
+    return add_working_days(as_of, reply_days)
 
 
 # --------------------------------------------------------------------------- file names

@@ -141,7 +141,7 @@ ZH: dict[str, str] = {
     "With --notice: one file per department in DIR instead of stdout.": (
         "与 --notice 同用：每个单位一个文件，写入 DIR，而不是标准输出。"
     ),
-    "A notice asks for a reply within N days.": "督办单要求在 N 天内反馈。",
+    "A notice asks for a reply within N working days.": "督办单要求在 N 个工作日内反馈。",
     # report
     "Progress report in the form of the published notice: headline, progress per aspect, "
     "open tasks, indicators, warnings; as a web page (html) or Word document (docx) too. "

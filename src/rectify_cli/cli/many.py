@@ -250,14 +250,14 @@ def _notices(
     from rectify_cli.outputs import write_files
     from rectify_cli.render.notices import notice_files
     from rectify_cli.render.warn_text import notices_markdown
-    from rectify_cli.warn import folder_names, reply_by
+    from rectify_cli.warn import folder_names
 
     from .common import make_out_dir
 
     if out is None:
         texts = [
             notices_markdown(
-                lw.result, lw.book.ledger.meta, reply_by(lw.result.as_of, reply_days), lang
+                lw.result, lw.book.ledger.meta, reply_date(lw.result.as_of, reply_days, lang), lang
             )
             for lw in result
             if lw.result.warnings
@@ -275,7 +275,7 @@ def _notices(
         if not lw.result.groups:
             continue
         folder = out / folders[lw.name] if found.multi else out
-        due = reply_by(lw.result.as_of, reply_days)
+        due = reply_date(lw.result.as_of, reply_days, lang)
         files.update(notice_files(lw.result, lw.book.ledger, folder, due, lang, fmt))
     make_out_dir(out)
     write_files(files, force=force)
@@ -321,3 +321,15 @@ def report_many(
     shown = RollupResult(rollup, refs_of(found), charts=charts, summary_only=summary_only)
     emit(shown, chosen, out=out, force=force, no_color=no_color, lang=lang)
     finish(found)
+
+
+def reply_date(as_of: dt.date, reply_days: int, lang: Lang) -> dt.date:
+    """A notice's reply-by date in working days; when the calendar does not know a year yet,
+    say that only weekends were skipped (workdays.py)."""
+    from rectify_cli.warn import reply_by
+    from rectify_cli.workdays import covers
+
+    due = reply_by(as_of, reply_days)
+    if not covers(as_of, due):
+        tell(label("notice.calendar_unknown", lang, year=due.year))
+    return due

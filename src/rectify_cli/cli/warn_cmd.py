@@ -14,7 +14,6 @@ from rectify_cli.warn import (
     DEFAULT_DAYS,
     DEFAULT_REPLY_DAYS,
     find,
-    reply_by,
 )
 
 from .app import app
@@ -33,7 +32,7 @@ from .common import (
     tell,
     write,
 )
-from .many import LedgersOpt, StrictOpt, finish, has_cases, load_ledgers, warn_many_cmd
+from .many import LedgersOpt, StrictOpt, finish, has_cases, load_ledgers, reply_date, warn_many_cmd
 from .many import language as ledgers_lang
 
 
@@ -165,7 +164,9 @@ def warn(
     force: ForceOpt = False,
     reply_days: Annotated[
         int,
-        typer.Option("--reply-days", metavar="N", help="A notice asks for a reply within N days."),
+        typer.Option(
+            "--reply-days", metavar="N", help="A notice asks for a reply within N working days."
+        ),
     ] = DEFAULT_REPLY_DAYS,
     lang: LangOpt = None,
     ledger: LedgersOpt = None,
@@ -210,7 +211,7 @@ def warn(
         levels=levels,
     )
     if notice:
-        due = reply_by(result.as_of, reply_days)
+        due = reply_date(result.as_of, reply_days, language)
         if out is None:
             from rectify_cli.render.warn_text import notices_markdown
 
