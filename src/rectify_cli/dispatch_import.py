@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .cells import CellError, date_value, list_value, progress_value, status_value, text_value
 from .dispatch import (
@@ -34,14 +35,14 @@ from .dispatch import (
     SHEET,
     STATUS_COL,
     TITLE_ROW,
+    FormMeta,
+    Round,
     checksum,
     header_cells,
     ledger_identity,
     locked_cells,
     make_round,
     task_fingerprint,
-    FormMeta,
-    Round,
 )
 from .edit_import import Imported, held_lock, import_tasks
 from .edit_rules import Plan, TaskUpdate, plan_task_update
@@ -170,8 +171,12 @@ def _meta(form: Returned) -> FormMeta:
 
 def _refused(form: Returned, en: str, zh: str, **fields: object) -> WriteRefused:
     return WriteRefused(
-        say("{file}: " + en + "; nothing was imported", "{file}：" + zh + "；未导入任何内容",
-            file=form.shown, **fields)
+        say(
+            "{file}: " + en + "; nothing was imported",
+            "{file}：" + zh + "；未导入任何内容",
+            file=form.shown,
+            **fields,
+        )
     )
 
 
@@ -206,7 +211,11 @@ def _check_form(led: Ledger, form: Returned, meta: FormMeta, period: str | None)
         )
     for ident, fingerprint in meta.tasks:
         task = next((t for t in led.tasks if t.id == ident), None)
-        if task is None or task.lead != meta.department or task_fingerprint(led, task) != fingerprint:
+        if (
+            task is None
+            or task.lead != meta.department
+            or task_fingerprint(led, task) != fingerprint
+        ):
             raise _refused(
                 form,
                 "task {id} changed in the ledger since the form was made on {made} (the form "
@@ -216,11 +225,11 @@ def _check_form(led: Ledger, form: Returned, meta: FormMeta, period: str | None)
                 made=meta.made,
             )
     if form.title is not None:
-        for (row, cell), want in zip(
+        for (at, cell), want in zip(
             ((TITLE_ROW, form.title[0]), (INFO_ROW, form.title[1])), header_cells(meta), strict=True
         ):
             if text_value(cell) != want:
-                raise _changed_cell(form, cell_ref(row, 0), say("the heading", "表头"))
+                raise _changed_cell(form, cell_ref(at, 0), say("the heading", "表头"))
     head_row, head = form.header
     for col, name in enumerate(COLUMNS):
         if text_value(_cell(head, col)) != name:
@@ -263,8 +272,12 @@ def _form_date(form: Returned, rnd: Round, today: dt.date) -> dt.date:
         day = date_value(cell)
     except CellError as exc:
         raise _refused(
-            form, "cell {ref} ({what}): {why}", "单元格 {ref}（{what}）：{why}",
-            ref=ref, what=DATE_LABEL, why=exc,
+            form,
+            "cell {ref} ({what}): {why}",
+            "单元格 {ref}（{what}）：{why}",
+            ref=ref,
+            what=DATE_LABEL,
+            why=exc,
         ) from None
     assert not isinstance(day, str)  # only a deadline reads 长期坚持
     if day is None:
@@ -283,46 +296,57 @@ def _form_date(form: Returned, rnd: Round, today: dt.date) -> dt.date:
     return day
 
 
-def _answers(
-    form: Returned, number: int, row: list[Cell]
-) -> tuple[TaskUpdate | None, list[str]]:
-    """The update a task's row asks for (without its date and author), or the problems."""
-    problems: list[str] = []
-
-    def read(col: int, reader: object) -> object:
-        cell = _cell(row, col)
-        try:
-            if isinstance(cell, BadCell):
-                raise CellError(cell.problem())
-            if col == PROGRESS_COL:
-                return progress_value(cell, form.formats.get((number, col)))
-            return reader(cell)  # type: ignore[operator]
-        except CellError as exc:
-            problems.append(
-                say("cell {ref} ({what}): {why}", "单元格 {ref}（{what}）：{why}",
-                    ref=cell_ref(number, col), what=COLUMNS[col], why=exc)
+def _read(form: Returned, number: int, row: list[Cell], col: int, problems: list[str]) -> Any:
+    """One answer cell by the reader `import` uses for its kind, or None with the problem."""
+    cell = _cell(row, col)
+    try:
+        if isinstance(cell, BadCell):
+            raise CellError(cell.problem())
+        if col == PROGRESS_COL:
+            return progress_value(cell, form.formats.get((number, col)))
+        if col == STATUS_COL:
+            return status_value(cell)
+        if col == EVIDENCE_COL:
+            return list_value(cell, "evidence")
+        return text_value(cell)
+    except CellError as exc:
+        problems.append(
+            say(
+                "cell {ref} ({what}): {why}",
+                "单元格 {ref}（{what}）：{why}",
+                ref=cell_ref(number, col),
+                what=COLUMNS[col],
+                why=exc,
             )
-            return None
+        )
+        return None
 
-    progress = read(PROGRESS_COL, None)
-    status = read(STATUS_COL, status_value)
-    note = read(NOTE_COL, text_value) or ""
-    evidence = read(EVIDENCE_COL, lambda c: list_value(c, "evidence")) or []
-    if problems or (progress is None and status is None and not note and not evidence):
-        return None, problems
-    update = TaskUpdate(
-        date=dt.date.min,
-        status=status,  # type: ignore[arg-type]
-        progress=progress,  # type: ignore[arg-type]
-        note=str(note),
-        evidence=tuple(evidence),  # type: ignore[arg-type]
+
+def _update(
+    form: Returned, number: int, row: list[Cell], day: dt.date, by: str, problems: list[str]
+) -> TaskUpdate | None:
+    """The update a task's row asks for; None for a row left blank (or one not readable)."""
+    found: list[str] = []
+    progress, status, note, evidence = (
+        _read(form, number, row, col, found)
+        for col in (PROGRESS_COL, STATUS_COL, NOTE_COL, EVIDENCE_COL)
     )
-    return update, problems
+    problems += found
+    if found or (progress is None and status is None and not note and not evidence):
+        return None
+    return TaskUpdate(
+        date=day,
+        status=status,
+        progress=progress,
+        note=note or "",
+        evidence=tuple(evidence or ()),
+        by=by,
+    )
 
 
-def plan_form(
-    led: Ledger, form: Returned, period: str | None, today: dt.date
-) -> FormImport:
+def plan_form(led: Ledger, form: Returned, period: str | None, today: dt.date) -> FormImport:
+    """What one returned form changes, planned by `update`'s rules; every problem of the
+    form is found before it is refused with the first."""
     meta = _meta(form)
     rows = _check_form(led, form, meta, period)
     rnd = make_round(meta.period, meta.reply_by)
@@ -332,36 +356,29 @@ def plan_form(
     blank: list[str] = []
     problems: list[str] = []
     for ident, _ in meta.tasks:
-        update, found = _answers(form, rows[ident], by_row[rows[ident]])
-        problems += found
-        if update is None:
-            blank.append(ident)
-            continue
-        task = TaskModel.model_validate(as_dict(led.task(ident)))
-        update = TaskUpdate(
-            date=day,
-            status=update.status,
-            progress=update.progress,
-            note=update.note,
-            evidence=update.evidence,
-            by=meta.department,
-        )
-        try:
-            plan = plan_task_update(task, update)
-        except WriteRefused as exc:
-            problems.append(exc.message)
-            continue
+        number = rows[ident]
+        update = _update(form, number, by_row[number], day, meta.department, problems)
+        plan = None
+        if update is not None:
+            task = TaskModel.model_validate(as_dict(led.task(ident)))
+            try:
+                plan = plan_task_update(task, update)
+            except WriteRefused as exc:
+                problems.append(exc.message)
+                continue
         if plan is None:
             blank.append(ident)
         else:
             plans.append(plan)
+    if len(problems) == 1:
+        raise _refused(form, "{first}", "{first}", first=problems[0])
     if problems:
-        raise _refused(form, "{first}", "{first}", first=problems[0]) if len(problems) == 1 else (
-            WriteRefused(
-                say("{file}: {n} problems, the first: {first}; nothing was imported",
-                    "{file}：有 {n} 个问题，第一个：{first}；未导入任何内容",
-                    file=form.shown, n=len(problems), first=problems[0])
-            )
+        raise _refused(
+            form,
+            "{n} problems, the first: {first}",
+            "有 {n} 个问题，第一个：{first}",
+            n=len(problems),
+            first=problems[0],
         )
     return FormImport(form.shown, meta.department, meta.period, day, tuple(plans), tuple(blank))
 
@@ -396,7 +413,5 @@ def import_forms(
                     )
                 seen[plan.before.id] = form.shown
         plans = [p for f in forms for p in f.plans]
-        written = (
-            import_tasks(root, [], [], plans, dry_run=dry_run, held=True) if plans else None
-        )
+        written = import_tasks(root, [], [], plans, dry_run=dry_run, held=True) if plans else None
     return DispatchImport(tuple(forms), written)
