@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -35,14 +36,14 @@ def _forms(runner: CliRunner, out: Path, *extra: str) -> dict[str, Path]:
     return {p.stem.split("-", 2)[2]: p for p in sorted(out.iterdir())}
 
 
-def _row(ws: openpyxl.worksheet.worksheet.Worksheet, task_id: str) -> int:
+def _row(ws: Any, task_id: str) -> int:
     for r in range(FIRST_TASK_ROW, ws.max_row + 1):
         if ws.cell(r, 1).value == task_id:
             return r
     raise AssertionError(f"{task_id} not on the form")
 
 
-def _fill(path: Path, answers: dict[str, dict[str, object]], **cells: object) -> None:
+def _fill(path: Path, answers: dict[str, dict[str, Any]], **cells: Any) -> None:
     """Edit a form with openpyxl, as a department's clerk would in Excel."""
     book = openpyxl.load_workbook(path)
     ws = book[SHEET]
@@ -55,17 +56,17 @@ def _fill(path: Path, answers: dict[str, dict[str, object]], **cells: object) ->
     book.save(path)
 
 
-def _log(runner: CliRunner, task_id: str) -> list[dict[str, object]]:
+def _log(runner: CliRunner, task_id: str) -> list[dict[str, Any]]:
     code, out, err = invoke(runner, "log", task_id, "--format", "json")
     assert code == 0, err
-    return json.loads(out)
+    entries: list[dict[str, Any]] = json.loads(out)
+    return entries
 
 
 def test_a_whole_round_on_the_sample(sample: Path, tmp_path: Path, runner: CliRunner) -> None:
     _add_task(runner, "市工业和信息化局", "推进工业炉窑深度治理")
     _add_task(runner, "市工业和信息化局", "开展重点行业清洁生产审核")
-    out = tmp_path / "forms"
-    forms = _forms(runner, out)
+    forms = _forms(runner, tmp_path / "forms")
     # Every lead department with an open task gets its form, and none other.
     assert sorted(forms) == ["市工业和信息化局", "市水利局", "市生态环境局"]
 
