@@ -98,6 +98,9 @@ def test_a_whole_round_on_the_sample(sample: Path, tmp_path: Path, runner: CliRu
         },
         B3="2025/10/20",
     )  # fmt: skip
+    book = openpyxl.load_workbook(forms["市生态环境局"])
+    book[SHEET].insert_rows(_row(book[SHEET], "T18"))  # a blank row between the tasks
+    book.save(forms["市生态环境局"])
     # 市工业和信息化局: one task answered, one row left blank; the form's date left blank.
     ids = _forms_tasks(forms["市工业和信息化局"])
     _fill(forms["市工业和信息化局"], {ids[0]: {"本期进度": "40%", "进展情况": "完成设备招标"}})
@@ -275,3 +278,19 @@ def test_forms_for_one_department_and_the_refusals_of_forms(
     openpyxl.Workbook().save(not_a_form)
     code, _, err = invoke_en(runner, "dispatch", "import", str(not_a_form))
     assert code == 2 and "not a dispatch form" in err
+
+
+def test_ledger_text_is_data_on_the_form(sample: Path, tmp_path: Path, runner: CliRunner) -> None:
+    """A title or a department starting with = is text on the form, never a formula, and the
+    form still reads back."""
+    toml = sample / "tasks.toml"
+    text = toml.read_text("utf-8").replace('title = "滨州市', 'title = "=1+1 滨州市', 1)
+    toml.write_text(text.replace('lead = "市水利局"', 'lead = "=市水利局"'), "utf-8")
+    forms = _forms(runner, tmp_path / "forms")
+    book = openpyxl.load_workbook(forms["=市水利局"])
+    cells = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    assert not any(isinstance(v, str) and v.startswith("=") for v in cells)
+    _fill(forms["=市水利局"], {"T07": {"本期进度": 10}}, B3="2025-10-02")
+    code, _, err = invoke(runner, "dispatch", "import", str(forms["=市水利局"]))
+    assert code == 0, err
+    assert _log(runner, "T07")[0]["by"] == "=市水利局"

@@ -94,7 +94,7 @@ def form_xlsx(form: Form) -> bytes:
 
     meta = book.create_sheet(META_SHEET)
     for key, value in form.meta.pairs():
-        meta.append([key, value])
+        meta.append([key, text_cell(value)])  # a title starting with = is not a formula
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
     book.security = _workbook_lock()
