@@ -363,4 +363,35 @@ ZH: dict[str, str] = {
         "新近逾期或滞后的任务，新的读数，办结的信访件。没有记录为证的一概不列。"
     ),
     "From this day (the last report), included.": "从这一天（上次报告）起，含当天。",
+    # dispatch
+    "The monthly dispatch round (调度): forms for the lead departments, read back.": (
+        "每月调度：为牵头单位生成调度表，并读回报送的调度表。"
+    ),
+    "One fill-in form per lead department with open tasks (or the one named): its tasks "
+    "locked, this period's progress, 进展情况, 佐证材料 and status to fill in.": (
+        "为每个有未完成任务的牵头单位（或指定的单位）生成一份调度表：任务内容锁定，"
+        "填写本期进度、进展情况、佐证材料和状态。"
+    ),
+    "The folder to write the forms in.": "调度表写入的文件夹。",
+    "Only this lead department's form.": "只生成这个牵头单位的调度表。",
+    "The round's month [default: this month].": "调度期次（月份）［默认：本月］。",
+    "When forms are due back [default: the period's end].": "报送截止日期［默认：该月最后一天］。",
+    "xlsx or csv.": "xlsx 或 csv。",
+    "Read returned forms back: one log entry per task a form changed, by its department, all "
+    "in one write (undo takes it back); a form of another ledger or round, imported already, "
+    "or with a locked cell changed is refused and nothing is written.": (
+        "读回报送的调度表：表中每项有变化的任务记一条记录，填报人为该单位，一次写入"
+        "（可用 undo 撤回）；其他台账或其他期次的表、已导入过的表、锁定单元格被改动的表一律拒绝，"
+        "不写入任何内容。"
+    ),
+    "Returned forms (.xlsx or .csv).": "报送回来的调度表（.xlsx 或 .csv）。",
+    "Refuse a form of another round [default: take the form's own round].": (
+        "拒绝其他期次的调度表［默认：按表中的期次读取］。"
+    ),
+    "Show what would change; write nothing.": "显示将要改动的内容，不写入任何内容。",
+    "Which departments have returned the round's forms (read from the log: entries by the "
+    "lead department within the round), which are late, and which tasks are unreported.": (
+        "本期调度中哪些单位已报送（从记录读出：本期内由牵头单位填报的记录）、哪些逾期、"
+        "哪些任务尚未填报。"
+    ),
 }
