@@ -31,3 +31,4 @@ from . import edit_cmd  # noqa: F401
 from . import postpone_cmd  # noqa: F401
 from . import cancel_cmd  # noqa: F401
 from . import fold_cmd  # noqa: F401
+from . import merge_cmd  # noqa: F401
