@@ -23,6 +23,7 @@ from .edit_add import next_id
 from .edit_text import BlockNotIsolated, Layout, edit_block, parse_alone
 from .errors import UsageError
 from .files import display_path
+from .i18n import field_name
 from .merge_item import KEYED, ItemMerge, Unmergeable, marked, merge_item
 from .models import IndicatorFile, PetitionFile, TaskFile
 from .speech import say
@@ -223,10 +224,10 @@ def _merge_chunk(key: Key, b: str | None, o: str, t: str, shown: str, out: Merge
                 out.conflicts.append(
                     say(
                         "{shown}: {where}: field {field} was changed differently on both sides",
-                        "{shown}：{where}：字段 {field} 双方改成了不同的值",
+                        "{shown}：{where}：双方把 {field} 改成了不同的值",
                         shown=shown,
                         where=_where(key),
-                        field=name,
+                        field=field_name(name, ledger_table=key == ("[ledger", "")),
                     )
                 )
             return item.text

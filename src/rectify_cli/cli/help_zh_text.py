@@ -363,4 +363,17 @@ ZH: dict[str, str] = {
         "新近逾期或滞后的任务，新的读数，办结的信访件。没有记录为证的一概不列。"
     ),
     "From this day (the last report), included.": "从这一天（上次报告）起，含当天。",
+    # merge
+    "Merge a ledger file as git's merge driver: by task, aspect, indicator and petition "
+    "case; exit 1 when a conflict is left for a person, marked in the file.": (
+        "作为 git 的合并驱动合并台账文件：按任务、问题方面、指标和信访件合并；"
+        "留下需要人工处理的冲突时（已在文件中标出）退出码为 1。"
+    ),
+    "The common ancestor's version (%O).": "共同祖先的版本（%O）。",
+    "Our version (%A), replaced by the merge.": "我方的版本（%A），合并结果写回这里。",
+    "Their version (%B).": "对方的版本（%B）。",
+    "The file's path in the repository (%P).": "文件在仓库中的路径（%P）。",
+    "Set rectify up as git's merge driver for the ledger files in this folder.": (
+        "把 rectify 设为此文件夹中台账文件的 git 合并驱动。"
+    ),
 }

@@ -68,6 +68,13 @@ def merge(
                 )
             ) from None
     shown = path or ours.name
+    if lang is None:
+        # git runs the driver at the top of the work tree: the ledger is the folder of %P,
+        # and its messages are in its own language.
+        from rectify_cli.files import peek_lang
+        from rectify_cli.speech import speak, spoken
+
+        speak(peek_lang(Path(path).parent if path else Path.cwd()) or spoken())
     done = merge_text(texts[0], texts[1], texts[2], shown)
     write_atomic(ours, done.text.encode("utf-8"))
     for line in [*done.notes, *done.conflicts]:
