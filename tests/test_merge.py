@@ -161,3 +161,29 @@ def test_install_outside_git_is_refused(tmp_path: Path, monkeypatch: pytest.Monk
     code, _, err = invoke_en(CliRunner(), "merge", "--install", "--ledger", str(tmp_path))
     assert code == 2 and "not in a git repository" in err
     assert not (tmp_path / ".gitattributes").exists()
+
+
+def test_changes_fine_alone_but_not_together_are_a_conflict() -> None:
+    ours = _with(
+        BASE,
+        'ongoing = true\nstatus = "in_progress"\n',
+        'ongoing = true\nstatus = "in_progress"\nprogress = 60\n',
+    )
+    theirs = _with(
+        BASE,
+        'ongoing = true\nstatus = "in_progress"\n',
+        'ongoing = true\nstatus = "done"\ncompleted_on = 2025-06-01\n',
+    )
+    merged = merge_text(BASE, ours, theirs, "tasks.toml")
+    assert len(merged.conflicts) == 1
+    assert "would not pass rectify check" in merged.conflicts[0]
+    assert "T2" in merged.conflicts[0]
+
+
+def test_two_corrections_of_one_period_are_a_conflict_not_two_readings() -> None:
+    base = 'version = 1\n\n[[indicators]]\nid = "pm25"\nname = "PM2.5"\nbetter = "lower"\n'
+    base += 'value = 30\nperiod = "2025-09"\n'
+    ours, theirs = (_with(base, "value = 30", f"value = {v}") for v in (31, 32))
+    merged = merge_text(base, ours, theirs, "indicators.toml")
+    assert len(merged.conflicts) == 1 and "value" in merged.conflicts[0]
+    assert "<<<<<<< ours\nvalue = 31\n=======\nvalue = 32\n>>>>>>> theirs\n" in merged.text

@@ -19,13 +19,15 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from .checks import item_problems, task_statuses
 from .edit_add import next_id
-from .edit_text import BlockNotIsolated, Layout, edit_block, parse_alone
+from .edit_text import BlockNotIsolated, Layout, Unkeepable, edit_block, parse_alone
 from .errors import UsageError
 from .files import display_path
 from .i18n import field_name
 from .merge_item import KEYED, ItemMerge, Unmergeable, marked, merge_item
 from .models import IndicatorFile, PetitionFile, TaskFile
+from .problems import duplicate_ids, integrity_problems
 from .speech import say
 
 Key = tuple[str, str]
@@ -47,6 +49,7 @@ class Merged:
     text: str
     conflicts: list[str] = field(default_factory=list)  # one sentence each
     notes: list[str] = field(default_factory=list)  # what the merge did that a person should know
+    composed: list[Key] = field(default_factory=list)  # items made of both sides' changes
 
 
 def chunks(text: str) -> list[tuple[Key, str]]:
@@ -147,12 +150,18 @@ def merge_text(base: str, ours: str, theirs: str, shown: str) -> Merged:
                 result.append((key, marked(text, t)))
         else:
             result.append((key, _merge_chunk(key, b, text, t, shown, out)))
-    taken = [k[1] for k in (*bmap, *omap, *tmap)]
+    # Every id the table has on any side, ours first: the next id follows our pattern.
+    taken = list(dict.fromkeys(k for k in (*omap, *tmap, *bmap)))
     for i, (key, text) in enumerate(ct):
         if key in omap and not (key in bmap or omap[key] == text or key[0] not in _RENUMBERED):
-            new = next_id([*taken], key[1][:1] or "T")
-            taken.append(new)
-            text = _renumbered(text, key[0], new)
+            new = next_id([k[1] for k in taken if k[0] == key[0]], key[1][:1] or "T")
+            taken.append((key[0], new))
+            try:
+                text = _renumbered(text, key[0], new)
+            except (BlockNotIsolated, ValidationError, Unkeepable):
+                out.conflicts.append(_both_added(shown, key))
+                result[[k for k, _ in result].index(key)] = (key, marked(omap[key], text))
+                continue
             out.notes.append(
                 say(
                     "{shown}: {noun} {id} was added on both sides; theirs is now {new}",
@@ -181,7 +190,7 @@ def merge_text(base: str, ours: str, theirs: str, shown: str) -> Merged:
         pieces.append(text if joined else _sep(before, text) + text)
     out.text = "".join(pieces)
     if not out.conflicts:
-        problem = _invalid(out.text, shown)
+        problem = _invalid(out.text, shown, out.composed)
         if problem is not None:
             out.conflicts.append(problem)
     return out
@@ -217,8 +226,8 @@ def _merge_chunk(key: Key, b: str | None, o: str, t: str, shown: str, out: Merge
     if b is not None and key[0] in KEYED:
         try:
             item: ItemMerge = merge_item(key[0], b, o, t)
-        except Unmergeable:
-            pass
+        except (Unmergeable, ValidationError, Unkeepable):
+            pass  # marked whole below
         else:
             for name in item.conflicts:
                 out.conflicts.append(
@@ -230,6 +239,7 @@ def _merge_chunk(key: Key, b: str | None, o: str, t: str, shown: str, out: Merge
                         field=field_name(name, ledger_table=key == ("[ledger", "")),
                     )
                 )
+            out.composed.append(key)
             return item.text
     out.conflicts.append(
         say(
@@ -261,26 +271,42 @@ def _both_added(shown: str, key: Key) -> str:
     )
 
 
-def _invalid(text: str, shown: str) -> str | None:
-    """Why the merged file is not a valid ledger file, or None."""
+def _invalid(text: str, shown: str, composed: list[Key]) -> str | None:
+    """Why the merged file is not one `rectify check` accepts, or None: the file's schema
+    and ids, and the rules of check on each item made of both sides' changes (an item taken
+    whole from one side was checked by the write that made it)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        why = str(exc)
-    else:
-        kind = next((k for k in _FILES if k in data), None)
-        if kind is None and "ledger" in data:
-            kind = "tasks"
-        if kind is None:
-            return None
-        try:
-            _FILES[kind].model_validate(data)
-            return None
-        except ValidationError as exc:
-            why = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3])
+        return _not_valid(shown, str(exc))
+    kind = next((k for k in _FILES if k in data), "tasks" if "ledger" in data else None)
+    if kind is None:
+        return None
+    try:
+        parsed = _FILES[kind].model_validate(data)
+    except ValidationError as exc:
+        why = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3])
+        return _not_valid(shown, why)
+    tasks = getattr(parsed, "tasks", [])
+    found = duplicate_ids(shown, kind, [i.id for i in getattr(parsed, kind)])
+    if isinstance(parsed, TaskFile):
+        found += integrity_problems(".", parsed.aspects, tasks, [])
+    if found:
+        return _not_valid(shown, str(found[0]))
+    mixed = [i for i in getattr(parsed, kind) if (kind, i.id) in composed]
+    found_now = item_problems(
+        tasks=mixed if kind == "tasks" else (),
+        indicators=mixed if kind == "indicators" else (),
+        start_default=parsed.ledger.feedback_date if isinstance(parsed, TaskFile) else None,
+        statuses=task_statuses(tasks),
+    )
+    return _not_valid(shown, found_now[0]) if found_now else None
+
+
+def _not_valid(shown: str, why: str) -> str:
     return say(
-        "{shown}: the merged file is not a valid ledger file ({why}); resolve it by hand",
-        "{shown}：合并结果不是有效的台账文件（{why}），请手工处理",
+        "{shown}: the merged file would not pass rectify check ({why}); resolve it by hand",
+        "{shown}：合并结果无法通过 rectify check（{why}），请手工处理",
         shown=shown,
         why=why,
     )

@@ -134,7 +134,8 @@ def merge_item(table: str, base: str, ours: str, theirs: str) -> ItemMerge:
     names = list(dict.fromkeys([*o.fields, *t.fields, *b.fields]))
     if table == "indicators":
         rb, ro, rt = (_reading_of(p.fields) for p in (b, o, t))
-        if ro != rb and rt != rb and ro != rt and _MISSING not in (ro["value"], rt["value"]):
+        both = ro != rb and rt != rb and ro["period"] != rt["period"]
+        if both and _MISSING not in (ro["value"], rt["value"]):
             # Both sides recorded a reading: the later one is current, the other history.
             later, earlier = (ro, rt) if _entry_key(ro) >= _entry_key(rt) else (rt, ro)
             for k, v in later.items():
@@ -155,6 +156,9 @@ def merge_item(table: str, base: str, ours: str, theirs: str) -> ItemMerge:
             merged.pop(name, None)
         else:
             merged[name] = value
+    if sub and sub not in conflicts and merged.get(sub) != o.fields.get(sub):
+        conflicts.append(sub)  # an inline log (`log = [...]`) is one value, not entries
+        merged[sub] = o.fields.get(sub)
     keys = o.keys
     if merged != o.fields:
         edited = _edited(o.keys, table, sub, model, o.fields, merged)
