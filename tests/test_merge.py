@@ -49,7 +49,7 @@ def test_one_side_changed_takes_that_side_byte_for_byte() -> None:
 
 def test_logs_added_on_both_sides_are_kept_in_date_order_and_once() -> None:
     same = _log("2025-06-02", "both")
-    ours = BASE + _log("2025-06-03", "ours") + same
+    ours = BASE + same + _log("2025-06-03", "ours")
     theirs = BASE + _log("2025-06-01", "theirs") + same
     merged = merge_text(BASE, ours, theirs, "tasks.toml")
     assert merged.conflicts == []
@@ -187,3 +187,14 @@ def test_two_corrections_of_one_period_are_a_conflict_not_two_readings() -> None
     merged = merge_text(base, ours, theirs, "indicators.toml")
     assert len(merged.conflicts) == 1 and "value" in merged.conflicts[0]
     assert "<<<<<<< ours\nvalue = 31\n=======\nvalue = 32\n>>>>>>> theirs\n" in merged.text
+
+
+def test_a_new_entry_goes_in_by_date_and_ours_keep_their_order() -> None:
+    # Ours were typed out of date order: they stay so; theirs goes after the last one of
+    # ours dated no later.
+    ours = BASE + _log("2025-06-05", "o late") + _log("2025-06-01", "o early")
+    theirs = BASE + _log("2025-06-03", "t")
+    merged = merge_text(BASE, ours, theirs, "tasks.toml")
+    log = tomllib.loads(merged.text)["tasks"][1]["log"]
+    assert [e["note"] for e in log] == ["o late", "o early", "t"]
+    assert merged.text.startswith(ours)

@@ -203,11 +203,14 @@ def _entries(
     kept = [(e, s) for e, s in o.entries if e not in gone]
     seen = [e for e, _ in kept]
     for e, s in [*t.entries, *extra]:
-        if e not in seen and e not in gone_o:
-            kept.append((e, s or _entry_text(table, sub or "", e)))
-            seen.append(e)
-    if sub == "log":
-        kept.sort(key=lambda es: _entry_key(es[0]))
+        if e in seen or e in gone_o:
+            continue
+        seen.append(e)
+        # A new log entry goes after the last of ours dated no later, so ours keep their
+        # order (and bytes) and the log reads in date order; readings go last.
+        later = [i for i, (k, _) in enumerate(kept) if _entry_key(k) <= _entry_key(e)]
+        at = (later[-1] + 1 if later else 0) if sub == "log" else len(kept)
+        kept.insert(at, (e, s or _entry_text(table, sub or "", e)))
     if [s for _, s in kept] == [s for _, s in o.entries]:
         return None
     return [s for _, s in kept]
