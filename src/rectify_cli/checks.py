@@ -152,6 +152,25 @@ def write_refusal(
     adds a problem, nor keeps one in an item it touches; `indicator_ids` are the ids a task
     may name (None: not known, not checked), `statuses` every task's status by id (for the
     task a merged task names; None: not checked)."""
+    found = item_problems(tasks, indicators, start_default, indicator_ids, statuses)
+    if not found:
+        return None
+    more = len(found) - 1
+    tail = (say(" (and {n} more)", "（另有{n}个问题）", n=more) if more else "") + say(
+        "; nothing was written", "；未写入任何内容"
+    )
+    return WriteRefused(found[0] + tail)
+
+
+def item_problems(
+    tasks: Sequence[Any] = (),
+    indicators: Sequence[Any] = (),
+    start_default: dt.date | None = None,
+    indicator_ids: Collection[str] | None = None,
+    statuses: Mapping[str, Status] | None = None,
+) -> list[str]:
+    """What `rectify check` would say of these tasks and indicators, one sentence each
+    (`write_refusal`'s arguments; `rectify merge` asks it of the items it composes)."""
     today = dt.date.today()
     found = [
         _task_where(t, loc) + message
@@ -163,13 +182,7 @@ def write_refusal(
         for i in indicators
         for loc, message in indicator_problems(i, today)
     ]
-    if not found:
-        return None
-    more = len(found) - 1
-    tail = (say(" (and {n} more)", "（另有{n}个问题）", n=more) if more else "") + say(
-        "; nothing was written", "；未写入任何内容"
-    )
-    return WriteRefused(found[0] + tail)
+    return found
 
 
 def task_problems(

@@ -394,4 +394,17 @@ ZH: dict[str, str] = {
         "本期调度中哪些单位已报送（从记录读出：本期内由牵头单位填报的记录）、哪些逾期、"
         "哪些任务尚未填报。"
     ),
+    # merge
+    "Merge a ledger file as git's merge driver: by task, aspect, indicator and petition "
+    "case; exit 1 when a conflict is left for a person, marked in the file.": (
+        "作为 git 的合并驱动合并台账文件：按任务、问题方面、指标和信访件合并；"
+        "留下需要人工处理的冲突时（已在文件中标出）退出码为 1。"
+    ),
+    "The common ancestor's version (%O).": "共同祖先的版本（%O）。",
+    "Our version (%A), replaced by the merge.": "我方的版本（%A），合并结果写回这里。",
+    "Their version (%B).": "对方的版本（%B）。",
+    "The file's path in the repository (%P).": "文件在仓库中的路径（%P）。",
+    "Set rectify up as git's merge driver for the ledger files in this folder.": (
+        "把 rectify 设为此文件夹中台账文件的 git 合并驱动。"
+    ),
 }

@@ -32,3 +32,4 @@ from . import postpone_cmd  # noqa: F401
 from . import cancel_cmd  # noqa: F401
 from . import fold_cmd  # noqa: F401
 from . import dispatch_cmd  # noqa: F401
+from . import merge_cmd  # noqa: F401
