@@ -158,6 +158,11 @@ def test_nothing_to_change_writes_nothing(runner: CliRunner, cases: Path) -> Non
             "信访件 X001：note",
         ),
         (
+            ["X001", "--lead", "县\x07局"],
+            "petition case X001: lead: holds the control character U+0007",
+            "信访件 X001：lead（责任单位）：",  # a case's lead, not a task's 牵头单位
+        ),
+        (
             ["X001", "--date", "2205-01-01", "--note", "x"],
             "--date 2205-01-01 is after today",
             "--date 2205-01-01 晚于今天",
@@ -322,6 +327,12 @@ def test_add_dry_run_writes_nothing(runner: CliRunner, cases: Path) -> None:
              "--date", "2025-07-02"],
             "petition case X003: title: holds the control character U+0007",
             "信访件 X003：title",
+        ),
+        (
+            ["X003", "--title", "t", "--category", "air", "--lead", "县\x07局",
+             "--received", "2025-07-01", "--date", "2025-07-02"],
+            "petition case X003: lead: holds the control character U+0007",
+            "信访件 X003：lead（责任单位）：",  # a case's lead, not a task's 牵头单位
         ),
         (
             ["X003", "--title", "t", "--category", "air", "--received", "2025-07-09",

@@ -72,7 +72,7 @@ def refuse_controls(case_id: str, texts: dict[str, str | None]) -> None:
                     "petition case {id}: {field}: {why}",
                     "信访件 {id}：{field}：{why}",
                     id=case_id,
-                    field=field_name(key),
+                    field=field_name(key, petition=True),
                     why=why,
                 )
             )

@@ -83,7 +83,8 @@ def revalidate(model: type[M], data: dict[str, Any], noun: str, ident: str) -> M
         where = ".".join(str(p) for p in err["loc"])
         msg = str(err["msg"]).removeprefix("Value error, ")
         who = say("{noun} {id}: ", "{noun} {id}：", noun=NOUNS[noun][spoken() == "zh"], id=ident)
-        raise WriteRefused(who + (f"{field_name(where)}: " if where else "") + msg) from None
+        field = field_name(where, petition=noun == "petition")
+        raise WriteRefused(who + (f"{field}: " if where else "") + msg) from None
 
 
 def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
