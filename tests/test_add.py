@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rectify_cli.edit_add import next_id, removable
+from rectify_cli.kinds import Status
 from rectify_cli.store import load_ledger
 from tests.conftest import MINIMAL_TASKS, invoke, invoke_en
 
@@ -224,6 +225,35 @@ def test_an_english_ledger_logs_added(runner: CliRunner, make_ledger: object) ->
     assert load_ledger(root).tasks[-1].log[0].note == "added"
 
 
+def test_the_new_block_writes_statuses_in_the_files_style(runner: CliRunner, sample: Path) -> None:
+    """A file that says `status = "推进中"` gets `"未启动"` for the new task, in its block and
+    in its first log entry, which is marked as the entry that added it; a file in keys gets
+    keys."""
+    path = sample / "tasks.toml"
+
+    def added_block() -> str:
+        after = path.read_text(encoding="utf-8")
+        return after[after.index('id = "T25"') : after.index('id = "T05"')]
+
+    assert invoke(runner, *NEW_A1, "--ongoing")[0] == 0
+    block = added_block()
+    assert block.count('status = "not_started"') == 2 and "未启动" not in block, block
+    assert invoke(runner, "remove", "T25")[0] == 0
+    text = path.read_text(encoding="utf-8")
+    for status in Status:
+        text = text.replace(f'status = "{status.value}"', f'status = "{status.label_zh}"')
+    path.write_text(text, encoding="utf-8")
+    assert invoke(runner, *NEW_A1, "--ongoing")[0] == 0
+    block = added_block()
+    assert block.count('status = "未启动"') == 2 and "not_started" not in block, block
+    assert '\nkind = "added"\n' in block
+    (entry,) = next(t for t in load_ledger(sample).tasks if t.id == "T25").log
+    assert (entry.kind, entry.status) == ("added", Status.NOT_STARTED)
+    assert invoke(runner, "check")[0] == 0
+    assert invoke(runner, "remove", "T25")[0] == 0  # the entry that added it is no history
+    assert path.read_text(encoding="utf-8") == text
+
+
 def test_remove_refuses_a_task_with_a_history(runner: CliRunner, sample: Path) -> None:
     before = (sample / "tasks.toml").read_bytes()
     code, out, en = invoke_en(runner, "remove", "T05")
@@ -250,6 +280,9 @@ def test_removable_is_the_rule(runner: CliRunner, sample: Path) -> None:
     assert not removable(new._replace(progress=0))
     assert not removable(new._replace(evidence=["x.pdf"]))
     assert not removable(new._replace(log=[*new.log, new.log[0]]))
+    assert new.log[0].kind == "added"
+    assert removable(new._replace(log=[new.log[0]._replace(kind=None)]))  # added by hand
+    assert not removable(new._replace(log=[new.log[0]._replace(kind="postponed")]))
     assert not any(removable(t) for t in load_ledger(sample).tasks if t.id != "T25")
 
 

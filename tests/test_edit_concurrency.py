@@ -277,3 +277,216 @@ def test_twenty_adds_at_once_each_take_their_own_id(make_ledger: Any, tmp_path: 
     tasks = load_ledger(root).tasks
     assert [t.id for t in tasks] == [f"T{i:04d}" for i in range(1, 41)]
     assert sorted(t.title for t in tasks[20:]) == sorted(f"新增任务 {k}" for k in range(20))
+
+
+# One write of any verb, by its core function (the CLI's are tested in test_edit_verbs.py,
+# test_add.py and test_petition_write.py): `job` names the verb, `k` makes it distinct.
+VERB = """
+import datetime as dt
+from rectify_cli.edit import update_task
+from rectify_cli.edit_add import NewTask, add_task
+from rectify_cli.edit_petition import CaseUpdate, update_petition
+from rectify_cli.edit_rules import TaskUpdate
+from rectify_cli.errors import WriteRefused
+from rectify_cli.task_edits import TaskEdit
+from rectify_cli.task_verbs import change_task, drop_task, postpone_task
+from rectify_cli.undo import undo
+
+DAY = dt.date(2025, 10, 5)
+
+
+def one(root, job, k, target):
+    if job == "edit":
+        change_task(root, target, TaskEdit(date=DAY, title=f"改名{k}", note=f"e{k}"))
+    elif job == "notes":
+        change_task(root, target, TaskEdit(date=DAY, notes=f"备注{k}", note=f"m{k}"))
+    elif job == "postpone":
+        postpone_task(root, target, DAY + dt.timedelta(days=100 + k), f"p{k}", DAY)
+    elif job == "cancel":
+        drop_task(root, target, f"c{k}", DAY)
+    elif job == "fold":
+        drop_task(root, target, f"f{k}", DAY, into="T0001")
+    elif job == "add":
+        add_task(root, NewTask(title=f"新增任务 {k}", aspect="A1", lead="市局", date=DAY, ongoing=True))
+    elif job == "update":
+        update_task(root, target, TaskUpdate(date=DAY, note=f"n{k}"))
+    elif job == "petition":
+        update_petition(root, target, CaseUpdate(date=DAY, note=f"x{k}"))
+    elif job == "undo":
+        try:
+            undo(root)
+        except WriteRefused as exc:
+            if not exc.message.startswith("nothing to undo"):
+                raise
+            return "nothing"
+        return "undone"
+    return "wrote"
+"""
+
+CASES = """\
+version = 1
+
+[[petitions]]
+id = "X1"
+title = "夜间噪声扰民"
+received = 2025-07-01
+category = "noise"
+
+[[petitions]]
+id = "X2"
+title = "河道垃圾"
+received = 2025-07-03
+category = "water"
+"""
+
+VERB_RACER = (
+    VERB
+    + """
+import os, sys, time
+root, job, k, target, go = sys.argv[1:]
+print("ready", flush=True)
+while not os.path.exists(go):
+    time.sleep(0.002)
+print(one(root, job, int(k), target), flush=True)
+"""
+)
+
+
+@pytest.mark.slow
+def test_twenty_processes_of_every_verb_at_once_lose_nothing(
+    make_ledger: Any, tmp_path: Path
+) -> None:
+    """edit, postpone, cancel, fold, add, petition update and undo, twenty processes started
+    at once on one ledger: every write that landed is there whole, each undo took back
+    exactly one, the journal holds one entry per write still in the files, and
+    `rectify check` accepts the ledger."""
+    from rectify_cli.check_folders import check_ledger
+    from rectify_cli.journal import entries
+    from rectify_cli.store import load_petitions
+
+    root = make_ledger(tasks_text(14))
+    (root / "petitions.toml").write_text(CASES, encoding="utf-8")
+    go = tmp_path / "go"
+    jobs = [
+        *(("edit", f"T{i:04d}") for i in (2, 3, 4)),
+        *(("postpone", f"T{i:04d}") for i in (5, 6, 7)),
+        *(("cancel", f"T{i:04d}") for i in (8, 9, 10)),
+        *(("fold", f"T{i:04d}") for i in (11, 12, 13)),
+        *(("add", "-") for _ in range(3)),
+        ("petition", "X1"),
+        ("petition", "X2"),
+        ("undo", "-"),
+        ("undo", "-"),
+        ("undo", "-"),
+    ]
+    assert len(jobs) == 20
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", VERB_RACER, str(root), job, str(k), target, str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for k, (job, target) in enumerate(jobs)
+    ]
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline() == b"ready\n"
+    go.write_text("", encoding="utf-8")
+    results = [p.communicate(timeout=120) for p in procs]
+    for p, (_, err) in zip(procs, results, strict=True):
+        assert p.returncode == 0, err.decode("utf-8")
+    undone = sum(out == b"undone\n" for out, _ in results)
+    ledger, problems = check_ledger(root)
+    assert problems == [] and ledger is not None
+    kept = 0
+    for k, (job, target) in enumerate(jobs):
+        task = ledger.task(target)
+        if job in ("edit", "postpone", "cancel", "fold"):
+            assert task is not None
+            notes = [e.note for e in task.log]
+            # All of a write or none of it: the field and its log entry together.
+            landed = {
+                "edit": task.title == f"改名{k}",
+                "postpone": task.deadline == dt.date(2025, 10, 5) + dt.timedelta(days=100 + k),
+                "cancel": task.status.value == "cancelled",
+                "fold": task.status.value == "merged" and task.merged_into == "T0001",
+            }[job]
+            assert notes == (["起始", notes[-1]] if landed else ["起始"]), (job, notes)
+            kept += landed
+        elif job == "petition":
+            (case,) = [c for c in load_petitions(root).petitions if c.id == target]  # type: ignore[union-attr]
+            assert [e.note for e in case.log] in ([], [f"x{k}"])
+            kept += len(case.log)
+    added = [t for t in ledger.tasks if t.id > "T0014"]
+    assert sorted(t.title for t in added) <= sorted(f"新增任务 {k}" for k in range(12, 15))
+    assert all(t.title.startswith("新增任务 ") for t in added)
+    kept += len(added)
+    assert kept == len(jobs) - 3 - undone
+    assert len(entries(root)) == kept
+    untouched = ledger.task("T0014")
+    assert untouched is not None and [e.note for e in untouched.log] == ["起始"]
+
+
+VERB_KILLED = (
+    VERB
+    + """
+import sys
+root, k = sys.argv[1], int(sys.argv[2])
+CYCLE = ["update", "edit", "postpone", "cancel", "undo", "fold", "add", "petition", "notes"]
+print("ready", flush=True)
+while True:
+    job = CYCLE[k % len(CYCLE)]
+    # cancel and fold end a task: each k takes its own (k never repeats across children).
+    target = {"cancel": f"T{k + 2:04d}", "fold": f"T{k + 2:04d}", "petition": "X1"}.get(job, "T0150")
+    one(root, job, k, target)
+    print("wrote", flush=True)
+    k += 1
+"""
+)
+
+
+@pytest.mark.slow
+def test_every_verb_killed_at_any_moment_leaves_the_old_or_the_new_file(
+    make_ledger: Any,
+) -> None:
+    """A writer cycling through update, edit, postpone, cancel, fold, add, petition update
+    and undo is killed at random moments: each file always loads and `rectify check`
+    accepts the ledger, and undo then walks back through every write that landed, each
+    step accepted, to the very bytes both files started with."""
+    from rectify_cli.check_folders import check_ledger
+    from rectify_cli.errors import WriteRefused
+    from rectify_cli.undo import undo
+
+    root = make_ledger(tasks_text(300))
+    (root / "petitions.toml").write_text(CASES, encoding="utf-8")
+    original = {name: (root / name).read_bytes() for name in ("tasks.toml", "petitions.toml")}
+    rng = random.Random(20251208)
+    k = 0
+    for _ in range(10):
+        child = subprocess.Popen(
+            [sys.executable, "-c", VERB_KILLED, str(root), str(k)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
+        started = time.perf_counter()
+        writes = rng.randint(1, 3)
+        for _ in range(writes):
+            line = child.stdout.readline()
+            assert line == b"wrote\n", child.communicate()[1].decode("utf-8")
+        per_write = (time.perf_counter() - started) / writes
+        time.sleep(rng.uniform(0, per_write))
+        child.kill()
+        child.communicate()
+        k += writes + 1
+        ledger, problems = check_ledger(root)
+        assert problems == [] and ledger is not None
+        notes = [e.note for e in ledger.task("T0150").log]  # type: ignore[union-attr]
+        assert notes[0] == "起始" and len(set(notes)) == len(notes)
+    while True:
+        try:
+            undo(root)
+        except WriteRefused as exc:
+            assert exc.message.startswith("nothing to undo"), exc.message
+            break
+        assert check_ledger(root)[1] == []
+    assert {name: (root / name).read_bytes() for name in original} == original

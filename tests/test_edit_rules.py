@@ -329,3 +329,19 @@ def test_a_note_alone_changes_nothing() -> None:
     # Asking for the status again does settle the progress of a finished task.
     plan = plan_task_update(before, TaskUpdate(date=D, status=Status.DONE, note="核实"))
     assert plan is not None and plan.changes == ("progress: — → 100",)
+
+
+def test_update_moving_the_deadline_later_is_refused_as_a_postponement() -> None:
+    with pytest.raises(WriteRefused) as info:
+        plan_task_update(task(), TaskUpdate(date=D, deadline=dt.date(2026, 3, 31)))
+    assert info.value.message == (
+        "task T05: --deadline: 2026-03-31 is later than its deadline 2025-12-31; moving a "
+        "deadline later is a postponement (延期), which needs a reason"
+    )
+    assert info.value.remedy is Remedy.POSTPONE
+
+
+def test_update_moving_the_deadline_earlier_is_a_correction() -> None:
+    plan = plan_task_update(task(), TaskUpdate(date=D, deadline=dt.date(2025, 11, 30)))
+    assert plan is not None and plan.after.deadline == dt.date(2025, 11, 30)
+    assert plan.changes == ("deadline: 2025-12-31 → 2025-11-30",)

@@ -158,6 +158,11 @@ def test_nothing_to_change_writes_nothing(runner: CliRunner, cases: Path) -> Non
             "信访件 X001：note",
         ),
         (
+            ["X001", "--lead", "县\x07局"],
+            "petition case X001: lead: holds the control character U+0007",
+            "信访件 X001：lead（责任单位）：",  # a case's lead, not a task's 牵头单位
+        ),
+        (
             ["X001", "--date", "2205-01-01", "--note", "x"],
             "--date 2205-01-01 is after today",
             "--date 2205-01-01 晚于今天",
@@ -250,6 +255,7 @@ def test_add_appends_a_case_with_its_first_entry(runner: CliRunner, cases: Path)
         "\n"
         "[[petitions.log]]\n"
         "date = 2025-07-06\n"
+        'kind = "added"\n'
         'status = "handling"\n'
         'note = "新增"\n'
         'by = "县局"\n'
@@ -324,6 +330,12 @@ def test_add_dry_run_writes_nothing(runner: CliRunner, cases: Path) -> None:
             "信访件 X003：title",
         ),
         (
+            ["X003", "--title", "t", "--category", "air", "--lead", "县\x07局",
+             "--received", "2025-07-01", "--date", "2025-07-02"],
+            "petition case X003: lead: holds the control character U+0007",
+            "信访件 X003：lead（责任单位）：",  # a case's lead, not a task's 牵头单位
+        ),
+        (
             ["X003", "--title", "t", "--category", "air", "--received", "2025-07-09",
              "--deadline", "2025-07-01", "--date", "2025-07-10"],
             "petition case X003: deadline",
@@ -374,3 +386,37 @@ def test_a_case_added_then_updated_counts_in_the_report(
     code, out, err = invoke_en(runner, "report", "--as-of", "2025-06-30", "-f", "md")
     assert code == 0, err
     assert "2 petition cases" in out and "1 closed" in out, out
+
+
+def test_statuses_are_written_in_the_files_style(runner: CliRunner, cases: Path) -> None:
+    """A file that writes `status = "办理中"` gets `"已办结"`, from `petition add` (the case
+    and its first entry) and from `petition update`; a file in keys gets keys."""
+    path = cases / "petitions.toml"
+    labelled = CASES.replace('note = "已转办"\n', 'status = "办理中"\nnote = "已转办"\n')
+    path.write_bytes(labelled.encode("utf-8"))
+    code, _, err = invoke_en(
+        runner, "petition", "add", "X003", "--title", "t", "--category", "air",
+        "--handling", "closed", "--received", "2025-07-05", "--date", "2025-07-06",
+    )  # fmt: skip
+    assert code == 0, err
+    added = _file(cases).decode("utf-8")[len(labelled) :]
+    assert added.count('status = "已办结"') == 2 and 'status = "closed"' not in added, added
+    assert 'kind = "added"' in added
+    before = _file(cases)
+    code, _, err = invoke_en(
+        runner, "petition", "update", "X002", "-s", "stage_closed", "--date", "2025-07-10"
+    )
+    assert code == 0, err
+    changed = _file(cases).decode("utf-8")
+    x002 = changed[changed.index('id = "X002"') : changed.index('id = "X003"')]
+    assert x002.count('status = "阶段性办结"') == 2 and 'status = "stage_closed"' not in x002, x002
+    assert changed.startswith(before.decode("utf-8")[: before.index(b'id = "X002"')])
+    assert invoke_en(runner, "check")[0] == 0
+    # Keys where the file writes keys (and where it says nothing: a case's default status
+    # is left out, so CASES has none).
+    path.write_bytes(CASES.encode("utf-8"))
+    code, _, err = invoke_en(
+        runner, "petition", "update", "X002", "-s", "closed", "--date", "2025-07-10"
+    )
+    assert code == 0, err
+    assert _file(cases).decode("utf-8").count('status = "closed"') == 2

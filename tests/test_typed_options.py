@@ -54,11 +54,11 @@ def test_update_writes_a_date_typed_with_slashes_and_chinese(
 ) -> None:
     root = make_ledger()
     code, _, err = invoke_en(
-        runner, "update", "T1", "--note", "x", "--date", "2025年6月2日", "--deadline", "2026/3/31"
+        runner, "update", "T1", "--note", "x", "--date", "2025年6月2日", "--deadline", "2025/10/31"
     )
     assert code == 0, err
     task = load_ledger(root).tasks[0]
-    assert task.log[-1].date == dt.date(2025, 6, 2) and task.deadline == dt.date(2026, 3, 31)
+    assert task.log[-1].date == dt.date(2025, 6, 2) and task.deadline == dt.date(2025, 10, 31)
 
 
 @pytest.mark.parametrize(
@@ -132,8 +132,9 @@ def test_today_and_a_later_deadline_are_fine(runner: CliRunner, make_ledger: Mak
     root = make_ledger()
     today = dt.date.today()
     later = today + dt.timedelta(days=400)
+    # (A later deadline is a postponement: `update --deadline` may only bring one forward.)
     code, _, err = invoke_en(
-        runner, "update", "T1", "--note", "x", "--date", str(today), "--deadline", str(later)
+        runner, "postpone", "T1", "--reason", "x", "--date", str(today), "--to", str(later)
     )
     assert code == 0, err
     assert load_ledger(root).tasks[0].deadline == later

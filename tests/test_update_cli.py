@@ -297,3 +297,34 @@ def test_the_cli_words_the_remedy_the_core_names(runner: CliRunner, here: Path) 
     code, _, err = invoke(runner, "update", "T01", "--status", "in_progress")
     assert err == "错误：任务 T01 为“已完成”；重新打开须加 --reopen，并用 --note 说明原因\n"
     assert path.read_bytes() == old
+
+
+def test_update_refuses_a_later_deadline_and_points_to_postpone(
+    runner: CliRunner, here: Path
+) -> None:
+    """Moving a deadline later is a postponement (it needs a reason and is logged as one);
+    an earlier one is a correction `update` may make."""
+    path = here / "tasks.toml"
+    ongoing = '"市发展和改革委员会", "各县市区"]\nongoing = true\n'  # T07's
+    assert path.read_text(encoding="utf-8").count(ongoing) == 1
+    text = path.read_text(encoding="utf-8").replace(
+        ongoing, ongoing.replace("ongoing = true", "deadline = 2025-12-31")
+    )
+    path.write_text(text, encoding="utf-8")
+    old = path.read_bytes()
+    args = ("update", "T07", "--deadline", "2026/3/31")
+    assert invoke_en(runner, *args) == (
+        2,
+        "",
+        "Error: task T07: --deadline: 2026-03-31 is later than its deadline 2025-12-31; moving "
+        "a deadline later is a postponement (延期), which needs a reason; use rectify postpone "
+        "ID --to DATE --reason WHY\n",
+    )
+    code, out, err = invoke(runner, *args)
+    assert (code, out) == (2, "")
+    assert err.endswith("；请用 rectify postpone 编号 --to 日期 --reason 理由\n"), err
+    assert path.read_bytes() == old
+    code, out, err = invoke_en(runner, "update", "T07", "--deadline", "2025-11-30")
+    assert code == 0, err
+    assert "  deadline: 2025-12-31 → 2025-11-30\n" in out
+    assert load_ledger(here).task("T07").deadline.isoformat() == "2025-11-30"  # type: ignore[union-attr]

@@ -377,7 +377,8 @@ def _edit(
                 plan.before,
                 plan.after,
                 plan.appended,
-                kind is TASKS_KIND and status_style(layout, lang == "zh"),
+                # A ledger's tasks fall back on its language, a petition file on its keys.
+                status_style(layout, kind is TASKS_KIND and lang == "zh"),
             )
         except Unkeepable as exc:
             raise unisolated_refusal(kind, ident, shown, layout.line_of(start), str(exc)) from None

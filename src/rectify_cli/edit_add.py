@@ -23,7 +23,7 @@ from .edit_import import Imported, held_lock, import_indicators, import_tasks
 from .errors import Remedy, UsageError, WriteRefused, did_you_mean, unknown_task
 from .files import resolve_root
 from .i18n import say
-from .kinds import Status
+from .kinds import ADDED, Status
 from .models import Aspect, Indicator, LogEntry, Task
 from .records import Ledger, id_key
 from .rows import row_message
@@ -156,6 +156,7 @@ def plan_new_task(ledger: Ledger, new: NewTask) -> Task:
         )
     entry = LogEntry(
         date=new.date,
+        kind=ADDED,
         status=Status.NOT_STARTED,
         note=ADDED_NOTE[ledger.meta.lang],
         by=new.by or None,
@@ -265,14 +266,17 @@ def _invalid(exc: ValidationError) -> UsageError:
 
 
 def removable(task: Any) -> bool:
-    """(A task record or model.)  Added by mistake and never worked on: not started, no progress, completion or
-    evidence, and nothing in its log but the entry that added it."""
+    """(A task record or model.)  Added by mistake and never worked on: not started, no
+    progress, completion or evidence, and nothing in its log but the entry that added it
+    (`kind = "added"`, or one written by hand before that kind existed: no change, no
+    progress, not started)."""
     return (
         task.status is Status.NOT_STARTED
         and task.progress is None
         and task.completed_on is None
         and not task.evidence
         and len(task.log) <= 1
+        and all(e.kind in (None, ADDED) for e in task.log)
         and all(not e.changes and e.progress is None for e in task.log)
         and all(e.status in (None, Status.NOT_STARTED) for e in task.log)
     )

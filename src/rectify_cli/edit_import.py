@@ -35,6 +35,7 @@ from .edit_file import (
     write_if_unchanged,
 )
 from .edit_rules import Plan
+from .edit_style import status_style
 from .edit_text import (
     BlockNotIsolated,
     Layout,
@@ -80,21 +81,24 @@ class Imported:
     written: bool
 
 
-def toml_block(table: str, model: BaseModel, always: tuple[str, ...] = ()) -> str:
+def toml_block(
+    table: str, model: BaseModel, always: tuple[str, ...] = (), zh_status: bool = False
+) -> str:
     """A new `[[table]]` block as a person would write it: defaults left out (except the
     keys in `always`, which a reader looks for), the log as `[[tasks.log]]` blocks and an
-    indicator's history as `[[indicators.history]]`."""
-    present = table_of(model)
+    indicator's history as `[[indicators.history]]`; statuses by their Chinese labels with
+    `zh_status` (the file's style: edit_style.status_style)."""
+    present = table_of(model, zh_status)
     sub, entries = _sub_table(model)
     present.pop(sub, None)
     body = {
-        name: present.get(name, toml_value(getattr(model, name)))
+        name: present.get(name, toml_value(getattr(model, name), zh_status))
         for name in type(model).model_fields
         if name in present or name in always
     }
     text = f"[[{table}]]\n" + tomlkit.dumps(body)
     for entry in entries:
-        text += f"\n[[{table}.{sub}]]\n" + tomlkit.dumps(table_of(entry))
+        text += f"\n[[{table}.{sub}]]\n" + tomlkit.dumps(table_of(entry, zh_status))
     return text
 
 
@@ -163,7 +167,9 @@ def import_tasks(
             chunk = "".join("\n" + toml_block("aspects", a) for a in aspects)
             edits.append((at, at, 0, gap + chunk))
 
-        for at, chunk in _task_positions(text, data, layout, new, by_aspect):
+        lang = data.get("ledger", {}).get("lang")
+        zh = status_style(layout, lang != "en")  # as edit.py: a missing lang is zh
+        for at, chunk in _task_positions(text, data, layout, new, by_aspect, zh):
             gap = "" if at == 0 or text[:at].endswith("\n") else "\n"
             edits.append((at, at, 1, gap + chunk))
 
@@ -215,7 +221,12 @@ def _not_read_back(shown: str, noun: str, ident: str) -> WriteRefused:
 
 
 def _task_positions(
-    text: str, data: dict[str, Any], layout: Layout, new: Sequence[Task], by_aspect: bool
+    text: str,
+    data: dict[str, Any],
+    layout: Layout,
+    new: Sequence[Task],
+    by_aspect: bool,
+    zh_status: bool,
 ) -> list[tuple[int, str]]:
     """(offset, blocks) for the new tasks: at the end, or with `by_aspect` each after the
     last task of its aspect (at the end when its aspect has none yet)."""
@@ -228,7 +239,7 @@ def _task_positions(
             last = {item.get("aspect"): layout.trim(*blocks[i]) for i, item in enumerate(items)}
     for task in new:
         at = last.get(task.aspect, len(text))
-        block = "\n" + toml_block(TASKS_KIND.table, task, ("status",))
+        block = "\n" + toml_block(TASKS_KIND.table, task, ("status",), zh_status)
         chunks[at] = chunks.get(at, "") + block
     return list(chunks.items())
 

@@ -31,11 +31,12 @@ from .edit_file import (
     write_if_unchanged,
 )
 from .edit_rules import Plan, revalidate
-from .edit_text import new_block
+from .edit_style import status_style
+from .edit_text import TextLayout, new_block
 from .errors import LedgerNotFound, UsageError, WriteRefused
 from .files import PETITIONS_FILE, display_path, no_ledger_folder, resolve_root
 from .i18n import field_name, say, spoken
-from .kinds import Finding, Handling
+from .kinds import ADDED, Finding, Handling
 from .models import Petition, PetitionFile, PetitionLogEntry
 from .records import matching_id
 from .store import load_file
@@ -72,7 +73,7 @@ def refuse_controls(case_id: str, texts: dict[str, str | None]) -> None:
                     "petition case {id}: {field}: {why}",
                     "信访件 {id}：{field}：{why}",
                     id=case_id,
-                    field=field_name(key),
+                    field=field_name(key, petition=True),
                     why=why,
                 )
             )
@@ -172,10 +173,12 @@ def add_petition(
     dry_run: bool = False,
 ) -> Outcome:
     """A new case from `fields` (the keys of a `[[petitions]]` table) with `first` as its
-    first log entry, appended at the end of petitions.toml (made if missing)."""
+    first log entry (marked `kind = "added"`), appended at the end of petitions.toml (made if
+    missing), its statuses in the style the file writes them in (`办理中` or `handling`)."""
     root, path = _petitions_path(ledger)
     shown = display_path(path)
     ident = str(fields.get("id", ""))
+    first = first.model_copy(update={"kind": ADDED})
     case = revalidate(Petition, {**fields, "log": [first]}, "petition", ident)
     refuse_controls(
         ident, {k: fields.get(k) for k in ("id", "title", "batch", "area", "lead", "notes")}
@@ -193,7 +196,8 @@ def add_petition(
                 remove_leftovers(path)
             _refuse_clash(load_file(path, PetitionFile, raw=raw), case.id, shown)
         crlf = b"\r\n" in body and b"\n" not in body.replace(b"\r\n", b"")
-        text = new_block(PETITIONS_KIND.table, PETITIONS_KIND.sub, case, first)
+        zh = status_style(TextLayout(body), False)
+        text = new_block(PETITIONS_KIND.table, PETITIONS_KIND.sub, case, first, zh)
         if not exists:
             text = f"version = 1\n\n{text}"
         block = text.replace("\n", "\r\n").encode("utf-8") if crlf else text.encode("utf-8")

@@ -83,7 +83,27 @@ def revalidate(model: type[M], data: dict[str, Any], noun: str, ident: str) -> M
         where = ".".join(str(p) for p in err["loc"])
         msg = str(err["msg"]).removeprefix("Value error, ")
         who = say("{noun} {id}: ", "{noun} {id}：", noun=NOUNS[noun][spoken() == "zh"], id=ident)
-        raise WriteRefused(who + (f"{field_name(where)}: " if where else "") + msg) from None
+        field = field_name(where, petition=noun == "petition")
+        raise WriteRefused(who + (f"{field}: " if where else "") + msg) from None
+
+
+def refuse_later_deadline(task: Task, new: dt.date | None) -> None:
+    """A deadline moved later is a postponement (延期): it needs a reason and is logged as
+    one (`rectify postpone`), so neither `update` nor `edit` may move it; an earlier
+    deadline is a correction and stays allowed."""
+    if new is None or task.deadline is None or new <= task.deadline:
+        return
+    raise WriteRefused(
+        say(
+            "task {id}: --deadline: {new} is later than its deadline {old}; moving a "
+            "deadline later is a postponement (延期), which needs a reason",
+            "任务 {id}：--deadline：{new} 晚于现有整改时限 {old}；推迟时限属于延期，须说明理由",
+            id=task.id,
+            new=new,
+            old=task.deadline,
+        ),
+        Remedy.POSTPONE,
+    )
 
 
 def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
@@ -242,6 +262,7 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
         if item not in evidence:
             evidence.append(item)
             added.append(item)
+    refuse_later_deadline(task, upd.deadline)
     deadline = upd.deadline if upd.deadline is not None else task.deadline
 
     changes = [

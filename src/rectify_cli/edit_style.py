@@ -1,5 +1,6 @@
 """The style a ledger file writes its statuses in: keys (`in_progress`) or the labels people
-say (`推进中`), so that a write answers in the file's own words (edit_text.edit_block)."""
+say (`推进中`), so that a write answers in the file's own words (edit_text.edit_block).  A
+petition case's handling status (`handling` or `办理中`) is a status here too."""
 
 from __future__ import annotations
 
@@ -7,15 +8,18 @@ import re
 import tomllib
 from typing import Any
 
-from .kinds import STATUS_ALIASES, Status
+from .kinds import HANDLING_ALIASES, HANDLING_ZH, STATUS_ALIASES
+
+# Every word a file may hold for a task's status or a case's handling status.
+_STATUS_WORDS = (
+    frozenset(STATUS_ALIASES) | frozenset(HANDLING_ZH.values()) | frozenset(HANDLING_ALIASES)
+)
 
 
 def is_status_label(text: object) -> bool:
-    """Whether a status is written as people say it (`未启动`, `整改中`), not by its key."""
-    return isinstance(text, str) and text in STATUS_ALIASES and text not in _STATUS_KEYS
-
-
-_STATUS_KEYS = frozenset(s.value for s in Status)
+    """Whether a status is written as people say it (`未启动`, `整改中`, `办理中`), not by its
+    key or an English alias (`todo`)."""
+    return isinstance(text, str) and text in _STATUS_WORDS and not text.isascii()
 
 
 _STATUS_LINE = r'^[ \t]*(?:status|"status")[ \t]*=[ \t]*"([^"\n]*)"'
@@ -33,7 +37,7 @@ def status_style(layout: Any, fallback: bool) -> bool:
             continue
         value = m.group(1)
         text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-        if text in STATUS_ALIASES:
+        if text in _STATUS_WORDS:
             return is_status_label(text)
     return fallback
 

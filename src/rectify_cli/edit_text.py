@@ -22,7 +22,7 @@ from typing import Any, AnyStr, Generic, cast
 from pydantic import BaseModel
 
 from .edit_style import is_status_label, own_status
-from .kinds import STATUS_ZH, Status
+from .kinds import HANDLING_ZH, STATUS_ZH, Handling, Status
 
 # --------------------------------------------------------------------------- text layout
 
@@ -259,11 +259,13 @@ def parse_alone(region: str, table: str) -> dict[str, Any]:
 
 
 def toml_value(value: Any, zh_status: bool = False) -> Any:
-    """A model value as tomlkit should write it: enums by key (a status by its Chinese label
-    with `zh_status`), numbers as written (the models keep 30 an int and 15.0 a float, and
-    the report prints them so)."""
+    """A model value as tomlkit should write it: enums by key (a status, or a case's handling
+    status, by its Chinese label with `zh_status`), numbers as written (the models keep 30 an
+    int and 15.0 a float, and the report prints them so)."""
     if zh_status and isinstance(value, Status):
         return STATUS_ZH[value]
+    if zh_status and isinstance(value, Handling):
+        return HANDLING_ZH[value]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, list):
@@ -408,14 +410,17 @@ _BRACKETS = re.compile(_TOKENS_SRC + r"|[\[\]]")
 _SIGNIFICANT = re.compile(_TOKENS_SRC + r"|\S")
 
 
-def new_block(table: str, sub: str, item: BaseModel, first: BaseModel | None = None) -> str:
+def new_block(
+    table: str, sub: str, item: BaseModel, first: BaseModel | None = None, zh_status: bool = False
+) -> str:
     """A new `[[table]]` block holding `item`'s keys as `table_of` gives them, and `first`
-    as its first `[[table.sub]]` entry, appended as edit_block appends one."""
+    as its first `[[table.sub]]` entry, appended as edit_block appends one; statuses by their
+    Chinese labels with `zh_status` (the file's style: edit_style.status_style)."""
     import tomlkit
 
-    keys = {k: v for k, v in table_of(item).items() if k != sub}
+    keys = {k: v for k, v in table_of(item, zh_status).items() if k != sub}
     text = tomlkit.dumps({table: [keys]})
-    return text if first is None else edit_block(text, table, sub, item, item, first)
+    return text if first is None else edit_block(text, table, sub, item, item, first, zh_status)
 
 
 def _inline_array(keys: str, name: str) -> tuple[int, int] | None:

@@ -117,13 +117,19 @@ _LEDGER_FIELDS_ZH = {
 }
 
 
-def field_name(key: str, *, ledger_table: bool = False) -> str:
+def field_name(key: str, *, ledger_table: bool = False, petition: bool = False) -> str:
     """A ledger key as a message names it: the key itself, which is what the file says, and
     in Chinese its label beside it (`deadline（整改时限）`); `ledger_table` for the keys of
-    the [ledger] table."""
+    the [ledger] table, `petition` for a petition case's (its `lead` is 责任单位, not a
+    task's 牵头单位)."""
     if spoken() != "zh":
         return key
-    zh = _LEDGER_FIELDS_ZH.get(key) if ledger_table else field_zh(key)
+    if ledger_table:
+        zh = _LEDGER_FIELDS_ZH.get(key)
+    elif petition and f"pet.{key}" in LABELS:
+        zh = LABELS[f"pet.{key}"][0]
+    else:
+        zh = field_zh(key)
     return f"{key}（{zh}）" if zh else key
 
 

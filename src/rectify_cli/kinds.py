@@ -14,6 +14,9 @@ from .speech import say
 
 LEDGER_VERSION = 1
 MAX_TITLE = 1000
+# The `kind` of the first log entry of a task or a petition case written by `rectify add` or
+# `petition add` (models.LogEntry.kind): when the item entered the ledger.
+ADDED = "added"
 
 
 class Status(StrEnum):

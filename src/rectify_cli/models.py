@@ -112,8 +112,9 @@ class Aspect(_Strict):
 class LogEntry(_Strict):
     date: Day
     # What kind of entry, when it is more than a change: "postponed" (延期) marks the moving
-    # of a deadline later, with its reason in `note` (`rectify postpone`).
-    kind: Literal["postponed"] | None = None
+    # of a deadline later, with its reason in `note` (`rectify postpone`); "added" (新增) the
+    # entry that put the task in the ledger (`rectify add`: kinds.ADDED).
+    kind: Literal["postponed", "added"] | None = None
     status: Status | None = None
     progress: Annotated[Int, Field(ge=0, le=100)] | None = None
     note: str = ""
@@ -246,6 +247,7 @@ def _batch_text(value: Any) -> Any:
 
 class PetitionLogEntry(_Strict):
     date: Day
+    kind: Literal["added"] | None = None  # the entry that added the case (`petition add`)
     status: Handling | None = None
     note: str = ""
     by: str | None = None

@@ -110,8 +110,10 @@ def describe_error(err: Any, data: dict[str, Any]) -> tuple[tuple[Any, ...], str
             got=got,
         )
     where = _where(loc, data)
-    path = _field_path(loc[len(_owner_prefix(loc)) :])
-    field = field_name(path[0]) if len(path) == 1 else ".".join(path)
+    prefix = _owner_prefix(loc)
+    path = _field_path(loc[len(prefix) :])
+    petition = bool(prefix) and prefix[0] == "petitions"
+    field = field_name(path[0], petition=petition) if len(path) == 1 else ".".join(path)
     parts = [p for p in (where, field) if p]
     return loc, say(": ", "：").join([*parts, msg])
 

@@ -50,7 +50,7 @@ class Aspect(NamedTuple):
 
 class LogEntry(NamedTuple):
     date: dt.date
-    kind: str | None  # "postponed" (models.LogEntry)
+    kind: str | None  # "postponed" or "added" (models.LogEntry)
     status: Status | None
     progress: int | None
     note: str

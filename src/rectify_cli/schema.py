@@ -99,8 +99,8 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str]]] = {
     "LogEntry": {
         "date": ("日期", "Date"),
         "kind": (
-            "记录类型：postponed 为延期（rectify postpone）",
-            "Kind: postponed (rectify postpone)",
+            "记录类型：postponed 为延期（rectify postpone），added 为新增（rectify add）",
+            "Kind: postponed (rectify postpone), added (the entry of rectify add)",
         ),
         "status": ("当时的状态", "Status at the time"),
         "progress": ("当时的进度", "Progress at the time"),
@@ -191,6 +191,7 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "PetitionLogEntry": {
         "date": ("日期", "Date"),
+        "kind": ("记录类型：added 为新增（rectify petition add）", "Kind: added (petition add)"),
         "status": ("当时的办理状态", "Handling status at the time"),
         "note": ("说明", "Note"),
         "by": ("记录人", "Recorded by"),

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
-from .edit_rules import Plan, revalidate
+from .edit_rules import Plan, refuse_later_deadline, revalidate
 from .errors import Remedy, WriteRefused, did_you_mean
 from .i18n import say, status_word
 from .kinds import DROPPED, FINISHED, Status
@@ -151,16 +151,7 @@ def plan_task_edit(
         if asked.ongoing:
             data["deadline"] = None
     if asked.deadline is not None:
-        if task.deadline is not None and asked.deadline > task.deadline:
-            raise _refuse(
-                "task {id}: --deadline: {new} is later than its deadline {old}; moving a "
-                "deadline later is a postponement (延期), which needs a reason",
-                "任务 {id}：--deadline：{new} 晚于现有整改时限 {old}；推迟时限属于延期，须说明理由",
-                Remedy.POSTPONE,
-                id=tid,
-                new=asked.deadline,
-                old=task.deadline,
-            )
+        refuse_later_deadline(task, asked.deadline)
         if asked.ongoing:
             raise _refuse(
                 "task {id}: a task has a deadline or is ongoing, not both",

@@ -254,7 +254,6 @@ ZH: dict[str, str] = {
         "这条记录的日期，标为已完成时也是完成日期［默认：今天］。"
     ),
     "Evidence to add (repeatable).": "要添加的佐证材料（可重复）。",
-    "Move the deadline.": "调整整改时限。",
     "Who records this, kept in the log entry [default: not recorded].": (
         "记录人，写入这条记录［默认：不记录］。"
     ),

@@ -103,7 +103,12 @@ def update(
         typer.Option("--evidence", "-e", metavar="FILE", help="Evidence to add (repeatable)."),
     ] = None,
     deadline: Annotated[
-        str | None, typer.Option("--deadline", metavar="DATE", help="Move the deadline.")
+        str | None,
+        typer.Option(
+            "--deadline",
+            metavar="DATE",
+            help="An earlier deadline (a later one is rectify postpone).",
+        ),
     ] = None,
     by: Annotated[
         str | None,
