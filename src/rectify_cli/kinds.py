@@ -69,6 +69,10 @@ STATUS_ZH: dict[Status, str] = {
     Status.CANCELLED: "已撤销",
     Status.MERGED: "已合并",
 }
+# A task's first log entry: `kind = "added"` (models.LogEntry.kind), and before that kind
+# existed the note `rectify add` wrote, in the ledger's language.  `changes` reads both.
+ADDED = "added"
+ADDED_NOTE = {"zh": "新增", "en": "added"}
 OPEN_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS})
 # "Done or closed": a finished task is at 100 % and has its completion date (rules.py).
 FINISHED = frozenset({Status.DONE, Status.CLOSED})

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .changes import Changes, changes_since
+from .changes import Changes, Event, PetitionMove, ReadingChange, changes_since
 from .i18n import Lang, label
 from .ledgers import Book, Ledgers
 from .petitions import PetitionCounts, PetitionWarning, counts_of, petition_report
@@ -47,16 +47,19 @@ def _of_aspect(changes: Changes, report: Report) -> Changes:
     assert report.aspect is not None
     aspect = report.aspect.id
     shown = {r.indicator.id for r in report.indicators}
+
+    def kept(e: Event) -> bool:
+        if isinstance(e, ReadingChange):
+            return e.indicator.id in shown
+        if isinstance(e, PetitionMove):
+            return False
+        return e.task.aspect == aspect
+
     return dataclasses.replace(
         changes,
-        completed=tuple(m for m in changes.completed if m.task.aspect == aspect),
-        signed_off=tuple(m for m in changes.signed_off if m.task.aspect == aspect),
-        reopened=tuple(m for m in changes.reopened if m.task.aspect == aspect),
-        progress=tuple(m for m in changes.progress if m.task.aspect == aspect),
+        events=tuple(e for e in changes.events if kept(e)),
         overdue=tuple(m for m in changes.overdue if m.task.aspect == aspect),
         behind=tuple(m for m in changes.behind if m.task.aspect == aspect),
-        readings=tuple(r for r in changes.readings if r.indicator.id in shown),
-        petitions=(),
     )
 
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from rectify_cli.changes import OF_TASK
 from rectify_cli.i18n import Lang, label
 from rectify_cli.petitions import PetitionRow, PetitionWarning
 from rectify_cli.records import Task
@@ -97,10 +98,10 @@ def qualified(report: Report, ref: Ref) -> Report:
         c = changes
         changes = dataclasses.replace(
             c,
-            completed=tuple(dataclasses.replace(m, task=task(m.task)) for m in c.completed),
-            signed_off=tuple(dataclasses.replace(m, task=task(m.task)) for m in c.signed_off),
-            reopened=tuple(dataclasses.replace(m, task=task(m.task)) for m in c.reopened),
-            progress=tuple(dataclasses.replace(m, task=task(m.task)) for m in c.progress),
+            events=tuple(
+                dataclasses.replace(e, task=task(e.task)) if isinstance(e, OF_TASK) else e
+                for e in c.events
+            ),
             overdue=tuple(dataclasses.replace(m, task=task(m.task)) for m in c.overdue),
             behind=tuple(dataclasses.replace(m, task=task(m.task)) for m in c.behind),
         )
