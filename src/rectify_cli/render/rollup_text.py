@@ -195,7 +195,7 @@ RefsOf = Callable[[str], Ref]  # a ledger's name → its id writer
 def rollup_markdown(rollup: RollUp, refs: RefsOf, *, charts: bool = False) -> str:
     lang = rollup.lang
     out = [f"# {md_escape(rollup.title)}", ""]
-    out += [label("report.as_of", lang, date=rollup.date_text), ""]
+    out += [rollup.dates_line, ""]
     out += [f"**{md_escape(rollup.headline)}**", ""]
     if rollup.petitions_headline:
         out += [f"**{md_escape(rollup.petitions_headline)}**", ""]
@@ -235,6 +235,7 @@ def rollup_json(rollup: RollUp, refs: RefsOf) -> str:
         {
             "title": rollup.title,
             "as_of": rollup.as_of.isoformat(),
+            "data_as_of": rollup.data_as_of.isoformat() if rollup.data_as_of else None,
             "lang": rollup.lang,
             "headline": rollup.headline,
             "counts": counts_record(rollup.counts),
