@@ -129,3 +129,21 @@ def test_entries_out_of_date_order_in_the_file(make_ledger) -> None:  # type: ig
         (20, "evidence"),
         (25, "reopened"),
     ]
+
+
+def test_show_and_log_list_history_in_one_order(sample: Path, runner: CliRunner) -> None:
+    """Newest first; of one day, the entry written later first; a backdated entry by its date."""
+    ok(runner, "update", "T07", "--progress", "50", "--date", "2025-10-10", "-m", "第一")
+    ok(runner, "update", "T07", "--progress", "60", "--date", "2025-10-10", "-m", "第二")
+    ok(runner, "update", "T07", "--progress", "55", "--date", "2025-10-05", "-m", "补记")
+    notes = ["第二", "第一", "补记", "据整改落实情况公开"]
+
+    def order(text: str) -> list[str]:
+        return [n for line in text.splitlines() for n in notes if n in line]
+
+    for fmt in ("md", "table"):
+        _, shown, _ = invoke(runner, "show", "T07", "-f", fmt)
+        _, logged, _ = invoke(runner, "log", "T07", "-f", fmt)
+        assert order(shown) == order(logged) == notes, fmt
+    _, logged, _ = invoke(runner, "log", "T07", "-f", "json")
+    assert [e["note"][:5] for e in json.loads(logged)] == [n[:5] for n in notes]
