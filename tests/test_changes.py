@@ -53,8 +53,8 @@ def test_every_kind_of_change_and_nothing_else(months: Path) -> None:
         ("T9", Status.DONE, Status.IN_PROGRESS)
     ]
     assert [(m.task.id, m.old, m.new, m.date, m.since_date) for m in c.progress] == [
-        ("T1", 30, 50, dt.date(2025, 9, 10), dt.date(2025, 8, 10)),
         ("T9", 100, 80, dt.date(2025, 9, 5), dt.date(2025, 9, 5)),
+        ("T1", 30, 50, dt.date(2025, 9, 10), dt.date(2025, 8, 10)),
     ]
     assert [(m.task.id, m.deadline, m.days_overdue) for m in c.overdue] == [
         ("T6", dt.date(2025, 9, 10), 51),
@@ -144,12 +144,17 @@ def test_changes_command_markdown(months: Path, runner: CliRunner) -> None:
     )
     assert (code, err) == (0, "")
     assert out.startswith("# 2025-09-01以来的变化\n\n2025-09-01至2025-10-31\n")
-    assert "## 完成的任务（1）" in out
-    assert "| T2 | 任务T2 | 局T2 | 推进中 → 已完成 | 2025-09-15 |" in out
-    assert "| T1 | 任务T1 | 局T1 | 30% → 50% | 2025-09-10 |" in out
+    assert "## 事件（9）" in out
+    assert "| 2025-09-15 | T2 | 任务T2 | 局T2 | 完成 | 推进中 → 已完成 |" in out
+    assert "| 2025-09-10 | T1 | 任务T1 | 局T1 | 进度变化 | 30% → 50% |" in out
     assert "| T6 | 任务T6 | 局T6 | 2025-09-10 | 51 |" in out
-    assert "| PM2.5浓度 | 31 µg/m³（2025-07） | 30 µg/m³（2025-08） | 2025-09-05 |" in out
-    assert "| P1 | 噪声扰民 |   | 办理中 → 已办结 | 2025-09-12 |" in out
+    reading = "| 2025-09-05 | pm25 | PM2.5浓度 |   | 指标新读数 | 31 µg/m³（2025-07） → 30 µg/m³（2025-08） |"
+    assert reading in out
+    assert "| 2025-09-12 | P1 | 噪声扰民 |   | 信访件办结 | 办理中 → 已办结 |" in out
+    assert "| 2025-09-20 | T5 | 任务T5 | 局T5 | 新增佐证材料 | 验收报告.pdf |" in out
+    # One table in date order.
+    days = [line[2:12] for line in out.splitlines() if line.startswith("| 2025-")]
+    assert days[:9] == sorted(days[:9])
     for old in ("2025-08-05", "2025-08-10", "2025-08-20", "2025-11-05"):
         assert old not in out
 
@@ -160,17 +165,23 @@ def test_changes_command_json_names_the_records(months: Path, runner: CliRunner)
     )
     data = json.loads(out)
     assert code == 0 and (data["since"], data["as_of"]) == ("2025-09-01", "2025-10-31")
-    assert data["progress"][0] == {
+    progress = [e for e in data["events"] if e["kind"] == "progress"]
+    assert progress[1] == {
+        "date": "2025-09-10",
+        "kind": "progress",
         "id": "T1",
         "ref": "T1",
         "title": "任务T1",
         "lead": "局T1",
         "from": 30,
         "to": 50,
-        "date": "2025-09-10",
         "from_recorded": "2025-08-10",
     }
-    assert [r["recorded"] for r in data["readings"]] == ["2025-09-05", "2025-10-03"]
+    assert [e["date"] for e in data["events"] if e["kind"] == "reading"] == [
+        "2025-09-05",
+        "2025-10-03",
+    ]
+    assert [e["date"] for e in data["events"]] == sorted(e["date"] for e in data["events"])
     assert data["behind"][0]["expected_progress"] == 83.2
 
 
@@ -188,18 +199,20 @@ def test_report_since_adds_the_section(months: Path, runner: CliRunner) -> None:
     )
     assert code == 0
     section = out[out.index("## 2025-09-01以来的变化") :]
-    assert "### 完成的任务（1）" in section and "### 新增逾期任务（2）" in section
+    assert "### 事件（9）" in section and "### 新增逾期任务（2）" in section
+    assert "| 2025-09-15 | T2 | 任务T2 | 局T2 | 完成 | 推进中 → 已完成 |" in section
     code, out, _ = invoke(
         runner, "report", "--since", "2025-09-01", "--as-of", "2025-10-31", "-f", "json"
     )
-    assert [m["id"] for m in json.loads(out)["changes"]["completed"]] == ["T2"]
+    events = json.loads(out)["changes"]["events"]
+    assert [m["id"] for m in events if m["kind"] == "completed"] == ["T2"]
     # One aspect: only its tasks' changes.
     code, out, _ = invoke(
         runner, "report", "--since", "2025-09-01", "--as-of", "2025-10-31", "-a", "A2", "-f", "json"
     )
     changes = json.loads(out)["changes"]
-    assert changes["completed"] == [] and [m["id"] for m in changes["behind"]] == ["T8"]
-    assert changes["petitions"] == []
+    assert not any(e["kind"] in ("completed", "petition") for e in changes["events"])
+    assert [m["id"] for m in changes["behind"]] == ["T8"]
 
 
 def test_bad_since(months: Path, runner: CliRunner) -> None:
@@ -233,11 +246,11 @@ def test_update_and_record_then_changes(sample: Path, runner: CliRunner) -> None
         runner, "changes", "--since", "2025-10-01", "--as-of", "2025-10-31", "-f", "json"
     )
     data = json.loads(out)
-    assert [(m["id"], m["from"], m["to"]) for m in data["completed"]] == [
-        ("T16", "in_progress", "done")
+    assert [(m["kind"], m["id"], m["from"], m["to"]) for m in data["events"]] == [
+        ("progress", "T07", 40, 60),
+        ("completed", "T16", "in_progress", "done"),
+        ("reading", "pm25", 30, 29),
     ]
-    assert [(m["id"], m["from"], m["to"]) for m in data["progress"]] == [("T07", 40, 60)]
-    assert [(r["id"], r["from"], r["to"]) for r in data["readings"]] == [("pm25", 30, 29)]
     # A later reading keeps the earlier one's date in history.
     invoke(runner, "record", "pm25", "28", "--period", "2025-11", "--date", "2025-12-03")
     pm25 = next(i for i in load_ledger(sample).indicators if i.id == "pm25")
@@ -265,7 +278,8 @@ def test_changes_across_ledgers(months: Path, make_ledger, runner: CliRunner) ->
     data = json.loads(out)
     assert code == 0 and [d["ledger"] for d in data] == [months.name, "other"]
     # Both ledgers have a T2: its ref is qualified.
-    assert [m["ref"] for m in data[0]["completed"]] == [f"{months.name}:T2"]
+    completed = [m for m in data[0]["events"] if m["kind"] == "completed"]
+    assert [m["ref"] for m in completed] == [f"{months.name}:T2"]
     code, out, _ = invoke(
         runner, "changes", "-l", str(months), "-l", str(other), "--since", "2025-09-01",
         "--as-of", "2025-10-31", "-f", "md",

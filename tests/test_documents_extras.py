@@ -246,12 +246,17 @@ def test_html_since_section(months: Path, runner: CliRunner) -> None:
     assert "2025-09-01至2025-10-31" in [text_of(p) for p in root.iter("p")]
     expected = expected_sections(months)
     assert [text_of(h) for h in root.iter("h3")] == [title for title, _ in expected]
-    assert [title for title, _ in expected][:2] == ["完成的任务（1）", "销号的任务（1）"]
+    assert [title for title, _ in expected] == [
+        "事件（9）",
+        "新增逾期任务（2）",
+        "新增未达序时进度任务（1）",
+    ]
     tables = html_tables(root)
     assert tables[-len(expected) :] == [rows for _, rows in expected]
     # The completed task is T2, from its 09-15 entry; nothing older than since.
-    assert tables[-len(expected)][1] == ["T2", "任务T2", "局T2", "推进中 → 已完成", "2025-09-15"]
-    assert "T4" not in {r[0] for t in tables[-len(expected) :] for r in t}
+    completed = ["2025-09-15", "T2", "任务T2", "局T2", "完成", "推进中 → 已完成"]
+    assert completed in tables[-len(expected)]
+    assert "T4" not in {c for t in tables[-len(expected) :] for r in t for c in r[:2]}
 
 
 def test_docx_since_section(months: Path, runner: CliRunner, tmp_path: Path) -> None:
@@ -298,6 +303,6 @@ def test_renderers_directly(months: Path) -> None:
     report = extend(report, book, since=dt.date(2025, 9, 1))
     page = report_html(report)
     assert "<h2>Changes since 2025-09-01</h2>" in page
-    assert "<h3>Tasks completed (1)</h3>" in page
+    assert "<h3>Events (9)</h3>" in page and "<td>Completed</td>" in page
     doc = docx.Document(io.BytesIO(report_docx(report)))
     assert "Changes since 2025-09-01" in [p.text for p in doc.paragraphs]

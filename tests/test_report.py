@@ -460,6 +460,7 @@ def test_json_format(sample: Path, runner: CliRunner) -> None:
         "title",
         "issued_by",
         "as_of",
+        "data_as_of",
         "lang",
         "aspect",
         "headline",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -271,7 +272,7 @@ def test_report_leads_with_the_roll_up(counties: Path, runner: CliRunner) -> Non
     assert head == (
         "# 2个台账整改落实情况汇总\n"
         "\n"
-        "数据截至2025年10月1日\n"
+        "数据截至2025年9月20日，序时进度评估日期2025年10月1日\n"
         "\n"
         "**2个台账共5项整改任务，已完成2项，达到序时进度1项，未达序时进度1项，逾期1项**\n"
         "\n"
@@ -291,6 +292,11 @@ def test_report_leads_with_the_roll_up(counties: Path, runner: CliRunner) -> Non
     assert "\n### 未完成任务\n" in out
     assert "| zouping:T03 | 污水管网建设 |" in out
     assert "**3项整改任务，已完成1项，达到序时进度1项，逾期1项**" in out
+    # The roll-up's data date is the earliest of its ledgers': no county's figures are
+    # claimed newer than its own section says.
+    sections = re.findall(r"^数据截至(\d+)年(\d+)月(\d+)日，序时进度", out, re.M)
+    assert sections[0] == min(sections[1:], key=lambda d: tuple(map(int, d)))
+    assert len(set(sections[1:])) == 2
 
 
 def test_report_summary_only_json_and_terminal(counties: Path, runner: CliRunner) -> None:

@@ -4,16 +4,32 @@
 Only records count: task log entries (`[[tasks.log]]`, with the `field: old → new` lines that
 `rectify update` writes), indicator readings with a `recorded` date (`rectify record` sets
 it), and petition case logs.  Nothing is inferred from a missing record, and nothing dated
-before `since` (or after `as_of`) is reported.  The rules, item by item:
+before `since` (or after `as_of`) is reported.  The window's events come in date order (of
+one day: in the order they were written):
 
-- **completed / signed off / reopened**: a log entry dated in the window records the new
-  status, and the status before it is on record too — the entry's own `status: old → new`
-  line, or an earlier entry that recorded a status.  A task whose only entry says "done"
-  (as the sample's do: "done by the end of September") proves it was done then, not that it
+- **status moves** (completed, signed off, reopened, cancelled, merged, any other): each log
+  entry dated in the window that records a new status, the status before it being on record
+  too — the entry's own `status: old → new` line, or the entry before it by date.  A task
+  completed and reopened in one month shows both.  A task whose only entry says "done" (as
+  the sample's do: "done by the end of September") proves it was done then, not that it
   became done then, and is not listed.
-- **progress moved**: the same, for progress: the value on `since` (the last entry before it,
-  or the old value in the window's first `progress: old → new` line) and the last value
-  recorded in the window.  Tasks listed as completed are not repeated here.
+- **progress**: one per task, first → last: the value on `since` (the last entry before it,
+  or the old value of the window's first `progress: old → new` line) and the last value
+  recorded in the window.  Not listed with a completion in the window that reached 100.
+- **added**, **postponed**, **evidence added**: entries of kind added (or the note `rectify
+  add` wrote), of kind postponed (`deadline: old → new`), and `evidence: + item` lines.
+- **a backdated entry** (`--date` before one already written) has a change line whose old
+  value is what the file held when it was written, a later day's: the value before it is the
+  previous entry's by date instead, so a later value never shows as an earlier one.
+- **indicator readings**: each reading (in the history, or the current value) whose
+  `recorded` date is in the window, with the reading before it.  A reading without a date
+  proves nothing about when it came, and is not listed.
+- **petition cases closed**: a case log entry in the window records 已办结 or 阶段性办结, the
+  status before it being on record (an earlier entry, the entry's change line, or 办理中
+  from the day the case was received: every case starts being handled).
+
+Then the tasks late on `as_of` that were not on `since` (states, not events):
+
 - **now overdue**: open on `as_of` and past its deadline, and not overdue on `since`: the
   deadline it had then (today's, unless a `deadline: old → new` line in the window moved it)
   was on or after `since`, or the task was recorded completed then.
@@ -22,12 +38,6 @@ before `since` (or after `as_of`) is reported.  The rules, item by item:
   status, progress and deadline on `since` as above; a field no entry in the window changed
   is taken as unchanged since, because the log is where every change is written.  When a
   value on `since` is not on record, the task is not listed.
-- **indicator readings**: each reading (in the history, or the current value) whose
-  `recorded` date is in the window, with the reading before it.  A reading without a date
-  proves nothing about when it came, and is not listed.
-- **petition cases closed**: a case log entry in the window records 已办结 or 阶段性办结, the
-  status before it being on record (an earlier entry, the entry's change line, or 办理中
-  from the day the case was received: every case starts being handled).
 """
 
 from __future__ import annotations
@@ -38,10 +48,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
-from .kinds import FINISHED, Handling, Status
+from .kinds import ADDED, ADDED_NOTE, FINISHED, Handling, Status
+from .postpone import POSTPONED, postponements
 from .records import Indicator, Ledger, Task
 from .schedule import Health, health
-from .textfmt import NOTHING, parse_change
+from .textfmt import NOTHING, evidence_added, parse_change
 
 if TYPE_CHECKING:
     # Pydantic models: a ledger without petitions never imports them.
@@ -52,20 +63,39 @@ _UNKNOWN: Any = object()  # "not on record", unlike None ("not reported", shown 
 
 @dataclass(frozen=True)
 class StatusMove:
+    """A task's status changed: `kind` is completed, signed_off, reopened, cancelled, merged
+    or status (any other move, such as 未启动 → 推进中)."""
+
     task: Task
     old: Status
     new: Status
     date: dt.date  # the log entry that records the new status
     since_date: dt.date  # the record of the old status (an earlier entry, or the same one)
+    kind: str = "status"
 
 
 @dataclass(frozen=True)
 class ProgressMove:
+    """A task's progress over the window: its value on `since`, and the last one recorded."""
+
     task: Task
     old: int | None  # None: not reported then
     new: int | None
     date: dt.date
     since_date: dt.date
+    kind: str = "progress"
+
+
+@dataclass(frozen=True)
+class TaskEvent:
+    """A task added (kind added), postponed (old → new deadline), or given evidence (new:
+    the item)."""
+
+    task: Task
+    kind: str
+    date: dt.date
+    old: Any = None
+    new: Any = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +119,7 @@ class ReadingChange:
     new_value: float
     new_period: str
     date: dt.date  # the new reading's `recorded`
+    kind: str = "reading"
 
 
 @dataclass(frozen=True)
@@ -97,35 +128,58 @@ class PetitionMove:
     old: Handling
     new: Handling
     date: dt.date
+    kind: str = "petition"
+
+
+Event = StatusMove | ProgressMove | TaskEvent | ReadingChange | PetitionMove
+OF_TASK = (StatusMove, ProgressMove, TaskEvent)  # the events that name a task
 
 
 @dataclass(frozen=True)
 class Changes:
+    """The window's events in date order (of one day: tasks in the ledger's order, each
+    task's in the order its log was written, then readings, then petition cases), and the
+    tasks that became overdue or behind in it (states on `as_of`, not events)."""
+
     since: dt.date
     as_of: dt.date
-    completed: tuple[StatusMove, ...] = ()
-    signed_off: tuple[StatusMove, ...] = ()
-    reopened: tuple[StatusMove, ...] = ()
-    progress: tuple[ProgressMove, ...] = ()
+    events: tuple[Event, ...] = ()
     overdue: tuple[NowLate, ...] = ()
     behind: tuple[NowLate, ...] = ()
-    readings: tuple[ReadingChange, ...] = ()
-    petitions: tuple[PetitionMove, ...] = ()
+
+    def _status(self, keep: Any) -> tuple[StatusMove, ...]:
+        return tuple(e for e in self.events if isinstance(e, StatusMove) and keep(e.old, e.new))
+
+    @property
+    def completed(self) -> tuple[StatusMove, ...]:
+        return self._status(lambda old, new: old.is_open and new in FINISHED)
+
+    @property
+    def signed_off(self) -> tuple[StatusMove, ...]:
+        return self._status(lambda old, new: new is Status.CLOSED and old is not Status.CLOSED)
+
+    @property
+    def reopened(self) -> tuple[StatusMove, ...]:
+        return self._status(lambda old, new: old in FINISHED and new.is_open)
+
+    @property
+    def progress(self) -> tuple[ProgressMove, ...]:
+        return tuple(e for e in self.events if isinstance(e, ProgressMove))
+
+    @property
+    def readings(self) -> tuple[ReadingChange, ...]:
+        return tuple(e for e in self.events if isinstance(e, ReadingChange))
+
+    @property
+    def petitions(self) -> tuple[PetitionMove, ...]:
+        return tuple(e for e in self.events if isinstance(e, PetitionMove))
+
+    def of_kind(self, *kinds: str) -> tuple[Event, ...]:
+        return tuple(e for e in self.events if e.kind in kinds)
 
     @property
     def empty(self) -> bool:
-        return not any(
-            (
-                self.completed,
-                self.signed_off,
-                self.reopened,
-                self.progress,
-                self.overdue,
-                self.behind,
-                self.readings,
-                self.petitions,
-            )
-        )
+        return not (self.events or self.overdue or self.behind)
 
 
 # --------------------------------------------------------------------------- log reading
@@ -165,23 +219,56 @@ def _date(text: str) -> Any:
 @dataclass(frozen=True)
 class _Step:
     date: dt.date
-    old: Any  # _UNKNOWN when the entry does not say
+    old: Any  # the value just before this entry (_UNKNOWN when no record says)
     new: Any
+    old_date: dt.date  # the record the old value comes from
+    order: int  # the entry's place in the log as written
 
 
-def _steps(entries: Sequence[Any], field: str, own: Any, parse: Any) -> list[_Step]:
-    """Every entry that records `field`, oldest first (entries of one day in written order):
-    its new value from the entry's own key or its change line, its old value from the line."""
-    out = []
-    for e in sorted(entries, key=lambda e: e.date):
+def _steps(
+    entries: Sequence[Any],
+    field: str,
+    own: Any,
+    parse: Any,
+    origin: tuple[dt.date, Any] | None = None,
+) -> list[_Step]:
+    """Every entry that records `field`, in date order (entries of one day in written order),
+    each with the value before it.
+
+    An entry's own `old → new` line says what the file held when it was written: the value
+    just before its date only if it was written in date order with the field's other entries.
+    An entry backdated before one already written (or followed by one backdated before it) has
+    a line whose old value may be a later day's, so the value before it is the previous entry's
+    by date; the earliest entry by date has before it what the first one written found."""
+    written: list[tuple[int, dt.date, Any, Any]] = []  # order, date, line's old, new
+    if origin is not None:
+        written.append((-1, origin[0], _UNKNOWN, origin[1]))
+    for i, e in enumerate(entries):
         line = change_line(e.changes, field)
         value = own(e)
         if value is None:
             if line is None:
                 continue  # this entry says nothing about the field
             value = parse(line[1])
-        old = parse(line[0]) if line is not None else _UNKNOWN
-        out.append(_Step(e.date, old, value))
+        written.append((i, e.date, parse(line[0]) if line is not None else _UNKNOWN, value))
+    if not written:
+        return []
+    dates = [w[1] for w in written]
+    latest_before = [max(dates[:k], default=dt.date.min) for k in range(len(dates))]
+    earliest_after = [min(dates[k + 1 :], default=dt.date.max) for k in range(len(dates))]
+    in_order = [latest_before[k] <= dates[k] <= earliest_after[k] for k in range(len(dates))]
+    first_old = written[0][2]
+    ranked = sorted(range(len(written)), key=lambda k: written[k][1])
+    out: list[_Step] = []
+    for n, k in enumerate(ranked):
+        order, date, line_old, value = written[k]
+        if in_order[k] and line_old is not _UNKNOWN:
+            old, old_date = line_old, date
+        elif n:
+            old, old_date = out[-1].new, out[-1].date
+        else:
+            old, old_date = first_old, written[0][1]
+        out.append(_Step(date, old, value, old_date, order))
     return out
 
 
@@ -196,62 +283,104 @@ class _Track:
     end: Any
     end_date: dt.date | None
     touched: bool
+    end_order: int = -1
+
+
+def _inside(steps: list[_Step], since: dt.date, as_of: dt.date) -> list[_Step]:
+    return [s for s in steps if since <= s.date <= as_of]
 
 
 def _track(steps: list[_Step], since: dt.date, as_of: dt.date) -> _Track:
     before = [s for s in steps if s.date < since]
-    inside = [s for s in steps if since <= s.date <= as_of]
+    inside = _inside(steps, since, as_of)
     start, start_date = _UNKNOWN, None
     if before:
         start, start_date = before[-1].new, before[-1].date
     if inside and inside[0].old is not _UNKNOWN:
         # What `rectify update` saw in the file just before its change is the surest record.
-        start, start_date = inside[0].old, inside[0].date
+        start, start_date = inside[0].old, inside[0].old_date
     if not inside:
         return _Track(start, start_date, start, start_date, False)
-    return _Track(start, start_date, inside[-1].new, inside[-1].date, True)
+    last = inside[-1]
+    return _Track(start, start_date, last.new, last.date, True, last.order)
 
 
 # --------------------------------------------------------------------------- tasks
 
 
+def _status_kind(old: Status, new: Status) -> str:
+    if new is Status.CLOSED:
+        return "signed_off"
+    if old.is_open and new in FINISHED:
+        return "completed"
+    if old in FINISHED and new.is_open:
+        return "reopened"
+    if new in (Status.CANCELLED, Status.MERGED):
+        return new.value
+    return "status"
+
+
+def _is_added(entry: Any) -> bool:
+    if entry.kind == ADDED:
+        return True
+    return not entry.changes and entry.note in ADDED_NOTE.values()
+
+
+_Keyed = tuple[tuple[int, int, int], Event]  # (entry order, place in the entry), the event
+
+
+def _task_events(task: Task, since: dt.date, as_of: dt.date) -> list[_Keyed]:
+    """The task's events in the window but its progress, each keyed by where it was written."""
+    out: list[_Keyed] = []
+    moved = iter(postponements(task))
+    for i, e in enumerate(task.log):
+        move = next(moved) if e.kind == POSTPONED else None
+        if not since <= e.date <= as_of:
+            continue
+        if _is_added(e):
+            out.append(((i, 0, 0), TaskEvent(task, "added", e.date)))
+        if move is not None:
+            out.append(((i, 2, 0), TaskEvent(task, "postponed", e.date, move.old, move.new)))
+        for j, line in enumerate(e.changes):
+            if (item := evidence_added(line)) is not None:
+                out.append(((i, 3, j), TaskEvent(task, "evidence", e.date, None, item)))
+    return out
+
+
 def _task_changes(
     task: Task, ledger: Ledger, since: dt.date, as_of: dt.date, tolerance: float
-) -> tuple[StatusMove | None, ProgressMove | None, NowLate | None]:
-    status = _track(
-        _steps(task.log, "status", lambda e: e.status, lambda t: _status(t, Status.parse)),
-        since,
-        as_of,
+) -> tuple[list[_Keyed], NowLate | None]:
+    status_steps = _steps(
+        task.log, "status", lambda e: e.status, lambda t: _status(t, Status.parse)
     )
+    status = _track(status_steps, since, as_of)
     progress = _track(_steps(task.log, "progress", lambda e: e.progress, _progress), since, as_of)
     deadline = _track(_steps(task.log, "deadline", lambda e: None, _date), since, as_of)
 
-    move = None
-    if (
-        status.touched
-        and status.start is not _UNKNOWN
-        and status.end is not _UNKNOWN
-        and status.start != status.end
-    ):
-        assert status.end_date is not None and status.start_date is not None
-        move = StatusMove(task, status.start, status.end, status.end_date, status.start_date)
-
-    moved = None
-    completed = move is not None and move.old.is_open and move.new in FINISHED
+    events = _task_events(task, since, as_of)
+    finished_in_window = False
+    for s in _inside(status_steps, since, as_of):
+        if s.old is _UNKNOWN or s.new is _UNKNOWN or s.old == s.new:
+            continue
+        kind = _status_kind(s.old, s.new)
+        finished_in_window |= s.old.is_open and s.new in FINISHED
+        events.append(((s.order, 1, 0), StatusMove(task, s.old, s.new, s.date, s.old_date, kind)))
     if (
         progress.touched
-        and not completed
         and progress.start is not _UNKNOWN
         and progress.end is not _UNKNOWN
         and progress.start != progress.end
+        # Completed in the window at 100 %: the completion says it.
+        and not (finished_in_window and progress.end == 100)
     ):
         assert progress.end_date is not None and progress.start_date is not None
-        moved = ProgressMove(
+        move = ProgressMove(
             task, progress.start, progress.end, progress.end_date, progress.start_date
         )
+        events.append(((progress.end_order, 1, 1), move))
 
     late = _now_late(task, ledger, since, as_of, tolerance, status, progress, deadline)
-    return move, moved, late
+    return events, late
 
 
 def _on_since(track: _Track, current: Any) -> Any:
@@ -322,9 +451,14 @@ def _reading_changes(ind: Indicator, since: dt.date, as_of: dt.date) -> list[Rea
 
 
 def _petition_move(p: Petition, since: dt.date, as_of: dt.date) -> PetitionMove | None:
-    steps = _steps(p.log, "status", lambda e: e.status, lambda t: _status(t, Handling.parse))
     # Every case starts being handled the day it is received: a record, not a guess.
-    steps.insert(0, _Step(p.received, _UNKNOWN, Handling.HANDLING))
+    steps = _steps(
+        p.log,
+        "status",
+        lambda e: e.status,
+        lambda t: _status(t, Handling.parse),
+        origin=(p.received, Handling.HANDLING),
+    )
     track = _track(steps, since, as_of)
     if not track.touched or track.start is _UNKNOWN or track.end is _UNKNOWN:
         return None
@@ -345,42 +479,30 @@ def changes_since(
     *,
     tolerance: float | None = None,
 ) -> Changes:
-    """Everything the ledger's records prove changed from `since` to `as_of` (both included)."""
+    """Everything the ledger's records prove happened from `since` to `as_of` (both
+    included), in date order."""
     if since > as_of:
         raise UsageError(f"--since: {since} is after the as-of date {as_of}")
     tol = ledger.meta.tolerance if tolerance is None else tolerance
-    completed: list[StatusMove] = []
-    signed_off: list[StatusMove] = []
-    reopened: list[StatusMove] = []
-    moved: list[ProgressMove] = []
+    keyed: list[tuple[tuple[dt.date, int, int, tuple[int, int, int]], Event]] = []
     overdue: list[NowLate] = []
     behind: list[NowLate] = []
-    for task in ledger.tasks:
-        move, progress, late = _task_changes(task, ledger, since, as_of, tol)
-        if move is not None:
-            if move.old.is_open and move.new in FINISHED:
-                completed.append(move)
-            if move.new is Status.CLOSED and move.old is not Status.CLOSED:
-                signed_off.append(move)
-            if move.old in FINISHED and move.new.is_open:
-                reopened.append(move)
-        if progress is not None:
-            moved.append(progress)
+    for n, task in enumerate(ledger.tasks):
+        events, late = _task_changes(task, ledger, since, as_of, tol)
+        keyed += [((e.date, 0, n, at), e) for at, e in events]
         if late is not None:
             (overdue if late.health is Health.OVERDUE else behind).append(late)
-    readings = [c for ind in ledger.indicators for c in _reading_changes(ind, since, as_of)]
-    closed = []
+    for n, ind in enumerate(ledger.indicators):
+        keyed += [((r.date, 1, n, (0, 0, 0)), r) for r in _reading_changes(ind, since, as_of)]
     if petitions is not None:
-        closed = [m for p in petitions.petitions if (m := _petition_move(p, since, as_of))]
+        for n, p in enumerate(petitions.petitions):
+            if (m := _petition_move(p, since, as_of)) is not None:
+                keyed.append(((m.date, 2, n, (0, 0, 0)), m))
+    keyed.sort(key=lambda pair: pair[0])
     return Changes(
         since=since,
         as_of=as_of,
-        completed=tuple(sorted(completed, key=lambda m: m.date)),
-        signed_off=tuple(sorted(signed_off, key=lambda m: m.date)),
-        reopened=tuple(sorted(reopened, key=lambda m: m.date)),
-        progress=tuple(moved),
+        events=tuple(e for _, e in keyed),
         overdue=tuple(sorted(overdue, key=lambda m: m.deadline)),
         behind=tuple(behind),
-        readings=tuple(sorted(readings, key=lambda r: r.date)),
-        petitions=tuple(sorted(closed, key=lambda m: m.date)),
     )

@@ -23,14 +23,11 @@ from .edit_import import Imported, held_lock, import_indicators, import_tasks
 from .errors import Remedy, UsageError, WriteRefused, did_you_mean, unknown_task
 from .files import resolve_root
 from .i18n import say
-from .kinds import ADDED, Status
+from .kinds import ADDED, ADDED_NOTE, Status
 from .models import Aspect, Indicator, LogEntry, Task
 from .records import Ledger, id_key
 from .rows import row_message
 from .store import load_ledger
-
-# The note of a task's first log entry, in the ledger's language.
-ADDED_NOTE = {"zh": "新增", "en": "added"}
 
 _NUMBERED = re.compile(r"^(.*?)(\d+)$")
 

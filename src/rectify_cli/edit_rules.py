@@ -18,7 +18,7 @@ from .i18n import field_name, say, spoken, status_word
 from .kinds import DROPPED, FINISHED, Status
 from .models import Indicator, LogEntry, Petition, PetitionLogEntry, Reading, Task
 from .rules import lacks_evidence, only_a_note
-from .textfmt import change_text, number_text, value_text
+from .textfmt import EVIDENCE_ADDED, change_text, number_text, value_text
 
 _RANK = {Status.NOT_STARTED: 0, Status.IN_PROGRESS: 1, Status.DONE: 2, Status.CLOSED: 3}
 
@@ -275,7 +275,7 @@ def plan_task_update(task: Task, upd: TaskUpdate) -> Plan[Task] | None:
         )
         if a != b
     ]
-    changes += [f"evidence: + {item}" for item in added]
+    changes += [f"{EVIDENCE_ADDED}{item}" for item in added]
     if not changes and not note:
         return None
 

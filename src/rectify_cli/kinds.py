@@ -72,6 +72,9 @@ STATUS_ZH: dict[Status, str] = {
     Status.CANCELLED: "已撤销",
     Status.MERGED: "已合并",
 }
+# The note of a task's first log entry (kind ADDED above), in the ledger's language; before
+# that kind existed the note alone marked it, and `changes` reads both.
+ADDED_NOTE = {"zh": "新增", "en": "added"}
 OPEN_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS})
 # "Done or closed": a finished task is at 100 % and has its completion date (rules.py).
 FINISHED = frozenset({Status.DONE, Status.CLOSED})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import astuple, dataclass
+from typing import TYPE_CHECKING
 
 from .changes import Changes
 from .errors import UsageError
@@ -35,6 +36,9 @@ from .query import SortKey, TaskRow, aspects_named, no_aspect, rows, sort_rows
 from .records import Aspect, Indicator, Ledger
 from .schedule import Health, Level, warning_counts
 from .warn import DEFAULT_DAYS, find
+
+if TYPE_CHECKING:
+    from .models import PetitionFile
 
 
 @dataclass(frozen=True)
@@ -145,8 +149,8 @@ class Report:
     # Added by `rollup.extend` when the ledger has petition cases / `--since` is given.
     petitions: PetitionReport | None = None
     changes: Changes | None = None
-    # The ledger's own `as_of`: the day its recorded figures are current to.  It can be older
-    # than `as_of`, the day deadlines and the time-proportional schedule are judged on.
+    # The ledger's data date (`data_date`): the day its recorded figures are current to.  It
+    # can be older than `as_of`, the day deadlines and the schedule are judged on.
     data_as_of: dt.date | None = None
 
     @property
@@ -156,17 +160,10 @@ class Report:
     @property
     def dates_line(self) -> str:
         """`Data as of …`, and the judging day too when the ledger's data date differs."""
-        if self.data_as_of is None or self.data_as_of == self.as_of:
-            return label("report.as_of", self.lang, date=self.date_text)
-        return label(
-            "report.as_of_judged",
-            self.lang,
-            date=self._long(self.data_as_of),
-            judged=self.date_text,
-        )
+        return dates_line(self.lang, self.as_of, self.data_as_of)
 
     def _long(self, d: dt.date) -> str:
-        return label("date.long", self.lang, year=d.year, month=d.month, day=d.day, iso=d)
+        return long_date(d, self.lang)
 
     @property
     def status_parts(self) -> list[tuple[str, str, int]]:
@@ -185,6 +182,37 @@ class Report:
     def status_slices(self) -> list[tuple[str, int]]:
         """(label, count) of the task-status chart, the empty slices left out."""
         return [(name, n) for _, name, n in self.status_parts]
+
+
+def long_date(d: dt.date, lang: Lang) -> str:
+    return label("date.long", lang, year=d.year, month=d.month, day=d.day, iso=d)
+
+
+def dates_line(lang: Lang, as_of: dt.date, data_as_of: dt.date | None) -> str:
+    """`数据截至…` (data as of), with the judging day too when the data date differs."""
+    if data_as_of is None or data_as_of == as_of:
+        return label("report.as_of", lang, date=long_date(as_of, lang))
+    judged = long_date(as_of, lang)
+    return label("report.as_of_judged", lang, date=long_date(data_as_of, lang), judged=judged)
+
+
+def data_date(
+    ledger: Ledger, as_of: dt.date, petitions: PetitionFile | None = None
+) -> dt.date | None:
+    """The day the ledger's data are current to, seen from `as_of`: the latest of its declared
+    `[ledger] as_of` and every dated record (a task's log entry, an indicator's reading, a
+    petition case's log entry) on or before `as_of`; None when there is none.
+
+    Worked out when read, never written: every write that records a dated entry moves it
+    (forward only, since it is a maximum) without touching `[ledger] as_of`, and a report
+    `--as-of` an earlier day gets the data date of that day."""
+    days: list[dt.date | None] = [ledger.meta.as_of]
+    days += [e.date for t in ledger.tasks for e in t.log]
+    for ind in ledger.indicators:
+        days += [ind.recorded, *(r.recorded for r in ind.history)]
+    if petitions is not None:
+        days += [e.date for p in petitions.petitions for e in p.log]
+    return max((d for d in days if d is not None and d <= as_of), default=None)
 
 
 def find_aspect(ledger: Ledger, value: str) -> Aspect:
@@ -303,7 +331,7 @@ def build_report(
         ledger_title=ledger.meta.title,
         issued_by=ledger.meta.issued_by,
         as_of=as_of,
-        data_as_of=ledger.meta.as_of,
+        data_as_of=data_date(ledger, as_of),
         lang=language,
         aspect=chosen,
         headline=headline(

@@ -12,14 +12,22 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .changes import Changes, changes_since
+from .changes import Changes, Event, PetitionMove, ReadingChange, changes_since
 from .i18n import Lang, label
 from .ledgers import Book, Ledgers
 from .petitions import PetitionCounts, PetitionWarning, counts_of, petition_report
 from .petitions import headline as petition_headline
 from .petitions import warnings as petition_warnings
 from .query import rows
-from .report import Counts, Report, build_report, headline_parts
+from .report import (
+    Counts,
+    Report,
+    build_report,
+    data_date,
+    dates_line,
+    headline_parts,
+    long_date,
+)
 from .schedule import Level
 from .warn import DEFAULT_DAYS, WarnResult, find
 
@@ -31,8 +39,10 @@ def extend(report: Report, book: Book, *, since: dt.date | None = None) -> Repor
     shows, and leaves the petitions out (they belong to no aspect).
     """
     petitions = None
+    data_as_of = report.data_as_of
     if book.petitions is not None and report.aspect is None:
         petitions = petition_report(book.petitions, report.as_of, report.lang)
+        data_as_of = data_date(book.ledger, report.as_of, book.petitions)
     changes = None
     if since is not None:
         changes = changes_since(book.ledger, since, report.as_of, book.petitions)
@@ -40,23 +50,26 @@ def extend(report: Report, book: Book, *, since: dt.date | None = None) -> Repor
             changes = _of_aspect(changes, report)
     if petitions is None and changes is None:
         return report
-    return dataclasses.replace(report, petitions=petitions, changes=changes)
+    return dataclasses.replace(report, petitions=petitions, changes=changes, data_as_of=data_as_of)
 
 
 def _of_aspect(changes: Changes, report: Report) -> Changes:
     assert report.aspect is not None
     aspect = report.aspect.id
     shown = {r.indicator.id for r in report.indicators}
+
+    def kept(e: Event) -> bool:
+        if isinstance(e, ReadingChange):
+            return e.indicator.id in shown
+        if isinstance(e, PetitionMove):
+            return False
+        return e.task.aspect == aspect
+
     return dataclasses.replace(
         changes,
-        completed=tuple(m for m in changes.completed if m.task.aspect == aspect),
-        signed_off=tuple(m for m in changes.signed_off if m.task.aspect == aspect),
-        reopened=tuple(m for m in changes.reopened if m.task.aspect == aspect),
-        progress=tuple(m for m in changes.progress if m.task.aspect == aspect),
+        events=tuple(e for e in changes.events if kept(e)),
         overdue=tuple(m for m in changes.overdue if m.task.aspect == aspect),
         behind=tuple(m for m in changes.behind if m.task.aspect == aspect),
-        readings=tuple(r for r in changes.readings if r.indicator.id in shown),
-        petitions=(),
     )
 
 
@@ -89,11 +102,17 @@ class RollUp:
     petitions_headline: str | None = None
     petitions: PetitionCounts | None = None
     since: dt.date | None = None
+    # The day every ledger's data are current to: the earliest of their data dates, so the
+    # roll-up never claims a county's figures are newer than its own section says.
+    data_as_of: dt.date | None = None
 
     @property
     def date_text(self) -> str:
-        d = self.as_of
-        return label("date.long", self.lang, year=d.year, month=d.month, day=d.day, iso=d)
+        return long_date(self.as_of, self.lang)
+
+    @property
+    def dates_line(self) -> str:
+        return dates_line(self.lang, self.as_of, self.data_as_of)
 
 
 def rollup_headline(counts: Counts, ledgers: int, lang: Lang) -> str:
@@ -113,7 +132,9 @@ def build_rollup(
     language: Lang = lang or (books[0].ledger.meta.lang if books else "zh")
     lines: list[LedgerLine] = []
     reports: list[Report] = []
+    data_dates: list[dt.date | None] = []
     for book in books:
+        data_dates.append(data_date(book.ledger, as_of, book.petitions))
         if summary_only:
             counts = Counts.of(rows(book.ledger, as_of))
         else:
@@ -146,6 +167,7 @@ def build_rollup(
         petitions_headline=pet_sentence,
         petitions=pet_total,
         since=since,
+        data_as_of=min((d for d in data_dates if d is not None), default=None),
     )
 
 

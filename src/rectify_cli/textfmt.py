@@ -63,6 +63,14 @@ def value_text(value: object) -> str:
     return str(value)
 
 
+EVIDENCE_ADDED = "evidence: + "  # a log line naming one item of evidence an update added
+
+
+def evidence_added(line: str) -> str | None:
+    """The item of an `evidence: + item` line; None for a line of another shape."""
+    return line[len(EVIDENCE_ADDED) :] if line.startswith(EVIDENCE_ADDED) else None
+
+
 def change_text(field: str, old: object, new: object) -> str:
     """`field: old → new`, the one shape every command writes to the log."""
     return f"{field}: {value_text(old)}{ARROW}{value_text(new)}"

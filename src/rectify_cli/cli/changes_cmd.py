@@ -36,9 +36,10 @@ def changes(
     strict: StrictOpt = False,
     no_color: NoColorOpt = False,
 ) -> None:
-    """What the logs and indicator readings prove changed since DATE: tasks completed, signed
-    off or reopened, progress moved, tasks now overdue or behind, new readings, petition cases
-    closed.  Nothing without a record behind it."""
+    """Every event the logs and indicator readings prove since DATE, in date order: tasks
+    added, completed, signed off, reopened, cancelled, merged or postponed, progress moved,
+    evidence added, new readings, petition cases closed; then the tasks now overdue or behind.
+    Nothing without a record behind it."""
     from rectify_cli.rollup import changes_many
 
     start = parse_date(since, "--since")

@@ -355,11 +355,13 @@ ZH: dict[str, str] = {
     ),
     "The xlsx sheet to read [default: found].": "要读取的 xlsx 工作表［默认：自动查找］。",
     # changes
-    "What the logs and indicator readings prove changed since DATE: tasks completed, "
-    "signed off or reopened, progress moved, tasks now overdue or behind, new readings, "
-    "petition cases closed. Nothing without a record behind it.": (
-        "自 DATE 以来有记录和指标读数为证的变化：完成、销号或重新打开的任务，进度变化，"
-        "新近逾期或滞后的任务，新的读数，办结的信访件。没有记录为证的一概不列。"
+    "Every event the logs and indicator readings prove since DATE, in date order: tasks "
+    "added, completed, signed off, reopened, cancelled, merged or postponed, progress moved, "
+    "evidence added, new readings, petition cases closed; then the tasks now overdue or "
+    "behind. Nothing without a record behind it.": (
+        "自 DATE 以来有记录和指标读数为证的每一件事，按日期排列：任务的新增、完成、销号、"
+        "重新打开、撤销、合并、延期，进度变化，新增佐证材料，新的读数，办结的信访件；"
+        "然后是新近逾期或滞后的任务。没有记录为证的一概不列。"
     ),
     "From this day (the last report), included.": "从这一天（上次报告）起，含当天。",
     # dispatch

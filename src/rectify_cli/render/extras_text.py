@@ -6,10 +6,17 @@ Layout only; ledger text goes through `md_escape` (tables via `markdown.table`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
 from typing import Any
 
-from rectify_cli.changes import Changes
+from rectify_cli.changes import (
+    Changes,
+    Event,
+    PetitionMove,
+    ProgressMove,
+    ReadingChange,
+    StatusMove,
+)
 from rectify_cli.i18n import Lang, label
 from rectify_cli.petitions import PetitionCounts, PetitionReport
 from rectify_cli.report import Report
@@ -83,40 +90,51 @@ def changes_markdown(changes: Changes, lang: Lang, *, level: int = 2, ref: Ref =
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def event_record(e: Event, ref: Ref = same) -> dict[str, Any]:
+    """One event for scripts: its date and kind, what it concerns, and from → to."""
+    head: dict[str, Any] = {"date": e.date.isoformat(), "kind": e.kind}
+    if isinstance(e, ReadingChange):
+        ind = e.indicator
+        return {
+            **head,
+            "id": ind.id,
+            "name": ind.name,
+            "from": e.old_value,
+            "from_period": e.old_period,
+            "to": e.new_value,
+            "to_period": e.new_period,
+        }
+    if isinstance(e, PetitionMove):
+        p = e.petition
+        return {**head, "id": p.id, "title": p.title, "from": e.old.value, "to": e.new.value}
+    t = e.task
+    out = {**head, "id": t.id, "ref": ref(t.id), "title": t.title, "lead": t.lead}
+    if isinstance(e, StatusMove):
+        out.update({"from": e.old.value, "to": e.new.value})
+    elif isinstance(e, ProgressMove):
+        out.update({"from": e.old, "to": e.new})
+    else:
+        out.update({"from": _plain(e.old), "to": _plain(e.new)})
+    if isinstance(e, StatusMove | ProgressMove):
+        out["from_recorded"] = e.since_date.isoformat()
+    return out
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def changes_record(changes: Changes, ref: Ref = same) -> dict[str, Any]:
-    """The changes for scripts: each item with the date of the record that proves it."""
+    """The changes for scripts: every event in date order, each with the date of the record
+    that proves it, then the tasks now overdue and now behind."""
 
     def task(t: Any) -> dict[str, Any]:
         return {"id": t.id, "ref": ref(t.id), "title": t.title, "lead": t.lead}
 
-    def moves(items: Iterable[Any]) -> list[dict[str, Any]]:
-        return [
-            {
-                **task(m.task),
-                "from": m.old.value,
-                "to": m.new.value,
-                "date": m.date.isoformat(),
-                "from_recorded": m.since_date.isoformat(),
-            }
-            for m in items
-        ]
-
     return {
         "since": changes.since.isoformat(),
         "as_of": changes.as_of.isoformat(),
-        "completed": moves(changes.completed),
-        "signed_off": moves(changes.signed_off),
-        "reopened": moves(changes.reopened),
-        "progress": [
-            {
-                **task(m.task),
-                "from": m.old,
-                "to": m.new,
-                "date": m.date.isoformat(),
-                "from_recorded": m.since_date.isoformat(),
-            }
-            for m in changes.progress
-        ],
+        "events": [event_record(e, ref) for e in changes.events],
         "overdue": [
             {
                 **task(m.task),
@@ -134,28 +152,6 @@ def changes_record(changes: Changes, ref: Ref = same) -> dict[str, Any]:
                 "progress": m.task.progress,
             }
             for m in changes.behind
-        ],
-        "readings": [
-            {
-                "id": r.indicator.id,
-                "name": r.indicator.name,
-                "from": r.old_value,
-                "from_period": r.old_period,
-                "to": r.new_value,
-                "to_period": r.new_period,
-                "recorded": r.date.isoformat(),
-            }
-            for r in changes.readings
-        ],
-        "petitions": [
-            {
-                "id": m.petition.id,
-                "title": m.petition.title,
-                "from": m.old.value,
-                "to": m.new.value,
-                "date": m.date.isoformat(),
-            }
-            for m in changes.petitions
         ],
     }
 

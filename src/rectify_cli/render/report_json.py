@@ -61,6 +61,8 @@ def report_record(report: Report) -> dict[str, Any]:
         "title": report.ledger_title,
         "issued_by": report.issued_by,
         "as_of": report.as_of.isoformat(),
+        # The day the figures are current to (数据截至), when the records say.
+        "data_as_of": report.data_as_of.isoformat() if report.data_as_of else None,
         "lang": report.lang,
         "aspect": report.aspect.id if report.aspect is not None else None,
         "headline": report.headline,

@@ -4,10 +4,18 @@ escapes for its medium."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rectify_cli.changes import Changes
+from rectify_cli.changes import (
+    Changes,
+    Event,
+    PetitionMove,
+    ProgressMove,
+    ReadingChange,
+    StatusMove,
+)
 from rectify_cli.i18n import Lang, label, status_label
 from rectify_cli.indicators import display_name, with_unit
 from rectify_cli.kinds import Category, Finding, Handling
@@ -150,7 +158,8 @@ def _h(keys: tuple[str, ...], lang: Lang) -> list[str]:
 
 
 def change_sections(changes: Changes, lang: Lang, ref: Ref = same) -> list[Section]:
-    """The non-empty kinds of change, in the order the dispatch reads them."""
+    """The window's events as one table in date order, then the tasks now overdue and now
+    behind (states on the as-of date); the empty ones left out."""
     out: list[Section] = []
 
     def add(key: str, header: list[str], rows: list[list[str]]) -> None:
@@ -158,42 +167,10 @@ def change_sections(changes: Changes, lang: Lang, ref: Ref = same) -> list[Secti
             title = label("changes.count", lang, title=label(f"changes.{key}", lang), n=len(rows))
             out.append(Section(key, title, header, rows))
 
-    def move(old: str, new: str) -> str:
-        return label("changes.move", lang, old=old, new=new)
-
-    status_head = _h(("id", "title", "lead", "changes.change", "date"), lang)
-    for key, moves in (
-        ("completed", changes.completed),
-        ("signed_off", changes.signed_off),
-        ("reopened", changes.reopened),
-    ):
-        add(
-            key,
-            status_head,
-            [
-                [
-                    ref(m.task.id),
-                    m.task.title,
-                    m.task.lead,
-                    move(status_label(m.old, lang), status_label(m.new, lang)),
-                    m.date.isoformat(),
-                ]
-                for m in moves
-            ],
-        )
     add(
-        "progress",
-        _h(("id", "title", "lead", "progress", "date"), lang),
-        [
-            [
-                ref(m.task.id),
-                m.task.title,
-                m.task.lead,
-                move(_pct(m.old), _pct(m.new)),
-                m.date.isoformat(),
-            ]
-            for m in changes.progress
-        ],
+        "events",
+        _h(("date", "id", "changes.item", "lead", "changes.event", "changes.change"), lang),
+        [event_cells(e, lang, ref) for e in changes.events],
     )
     add(
         "overdue",
@@ -218,34 +195,38 @@ def change_sections(changes: Changes, lang: Lang, ref: Ref = same) -> list[Secti
             for m in changes.behind
         ],
     )
-    add(
-        "readings",
-        _h(("ind.name", "changes.old_reading", "changes.new_reading", "changes.recorded"), lang),
-        [
-            [
-                display_name(r.indicator, lang),
-                _reading(r.old_value, r.old_period, r.indicator.unit, lang),
-                _reading(r.new_value, r.new_period, r.indicator.unit, lang),
-                r.date.isoformat(),
-            ]
-            for r in changes.readings
-        ],
-    )
-    add(
-        "petitions",
-        _h(("pet.id", "pet.title", "pet.area", "changes.change", "date"), lang),
-        [
-            [
-                m.petition.id,
-                m.petition.title,
-                m.petition.area or "",
-                move(handling_text(m.old, lang), handling_text(m.new, lang)),
-                m.date.isoformat(),
-            ]
-            for m in changes.petitions
-        ],
-    )
     return out
+
+
+def event_cells(e: Event, lang: Lang, ref: Ref = same) -> list[str]:
+    """date, id, what it concerns, who leads it, the kind of event, and what changed."""
+
+    def move(old: str, new: str) -> str:
+        return label("changes.move", lang, old=old, new=new)
+
+    kind = label(f"changes.kind.{e.kind}", lang)
+    day = e.date.isoformat()
+    if isinstance(e, ReadingChange):
+        ind, unit = e.indicator, e.indicator.unit
+        old = _reading(e.old_value, e.old_period, unit, lang)
+        change = move(old, _reading(e.new_value, e.new_period, unit, lang))
+        return [day, ind.id, display_name(ind, lang), "", kind, change]
+    if isinstance(e, PetitionMove):
+        p = e.petition
+        change = move(handling_text(e.old, lang), handling_text(e.new, lang))
+        return [day, p.id, p.title, p.lead or p.area or "", kind, change]
+    t = e.task
+    if isinstance(e, StatusMove):
+        change = move(status_label(e.old, lang), status_label(e.new, lang))
+        if e.kind == "merged" and t.merged_into:
+            change += label("changes.into", lang, into=ref(t.merged_into))
+    elif isinstance(e, ProgressMove):
+        change = move(_pct(e.old), _pct(e.new))
+    elif e.kind == "postponed":
+        change = move(_day(e.old), _day(e.new))
+    else:
+        change = "" if e.new is None else str(e.new)
+    return [day, ref(t.id), t.title, t.lead, kind, change]
 
 
 def changes_title(changes: Changes, lang: Lang) -> str:
@@ -260,6 +241,10 @@ def changes_window(changes: Changes, lang: Lang) -> str:
 
 def changes_none(changes: Changes, lang: Lang) -> str:
     return label("changes.none", lang, since=changes.since.isoformat())
+
+
+def _day(value: dt.date | None) -> str:
+    return "—" if value is None else value.isoformat()
 
 
 def _pct(value: int | None) -> str:

@@ -35,7 +35,7 @@ def rollup_view(
     lang = rollup.lang
     bar_width = 10 if width >= WIDE else 5
     parts: list[RenderableType] = [Text(one_line(rollup.title), style="bold")]
-    parts.append(Text(label("report.as_of", lang, date=rollup.date_text)))
+    parts.append(Text(rollup.dates_line))
     parts += [Text(""), Text(one_line(rollup.headline), style="bold")]
     if rollup.petitions_headline:
         parts.append(Text(one_line(rollup.petitions_headline), style="bold"))

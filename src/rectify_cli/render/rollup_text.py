@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from rectify_cli.changes import OF_TASK
 from rectify_cli.i18n import Lang, label
 from rectify_cli.petitions import PetitionRow, PetitionWarning
 from rectify_cli.records import Task
@@ -97,10 +98,10 @@ def qualified(report: Report, ref: Ref) -> Report:
         c = changes
         changes = dataclasses.replace(
             c,
-            completed=tuple(dataclasses.replace(m, task=task(m.task)) for m in c.completed),
-            signed_off=tuple(dataclasses.replace(m, task=task(m.task)) for m in c.signed_off),
-            reopened=tuple(dataclasses.replace(m, task=task(m.task)) for m in c.reopened),
-            progress=tuple(dataclasses.replace(m, task=task(m.task)) for m in c.progress),
+            events=tuple(
+                dataclasses.replace(e, task=task(e.task)) if isinstance(e, OF_TASK) else e
+                for e in c.events
+            ),
             overdue=tuple(dataclasses.replace(m, task=task(m.task)) for m in c.overdue),
             behind=tuple(dataclasses.replace(m, task=task(m.task)) for m in c.behind),
         )
@@ -194,7 +195,7 @@ RefsOf = Callable[[str], Ref]  # a ledger's name → its id writer
 def rollup_markdown(rollup: RollUp, refs: RefsOf, *, charts: bool = False) -> str:
     lang = rollup.lang
     out = [f"# {md_escape(rollup.title)}", ""]
-    out += [label("report.as_of", lang, date=rollup.date_text), ""]
+    out += [rollup.dates_line, ""]
     out += [f"**{md_escape(rollup.headline)}**", ""]
     if rollup.petitions_headline:
         out += [f"**{md_escape(rollup.petitions_headline)}**", ""]
@@ -234,6 +235,7 @@ def rollup_json(rollup: RollUp, refs: RefsOf) -> str:
         {
             "title": rollup.title,
             "as_of": rollup.as_of.isoformat(),
+            "data_as_of": rollup.data_as_of.isoformat() if rollup.data_as_of else None,
             "lang": rollup.lang,
             "headline": rollup.headline,
             "counts": counts_record(rollup.counts),
