@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -97,11 +99,11 @@ def test_each_month_reprinted_later_is_what_it_printed_then(
     runner: CliRunner, sample: Path, tmp_path: Path
 ) -> None:
     months = _months()
-    steps = (
-        lambda m: _month_1(runner, m),
-        lambda m: _month_2(runner, m),
+    steps: list[Callable[[dt.date], None]] = [
+        partial(_month_1, runner),
+        partial(_month_2, runner),
         lambda m: _month_3(runner, m, tmp_path),
-    )
+    ]
     then = {}
     for month, step in zip(months, steps, strict=True):
         step(month)

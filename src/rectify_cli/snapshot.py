@@ -18,6 +18,7 @@ These are the `Unproven` items; the CLI prints one line about them on stderr.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -50,21 +51,14 @@ class Snapshot(NamedTuple):
     unproven: tuple[Unproven, ...]
 
 
-def newest_date(ledger: Ledger) -> dt.date | None:
-    """The latest day the ledger records anything on: a log entry or a dated reading."""
-    days = [e.date for t in ledger.tasks for e in t.log]
-    for ind in ledger.indicators:
-        days += [d for d in _recorded(ind) if d is not None]
-    return max(days, default=None)
-
-
 def snapshot(ledger: Ledger, day: dt.date) -> Snapshot:
-    """The ledger at the end of `day`.  The same object when nothing is dated after it."""
+    """The ledger at the end of `day`.  The same object when nothing is dated after it and
+    every log is in date order."""
     unproven: list[Unproven] = []
     tasks: list[Task] = []
     changed = False
     for t in ledger.tasks:
-        if not any(e.date > day for e in t.log):
+        if not _needs_work(t, day):
             tasks.append(t)
             continue
         changed = True
@@ -95,18 +89,34 @@ def snapshot(ledger: Ledger, day: dt.date) -> Snapshot:
 # --------------------------------------------------------------------------- tasks
 
 
+def _needs_work(task: Task, day: dt.date) -> bool:
+    """Whether the task differs at the end of `day`: an entry dated after it, or entries out
+    of date order (a backdated entry), whose order of writing is not the order of days."""
+    return any(e.date > day for e in task.log) or any(
+        a.date > b.date for a, b in itertools.pairwise(task.log)
+    )
+
+
 def task_at(task: Task, day: dt.date) -> tuple[Task | None, list[str]]:
     """The task at the end of `day` (None: added after it), and the fields the log cannot
-    prove.  Entries are taken in date order, entries of one day in file order."""
-    order = sorted(range(len(task.log)), key=lambda i: (task.log[i].date, i))
-    first = task.log[order[0]]
+    prove.
+
+    The entries were written in file order, but the day they record is their date: a
+    backdated entry (`--date` earlier than entries already there) happened before them.  So
+    every change is undone in the order of writing, last first, which gives the task before
+    its log; then the entries dated on or before `day` are applied again in date order
+    (entries of one day in file order).  For a log in date order this is the same as undoing
+    the entries after `day`.
+    """
+    log = task.log
+    order = sorted(range(len(log)), key=lambda i: (log[i].date, i))
+    first = log[order[0]]
     if first.kind == ADDED and first.date > day:
         return None, []
     values: dict[str, Any] = task._asdict()
     unproven: list[str] = []
-    cut = next(n for n, i in enumerate(order) if task.log[i].date > day)
-    for n in range(len(order) - 1, cut - 1, -1):
-        entry = task.log[order[n]]
+    for n in range(len(log) - 1, -1, -1):
+        entry = log[n]
         lined = _undo_lines(values, entry.changes, unproven)
         for key in _KEYED:
             set_to = getattr(entry, key)
@@ -116,13 +126,25 @@ def task_at(task: Task, day: dt.date) -> tuple[Task | None, list[str]]:
             # value before it is the one the previous entry that set this key gave.
             if values[key] != set_to:
                 unproven.append(key)
-            before = [getattr(task.log[i], key) for i in order[:n]]
-            before = [v for v in before if v is not None]
+            before = [v for e in log[:n] if (v := getattr(e, key)) is not None]
             if before:
                 values[key] = before[-1]
-            else:
-                unproven.append(key)  # nothing earlier tells: today's value stays, flagged
-    values["log"] = [e for e in task.log if e.date <= day]
+                continue
+            if key == "progress" and n == 0:
+                values[key] = None  # the first entry reported it first
+            if entry.date > day and not (n == 0 and entry.kind == ADDED):
+                # Nothing tells the value before it, and `day` is before it.
+                unproven.append(key)
+    for i in order:
+        entry = log[i]
+        if entry.date > day:
+            break
+        lined = _redo_lines(values, entry.changes, unproven)
+        for key in _KEYED:
+            set_to = getattr(entry, key)
+            if set_to is not None and key not in lined:
+                values[key] = set_to
+    values["log"] = [e for e in log if e.date <= day]
     return Task(**values), sorted(set(unproven))
 
 
@@ -130,14 +152,14 @@ def _undo_lines(values: dict[str, Any], lines: Sequence[str], unproven: list[str
     """Undo an entry's change lines, last first; the fields they name."""
     named: set[str] = set()
     for line in reversed(lines):
-        field, _, rest = line.partition(":")
-        field = field.strip()
-        if field in _LISTS and rest.strip()[:2] in ("+ ", "- "):
+        listed = _list_line(line, values)
+        if listed is not None:
+            field, sign, item = listed
             named.add(field)
-            _undo_item(values, field, rest.strip(), unproven)
+            _undo_item(values, field, sign, item, unproven)
             continue
-        parsed = parse_change(line)
-        if parsed is None or parsed[0] not in values or parsed[0] in ("id", "log"):
+        parsed = _scalar_line(line, values)
+        if parsed is None:
             continue  # a line of another shape says nothing this can undo
         field, old, new = parsed
         named.add(field)
@@ -150,10 +172,50 @@ def _undo_lines(values: dict[str, Any], lines: Sequence[str], unproven: list[str
     return named
 
 
-def _undo_item(values: dict[str, Any], field: str, change: str, unproven: list[str]) -> None:
+def _redo_lines(values: dict[str, Any], lines: Sequence[str], unproven: list[str]) -> set[str]:
+    """Apply an entry's change lines again, in order; the fields they name."""
+    named: set[str] = set()
+    for line in lines:
+        listed = _list_line(line, values)
+        if listed is not None:
+            field, sign, item = listed
+            named.add(field)
+            items = [x for x in values[field] if x != item]
+            values[field] = [*items, item] if sign == "+" else items
+            continue
+        parsed = _scalar_line(line, values)
+        if parsed is None:
+            continue
+        field, _, new = parsed
+        named.add(field)
+        try:
+            values[field] = _value(field, new)
+        except ValueError:
+            unproven.append(field)
+    return named
+
+
+def _list_line(line: str, values: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(field, + or -, item) of `evidence: + X`, else None."""
+    field, _, rest = line.partition(":")
+    field, rest = field.strip(), rest.strip()
+    if field in _LISTS and rest[:2] in ("+ ", "- "):
+        return field, rest[0], rest[2:].strip()
+    return None
+
+
+def _scalar_line(line: str, values: dict[str, Any]) -> tuple[str, str, str] | None:
+    parsed = parse_change(line)
+    if parsed is None or parsed[0] not in values or parsed[0] in ("id", "log"):
+        return None
+    return parsed
+
+
+def _undo_item(
+    values: dict[str, Any], field: str, sign: str, item: str, unproven: list[str]
+) -> None:
     """`evidence: + X` undone takes X out; `measures: - Y` puts Y back, at the end: where it
     stood is not recorded."""
-    sign, item = change[0], change[2:].strip()
     items = list(values[field])
     if sign == "+":
         if item in items:
@@ -196,28 +258,51 @@ def _recorded(ind: Indicator) -> list[dt.date | None]:
 
 
 def _read_after(ind: Indicator, day: dt.date) -> bool:
-    return any(d is not None and d > day for d in _recorded(ind))
+    """Whether the reading current at the end of `day` may not be today's: one recorded after
+    it, or readings recorded out of date order (a backdated `record`)."""
+    days = [d for d in _recorded(ind)[1:] + _recorded(ind)[:1] if d is not None]
+    return any(d > day for d in days) or any(a > b for a, b in itertools.pairwise(days))
 
 
 def indicator_at(ind: Indicator, day: dt.date) -> tuple[Indicator, bool]:
     """The indicator with the reading current at the end of `day`: the latest one recorded on
-    or before it (history is kept oldest first, the current value last).  False when that
-    cannot be proven: the reading found has no recorded date, or none is left."""
-    for n in range(len(ind.history) - 1, -1, -1):
-        r = ind.history[n]
-        if r.recorded is not None and r.recorded > day:
-            continue
-        past = ind._replace(
-            value=r.value,
-            period=r.period or None,
-            recorded=r.recorded,
-            history=ind.history[:n],
-            **_published(r),
-        )
-        return past, r.recorded is not None and _published_whole(r)
-    # Nothing was recorded by then, as far as the history tells.
-    empty: dict[str, Any] = dict.fromkeys(("value", "period", "recorded", *_PERIOD_FIELDS))
-    return ind._replace(history=[], **empty), False
+    or before it, of the history (kept in the order the readings were replaced) and the
+    current value; of two on one day, the one recorded later.  A reading with no recorded
+    date cannot be placed: without a dated one, the newest undated reading older than
+    those recorded after `day` stands, and the result says it is not proven."""
+    current = (
+        Reading(ind.value, ind.period or "", ind.recorded, "") if ind.value is not None else None
+    )
+    readings = [*ind.history, *([current] if current is not None else [])]
+    dated = [
+        (r.recorded, n)
+        for n, r in enumerate(readings)
+        if r.recorded is not None and r.recorded <= day
+    ]
+    if dated:
+        pick, proven = max(dated)[1], True
+    else:
+        undated = [n for n, r in enumerate(readings) if r.recorded is None]
+        if not undated:
+            empty: dict[str, Any] = dict.fromkeys(("value", "period", "recorded", *_PERIOD_FIELDS))
+            return ind._replace(history=[], **empty), False
+        pick, proven = undated[-1], False
+    history = [
+        r
+        for n, r in enumerate(ind.history)
+        if n != pick and (r.recorded is None or r.recorded <= day)
+    ]
+    if current is not None and pick == len(readings) - 1:
+        return ind._replace(history=history), proven
+    r = readings[pick]
+    past = ind._replace(
+        value=r.value,
+        period=r.period or None,
+        recorded=r.recorded,
+        history=history,
+        **_published(r),
+    )
+    return past, proven and _published_whole(r)
 
 
 def _published(r: Reading) -> dict[str, Any]:
