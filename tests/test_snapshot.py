@@ -11,6 +11,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from rectify_cli.records import Ledger, LogEntry
+from rectify_cli.snapshot import Unproven, snapshot, unproven_notice
+from rectify_cli.store import load_ledger
 from tests.conftest import SAMPLE, invoke, invoke_en
 
 TODAY = dt.date.today()
@@ -135,3 +138,46 @@ def test_the_clerks_progress_of_october_is_not_in_september(
     assert '"progress": 80' in out
     code, out, _ = invoke_en(runner, "log", "T16", "--as-of", "2025-09-30", "--format", "json")
     assert code == 0 and "2025-10-15" not in out
+
+
+def _entry(day: str, **fields: object) -> LogEntry:
+    values: dict[str, object] = {
+        "date": dt.date.fromisoformat(day),
+        "kind": None,
+        "status": None,
+        "progress": None,
+        "note": "",
+        "by": None,
+        "changes": [],
+    }
+    values.update(fields)
+    return LogEntry(**values)  # type: ignore[arg-type]
+
+
+def test_a_task_added_after_the_day_is_absent_and_an_unexplained_value_is_named(
+    sample: Path,
+) -> None:
+    led = load_ledger(sample)
+    t16 = led.task("T16")
+    assert t16 is not None
+    added = t16._replace(id="T99", log=[_entry("2025-10-02", kind="added")])
+    # Progress 70 today, but the log says October set it to 80: something unlogged moved it.
+    edited = t16._replace(
+        progress=70,
+        log=[*t16.log, _entry("2025-10-15", progress=80, changes=["progress: — → 80"])],
+    )
+    # The oldest entry after the day is not an "added" one: the task was there before.
+    kept = t16._replace(id="T98", log=[_entry("2025-10-03", note="补记")])
+    tasks = [edited if t.id == "T16" else t for t in led.tasks] + [added, kept]
+    led = Ledger(led.meta, led.aspects, tasks, led.indicators, led.root)
+    past = snapshot(led, dt.date(2025, 9, 30))
+    ids = [t.id for t in past.ledger.tasks]
+    assert "T99" not in ids and "T98" in ids
+    t16_then = past.ledger.task("T16")
+    assert t16_then is not None and t16_then.progress is None
+    assert past.unproven == (Unproven(led.name, "T16", "progress"),)
+    assert snapshot(led, dt.date(2025, 10, 2)).ledger.task("T99") is not None
+    line = unproven_notice(past.unproven, dt.date(2025, 9, 30))
+    assert line is not None and "T16 progress" in line
+    # Nothing after the day and every log in date order: the ledger itself, no copy.
+    assert snapshot(led, dt.date(2025, 12, 31)).ledger is led
