@@ -27,7 +27,7 @@ aspect = "A1"
 title = "整治入河排污口"
 lead = "市水利局"
 ongoing = true
-status = "not_started"
+status = "in_progress"
 """
 )
 
@@ -46,6 +46,8 @@ recorded = 2025-06-30
 
 FIRST = dt.date(2025, 7, 1)
 
+# Both tasks in progress: `update --progress` starts a task not started, and a backdated
+# progress written after that start records no start of its own, which no log could prove.
 # (kind, task or indicator, the day it is dated); the value is made unique per write below,
 # since a write of the value already there writes no change line and so proves nothing.
 writes = st.lists(

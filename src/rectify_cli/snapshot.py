@@ -18,12 +18,13 @@ These are the `Unproven` items; the CLI prints one line about them on stderr.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from .kinds import Status
-from .records import Indicator, Ledger, Reading, Task
+from .records import Indicator, Ledger, LogEntry, Reading, Task
 from .speech import say
 from .textfmt import NOTHING, parse_change, value_text
 
@@ -33,7 +34,11 @@ _DATES = frozenset({"start", "deadline", "completed_on"})
 _LISTS = frozenset({"measures", "partners", "evidence", "indicators"})
 _OPTIONAL_TEXT = frozenset({"leader", "owner", "phone", "merged_into"})
 _TEXT = frozenset({"title", "aspect", "lead", "notes"})
-_KEYED = ("status", "progress")  # fields a log entry also carries as keys of its own
+_KEYED = ("status", "progress")
+_TASK_FIELDS = frozenset(Task._fields) - {
+    "id",
+    "log",
+}  # fields a log entry also carries as keys of its own
 # The fields an indicator's archived reading notes as `name = value` (edit_rules._PERIOD_FIELDS).
 _PERIOD_FIELDS = ("value_bound", "change", "change_bound", "rank", "change_rank", "rank_note")
 
@@ -109,43 +114,52 @@ def task_at(task: Task, day: dt.date) -> tuple[Task | None, list[str]]:
     the entries after `day`.
     """
     log = task.log
-    order = sorted(range(len(log)), key=lambda i: (log[i].date, i))
-    first = log[order[0]]
+    in_order = all(a.date <= b.date for a, b in itertools.pairwise(log))
+    first = log[0] if in_order else min(log, key=lambda e: e.date)
     if first.kind == ADDED and first.date > day:
         return None, []
     values: dict[str, Any] = task._asdict()
     unproven: list[str] = []
-    for n in range(len(log) - 1, -1, -1):
-        entry = log[n]
-        lined = _undo_lines(values, entry.changes, unproven)
-        for key in _KEYED:
-            set_to = getattr(entry, key)
-            if set_to is None or key in lined:
-                continue
-            # A key without its change line (written by hand, or by an older rectify): the
-            # value before it is the one the previous entry that set this key gave.
-            if values[key] != set_to:
-                unproven.append(key)
-            before = [v for e in log[:n] if (v := getattr(e, key)) is not None]
-            if before:
-                values[key] = before[-1]
-                continue
-            if key == "progress" and n == 0:
-                values[key] = None  # the first entry reported it first
-            if entry.date > day and not (n == 0 and entry.kind == ADDED):
-                # Nothing tells the value before it, and `day` is before it.
-                unproven.append(key)
-    for i in order:
-        entry = log[i]
-        if entry.date > day:
-            break
-        lined = _redo_lines(values, entry.changes, unproven)
-        for key in _KEYED:
-            set_to = getattr(entry, key)
-            if set_to is not None and key not in lined:
-                values[key] = set_to
+    # In date order (the common case) only the entries after `day` are undone.
+    stop = next((n for n, e in enumerate(log) if e.date > day), len(log)) if in_order else 0
+    for n in range(len(log) - 1, stop - 1, -1):
+        _undo_entry(values, log, n, day, unproven)
+    if not in_order:
+        for i in sorted(range(len(log)), key=lambda i: (log[i].date, i)):
+            entry = log[i]
+            if entry.date > day:
+                break
+            lined = _redo_lines(values, entry.changes, unproven)
+            for key in _KEYED:
+                set_to = getattr(entry, key)
+                if set_to is not None and key not in lined:
+                    values[key] = set_to
     values["log"] = [e for e in log if e.date <= day]
     return Task(**values), sorted(set(unproven))
+
+
+def _undo_entry(
+    values: dict[str, Any], log: list[LogEntry], n: int, day: dt.date, unproven: list[str]
+) -> None:
+    entry = log[n]
+    lined = _undo_lines(values, entry.changes, unproven)
+    for key in _KEYED:
+        set_to = getattr(entry, key)
+        if set_to is None or key in lined:
+            continue
+        # A key without its change line (written by hand, or by an older rectify): the value
+        # before it is the one the previous entry that set this key gave.
+        if values[key] != set_to:
+            unproven.append(key)
+        before = [v for e in log[:n] if (v := getattr(e, key)) is not None]
+        if before:
+            values[key] = before[-1]
+            continue
+        if key == "progress" and n == 0:
+            values[key] = None  # the first entry reported it first
+        if entry.date > day and not (n == 0 and entry.kind == ADDED):
+            # Nothing tells the value before it, and `day` is before it.
+            unproven.append(key)
 
 
 def _undo_lines(values: dict[str, Any], lines: Sequence[str], unproven: list[str]) -> set[str]:
@@ -197,18 +211,25 @@ def _redo_lines(values: dict[str, Any], lines: Sequence[str], unproven: list[str
 
 def _list_line(line: str, values: dict[str, Any]) -> tuple[str, str, str] | None:
     """(field, + or -, item) of `evidence: + X`, else None."""
-    field, _, rest = line.partition(":")
-    field, rest = field.strip(), rest.strip()
-    if field in _LISTS and rest[:2] in ("+ ", "- "):
-        return field, rest[0], rest[2:].strip()
-    return None
+    return _read_line(line)[0]
 
 
 def _scalar_line(line: str, values: dict[str, Any]) -> tuple[str, str, str] | None:
+    return _read_line(line)[1]
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_line(line: str) -> tuple[tuple[str, str, str] | None, tuple[str, str, str] | None]:
+    """A change line read once (the same lines recur across tasks): (a list line, a line of
+    one value), either None."""
+    field, _, rest = line.partition(":")
+    field, rest = field.strip(), rest.strip()
+    if field in _LISTS and rest[:2] in ("+ ", "- "):
+        return (field, rest[0], rest[2:].strip()), None
     parsed = parse_change(line)
-    if parsed is None or parsed[0] not in values or parsed[0] in ("id", "log"):
-        return None
-    return parsed
+    if parsed is None or parsed[0] not in _TASK_FIELDS:
+        return None, None
+    return None, parsed
 
 
 def _undo_item(
@@ -228,6 +249,7 @@ def _undo_item(
     values[field] = items
 
 
+@functools.lru_cache(maxsize=4096)
 def _value(field: str, text: str) -> Any:
     """A value read back from a change line (the inverse of textfmt.value_text)."""
     nothing = text == NOTHING
