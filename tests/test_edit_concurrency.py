@@ -228,7 +228,10 @@ def test_updates_and_undos_killed_at_any_moment_leave_the_old_or_the_new_file(
         time.sleep(rng.uniform(0, per_write))
         child.kill()
         child.communicate()
-        k += writes + 1
+        # A child may land a write or two more between the last line read and the kill
+        # (on a loaded machine); the next child starts well past them, so no postponement
+        # date, cancelled task or note repeats one that landed unseen.
+        k += writes + 9
         ledger, problems = check_ledger(root)
         assert problems == [] and ledger is not None
         notes = [e.note for e in ledger.task("T0150").log]  # type: ignore[union-attr]
@@ -477,7 +480,10 @@ def test_every_verb_killed_at_any_moment_leaves_the_old_or_the_new_file(
         time.sleep(rng.uniform(0, per_write))
         child.kill()
         child.communicate()
-        k += writes + 1
+        # A child may land a write or two more between the last line read and the kill
+        # (on a loaded machine); the next child starts well past them, so no postponement
+        # date, cancelled task or note repeats one that landed unseen.
+        k += writes + 9
         ledger, problems = check_ledger(root)
         assert problems == [] and ledger is not None
         notes = [e.note for e in ledger.task("T0150").log]  # type: ignore[union-attr]

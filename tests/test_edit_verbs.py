@@ -380,7 +380,10 @@ def test_postpone_then_show_and_report(runner: CliRunner, here: Path) -> None:
 def test_cancel_and_fold_leave_the_open_counts(runner: CliRunner, here: Path) -> None:
     before = _tasks(here)
     assert invoke(runner, "cancel", "T16", "--note", "方案调整", "--date", "2025-10-01")[0] == 0
-    code, _, err = invoke(runner, "fold", "T18", "--into", "T07", "--note", "合并推进")
+    # Dated on or before the report's --as-of, which shows the ledger as it stood then.
+    code, _, err = invoke(
+        runner, "fold", "T18", "--into", "T07", "--note", "合并推进", "--date", "2025-10-02"
+    )
     assert (code, err) == (0, "")
     after = _tasks(here)
     assert before.replace(_block(before, "T16"), "").replace(_block(before, "T18"), "") == (

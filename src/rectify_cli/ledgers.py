@@ -14,11 +14,12 @@ with the qualified choices.
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +41,7 @@ from .store import load_ledger, load_petitions
 if TYPE_CHECKING:
     # Pydantic models: a ledger without petitions never imports them.
     from .models import PetitionFile
+    from .snapshot import Unproven
 
 _MAGIC = re.compile(r"[*?\[]")
 
@@ -77,6 +79,22 @@ class Ledgers:
     books: tuple[Book, ...]
     failures: tuple[Failure, ...] = ()
     multi: bool = False
+    # A snapshot (`at`): its day, and the values shown that the logs cannot prove.
+    day: dt.date | None = None
+    unproven: tuple[Unproven, ...] = ()
+
+    def at(self, day: dt.date) -> Ledgers:
+        """These ledgers as they stood at the end of `day` (snapshot.py), petition cases as
+        they are."""
+        from .snapshot import snapshot
+
+        books: list[Book] = []
+        unproven: list[Unproven] = []
+        for b in self.books:
+            past = snapshot(b.ledger, day)
+            books.append(b if past.ledger is b.ledger else replace(b, ledger=past.ledger))
+            unproven += past.unproven
+        return replace(self, books=tuple(books), day=day, unproven=tuple(unproven))
 
     @cached_property
     def shared_ids(self) -> frozenset[str]:

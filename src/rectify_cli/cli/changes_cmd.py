@@ -51,7 +51,7 @@ def changes(
             )
         )
     chosen = output_format(fmt, ChangesResult.formats())
-    ledgers = load_ledgers(ledger, strict)
+    ledgers = load_ledgers(ledger, strict, as_of)
     found = changes_many(ledgers, start, as_of_date(as_of))
     refs = refs_of(ledgers)
     chosen_lang = language(ledgers, lang)

@@ -12,7 +12,7 @@ from rectify_cli.i18n import label, say
 from rectify_cli.outputs import is_stdout, write_files
 
 from .app import app
-from .common import ForceOpt, LangOpt, ledger_lang, tell
+from .common import AsOfOpt, ForceOpt, LangOpt, as_of_date, ledger_lang, tell
 from .many import LedgersOpt
 
 
@@ -46,11 +46,13 @@ def export(
             "[default: from FILE's suffix].",
         ),
     ] = None,
+    as_of: AsOfOpt = None,
     force: ForceOpt = False,
     lang: LangOpt = None,
     ledger: LedgersOpt = None,
 ) -> None:
-    """Write the ledger to Excel (xlsx) or CSV: tasks, their log and the indicators."""
+    """Write the ledger to Excel (xlsx) or CSV: tasks, their log and the indicators; with
+    --as-of, as they stood at the end of that day."""
     if fmt is None:
         suffix = out.suffix.lower().lstrip(".")
         if suffix not in ("xlsx", "csv"):
@@ -69,10 +71,14 @@ def export(
                 "--out -：CSV 导出包含三个文件；请指定文件名，或用 --format xlsx",
             )
         )
-    from rectify_cli.ledgers import single_spec
+    from rectify_cli.ledgers import Book, Ledgers, single_spec
     from rectify_cli.store import load_ledger
 
-    led = load_ledger(single_spec(ledger, "export"))
+    day = None if as_of is None else as_of_date(as_of)
+    found = Ledgers((Book(load_ledger(single_spec(ledger, "export"))),))
+    if day is not None:
+        found = found.at(day)
+    led = found.single.ledger
     language = ledger_lang(led, lang)
     from rectify_cli.render import excel
 
@@ -96,6 +102,7 @@ def export(
             files=files,
         )
     )
-    from .many import problems_notice
+    from .many import problems_notice, unproven_notice
 
     problems_notice([led])
+    unproven_notice(found)

@@ -183,8 +183,9 @@ ZH: dict[str, str] = {
         "改为把 rectify 自带的滨州市示例台账写入 DIR。"
     ),
     # export
-    "Write the ledger to Excel (xlsx) or CSV: tasks, their log and the indicators.": (
-        "把台账写成 Excel（xlsx）或 CSV：任务、任务记录和指标。"
+    "Write the ledger to Excel (xlsx) or CSV: tasks, their log and the indicators; with "
+    "--as-of, as they stood at the end of that day.": (
+        "把台账写成 Excel（xlsx）或 CSV：任务、任务记录和指标；加 --as-of 时为当日结束时的样子。"
     ),
     "The file to write (台账.xlsx).": "要写入的文件（如 台账.xlsx）。",
     "xlsx (one workbook) or csv (FILE, FILE-log.csv, FILE-indicators.csv) [default: from "
@@ -327,9 +328,10 @@ ZH: dict[str, str] = {
     "How many writes to undo, the newest first.": ("要撤销的写入次数，从最近的一次算起。"),
     # log
     "The history of one task or of all, newest first: what changed, when, by whom. With "
-    "several ledgers, a ledger column and ids qualified where two ledgers share one.": (
+    "several ledgers, a ledger column and ids qualified where two ledgers share one. With "
+    "--as-of, the history up to that day.": (
         "一项或全部任务的历史记录，最新的在前：改了什么、何时、由谁记录。多本台账时增加台账"
-        "一列，两本台账编号相同时加台账名区分。"
+        "一列，两本台账编号相同时加台账名区分。加 --as-of 时只列到当日为止的记录。"
     ),
     "Task id [default: every task]; LEDGER:T01 picks one of several ledgers.": (
         "任务编号［默认：全部任务］；多本台账时用 台账:T01 指定其中一本。"

@@ -124,7 +124,7 @@ def list_tasks(
         )
     date_before = parse_date(due_before, "--due-before") if due_before else None
     healths = choices_of(health, "--health", Health.parse)
-    ledgers = load_ledgers(ledger, strict)
+    ledgers = load_ledgers(ledger, strict, as_of)
     chosen_lang = language(ledgers, lang)
     if kind == "petitions":
         if aspect:

@@ -8,6 +8,7 @@ from rectify_cli.history import log_rows, log_rows_many
 
 from .app import app
 from .common import (
+    AsOfOpt,
     FormatOpt,
     LangOpt,
     NoColorOpt,
@@ -30,6 +31,7 @@ def log(
     since: Annotated[
         str | None, typer.Option("--since", metavar="DATE", help="Entries on or after this date.")
     ] = None,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     lang: LangOpt = None,
     ledger: LedgersOpt = None,
@@ -37,9 +39,10 @@ def log(
     no_color: NoColorOpt = False,
 ) -> None:
     """The history of one task or of all, newest first: what changed, when, by whom.  With
-    several ledgers, a ledger column and ids qualified where two ledgers share one."""
+    several ledgers, a ledger column and ids qualified where two ledgers share one.  With
+    --as-of, the history up to that day."""
     since_date = parse_date(since, "--since") if since else None
-    ledgers = load_ledgers(ledger, strict)
+    ledgers = load_ledgers(ledger, strict, as_of)
     if task_id is not None:
         book, task = ledgers.find_task(task_id)
         rows = log_rows(book.ledger, task.id, since_date)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 from rectify_cli.render.results import PetitionList, RollupResult, WarningsMany
 
-from .common import emit, ledger_lang, output_format, tell, write
+from .common import as_of_date, emit, ledger_lang, output_format, tell, write
 
 LedgersOpt = Annotated[
     list[str] | None,
@@ -54,16 +54,20 @@ StrictOpt = Annotated[
 Ref = Callable[[str], str]
 
 
-def load_ledgers(specs: list[str] | None, strict: bool = False) -> Ledgers:
+def load_ledgers(
+    specs: list[str] | None, strict: bool = False, as_of: str | None = None
+) -> Ledgers:
     """The ledgers named; failures reported on stderr, one line each.  One ledger named on
-    its own raises its error as every command always has."""
+    its own raises its error as every command always has.  With `--as-of DATE`, each as it
+    stood at the end of DATE (snapshot.py): every reading command reads the past this way."""
+    day = None if as_of is None else as_of_date(as_of)
     found = load_many(specs)
     if found.failures:
         for f in found.failures:
             tell(say("Error: ", "错误：") + str(f))
         if strict or not found.books:
             raise SystemExit(EXIT_ERROR)
-    return found
+    return found if day is None else found.at(day)
 
 
 def finish(found: Ledgers) -> None:
@@ -71,6 +75,7 @@ def finish(found: Ledgers) -> None:
     problems in the ledgers read (the output stands: exit 0), and exit 2 when a ledger did
     not load (after the others' output)."""
     problems_notice([b.ledger for b in found.books], found.multi)
+    unproven_notice(found)
     if found.failures:
         raise SystemExit(EXIT_ERROR)
 
@@ -81,6 +86,15 @@ def problems_notice(ledgers: list[Ledger], multi: bool = False) -> None:
     line = notice(ledgers, multi)
     if line is not None:
         tell(line)
+
+
+def unproven_notice(found: Ledgers) -> None:
+    from rectify_cli.snapshot import unproven_notice as notice
+
+    if found.day is not None:
+        line = notice(found.unproven, found.day, found.multi)
+        if line is not None:
+            tell(line)
 
 
 def language(found: Ledgers, value: str | None) -> Lang:

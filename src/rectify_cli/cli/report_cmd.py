@@ -73,7 +73,7 @@ def report(
     Several ledgers: a roll-up table (one row each) and the total first, then each report."""
     chosen = _choose_format(fmt, out)
     since_date = parse_date(since, "--since") if since else None
-    ledgers = load_ledgers(ledger, strict)
+    ledgers = load_ledgers(ledger, strict, as_of)
     if ledgers.multi or summary_only:
         report_many(
             ledgers,

@@ -35,7 +35,7 @@ def show(
     no_color: NoColorOpt = False,
 ) -> None:
     """Show one task in full, its log included."""
-    ledgers = load_ledgers(ledger)
+    ledgers = load_ledgers(ledger, as_of=as_of)
     book, task = ledgers.find_task(task_id)
     led = book.ledger
     row = next(r for r in rows(led, as_of_date(as_of)) if r.task.id == task.id)

@@ -179,7 +179,7 @@ def warn(
     levels = choices_of(level, "--level", Level.parse)
     if is_stdout(out):
         out = None
-    ledgers = load_ledgers(ledger, strict)
+    ledgers = load_ledgers(ledger, strict, as_of)
     if ledgers.multi or (has_cases(ledgers) and not notice):
         warn_many_cmd(
             ledgers,
