@@ -116,7 +116,9 @@ def test_round_trip_export_init_import_gives_the_same_tasks(
     assert f"台账.{suffix}：新增24项任务，更新0项，无变化0项，新增问题方面6个" in err
     sheet = "指标" if suffix == "xlsx" else "台账-indicators.csv"
     assert f"台账.{suffix}（{sheet}）：新增30项指标，更新0项，无变化0项" in err
-    assert err.endswith("已写入empty/tasks.toml\n已写入empty/indicators.toml\n")
+    assert err.endswith(
+        "已写入empty/tasks.toml\n已写入empty/indicators.toml\n已写入empty/petitions.toml\n"
+    )
     # The rebuilt ledger checks clean: every indicator its tasks name came along.
     code, out_text, err = invoke(runner, "check", "--ledger", str(empty))
     assert (code, out_text, err) == (0, "台账检查通过：24项任务，30项指标。\n", "")

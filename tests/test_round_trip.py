@@ -4,13 +4,15 @@ logs, postponements, a merged task, itemised petition cases and indicator histor
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from rectify_cli.store import load_ledger, load_petitions
-from tests.conftest import invoke
+from tests.conftest import invoke, invoke_en
 from tests.helpers import benchmark_generator
 
 AS_OF = "2025-10-31"
@@ -129,3 +131,110 @@ def test_a_generated_ledger_round_trips_exactly(
     assert after.indicators == before.indicators  # with their histories
     assert load_petitions(again) == load_petitions(generated)  # cases with their logs
     assert answers(runner, again) == answers(runner, generated)
+
+
+# --------------------------------------------------------------------------- sheets as drawn
+
+
+def test_a_two_row_header_with_vertical_and_horizontal_merges_imports(
+    runner: CliRunner, make_ledger: Any, tmp_path: Path
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    root = make_ledger()
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["A1"] = "某县督察反馈问题整改台账"
+    ws.merge_cells("A1:H1")
+    ws["A2"] = "填报单位：县整改办"
+    top = ["序号", "问题方面", "反馈问题", "责任单位", None, "整改时限", "整改目标", "状态"]
+    for col, text in enumerate(top, start=1):
+        ws.cell(row=3, column=col, value=text)
+    ws.cell(row=4, column=4, value="牵头单位")
+    ws.cell(row=4, column=5, value="配合单位")
+    for letter in "ABCFGH":  # first-level cells merged down over both header rows
+        ws.merge_cells(f"{letter}3:{letter}4")
+    ws.merge_cells("D3:E3")  # 责任单位 over 牵头单位 | 配合单位
+    ws.append(["T2", "大气", "治理工地扬尘", "县住建局", "各乡镇", "2025-12-31", "达标", "推进中"])
+    ws.append(["T3", "大气", "整治散乱污", "县生态环境分局", None, "长期坚持", None, "未启动"])
+    path = tmp_path / "两级表头.xlsx"
+    book.save(path)
+    code, _, err = invoke(runner, "import", str(path))
+    assert code == 0, err
+    assert "新增2项任务" in err
+    tasks = {t.id: t for t in load_ledger(root).tasks}
+    assert (tasks["T2"].lead, tasks["T2"].partners) == ("县住建局", ["各乡镇"])
+    assert str(tasks["T2"].deadline) == "2025-12-31" and tasks["T3"].ongoing
+
+
+def test_a_completion_column_of_status_words_is_read_as_status(
+    runner: CliRunner, make_ledger: Any, tmp_path: Path
+) -> None:
+    root = make_ledger()
+    path = tmp_path / "进展.csv"
+    path.write_text(
+        "编号,问题方面,整改任务,牵头单位,整改时限,完成情况,完成日期\n"
+        "T2,大气,治理,市局,2025-12-31,推进中,\n"
+        "T3,大气,整治,市局,2025-06-30,已完成,2025-06-20\n",
+        encoding="utf-8",
+    )
+    code, _, err = invoke_en(runner, "import", str(path))
+    assert code == 0, err
+    assert "column '完成情况' holds statuses" in err
+    tasks = {t.id: t for t in load_ledger(root).tasks}
+    assert (tasks["T2"].status.value, tasks["T2"].notes) == ("in_progress", "")
+    assert tasks["T3"].status.value == "done"
+
+
+def test_update_reports_missing_tasks_appends_log_rows_and_keeps_cleared_cells(
+    runner: CliRunner, sample: Path, tmp_path: Path
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "台账.xlsx"
+    assert invoke(runner, "export", "--out", str(out))[0] == 0
+    book = openpyxl.load_workbook(out)
+    tasks_ws, log_ws = book["整改任务"], book["整改记录"]
+    header = [c.value for c in tasks_ws[1]]
+    first = [c.value for c in tasks_ws[2]]
+    tasks_ws.delete_rows(3)  # a colleague deleted the second task's row
+    tasks_ws.cell(row=2, column=header.index("牵头单位") + 1).value = first[
+        header.index("牵头单位")
+    ]
+    cleared_col = header.index("配合单位") + 1
+    kept = tasks_ws.cell(row=2, column=cleared_col).value
+    tasks_ws.cell(row=2, column=cleared_col).value = None
+    log_header = [c.value for c in log_ws[1]]
+    row = [None] * len(log_header)
+    row[log_header.index("任务编号")] = first[0]
+    row[log_header.index("日期")] = dt.date(2025, 10, 8)
+    row[log_header.index("说明")] = "现场核查"
+    row[log_header.index("记录人")] = "督办科"
+    log_ws.append(row)
+    book.save(out)
+    before = load_ledger(sample)
+    second = before.tasks[1].id
+    code, _, err = invoke_en(runner, "import", str(out), "--update")
+    assert code == 0, err
+    assert f"1 tasks in the ledger are not in the sheet, left alone: {second}" in err
+    assert "1 log entries appended to existing tasks" in err
+    assert "配合单位: empty; kept" in err and kept.split("\n")[0] in err
+    after = {t.id: t for t in load_ledger(sample).tasks}
+    assert second in after  # never deleted silently
+    assert after[first[0]].partners == before.tasks[0].partners
+    entry = after[first[0]].log[-1]
+    assert (entry.note, entry.by, str(entry.date)) == ("现场核查", "督办科", "2025-10-08")
+    # Again: the identical entry is there already, so nothing is appended twice.
+    code, _, err = invoke_en(runner, "import", str(out), "--update")
+    assert code == 0, err
+    assert len({t.id: t for t in load_ledger(sample).tasks}[first[0]].log) == len(
+        after[first[0]].log
+    )
+    # --clear-empty clears the cell's field; --cancel-missing cancels the task the sheet lacks.
+    code, _, err = invoke_en(
+        runner, "import", str(out), "--update", "--clear-empty", "--cancel-missing"
+    )
+    assert code == 0, err
+    final = {t.id: t for t in load_ledger(sample).tasks}
+    assert final[first[0]].partners == []
+    status = final[second].status.value
+    assert status == ("cancelled" if before.tasks[1].status.is_open else before.tasks[1].status)
+    assert invoke(runner, "check")[0] == 0
