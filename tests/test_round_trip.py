@@ -203,7 +203,7 @@ def test_update_reports_missing_tasks_appends_log_rows_and_keeps_cleared_cells(
     kept = tasks_ws.cell(row=2, column=cleared_col).value
     tasks_ws.cell(row=2, column=cleared_col).value = None
     log_header = [c.value for c in log_ws[1]]
-    row = [None] * len(log_header)
+    row: list[Any] = [None] * len(log_header)
     row[log_header.index("任务编号")] = first[0]
     row[log_header.index("日期")] = dt.date(2025, 10, 8)
     row[log_header.index("说明")] = "现场核查"

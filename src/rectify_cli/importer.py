@@ -396,7 +396,9 @@ def _plan_missing(
 ) -> None:
     """The ledger's tasks the sheet lacks: reported, never deleted; with --cancel-missing
     the open ones cancelled through the cancel rule (a finished one stays, reported)."""
-    if not seen:
+    # Only a sheet meant as the whole ledger (--update) has missing tasks; a sheet of new
+    # tasks lacks the others by design.
+    if not seen or not (options.update or options.cancel_missing):
         return
     statuses = {t.id: t.status for t in ledger.tasks}
     for record in ledger.tasks:

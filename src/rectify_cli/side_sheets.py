@@ -71,11 +71,16 @@ class IndicatorPlan:
 
 
 def find_sheet(
-    tables: list[Table], tasks_table: Table, columns: Sequence[Column], wanted: set[str]
+    tables: list[Table],
+    tasks_table: Table,
+    columns: Sequence[Column],
+    wanted: set[str],
+    taken: Sequence[Table] = (),
 ) -> SheetLayout | None:
-    """The first sheet beside the tasks sheet whose header has every `wanted` field."""
+    """The first sheet beside the tasks sheet (and those `taken` already) whose header has
+    every `wanted` field."""
     for table in tables:
-        if table is tasks_table:
+        if table is tasks_table or any(table is t for t in taken):
             continue
         layout = find_layout(table, columns)
         if layout is not None and wanted <= set(layout.fields.values()):
@@ -110,9 +115,10 @@ def _items(
     columns: Sequence[Column],
     key: str,
     model: type[BaseModel],
+    taken: Sequence[Table] = (),
 ) -> dict[str, list[Any]]:
     """Sub-items (log entries, readings) of a side sheet, by the id in its `key` column."""
-    layout = find_sheet(tables, tasks_table, columns, {key, columns[1].field})
+    layout = find_sheet(tables, tasks_table, columns, {key, columns[1].field}, taken)
     out: dict[str, list[Any]] = {}
     if layout is None:
         return out
@@ -133,10 +139,13 @@ def read_logs(
 
 
 def read_history(
-    tables: list[Table], tasks_table: Table, problems: Problems
+    tables: list[Table], tasks_table: Table, problems: Problems, indicators: Table
 ) -> dict[str, list[Reading]]:
-    """Indicators' earlier readings from a history sheet, by indicator id."""
-    return _items(tables, tasks_table, problems, HISTORY_COLUMNS, "indicator", Reading)
+    """Indicators' earlier readings from a history sheet, by indicator id (never the
+    indicators sheet, whose English 'Indicator' column is a name)."""
+    return _items(
+        tables, tasks_table, problems, HISTORY_COLUMNS, "indicator", Reading, (indicators,)
+    )
 
 
 def aspect_order(tables: list[Table], tasks_table: Table, problems: Problems) -> list[str]:
@@ -243,7 +252,7 @@ def plan_indicators(
         return None
     layout = layout_or_none
     table = layout.table
-    history = read_history(tables, tasks_table, problems)
+    history = read_history(tables, tasks_table, problems, table)
     plan = IndicatorPlan(table.name)
     existing = {i.id: i for i in ledger.indicators}
     rows = read_rows(layout, INDICATOR_COLUMNS, problems, sections=False)

@@ -85,8 +85,11 @@ def export(
         outputs = {out: excel.workbook_bytes(led, language, cases)}
     else:
         by_key = {s.key: s for s in excel.sheets(led, language, cases)}
+        # History and petitions only where there are some: an absent file reads back empty.
         outputs = {
-            path: excel.csv_bytes(by_key[key], language) for key, path in csv_paths(out).items()
+            path: excel.csv_bytes(by_key[key], language)
+            for key, path in csv_paths(out).items()
+            if by_key[key].rows or key not in ("history", "petitions", "petition_log")
         }
     write_files(outputs, force=force)  # all or nothing
     if is_stdout(out):
