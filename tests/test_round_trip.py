@@ -195,7 +195,9 @@ def test_update_reports_missing_tasks_appends_log_rows_and_keeps_cleared_cells(
     tasks_ws, log_ws = book["整改任务"], book["整改记录"]
     header = [c.value for c in tasks_ws[1]]
     first = [c.value for c in tasks_ws[2]]
-    tasks_ws.delete_rows(3)  # a colleague deleted the second task's row
+    before = load_ledger(sample)
+    gone = next(i for i, t in enumerate(before.tasks) if t.status.is_open)
+    tasks_ws.delete_rows(gone + 2)  # a colleague deleted an open task's row
     tasks_ws.cell(row=2, column=header.index("牵头单位") + 1).value = first[
         header.index("牵头单位")
     ]
@@ -210,8 +212,7 @@ def test_update_reports_missing_tasks_appends_log_rows_and_keeps_cleared_cells(
     row[log_header.index("记录人")] = "督办科"
     log_ws.append(row)
     book.save(out)
-    before = load_ledger(sample)
-    second = before.tasks[1].id
+    second = before.tasks[gone].id
     code, _, err = invoke_en(runner, "import", str(out), "--update")
     assert code == 0, err
     assert f"1 tasks in the ledger are not in the sheet, left alone: {second}" in err
@@ -235,6 +236,6 @@ def test_update_reports_missing_tasks_appends_log_rows_and_keeps_cleared_cells(
     assert code == 0, err
     final = {t.id: t for t in load_ledger(sample).tasks}
     assert final[first[0]].partners == []
-    status = final[second].status.value
-    assert status == ("cancelled" if before.tasks[1].status.is_open else before.tasks[1].status)
+    assert final[second].status.value == "cancelled"
+    assert final[second].log[-1].note == "台账.xlsx中已无此任务"
     assert invoke(runner, "check")[0] == 0
