@@ -466,6 +466,19 @@ def assert_header_rows_repeat(doc: Any) -> None:
 NOTICE_LINE = "省交办的818件信访件，已全部办结或阶段性办结"
 
 
+def benchmark_generator() -> Any:
+    """benchmarks/generate.py as a module (it is a script, not part of the package)."""
+    import importlib.util
+
+    from tests.conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def petitions_file(root: Path, text: str) -> None:
     (root / "petitions.toml").write_text(text, encoding="utf-8")
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import importlib.util
 import os
 import shutil
 import sys
@@ -16,7 +15,7 @@ import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from typer.testing import CliRunner
@@ -28,17 +27,14 @@ from rectify_cli.models import TaskFile
 from rectify_cli.records import Ledger, as_dict, ledger_of, of
 from rectify_cli.records import Task as Record
 from rectify_cli.store import load_ledger
-from tests.conftest import MINIMAL_TASKS, REPO, SAMPLE, invoke, invoke_en
+from tests.conftest import MINIMAL_TASKS, SAMPLE, invoke, invoke_en
+from tests.helpers import benchmark_generator
 
 MakeLedger = Callable[..., Path]
 
 
 def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return cast(ModuleType, benchmark_generator())
 
 
 @pytest.fixture

@@ -309,11 +309,16 @@ def test_export_lists_its_files_in_the_ledgers_language(
 ) -> None:
     code, _, err = invoke(runner, "export", "-o", "o.csv")
     assert code == 0
-    assert re.fullmatch(r"已导出\d+项任务、\d+项指标：o\.csv、o-log\.csv、o-indicators\.csv\n", err)
+    assert re.fullmatch(
+        r"已导出\d+项任务、\d+项指标：o\.csv、o-log\.csv、o-indicators\.csv、o-ledger\.csv、o-aspects\.csv\n",
+        err,
+    )
     code, _, err = invoke_en(runner, "export", "-o", "o.csv", "--force")
     assert code == 0
     assert re.fullmatch(
-        r"Exported \d+ tasks and \d+ indicators: o\.csv, o-log\.csv, o-indicators\.csv\n", err
+        r"Exported \d+ tasks and \d+ indicators: o\.csv, o-log\.csv, o-indicators\.csv, "
+        r"o-ledger\.csv, o-aspects\.csv\n",
+        err,
     )
 
 

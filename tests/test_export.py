@@ -40,7 +40,16 @@ def test_xlsx_has_three_sheets_chinese_headers_typed_cells_and_a_frozen_header(
     assert (code, stdout) == (0, "")
     assert err.startswith("已导出24项任务、30项指标：")
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["整改任务", "整改记录", "指标"]
+    assert book.sheetnames == [
+        "整改任务",
+        "整改记录",
+        "指标",
+        "指标历史",
+        "台账信息",
+        "问题方面",
+        "信访件",
+        "信访记录",
+    ]
     ws = book["整改任务"]
     assert ws.freeze_panes == "A2"
     header = [c.value for c in ws[1]]
@@ -69,6 +78,7 @@ def test_xlsx_has_three_sheets_chinese_headers_typed_cells_and_a_frozen_header(
     assert sheet_rows(out, "整改记录")[0] == (
         "任务编号",
         "日期",
+        "类型",  # 延期 (postponed) entries read back as such
         "状态",
         "进度",
         "说明",
@@ -122,7 +132,14 @@ def test_csv_files_have_a_bom_crlf_rows_and_neutralised_formulas(
     code, _, err = invoke(runner, "export", "--out", str(out))
     assert code == 0, err
     names = sorted(p.name for p in tmp_path.glob("台账*.csv"))
-    assert names == ["台账-indicators.csv", "台账-log.csv", "台账.csv"]
+    # History and petition files only where there are some.
+    assert names == [
+        "台账-aspects.csv",
+        "台账-indicators.csv",
+        "台账-ledger.csv",
+        "台账-log.csv",
+        "台账.csv",
+    ]
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     assert b"\r\n" in raw and b"\r\r\n" not in raw

@@ -116,7 +116,9 @@ def test_round_trip_export_init_import_gives_the_same_tasks(
     assert f"台账.{suffix}：新增24项任务，更新0项，无变化0项，新增问题方面6个" in err
     sheet = "指标" if suffix == "xlsx" else "台账-indicators.csv"
     assert f"台账.{suffix}（{sheet}）：新增30项指标，更新0项，无变化0项" in err
-    assert err.endswith("已写入empty/tasks.toml\n已写入empty/indicators.toml\n")
+    assert err.endswith(
+        "已写入empty/tasks.toml\n已写入empty/indicators.toml\n已写入empty/petitions.toml\n"
+    )
     # The rebuilt ledger checks clean: every indicator its tasks name came along.
     code, out_text, err = invoke(runner, "check", "--ledger", str(empty))
     assert (code, out_text, err) == (0, "台账检查通过：24项任务，30项指标。\n", "")
@@ -189,6 +191,8 @@ def test_existing_indicators_are_updated_only_with_update(
         "新增指标 so2 SO2浓度（第3行）\n"
         "更新指标 pm25（第2行）：数值：30 → 29；期间：2025-01/09 → 2025-01/10\n"
         "t.csv：新增1项任务，更新0项，无变化0项，新增问题方面0个\n"
+        # --update reads the sheet as the whole ledger: T1 is not in it, and is kept.
+        "t.csv：台账中有、表中没有的任务1项，未改动：T1（加 --cancel-missing 则撤销未完成的）\n"
         "t.csv（t-indicators.csv）：新增1项指标，更新1项，无变化0项\n"
     )
     assert '-value = 30\n-period = "2025-01/09"\n+value = 29\n' in out  # indicators.toml

@@ -177,10 +177,10 @@ def test_map_written_wrong(runner: CliRunner, make_ledger: MakeLedger) -> None:
     assert zh.startswith(
         "错误：--map \"x=titel\"：没有字段 'titel'；是不是 title？；可用的字段：id、aspect、"
     )
-    assert zh.endswith("、notes、leader、owner、phone，或 skip\n")
+    assert zh.endswith("、notes、leader、owner、phone、merged_into，或 skip\n")
     assert_chinese(zh.removeprefix("错误："))
     assert en.startswith("Error: --map \"x=titel\": no field 'titel'; did you mean title?; ")
-    assert en.endswith(", notes, leader, owner, phone, or skip\n")
+    assert en.endswith(", notes, leader, owner, phone, merged_into, or skip\n")
 
 
 def test_aspect_unknown(runner: CliRunner, make_ledger: MakeLedger) -> None:

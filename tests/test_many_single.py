@@ -212,7 +212,10 @@ def test_one_ledger_commands_refuse_several(
 def test_one_ledger_commands_take_one_from_a_pattern(counties: Path, runner: CliRunner) -> None:
     code, _, err = invoke(runner, "export", "--out", "b.csv", "-l", "counties/b*")
     assert code == 0, err
-    assert err == "已导出3项任务、0项指标：b.csv、b-log.csv、b-indicators.csv\n"
+    assert (
+        err
+        == "已导出3项任务、0项指标：b.csv、b-log.csv、b-indicators.csv、b-ledger.csv、b-aspects.csv\n"
+    )
     assert single_spec(["counties/b*"], "export") == Path("counties/boxing")
     assert single_spec(["counties/zp"], "export") == "counties/zp"  # as typed
     # Nothing named: $RECTIFY_LEDGER as it is set (the tests point it at an empty folder).

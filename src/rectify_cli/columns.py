@@ -101,6 +101,7 @@ TASK_COLUMNS: tuple[Column, ...] = (
     _col("leader", "text", 12, "分管领导", "牵头领导", "责任领导"),
     _col("owner", "text", 12, "具体责任人", "联系人"),
     _col("phone", "text", 14, "联系方式", "电话", "手机"),
+    _col("merged_into", "text", 10, "合并至"),
 )
 
 # Every key of an indicator but its history, so that an export imported into an empty
@@ -135,8 +136,81 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
 LOG_COLUMNS: tuple[Column, ...] = (
     _col("task", "text", 8, zh="任务编号", en="Task ID"),
     _col("date", "date", 12),
+    _col("kind", "text", 8, zh="类型", en="Kind"),
     _col("status", "status", 10),
     _col("progress", "int", 8),
+    _col("note", "text", 40),
+    _col("by", "text", 10),
+    _col("changes", "list", 40),
+)
+
+
+# The aspects in the ledger's order (a task sheet lists them in its tasks' order).
+ASPECT_COLUMNS: tuple[Column, ...] = (
+    _col("id", "text", 12, zh="问题方面编号", en="Aspect ID"),
+    _col("name", "text", 30, zh="问题方面", en="Aspect"),
+)
+
+# An indicator's earlier readings, one row each, in the order indicators.toml keeps them.
+HISTORY_COLUMNS: tuple[Column, ...] = (
+    _col("indicator", "text", 18, zh="指标编号", en="Indicator ID"),
+    _col("value", "number", 10, zh="数值", en="Value"),
+    _col("period", "text", 12, zh="期间", en="Period"),
+    _col("recorded", "date", 12, zh="记录日期", en="Recorded"),
+    _col("note", "text", 30, zh="备注", en="Note"),
+)
+
+# The [ledger] settings (and petitions.toml's own keys) on one row: what an import into a
+# new ledger needs so that every date, threshold and title comes back.  `petitions.*` and
+# `summary.*` are petitions.toml's keys; the rest are [ledger]'s.
+LEDGER_COLUMNS: tuple[Column, ...] = (
+    _col("title", "text", 30, zh="台账名称", en="Title"),
+    _col("name", "text", 12, zh="简称", en="Short name"),
+    _col("source", "text", 24, zh="督察来源", en="Source"),
+    _col("issued_by", "text", 24, zh="台账管理单位", en="Issued by"),
+    _col("inspection_group", "text", 20, zh="督察组", en="Inspection group"),
+    _col("feedback_date", "date", 12, zh="反馈日期", en="Feedback date"),
+    _col("as_of", "date", 12, zh="数据截止日期", en="As of"),
+    _col("lang", "text", 6, zh="语言", en="Language"),
+    _col("tolerance", "number", 8, zh="序时容差", en="Tolerance"),
+    _col("stale_days", "count", 8, zh="未更新天数", en="Stale days"),
+    _col("headline_prefix", "text", 24, zh="标题前缀", en="Headline prefix"),
+    _col("petitions.headline_prefix", "text", 16, zh="信访标题前缀", en="Petitions prefix"),
+    _col("summary.total", "count", 8, zh="信访总数", en="Petitions total"),
+    _col("summary.closed", "count", 8, zh="信访已办结", en="Petitions closed"),
+    _col("summary.stage_closed", "count", 8, zh="信访阶段性办结", en="Stage-closed"),
+    _col(
+        "summary.closed_or_stage_closed",
+        "count",
+        8,
+        zh="信访办结或阶段性办结",
+        en="Closed or stage-closed",
+    ),
+    _col("summary.handling", "count", 8, zh="信访办理中", en="Petitions handling"),
+    _col("summary.as_of", "date", 12, zh="信访数据截止日期", en="Petitions as of"),
+    _col("summary.source", "text", 24, zh="信访数据来源", en="Petitions source"),
+)
+
+# Petition cases (信访件), one row each, and their log on a sheet of its own.
+PETITION_COLUMNS: tuple[Column, ...] = (
+    _col("id", "text", 10, zh="信访件编号", en="Case ID"),
+    _col("title", "text", 40, zh="信访内容", en="Case"),
+    _col("received", "date", 12, zh="交办日期", en="Received"),
+    _col("batch", "text", 8, zh="交办批次", en="Batch"),
+    _col("area", "text", 10, zh="属地", en="Area"),
+    _col("category", "text", 10, zh="污染类型", en="Category"),
+    _col("finding", "text", 10, zh="调查核实情况", en="Finding"),
+    _col("status", "text", 10, zh="办理状态", en="Handling"),
+    _col("deadline", "date", 12, zh="办理时限", en="Deadline"),
+    _col("closed_on", "date", 12, zh="办结日期", en="Closed on"),
+    _col("lead", "text", 16, zh="责任单位", en="Lead"),
+    _col("notes", "text", 30, zh="办理情况", en="Notes"),
+)
+
+PETITION_LOG_COLUMNS: tuple[Column, ...] = (
+    _col("case", "text", 10, zh="信访件编号", en="Case ID"),
+    _col("date", "date", 12),
+    _col("status", "text", 10, zh="办理状态", en="Handling"),
     _col("note", "text", 40),
     _col("by", "text", 10),
     _col("changes", "list", 40),

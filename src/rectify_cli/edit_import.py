@@ -25,6 +25,7 @@ from .edit_file import (
     INDICATORS_KIND,
     TASKS_KIND,
     FileKind,
+    check_integrity,
     create_ledger_file,
     ensure_writable,
     indicator_ids,
@@ -46,9 +47,20 @@ from .edit_text import (
     toml_value,
 )
 from .errors import WriteRefused
-from .files import decode, display_path, ledger_files, no_ledger_folder
+from .files import PETITIONS_FILE, decode, display_path, ledger_files, no_ledger_folder
 from .i18n import say
-from .models import Aspect, Indicator, IndicatorFile, LogEntry, Task, TaskFile
+from .models import (
+    Aspect,
+    Indicator,
+    IndicatorFile,
+    LedgerMeta,
+    LogEntry,
+    Petition,
+    PetitionFile,
+    Task,
+    TaskFile,
+)
+from .store import load_file
 
 
 def _target(root: Path, which: int) -> tuple[Path, str]:
@@ -107,6 +119,8 @@ def _sub_table(model: BaseModel) -> tuple[str, Sequence[BaseModel]]:
         return "log", model.log
     if isinstance(model, Indicator):
         return "history", model.history
+    if isinstance(model, Petition):
+        return "log", model.log
     return "", ()
 
 
@@ -114,7 +128,7 @@ def _with_entry(plan: Plan[Any]) -> Any:
     """The task as it reads back after the edit: its log with the appended entry."""
     if not isinstance(plan.appended, LogEntry):
         return plan.after
-    return plan.after.model_copy(update={"log": [*plan.before.log, plan.appended]})
+    return plan.after.model_copy(update={"log": [*plan.before.log, plan.appended, *plan.more]})
 
 
 def _aspect_position(layout: Layout, text: str) -> int:
@@ -141,6 +155,7 @@ def import_tasks(
     by_aspect: bool = False,
     removed: Collection[str] = (),
     held: bool = False,
+    meta: LedgerMeta | None = None,
 ) -> Imported:
     """Add aspects and tasks and update tasks in one locked, validated, atomic write; the
     new text must load and read back exactly as intended, or nothing is written.  No task
@@ -160,6 +175,8 @@ def import_tasks(
         layout = Layout(text)
         # (start, end, order, replacement): at one offset, lower order lands first in the file.
         edits = _block_edits(TASKS_KIND, text, data, layout, updates, shown, removed)
+        if meta is not None:
+            edits.append(_meta_edit(text, layout, meta, shown))
 
         if aspects:
             at = _aspect_position(layout, text)
@@ -191,6 +208,8 @@ def import_tasks(
         )
         if refusal is not None:
             raise refusal
+        if meta is not None and after.ledger != meta:
+            raise _not_read_back(shown, "ledger", "[ledger]")
         known = {a.id: a for a in after.aspects}
         for aspect in aspects:
             if known.get(aspect.id) != aspect:
@@ -202,7 +221,28 @@ def import_tasks(
         return Imported(path, shown, text, new_text, written=not dry_run and changed)
 
 
-_NOUNS = {"task": "任务", "aspect": "问题方面", "indicator": "指标"}
+_NOUNS = {"task": "任务", "aspect": "问题方面", "indicator": "指标", "ledger": "台账"}
+
+
+def _meta_edit(
+    text: str, layout: Layout, meta: LedgerMeta, shown: str
+) -> tuple[int, int, int, str]:
+    """The [ledger] table with `meta`'s settings, its comments and key order kept (tomlkit
+    edits only the keys that change); a key back at its default is removed."""
+    span = layout.table_block("ledger")
+    if span is None:
+        raise _not_read_back(shown, "ledger", "[ledger]")
+    start, end = span[0], layout.trim(*span)
+    doc = tomlkit.parse(text[start:end])
+    table: Any = doc["ledger"]
+    for name, info in LedgerMeta.model_fields.items():
+        value = getattr(meta, name)
+        if value == info.default and name not in ("version", "title", "lang"):
+            if name in table:
+                del table[name]
+        elif table.get(name) != toml_value(value):
+            table[name] = toml_value(value)
+    return (start, end, 2, tomlkit.dumps(doc))
 
 
 def _not_read_back(shown: str, noun: str, ident: str) -> WriteRefused:
@@ -306,6 +346,8 @@ def _block_edits(
             region = edit_block(
                 text[start:end], kind.table, kind.sub, plan.before, plan.after, plan.appended
             )
+            for entry in plan.more:
+                region = edit_block(region, kind.table, kind.sub, plan.after, plan.after, entry)
         except Unkeepable as exc:
             raise unisolated_refusal(kind, plan.before.id, shown, line, str(exc)) from None
         edits.append((start, end, 2, region))
@@ -380,3 +422,26 @@ def _apply(text: str, edits: list[tuple[int, int, int, str]]) -> str:
             replacement = replacement.replace("\r\n", "\n").replace("\n", "\r\n")
         out = out[:start] + replacement + out[end:]
     return out
+
+
+def create_petitions(root: Path, cases: PetitionFile, *, dry_run: bool = False) -> Imported:
+    """petitions.toml made from an import (the ledger has none): its prefix, its summary or
+    its cases, checked whole and read back, written only where no file is (as `petition add`
+    creates one)."""
+    path = root / PETITIONS_FILE
+    shown = display_path(path)
+    head: dict[str, Any] = {"version": cases.version}
+    if cases.headline_prefix is not None:
+        head["headline_prefix"] = cases.headline_prefix
+    text = tomlkit.dumps(head)
+    if cases.summary is not None:
+        text += "\n[summary]\n" + tomlkit.dumps(table_of(cases.summary))
+    text += "".join("\n" + toml_block("petitions", p, ("status",)) for p in cases.petitions)
+    whole = load_file(path, PetitionFile, raw=text.encode("utf-8"))
+    check_integrity(whole, root)
+    if whole != cases:
+        raise _not_read_back(shown, "ledger", "petitions.toml")
+    if not dry_run:
+        with locked(path, shown):
+            create_ledger_file(root, path, text.encode("utf-8"), "importing into")
+    return Imported(path, shown, "", text, written=not dry_run)

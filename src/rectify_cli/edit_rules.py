@@ -64,6 +64,7 @@ class Plan(Generic[M]):
     changes: tuple[str, ...]
     note: str = ""
     appended: LogEntry | Reading | PetitionLogEntry | None = None
+    more: tuple[LogEntry, ...] = ()  # further log entries after `appended` (an import's)
 
 
 # How a message names what it is about: (English, Chinese).

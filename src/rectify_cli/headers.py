@@ -93,9 +93,15 @@ def find_layout(
         headers = {i: cell_text(c) for i, c in enumerate(cells) if cell_text(c)}
         # Two-level headers: 责任单位 over 牵头单位 | 配合单位.  A row right under the header
         # whose every filled cell is a known header names those columns more exactly.
+        # A first-level cell merged down over both rows (序号, 整改时限) repeats in the row
+        # below: it continues the header, it is not a data cell.
         if pos + 1 < len(table.rows):
             below = table.rows[pos + 1][1]
-            filled = {i: c for i, c in enumerate(below) if cell_text(c)}
+            filled = {
+                i: c
+                for i, c in enumerate(below)
+                if cell_text(c) and not (i < len(cells) and cell_text(cells[i]) == cell_text(c))
+            }
             sub = {i: known(c) for i, c in filled.items()}
             if filled and all(h is not None for h in sub.values()):
                 for i, h in sub.items():

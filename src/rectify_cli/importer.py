@@ -21,16 +21,39 @@ from pydantic import ValidationError
 from .cells import ONGOING, CellError
 from .columns import TASK_COLUMNS
 from .edit_rules import Plan
-from .errors import RectifyError, UsageError, did_you_mean
+from .errors import RectifyError
 from .files import display_path
 from .headers import SheetLayout, find_layout, parse_map
 from .i18n import joined, label, say
-from .models import Aspect, LogEntry, Task
+from .import_aspects import aspect_counter, aspect_resolver, resolve_aspect
+from .kinds import DROPPED, FINISHED
+from .models import Aspect, LedgerMeta, LogEntry, PetitionFile, Task
 from .records import Ledger, as_dict
-from .rows import Problems, Row, also_on, model_changes, read_rows, row_message
+from .rows import (
+    Problems,
+    Row,
+    also_on,
+    cleared,
+    model_changes,
+    read_rows,
+    row_message,
+    status_by_content,
+)
 from .rules import lacks_completed_on
 from .sheets import ImportUnreadable, Table, read_tables
-from .side_sheets import IndicatorPlan, plan_indicators, read_logs
+from .side_sheets import (
+    IndicatorPlan,
+    MetaPlan,
+    aspect_order,
+    plan_indicators,
+    plan_meta,
+    read_logs,
+    read_petitions,
+    read_settings,
+)
+from .store import load_petitions
+from .task_edits import plan_drop
+from .textfmt import value_text
 
 
 class ImportInvalid(RectifyError):
@@ -52,8 +75,13 @@ class TaskChange:
     row: int
     entry: LogEntry  # the log entry recording what the import changed
 
+    # Entries of the sheet's log for this task that its log lacks, appended before `entry`;
+    # with no field changed, the last of them takes `entry`'s place.
+    logged: tuple[LogEntry, ...] = ()
+
     def plan(self) -> Plan[Task]:
-        return Plan(self.before, self.after, self.changes, self.entry.note, self.entry)
+        entries = (*self.logged, self.entry) if self.changes else self.logged
+        return Plan(self.before, self.after, self.changes, entries[0].note, entries[0], entries[1:])
 
 
 @dataclass(frozen=True)
@@ -73,14 +101,26 @@ class ImportPlan:
     ignored_columns: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
     indicators: IndicatorPlan | None = None  # None: the file has no indicators sheet
+    meta: MetaPlan | None = None  # None: the file has no 台账信息 sheet
+    petitions: PetitionFile | None = None  # petitions.toml to create (the ledger has none)
+    petitions_kept: bool = False  # the file's petitions differ from the ledger's, kept
+    missing: list[str] = field(default_factory=list)  # ledger tasks the sheet lacks, kept
+    cancelled: list[TaskChange] = field(default_factory=list)  # … or with --cancel-missing
+    kept: list[str] = field(default_factory=list)  # cleared cells, what was kept
+    status_column: str | None = None  # a notes-like header read as status, for its content
 
     @property
     def tasks_changed(self) -> bool:
-        return bool(self.new or self.updated or self.aspects)
+        meta = self.meta is not None and bool(self.meta.changes)
+        return bool(self.new or self.updated or self.aspects or self.cancelled or meta)
 
     @property
     def changed(self) -> bool:
-        return self.tasks_changed or (self.indicators is not None and self.indicators.changed)
+        return (
+            self.tasks_changed
+            or (self.indicators is not None and self.indicators.changed)
+            or self.petitions is not None
+        )
 
 
 @dataclass(frozen=True)
@@ -90,32 +130,11 @@ class ImportOptions:
     mapping: tuple[str, ...] = ()
     sheet: str | None = None
     today: dt.date = field(default_factory=dt.date.today)  # the date of an update's log entry
+    clear_empty: bool = False  # an empty cell clears the field (else it keeps the value)
+    cancel_missing: bool = False  # cancel the open tasks the sheet lacks (else reported)
 
 
 _FIELD_ORDER = tuple(Task.model_fields)
-
-
-def _aspect_resolver(ledger: Ledger, default: str | None) -> tuple[dict[str, str], dict[str, str]]:
-    by_id = {a.id: a.name for a in ledger.aspects}
-    by_name = {a.name: a.id for a in ledger.aspects}
-    if default is not None and default not in by_id:
-        if default in by_name:
-            return by_id, by_name
-        known = list(by_id)
-        hint = did_you_mean(default, known) or (
-            say("; known aspects: {known}", "；已有方面：{known}", known=joined(known))
-            if known
-            else say("; the ledger has no aspects yet", "；台账还没有问题方面")
-        )
-        raise UsageError(
-            say(
-                "--aspect: no aspect {aspect!r} in the ledger{hint}",
-                "--aspect：台账中没有问题方面 {aspect!r}{hint}",
-                aspect=default,
-                hint=hint,
-            )
-        )
-    return by_id, by_name
 
 
 def _best_layout(tables: list[Table], mapping: dict[str, str]) -> SheetLayout | None:
@@ -188,16 +207,24 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
                 headers=joined(list(layout.headers.values())),
             )
         )
-    by_id, by_name = _aspect_resolver(ledger, options.aspect)
+    by_id, by_name = aspect_resolver(ledger, options.aspect)
     default_aspect = options.aspect
     if default_aspect is not None and default_aspect not in by_id:
         default_aspect = by_name[default_aspect]
     has_aspect_column = bool({"aspect", "aspect_name"} & present)
+    read_as = status_by_content(layout, set(mapping))
+    if read_as is not layout:
+        (index,) = (i for i, f in read_as.fields.items() if layout.fields[i] != f)
+        layout = read_as
+        status_column: str | None = layout.headers[index]
+    else:
+        status_column = None
 
     problems = Problems()
     rows = read_rows(layout, TASK_COLUMNS, problems, sections=not has_aspect_column)
     plan = ImportPlan(shown, layout.table.name)
     plan.ignored_columns = layout.ignored
+    plan.status_column = status_column
 
     def header(name: str) -> str:
         return layout.header_of(name, TASK_COLUMNS)
@@ -205,7 +232,7 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
     existing = {t.id: t for t in ledger.tasks}
     seen: dict[str, int] = {}
     new_aspects: dict[str, str] = {}  # id → name
-    next_aspect = _aspect_counter(by_id)
+    next_aspect = aspect_counter(by_id)
     built: list[tuple[Row, dict[str, Any]]] = []
     for row in rows:
         values = dict(row.values)
@@ -244,7 +271,7 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
         # --aspect; an existing task being updated keeps its own when the row has none.
         aspect_id, aspect_name = values.pop("aspect", None), values.pop("aspect_name", None)
         try:
-            resolved = _resolve_aspect(
+            resolved = resolve_aspect(
                 aspect_id, aspect_name, by_id, by_name, new_aspects, next_aspect
             )
         except CellError as exc:
@@ -277,6 +304,11 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
 
     logs = read_logs(tables, layout.table, problems)
     indicators = plan_indicators(ledger, tables, layout.table, problems, options.update)
+    settings = read_settings(tables, layout.table, problems)
+    # A ledger with no tasks yet (as `init` makes it) takes the sheet's settings whole.
+    meta = LedgerMeta.model_validate(as_dict(ledger.meta))
+    plan.meta = plan_meta(meta, settings, options.update or not existing)
+    petitions = read_petitions(tables, layout.table, problems, settings)
     for row, values in built:
         ident = values["id"]
         record = existing.get(ident)
@@ -285,11 +317,19 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
             data = {k: values[k] for k in _FIELD_ORDER if k in values and values[k] is not False}
             data["log"] = logs.get(ident, [])
         else:
-            # The sheet is the truth for the cells it fills; an empty cell keeps the value.
+            # The sheet is the truth for the cells it fills; an empty cell keeps the value
+            # (said in the summary), or with --clear-empty clears it.
             data = before.model_dump()
             data.update(values)
             if values.get("ongoing"):
                 data["deadline"] = None
+            for name in cleared(layout, row, before):
+                if options.clear_empty:
+                    data[name] = Task.model_fields[name].get_default(call_default_factory=True)
+                    if name == "deadline":
+                        data["ongoing"] = False
+                else:
+                    plan.kept.append(_kept(row.number, header(name), before, name, ledger))
         try:
             task = Task.model_validate(data)
         except ValidationError as exc:
@@ -302,7 +342,9 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
             plan.new.append(NewTask(task, row.number))
         else:
             changes = model_changes(before, task)
-            if changes:
+            # The sheet's log rows this task lacks (an identical entry is there already).
+            logged = tuple(e for e in logs.get(ident, []) if e not in before.log)
+            if changes or logged:
                 entry = LogEntry(
                     date=options.today,
                     status=task.status if task.status != before.status else None,
@@ -310,7 +352,7 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
                     note=label("import.log_note", ledger.meta.lang, file=path.name),
                     changes=list(changes),
                 )
-                plan.updated.append(TaskChange(before, task, changes, row.number, entry))
+                plan.updated.append(TaskChange(before, task, changes, row.number, entry, logged))
             else:
                 plan.unchanged.append(ident)
     if problems.items:
@@ -318,86 +360,60 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
         # A row number alone points at the tasks sheet; another sheet's rows say which.
         named = len(sheets) > 1 or layout.table.name not in sheets
         raise ImportInvalid(shown, problems.lines(named))
-    plan.aspects = [Aspect(id=i, name=n) for i, n in new_aspects.items()]
+    # New aspects in the aspects sheet's order where the file has one (an export's).
+    order = {a: n for n, a in enumerate(aspect_order(tables, layout.table, problems))}
+    ids = sorted(new_aspects, key=lambda a: order.get(a, len(order)))
+    plan.aspects = [Aspect(id=i, name=new_aspects[i]) for i in ids]
     plan.indicators = indicators
+    _plan_missing(ledger, plan, seen, options, path.name)
+    if petitions is not None:
+        own = load_petitions(ledger.root)
+        if own is None:
+            plan.petitions = petitions
+        elif own != petitions:
+            plan.petitions_kept = True
     plan.warnings = _warnings(ledger, plan, header)
     return plan
 
 
-def _aspect_counter(by_id: dict[str, str]) -> list[int]:
-    numbers = [int(m.group(1)) for a in by_id if (m := re.fullmatch(r"A(\d+)", a))]
-    return [max(numbers, default=0)]
+def _kept(row: int, header: str, before: Task, name: str, ledger: Ledger) -> str:
+    value = (
+        label("ongoing", ledger.meta.lang)
+        if name == "deadline" and before.ongoing
+        else getattr(before, name)
+    )
+    return say(
+        "row {row}, {header}: empty; kept {value} (--clear-empty clears it)",
+        "第{row}行，{header}：为空；保留原值 {value}（加 --clear-empty 则清空）",
+        row=row,
+        header=header,
+        value=value_text(value),
+    )
 
 
-def _resolve_aspect(
-    aspect_id: str | None,
-    aspect_name: str | None,
-    by_id: dict[str, str],
-    by_name: dict[str, str],
-    new: dict[str, str],
-    counter: list[int],
-) -> str | None:
-    new_by_name = {n: i for i, n in new.items()}
-    for value in (aspect_id, aspect_name):
-        if value is None:
+def _plan_missing(
+    ledger: Ledger, plan: ImportPlan, seen: dict[str, int], options: ImportOptions, name: str
+) -> None:
+    """The ledger's tasks the sheet lacks: reported, never deleted; with --cancel-missing
+    the open ones cancelled through the cancel rule (a finished one stays, reported)."""
+    # Only a sheet meant as the whole ledger (--update) has missing tasks; a sheet of new
+    # tasks lacks the others by design.
+    if not seen or not (options.update or options.cancel_missing):
+        return
+    statuses = {t.id: t.status for t in ledger.tasks}
+    for record in ledger.tasks:
+        if record.id in seen:
             continue
-        if value in by_id or value in new:
-            known_name = by_id.get(value) or new.get(value)
-            if value == aspect_id and aspect_name is not None and known_name != aspect_name:
-                # import adds aspects but never renames one: that is a hand edit.
-                raise CellError(
-                    say(
-                        "aspect {id} is named {known!r}, not {name!r}",
-                        "问题方面 {id} 的名称是 {known!r}，不是 {name!r}",
-                        id=value,
-                        known=known_name,
-                        name=aspect_name,
-                    )
-                )
-            return value
-        if value in by_name:
-            return by_name[value]
-        if value in new_by_name:
-            return new_by_name[value]
-    if aspect_id is not None and aspect_name is not None:
-        if not re.fullmatch(r"[^\s/\\:]+", aspect_id):
-            raise CellError(
-                say(
-                    '"{id}" is not a usable id: no spaces, slashes or colons',
-                    "“{id}”不能用作编号：不能含空格、斜杠或冒号",
-                    id=aspect_id,
-                )
-            )
-        new[aspect_id] = aspect_name
-        return aspect_id
-    if aspect_name is not None:
-        close = did_you_mean(aspect_name, list(by_name))
-        if close:  # a typo of a known aspect, not a new one
-            raise CellError(
-                say(
-                    "no aspect {name!r}{hint}",
-                    "没有问题方面 {name!r}{hint}",
-                    name=aspect_name,
-                    hint=close,
-                )
-            )
-        counter[0] += 1
-        while f"A{counter[0]}" in by_id or f"A{counter[0]}" in new:
-            counter[0] += 1
-        new[f"A{counter[0]}"] = aspect_name
-        return f"A{counter[0]}"
-    if aspect_id is not None:
-        known = joined([f"{i} {n}" for i, n in by_id.items()]) or say("none yet", "尚无")
-        raise CellError(
-            say(
-                "no aspect {id!r}{hint}; known: {known}",
-                "没有问题方面 {id!r}{hint}；已有：{known}",
-                id=aspect_id,
-                hint=did_you_mean(aspect_id, list(by_id)),
-                known=known,
-            )
-        )
-    return None
+        if not options.cancel_missing or record.status in FINISHED or record.status in DROPPED:
+            plan.missing.append(record.id)
+            continue
+        task = Task.model_validate(as_dict(record))
+        note = label("import.cancel_note", ledger.meta.lang, file=name)
+        drop = plan_drop(task, note, options.today, statuses=statuses)
+        entry = drop.appended
+        assert isinstance(entry, LogEntry)
+        after = drop.after.model_copy(update={"log": task.log})
+        plan.cancelled.append(TaskChange(task, after, drop.changes, 0, entry))
 
 
 def _warnings(ledger: Ledger, plan: ImportPlan, header: Any) -> list[str]:

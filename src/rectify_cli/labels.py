@@ -357,6 +357,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet.tasks": ("整改任务", "Tasks"),
     "sheet.log": ("整改记录", "Log"),
     "sheet.indicators": ("指标", "Indicators"),
+    "sheet.history": ("指标历史", "Indicator history"),
+    "sheet.ledger": ("台账信息", "Ledger"),
+    "sheet.aspects": ("问题方面", "Aspects"),
+    "sheet.petitions": ("信访件", "Petitions"),
+    "sheet.petition_log": ("信访记录", "Petition log"),
     "init.done": (
         "已创建台账{root}：tasks.toml、indicators.toml 和编辑器用的 schema/。下一步：编辑 tasks.toml，然后运行 rectify check --ledger {root}",
         "Created the ledger {root}: tasks.toml, indicators.toml and schema/ for editors. Next: edit tasks.toml, then run rectify check --ledger {root}",
@@ -399,6 +404,36 @@ LABELS: dict[str, tuple[str, str]] = {
         "Columns not imported: {columns} (name them with --map COLUMN=field)",
     ),
     "import.row": ("第{row}行", "row {row}"),
+    "import.cancel_note": ("{file}中已无此任务", "no longer in {file}"),
+    "import.missing": (
+        "{source}：台账中有、表中没有的任务{n}项，未改动：{ids}（加 --cancel-missing 则撤销未完成的）",
+        "{source}: {n} tasks in the ledger are not in the sheet, left alone: {ids} (--cancel-missing cancels the open ones)",
+    ),
+    "import.cancelled": (
+        "{source}：撤销表中没有的任务{n}项：{ids}",
+        "{source}: {n} tasks not in the sheet cancelled: {ids}",
+    ),
+    "import.status_column": (
+        "“{column}”列填的是状态（{example}等），按状态导入",
+        "column {column!r} holds statuses ({example}, …): read as the status",
+    ),
+    "import.logged": (
+        "{source}：{n}条整改记录追加到已有任务",
+        "{source}: {n} log entries appended to existing tasks",
+    ),
+    "import.meta": ("{source}（台账信息）：{changes}", "{source} (ledger settings): {changes}"),
+    "import.meta_kept": (
+        "台账信息未改动：{kept}（表中的值在前；加 --update 采用）",
+        "ledger settings kept: {kept} (the sheet's value first; --update takes it)",
+    ),
+    "import.petitions_new": (
+        "{source}：新建 petitions.toml（信访件{n}件）",
+        "{source}: petitions.toml created ({n} cases)",
+    ),
+    "import.petitions_kept": (
+        "表中的信访件与 petitions.toml 不同，未改动（请用 rectify petition 修改）",
+        "the sheet's petition cases differ from petitions.toml, left alone (use rectify petition)",
+    ),
     "import.new_indicator": ("新增指标", "new indicator"),
     "import.update_indicator": ("更新指标", "update indicator"),
     "import.summary_indicators": (

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .cells import CellError, cell_text, read_cell
-from .columns import Column
+from .cells import CellError, cell_text, read_cell, status_value
+from .columns import Column, normalise_header
 from .headers import SheetLayout
 from .i18n import field_name, say, spoken
 from .models import Indicator, Task
@@ -144,3 +144,48 @@ def model_changes(before: Task | Indicator, after: Task | Indicator) -> tuple[st
 
 def also_on(ident: str, row: int) -> str:
     return say("{id} is also on row {row}", "{id} 与第{row}行重复", id=ident, row=row)
+
+
+def status_by_content(layout: SheetLayout, mapped: set[str]) -> SheetLayout:
+    """A notes column (完成情况, 整改情况: headers offices use for either) whose every filled
+    cell is a status word (已完成, 推进中) is the status column, when the sheet has none and
+    the user did not --map it."""
+    if "status" in layout.fields.values():
+        return layout
+    for index, name in layout.fields.items():
+        if name != "notes" or normalise_header(layout.headers.get(index, "")) in mapped:
+            continue
+        texts = [
+            cell_text(cells[index])
+            for _, cells in layout.table.rows[layout.header_row + 1 :]
+            if index < len(cells) and cell_text(cells[index])
+        ]
+        if texts and all(_is_status(t) for t in texts):
+            return replace(layout, fields={**layout.fields, index: "status"})
+    return layout
+
+
+def _is_status(text: str) -> bool:
+    try:
+        return status_value(text) is not None
+    except CellError:
+        return False
+
+
+# Fields a cleared cell cannot clear: a task always has them (its row names it by them).
+_NEVER_CLEARED = frozenset({"id", "aspect", "aspect_name", "title", "lead", "status", "notes"})
+
+
+def cleared(layout: SheetLayout, row: Row, before: Task) -> list[str]:
+    """The fields whose column the sheet has but whose cell in `row` is empty while the
+    task has a value: a colleague cleared it, or never filled it."""
+    out = []
+    for name in dict.fromkeys(layout.fields.values()):
+        if name in _NEVER_CLEARED or name in row.values or name in row.unreadable:
+            continue
+        if name == "deadline":
+            if before.deadline is not None or before.ongoing:
+                out.append(name)
+        elif getattr(before, name) not in (None, "", [], False):
+            out.append(name)
+    return out

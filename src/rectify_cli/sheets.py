@@ -295,6 +295,18 @@ def _read_bytes(path: Path) -> bytes:
         ) from None
 
 
+# The files `rectify export --format csv` writes beside FILE (FILE-log.csv, …), by sheet key.
+CSV_COMPANIONS = {
+    "log": "log",
+    "indicators": "indicators",
+    "history": "history",
+    "ledger": "ledger",
+    "aspects": "aspects",
+    "petitions": "petitions",
+    "petition_log": "petition-log",
+}
+
+
 def read_tables(path: Path, sheet: str | None = None) -> tuple[list[Table], list[Table]]:
     """The sheets an import reads, and the hidden ones it leaves alone.
 
@@ -323,7 +335,7 @@ def read_tables(path: Path, sheet: str | None = None) -> tuple[list[Table], list
         return chosen + [t for t in others if not t.hidden], [t for t in others if t.hidden]
     if suffix in (".csv", ".txt"):
         tables = [read_csv(path)]
-        for companion in ("log", "indicators"):
+        for companion in CSV_COMPANIONS.values():
             beside = path.with_name(f"{path.stem}-{companion}{path.suffix}")
             if beside.exists():
                 tables.append(read_csv(beside))

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from .kinds import Status
 from .records import Indicator, Ledger, LogEntry, Reading, Task
 from .speech import say
-from .textfmt import NOTHING, parse_change, value_text
+from .textfmt import ARROW, NOTHING, parse_change, value_text
 
 ADDED = "added"  # the kind of the first log entry `rectify add` writes
 
@@ -124,17 +124,27 @@ def task_at(task: Task, day: dt.date) -> tuple[Task | None, list[str]]:
     stop = next((n for n, e in enumerate(log) if e.date > day), len(log)) if in_order else 0
     for n in range(len(log) - 1, stop - 1, -1):
         _undo_entry(values, log, n, day, unproven)
+    kept = list(log)
     if not in_order:
         for i in sorted(range(len(log)), key=lambda i: (log[i].date, i)):
             entry = log[i]
             if entry.date > day:
                 break
-            lined = _redo_lines(values, entry.changes, unproven)
+            lined, lines = _redo_lines(values, entry.changes, unproven)
+            # A backdated entry's line says what the file held when it was written (a later
+            # day's value); in the past this snapshot shows, its old value is the one before
+            # it by date, so `changes` over the snapshot reads the same history.
+            kept[i] = entry._replace(changes=lines)
             for key in _KEYED:
                 set_to = getattr(entry, key)
                 if set_to is not None and key not in lined:
                     values[key] = set_to
-    values["log"] = [e for e in log if e.date <= day]
+    # The past this snapshot shows happened in date order: its log is kept so, with the
+    # lines above, and reads as one consistent history.
+    order = (
+        range(len(kept)) if in_order else sorted(range(len(kept)), key=lambda i: (kept[i].date, i))
+    )
+    values["log"] = [kept[i] for i in order if kept[i].date <= day]
     return Task(**values), sorted(set(unproven))
 
 
@@ -186,10 +196,15 @@ def _undo_lines(values: dict[str, Any], lines: Sequence[str], unproven: list[str
     return named
 
 
-def _redo_lines(values: dict[str, Any], lines: Sequence[str], unproven: list[str]) -> set[str]:
-    """Apply an entry's change lines again, in order; the fields they name."""
+def _redo_lines(
+    values: dict[str, Any], lines: Sequence[str], unproven: list[str]
+) -> tuple[set[str], list[str]]:
+    """Apply an entry's change lines again, in order; the fields they name, and the lines
+    with each old value the one they now replace."""
     named: set[str] = set()
+    out: list[str] = []
     for line in lines:
+        out.append(line)
         listed = _list_line(line, values)
         if listed is not None:
             field, sign, item = listed
@@ -202,11 +217,12 @@ def _redo_lines(values: dict[str, Any], lines: Sequence[str], unproven: list[str
             continue
         field, _, new = parsed
         named.add(field)
+        out[-1] = f"{field}: {value_text(values[field])}{ARROW}{new}"
         try:
             values[field] = _value(field, new)
         except ValueError:
             unproven.append(field)
-    return named
+    return named, out
 
 
 def _list_line(line: str, values: dict[str, Any]) -> tuple[str, str, str] | None:

@@ -22,11 +22,13 @@ class ExportFormat(StrEnum):
 
 
 def csv_paths(out: Path) -> dict[str, Path]:
-    """tasks → FILE, log → FILE-log.csv, indicators → FILE-indicators.csv, side by side."""
-    return {
-        "tasks": out,
-        "log": out.with_name(f"{out.stem}-log{out.suffix or '.csv'}"),
-        "indicators": out.with_name(f"{out.stem}-indicators{out.suffix or '.csv'}"),
+    """tasks → FILE, and each other sheet beside it: log → FILE-log.csv, indicators →
+    FILE-indicators.csv, … (the companions `sheets.read_tables` reads back)."""
+    from rectify_cli.sheets import CSV_COMPANIONS
+
+    suffix = out.suffix or ".csv"
+    return {"tasks": out} | {
+        key: out.with_name(f"{out.stem}-{name}{suffix}") for key, name in CSV_COMPANIONS.items()
     }
 
 
@@ -42,8 +44,8 @@ def export(
             "--format",
             "-f",
             case_sensitive=False,
-            help="xlsx (one workbook) or csv (FILE, FILE-log.csv, FILE-indicators.csv) "
-            "[default: from FILE's suffix].",
+            help="xlsx (one workbook) or csv (FILE, FILE-log.csv, FILE-indicators.csv, "
+            "FILE-ledger.csv, …) [default: from FILE's suffix].",
         ),
     ] = None,
     as_of: AsOfOpt = None,
@@ -51,7 +53,8 @@ def export(
     lang: LangOpt = None,
     ledger: LedgersOpt = None,
 ) -> None:
-    """Write the ledger to Excel (xlsx) or CSV: tasks, their log and the indicators; with
+    """Write the ledger to Excel (xlsx) or CSV: tasks, their log, the indicators and their
+    history, the ledger's settings and the petition cases; an import gives it back.  With
     --as-of, as they stood at the end of that day."""
     if fmt is None:
         suffix = out.suffix.lower().lstrip(".")
@@ -67,27 +70,32 @@ def export(
     if fmt is ExportFormat.CSV and is_stdout(out):
         raise UsageError(
             say(
-                "--out -: a CSV export is three files; name FILE, or use --format xlsx",
-                "--out -：CSV 导出包含三个文件；请指定文件名，或用 --format xlsx",
+                "--out -: a CSV export is several files; name FILE, or use --format xlsx",
+                "--out -：CSV 导出包含多个文件；请指定文件名，或用 --format xlsx",
             )
         )
     from rectify_cli.ledgers import Book, Ledgers, single_spec
-    from rectify_cli.store import load_ledger
+    from rectify_cli.store import load_ledger, load_petitions
 
+    spec = single_spec(ledger, "export")
     day = None if as_of is None else as_of_date(as_of)
-    found = Ledgers((Book(load_ledger(single_spec(ledger, "export"))),))
+    found = Ledgers((Book(load_ledger(spec)),))
     if day is not None:
         found = found.at(day)
     led = found.single.ledger
+    cases = load_petitions(spec)
     language = ledger_lang(led, lang)
     from rectify_cli.render import excel
 
     if fmt is ExportFormat.XLSX:
-        outputs = {out: excel.workbook_bytes(led, language)}
+        outputs = {out: excel.workbook_bytes(led, language, cases)}
     else:
-        by_key = {s.key: s for s in excel.sheets(led, language)}
+        by_key = {s.key: s for s in excel.sheets(led, language, cases)}
+        # History and petitions only where there are some: an absent file reads back empty.
         outputs = {
-            path: excel.csv_bytes(by_key[key], language) for key, path in csv_paths(out).items()
+            path: excel.csv_bytes(by_key[key], language)
+            for key, path in csv_paths(out).items()
+            if by_key[key].rows or key not in ("history", "petitions", "petition_log")
         }
     write_files(outputs, force=force)  # all or nothing
     if is_stdout(out):

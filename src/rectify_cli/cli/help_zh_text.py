@@ -183,14 +183,16 @@ ZH: dict[str, str] = {
         "改为把 rectify 自带的滨州市示例台账写入 DIR。"
     ),
     # export
-    "Write the ledger to Excel (xlsx) or CSV: tasks, their log and the indicators; with "
+    "Write the ledger to Excel (xlsx) or CSV: tasks, their log, the indicators and their "
+    "history, the ledger's settings and the petition cases; an import gives it back. With "
     "--as-of, as they stood at the end of that day.": (
-        "把台账写成 Excel（xlsx）或 CSV：任务、任务记录和指标；加 --as-of 时为当日结束时的样子。"
+        "把台账写成 Excel（xlsx）或 CSV：任务、任务记录、指标及其历史读数、台账信息和信访件；"
+        "导入后原样恢复。加 --as-of 时为当日结束时的样子。"
     ),
     "The file to write (台账.xlsx).": "要写入的文件（如 台账.xlsx）。",
-    "xlsx (one workbook) or csv (FILE, FILE-log.csv, FILE-indicators.csv) [default: from "
-    "FILE's suffix].": (
-        "xlsx（一个工作簿）或 csv（FILE、FILE-log.csv、FILE-indicators.csv）"
+    "xlsx (one workbook) or csv (FILE, FILE-log.csv, FILE-indicators.csv, FILE-ledger.csv, "
+    "…) [default: from FILE's suffix].": (
+        "xlsx（一个工作簿）或 csv（FILE、FILE-log.csv、FILE-indicators.csv、FILE-ledger.csv 等）"
         "［默认：按 FILE 的后缀］。"
     ),
     "Replace existing files.": "替换已有的文件。",
@@ -356,6 +358,11 @@ ZH: dict[str, str] = {
         "把 rectify 不认识的列读作某个字段，如 督办意见=notes，或忽略它：备注=skip（可重复）。"
     ),
     "The xlsx sheet to read [default: found].": "要读取的 xlsx 工作表［默认：自动查找］。",
+    "With --update, an empty cell clears the field [default: it keeps the value, and the "
+    "summary says so].": "与 --update 同用：空单元格清空该字段［默认：保留原值，并在汇总中说明］。",
+    "Cancel the open tasks of the ledger the sheet lacks [default: reported].": (
+        "撤销台账中有、表中没有的未完成任务［默认：只报告］。"
+    ),
     # changes
     "Every event the logs and indicator readings prove since DATE, in date order: tasks "
     "added, completed, signed off, reopened, cancelled, merged or postponed, progress moved, "

@@ -49,12 +49,32 @@ def import_(
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="The xlsx sheet to read [default: found].")
     ] = None,
+    clear_empty: Annotated[
+        bool,
+        typer.Option(
+            "--clear-empty",
+            help="With --update, an empty cell clears the field [default: it keeps the value, "
+            "and the summary says so].",
+        ),
+    ] = False,
+    cancel_missing: Annotated[
+        bool,
+        typer.Option(
+            "--cancel-missing",
+            help="Cancel the open tasks of the ledger the sheet lacks [default: reported].",
+        ),
+    ] = False,
     lang: LangOpt = None,
     ledger: LedgersOpt = None,
 ) -> None:
     """Import tasks (and an export's indicators) from an Excel or CSV 台账; every bad row is
     reported before writing."""
-    from rectify_cli.edit_import import Imported, import_indicators, import_tasks
+    from rectify_cli.edit_import import (
+        Imported,
+        create_petitions,
+        import_indicators,
+        import_tasks,
+    )
     from rectify_cli.importer import ImportInvalid, ImportOptions, plan_import
     from rectify_cli.ledgers import single_spec
     from rectify_cli.render.importing import notes, preview, summary
@@ -63,7 +83,14 @@ def import_(
 
     led = load_ledger(single_spec(ledger, "import"))
     language = ledger_lang(led, lang)
-    options = ImportOptions(update=update, aspect=aspect, mapping=tuple(mapping or ()), sheet=sheet)
+    options = ImportOptions(
+        update=update,
+        aspect=aspect,
+        mapping=tuple(mapping or ()),
+        sheet=sheet,
+        clear_empty=clear_empty,
+        cancel_missing=cancel_missing,
+    )
     try:
         plan = plan_import(led, source, options)
     except ImportInvalid as exc:
@@ -97,14 +124,17 @@ def import_(
             root,
             plan.aspects,
             [n.task for n in plan.new],
-            [u.plan() for u in plan.updated],
+            [u.plan() for u in (*plan.updated, *plan.cancelled)],
             dry_run=check_only,
+            meta=plan.meta.after if plan.meta is not None and plan.meta.changes else None,
             # The indicators this import adds may be named by the tasks it adds.
             indicators={i.id for i in led.indicators}
             | {n.indicator.id for n in (ind.new if ind is not None else [])},
         )
 
     written: list[Imported] = []
+    if plan.petitions is not None and not dry_run:
+        create_petitions(root, plan.petitions, dry_run=True)  # refused before anything is
     ind = plan.indicators
     if ind is not None and ind.changed:
         # Indicators first: a ledger whose tasks are not written yet is still whole, one
@@ -122,6 +152,8 @@ def import_(
         )
     if plan.tasks_changed:
         written.insert(0, tasks(check_only=dry_run))
+    if plan.petitions is not None:
+        written.append(create_petitions(root, plan.petitions, dry_run=dry_run))
     if dry_run:
         write(preview(plan, language))
     if diff:

@@ -11,17 +11,24 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from rectify_cli.columns import (
+    ASPECT_COLUMNS,
+    HISTORY_COLUMNS,
     INDICATOR_COLUMNS,
+    LEDGER_COLUMNS,
     LOG_COLUMNS,
+    PETITION_COLUMNS,
+    PETITION_LOG_COLUMNS,
     TASK_COLUMNS,
     Column,
     load_openpyxl,
 )
 from rectify_cli.i18n import Lang, label, status_label
 from rectify_cli.kinds import Status
+from rectify_cli.models import PetitionFile
 from rectify_cli.records import Indicator, Ledger, LogEntry, Task
 
 from .text import csv_safe, visible
@@ -67,6 +74,9 @@ def _cell(value: Any, col: Column, lang: Lang) -> Any:
         return csv_safe(LIST_SEP.join(items)) if items else None
     if col.kind == "status":
         return status_cell(value, lang)
+    if isinstance(value, Enum):
+        # Petition words (办结, 大气): the Chinese label in a Chinese sheet, the key in English.
+        return value.label_zh if lang == "zh" and hasattr(value, "label_zh") else value.value
     if isinstance(value, str):
         return text_cell(value) if value else None
     return value
@@ -96,7 +106,26 @@ def indicator_values(indicator: Indicator, lang: Lang) -> list[Any]:
     return [_cell(getattr(indicator, col.field), col, lang) for col in INDICATOR_COLUMNS]
 
 
-def sheets(ledger: Ledger, lang: Lang) -> list[Sheet]:
+def ledger_values(ledger: Ledger, petitions: PetitionFile | None, lang: Lang) -> list[Any]:
+    """The [ledger] settings and petitions.toml's own keys, in LEDGER_COLUMNS order."""
+    row = []
+    for col in LEDGER_COLUMNS:
+        owner, _, key = col.field.rpartition(".")
+        if owner == "":
+            value: Any = getattr(ledger.meta, key)
+        elif petitions is None:
+            value = None
+        elif owner == "petitions":
+            value = getattr(petitions, key)
+        else:
+            value = None if petitions.summary is None else getattr(petitions.summary, key)
+        row.append(_cell(value, col, lang))
+    return row
+
+
+def sheets(ledger: Ledger, lang: Lang, petitions: PetitionFile | None = None) -> list[Sheet]:
+    """Every sheet an export writes; an import of them rebuilds the ledger exactly."""
+    cases = petitions.petitions if petitions is not None else []
     return [
         Sheet("tasks", TASK_COLUMNS, [task_values(t, ledger, lang) for t in ledger.tasks]),
         Sheet(
@@ -109,13 +138,44 @@ def sheets(ledger: Ledger, lang: Lang) -> list[Sheet]:
             INDICATOR_COLUMNS,
             [indicator_values(i, lang) for i in ledger.indicators],
         ),
+        Sheet(
+            "history",
+            HISTORY_COLUMNS,
+            [
+                [_cell(i.id, HISTORY_COLUMNS[0], lang)]
+                + [_cell(getattr(r, c.field), c, lang) for c in HISTORY_COLUMNS[1:]]
+                for i in ledger.indicators
+                for r in i.history
+            ],
+        ),
+        Sheet("ledger", LEDGER_COLUMNS, [ledger_values(ledger, petitions, lang)]),
+        Sheet(
+            "aspects",
+            ASPECT_COLUMNS,
+            [[text_cell(a.id), text_cell(a.name)] for a in ledger.aspects],
+        ),
+        Sheet(
+            "petitions",
+            PETITION_COLUMNS,
+            [[_cell(getattr(p, c.field), c, lang) for c in PETITION_COLUMNS] for p in cases],
+        ),
+        Sheet(
+            "petition_log",
+            PETITION_LOG_COLUMNS,
+            [
+                [_cell(p.id, PETITION_LOG_COLUMNS[0], lang)]
+                + [_cell(getattr(e, c.field), c, lang) for c in PETITION_LOG_COLUMNS[1:]]
+                for p in cases
+                for e in p.log
+            ],
+        ),
     ]
 
 
 # --------------------------------------------------------------------------- xlsx
 
 
-def workbook_bytes(ledger: Ledger, lang: Lang) -> bytes:
+def workbook_bytes(ledger: Ledger, lang: Lang, petitions: PetitionFile | None = None) -> bytes:
     openpyxl = load_openpyxl()
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -127,7 +187,7 @@ def workbook_bytes(ledger: Ledger, lang: Lang) -> bytes:
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
-    for sheet in sheets(ledger, lang):
+    for sheet in sheets(ledger, lang, petitions):
         ws: Worksheet = book.create_sheet(sheet.title(lang))
         ws.append(sheet.header(lang))
         for cell in ws[1]:

@@ -72,6 +72,31 @@ def summary(plan: ImportPlan, lang: Lang) -> list[str]:
             aspects=len(plan.aspects),
         )
     ]
+    if plan.cancelled:
+        ids = _ids([c.before.id for c in plan.cancelled], lang)
+        lines.append(
+            label(
+                "import.cancelled",
+                lang,
+                source=escaped(plan.source),
+                n=len(plan.cancelled),
+                ids=ids,
+            )
+        )
+    if plan.missing:
+        ids = _ids(plan.missing, lang)
+        lines.append(
+            label("import.missing", lang, source=escaped(plan.source), n=len(plan.missing), ids=ids)
+        )
+    logged = sum(len(u.logged) for u in plan.updated)
+    if logged:
+        lines.append(label("import.logged", lang, source=escaped(plan.source), n=logged))
+    if plan.meta is not None and plan.meta.changes:
+        changes = label("warn.list_sep", lang).join(one_line(c) for c in plan.meta.changes)
+        lines.append(label("import.meta", lang, source=escaped(plan.source), changes=changes))
+    if plan.petitions is not None:
+        n = len(plan.petitions.petitions)
+        lines.append(label("import.petitions_new", lang, source=escaped(plan.source), n=n))
     ind = plan.indicators
     if ind is not None:
         lines.append(
@@ -88,10 +113,29 @@ def summary(plan: ImportPlan, lang: Lang) -> list[str]:
     return lines
 
 
+def _ids(ids: list[str], lang: Lang) -> str:
+    return label("warn.list_sep", lang).join(one_line(i) for i in ids)
+
+
 def notes(plan: ImportPlan, lang: Lang) -> list[str]:
-    """Warnings and ignored columns: said on stderr, never a reason to refuse."""
+    """Warnings, what an import kept or read otherwise, and ignored columns: said on
+    stderr, never a reason to refuse."""
     said = label("import.warning", lang) + COLON[lang]
     out = [said + one_line(w) for w in plan.warnings]
+    if plan.status_column is not None:
+        example = "、".join(("已完成", "推进中")) if lang == "zh" else "done, in_progress"
+        out.append(
+            said
+            + label(
+                "import.status_column", lang, column=one_line(plan.status_column), example=example
+            )
+        )
+    out += [said + one_line(k) for k in plan.kept]
+    if plan.meta is not None and plan.meta.kept:
+        kept = label("warn.list_sep", lang).join(one_line(c) for c in plan.meta.kept)
+        out.append(said + label("import.meta_kept", lang, kept=kept))
+    if plan.petitions_kept:
+        out.append(said + label("import.petitions_kept", lang))
     if plan.ignored_columns:
         columns = ("、" if lang == "zh" else ", ").join(one_line(c) for c in plan.ignored_columns)
         out.append(said + label("import.ignored", lang, columns=columns))
