@@ -204,45 +204,11 @@ def test_updates_and_undos_killed_at_any_moment_leave_the_old_or_the_new_file(
     """A writer updating and undoing is killed at random moments: the file always loads and
     `rectify check` accepts it, and undo then walks back through every write that landed,
     each step accepted, to the very bytes the ledger started with."""
-    from rectify_cli.check_folders import check_ledger
-    from rectify_cli.errors import WriteRefused
-    from rectify_cli.undo import undo
-
     root = make_ledger(tasks_text(300))
     original = (root / "tasks.toml").read_bytes()
-    rng = random.Random(20251207)
-    k = 0
-    for _ in range(10):
-        child = subprocess.Popen(
-            [sys.executable, "-c", UNDO_KILLED, str(root), "T0150", str(k)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
-        started = time.perf_counter()
-        writes = rng.randint(1, 3)
-        for _ in range(writes):
-            line = child.stdout.readline()
-            assert line == b"wrote\n", child.communicate()[1].decode("utf-8")
-        per_write = (time.perf_counter() - started) / writes
-        time.sleep(rng.uniform(0, per_write))
-        child.kill()
-        child.communicate()
-        # A child may land a write or two more between the last line read and the kill
-        # (on a loaded machine); the next child starts well past them, so no postponement
-        # date, cancelled task or note repeats one that landed unseen.
-        k += writes + 9
-        ledger, problems = check_ledger(root)
-        assert problems == [] and ledger is not None
-        notes = [e.note for e in ledger.task("T0150").log]  # type: ignore[union-attr]
-        assert notes[0] == "起始" and len(set(notes)) == len(notes)
-    while True:
-        try:
-            undo(root)
-        except WriteRefused as exc:
-            assert exc.message.startswith("nothing to undo"), exc.message
-            break
-        assert check_ledger(root)[1] == []
+    kill_at_random_then_undo_all(
+        root, lambda k: [sys.executable, "-c", UNDO_KILLED, str(root), "T0150", str(k)], 20251207
+    )
     assert (root / "tasks.toml").read_bytes() == original
 
 
@@ -455,21 +421,28 @@ def test_every_verb_killed_at_any_moment_leaves_the_old_or_the_new_file(
     and undo is killed at random moments: each file always loads and `rectify check`
     accepts the ledger, and undo then walks back through every write that landed, each
     step accepted, to the very bytes both files started with."""
-    from rectify_cli.check_folders import check_ledger
-    from rectify_cli.errors import WriteRefused
-    from rectify_cli.undo import undo
 
     root = make_ledger(tasks_text(300))
     (root / "petitions.toml").write_text(CASES, encoding="utf-8")
     original = {name: (root / name).read_bytes() for name in ("tasks.toml", "petitions.toml")}
-    rng = random.Random(20251208)
+    kill_at_random_then_undo_all(
+        root, lambda k: [sys.executable, "-c", VERB_KILLED, str(root), str(k)], 20251208
+    )
+    assert {name: (root / name).read_bytes() for name in original} == original
+
+
+def kill_at_random_then_undo_all(root: Path, argv: Any, seed: int) -> None:
+    """Ten children, each started with `argv(k)` and killed after one to three writes at a
+    random moment: after each kill the ledger passes check and T0150's notes are unique;
+    then undo walks back through every write that landed, each step accepted."""
+    from rectify_cli.check_folders import check_ledger
+    from rectify_cli.errors import WriteRefused
+    from rectify_cli.undo import undo
+
+    rng = random.Random(seed)
     k = 0
     for _ in range(10):
-        child = subprocess.Popen(
-            [sys.executable, "-c", VERB_KILLED, str(root), str(k)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        child = subprocess.Popen(argv(k), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         assert child.stdout is not None and child.stdout.readline() == b"ready\n"
         started = time.perf_counter()
         writes = rng.randint(1, 3)
@@ -495,4 +468,3 @@ def test_every_verb_killed_at_any_moment_leaves_the_old_or_the_new_file(
             assert exc.message.startswith("nothing to undo"), exc.message
             break
         assert check_ledger(root)[1] == []
-    assert {name: (root / name).read_bytes() for name in original} == original

@@ -23,12 +23,10 @@ import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from .kinds import Status
+from .kinds import ADDED, Status
 from .records import Indicator, Ledger, LogEntry, Reading, Task
 from .speech import say
 from .textfmt import ARROW, NOTHING, parse_change, value_text
-
-ADDED = "added"  # the kind of the first log entry `rectify add` writes
 
 _DATES = frozenset({"start", "deadline", "completed_on"})
 _LISTS = frozenset({"measures", "partners", "evidence", "indicators"})

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rectify_cli.kinds import Category, Finding, Handling
+from rectify_cli.kinds import ADDED_NOTE, Category, Finding, Handling
 
 from .app import app
 from .common import LangOpt, choice_of, entry_date, parse_date, write
@@ -157,7 +157,7 @@ def _added_word(folder: str | Path | None) -> str:
     from rectify_cli.edit import ledger_lang_of
     from rectify_cli.files import resolve_root
 
-    return "新增" if ledger_lang_of(resolve_root(folder)) == "zh" else "added"
+    return ADDED_NOTE["zh" if ledger_lang_of(resolve_root(folder)) == "zh" else "en"]
 
 
 @petition_app.command("update")
