@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -788,3 +789,15 @@ start = 2025-07-15
 deadline = 2025-07-15
 status = "not_started"
 """
+
+
+def sample_counties(sample: Path, names: tuple[str, ...] = ("boxing", "zouping")) -> Path:
+    """`counties/NAME` beside the `sample` copy: the shipped sample once for each name, its
+    `[ledger] name` changed to it (the data are the sample's own; nothing is invented)."""
+    root = sample.parent / "counties"
+    for name in names:
+        shutil.copytree(sample, root / name)
+        tasks = root / name / "tasks.toml"
+        text = tasks.read_text(encoding="utf-8")
+        tasks.write_text(text.replace('name = "binzhou"', f'name = "{name}"', 1), encoding="utf-8")
+    return root

@@ -45,9 +45,9 @@ def test_a_result_names_the_formats_it_draws(cls: type[results.Result]) -> None:
         assert callable(getattr(cls, fmt.value))
 
 
-def test_only_the_report_is_a_document() -> None:
+def test_only_the_report_and_the_roll_up_are_documents() -> None:
     documents = {c.__name__ for c in RESULTS if OutputFormat.DOCX in c.formats()}
-    assert documents == {"ReportResult"}
+    assert documents == {"ReportResult", "RollupResult"}
 
 
 def test_a_format_a_result_lacks_is_refused_by_its_own_list(

@@ -52,6 +52,7 @@ from tests.helpers import (
     docx_tables,
     html_tables,
     parse_html,
+    sample_counties,
     text_of,
 )
 from tests.programs import need_program
@@ -629,3 +630,44 @@ def test_html_report_in_a_real_browser(sample: Path, runner: CliRunner, tmp_path
     # Not blank: many colours (text, bars, patterns), on a good share of the page's lines.
     assert len(colours) > 50, len(colours)
     assert inked > height // 4, inked
+
+
+def console_lines(stderr: str) -> list[str]:
+    """What a page wrote to the browser's console (chromium logs it as `CONSOLE` lines)."""
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line]
+
+
+@pytest.mark.slow
+def test_rollup_html_in_a_real_browser(sample: Path, runner: CliRunner, tmp_path: Path) -> None:
+    counties = sample_counties(sample)
+    page = tmp_path / "rollup.html"
+    code, _, err = invoke(
+        runner, "report", "-l", f"{counties}/*", "--as-of", AS_OF, "--out", str(page)
+    )
+    assert (code, err) == (0, f"已写入报告：{page}\n")
+    # The check can fail: a page that writes to the console is caught.
+    noisy = tmp_path / "noisy.html"
+    noisy.write_text(
+        "<!DOCTYPE html><title>x</title><script>console.error('x')</script>", encoding="utf-8"
+    )
+    assert console_lines(
+        run_chromium(tmp_path, noisy, "--enable-logging=stderr", "--dump-dom").stderr
+    )
+
+    shown = run_chromium(tmp_path, page, "--enable-logging=stderr", "--dump-dom")
+    assert console_lines(shown.stderr) == []
+    root = html5lib.parse(shown.stdout, namespaceHTMLElements=False)
+    # The roll-up table first: a row per ledger and the total.
+    rows = table_headed(root, label("ledger", "zh"))
+    assert [r[label("ledger", "zh")] for r in rows] == ["boxing", "zouping", "合计"]
+    assert [r[label("tasks_count", "zh")] for r in rows] == ["24", "24", "48"]
+    # Then each ledger's own report, in its own section, charts and all.
+    sections = [s for s in root.iter("section") if s.get("class") == "ledger"]
+    assert len(sections) == 2
+    for name, section in zip(("boxing", "zouping"), sections, strict=True):
+        (title,) = list(section.iter("h2"))
+        assert f"（{name}）" in text_of(title)
+        assert HEADLINE_ZH in text_of(section)
+        assert len([g for g in section.iter(f"{SVG}g") if g.get("class") == "aspect"]) == 6
+    ids = [e.get("id") for e in root.iter() if e.get("id")]
+    assert len(ids) == len(set(ids)) and ids

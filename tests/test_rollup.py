@@ -316,8 +316,6 @@ def test_report_summary_only_json_and_terminal(counties: Path, runner: CliRunner
         EXIT_ERROR,
         "Error: --aspect: reports one aspect of one ledger; name a single --ledger\n",
     )
-    code, _, err = invoke_en(runner, "report", *GOOD, "-f", "html", "-o", "r.html")
-    assert code == EXIT_ERROR and "roll-up of several ledgers" in err
 
 
 def test_roll_up_rows_equal_each_ledgers_own_report(counties: Path) -> None:

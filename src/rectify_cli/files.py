@@ -15,6 +15,8 @@ TASKS_FILE = "tasks.toml"
 INDICATORS_FILE = "indicators.toml"
 SCHEMA_DIR = "schema"  # the editors' JSON Schemas, beside the ledger files (rectify init)
 PETITIONS_FILE = "petitions.toml"  # optional: petition cases (信访件), see load_petitions
+# optional: a roll-up's own settings, in the folder that holds its ledgers (rollup.settings)
+ROLLUP_FILE = "rollup.toml"
 LEDGER_ENV = "RECTIFY_LEDGER"
 DEFAULT_DIR = "data"
 # A 100,000-task ledger is about 52 MB; anything far past that is a mistake (a log file or

@@ -382,3 +382,26 @@ class PetitionFile(_Strict):
                 )
             )
         return self
+
+
+class RollupSettings(_Strict):
+    """A roll-up's own `[rollup]` table (`rollup.py`'s `rollup.toml`, beside the ledgers)."""
+
+    # The office that sends the roll-up's documents and notices (the city's, over its
+    # counties' ledgers): signed at their head and foot instead of each ledger's own.
+    issued_by: NonEmpty | None = None
+
+    @field_validator("issued_by")
+    @classmethod
+    def _no_controls(cls, v: str | None) -> str | None:
+        from .controls import control_problem
+
+        why = control_problem(v)
+        if why is not None:
+            raise ValueError(why)
+        return v
+
+
+class RollupFile(_Strict):
+    version: Int = LEDGER_VERSION
+    rollup: RollupSettings = Field(default_factory=RollupSettings)

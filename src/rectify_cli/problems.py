@@ -38,6 +38,7 @@ def _models_at() -> dict[tuple[str, ...], type[BaseModel]]:
         ("petitions",): m.Petition,
         ("petitions", "log"): m.PetitionLogEntry,
         ("summary",): m.PetitionSummary,
+        ("rollup",): m.RollupSettings,
     }
 
 

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from .changes import Changes, Event, PetitionMove, ReadingChange, changes_since
-from .i18n import Lang, label
+from .files import ROLLUP_FILE
+from .i18n import Lang, label, say
 from .ledgers import Book, Ledgers
 from .petitions import PetitionCounts, PetitionWarning, counts_of, petition_report
 from .petitions import headline as petition_headline
 from .petitions import warnings as petition_warnings
 from .query import rows
+from .records import Ledger
 from .report import (
     Counts,
     Report,
@@ -73,6 +77,48 @@ def _of_aspect(changes: Changes, report: Report) -> Changes:
     )
 
 
+# --------------------------------------------------------------------------- settings
+
+
+def rollup_folder(ledgers: Ledgers) -> Path | None:
+    """The one folder that holds every ledger named (`counties` for `counties/*`), or None
+    when they sit in different folders: a roll-up's settings live there."""
+    roots = [b.ledger.root for b in ledgers.books] + [f.path for f in ledgers.failures]
+    parents = {os.path.dirname(os.path.abspath(r)) for r in roots}
+    return Path(parents.pop()) if len(parents) == 1 else None
+
+
+def issuing_office(ledgers: Ledgers, given: str | None = None) -> str | None:
+    """Who sends a roll-up's documents and notices: `given` (`--issued-by`), else the
+    `issued_by` of the roll-up's `rollup.toml` (several ledgers only), else None (each
+    ledger's own office).  A `rollup.toml` that is not right is an error with its line."""
+    if given is not None or not ledgers.multi:
+        return given
+    folder = rollup_folder(ledgers)
+    if folder is None or not (folder / ROLLUP_FILE).is_file():
+        return None
+    from .errors import LedgerInvalid, RectifyError
+    from .models import RollupFile
+    from .store import load_file
+
+    try:
+        return load_file(folder / ROLLUP_FILE, RollupFile).rollup.issued_by
+    except LedgerInvalid as exc:
+        # `rectify check` reads ledgers, not this file: every problem is said here.
+        raise RectifyError(say("; ", "；").join(str(p) for p in exc.problems)) from None
+
+
+def signed_by(ledger: Ledger, office: str | None) -> Ledger:
+    """The ledger with `office` as its issuing office, for the notices the roll-up (or
+    `--issued-by`) sends: a copy, the ledger itself is untouched."""
+    if office is None or office == ledger.meta.issued_by:
+        return ledger
+    meta = ledger.meta._replace(issued_by=office)
+    return Ledger(
+        meta, ledger.aspects, ledger.tasks, ledger.indicators, ledger.root, ledger.problems
+    )
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -105,6 +151,8 @@ class RollUp:
     # The day every ledger's data are current to: the earliest of their data dates, so the
     # roll-up never claims a county's figures are newer than its own section says.
     data_as_of: dt.date | None = None
+    # The office that sends the roll-up (`rollup.toml`'s `issued_by`): its Word head and foot.
+    issued_by: str | None = None
 
     @property
     def date_text(self) -> str:
@@ -168,6 +216,7 @@ def build_rollup(
         petitions=pet_total,
         since=since,
         data_as_of=min((d for d in data_dates if d is not None), default=None),
+        issued_by=issuing_office(ledgers),
     )
 
 

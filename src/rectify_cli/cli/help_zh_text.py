@@ -142,6 +142,12 @@ ZH: dict[str, str] = {
         "与 --notice 同用：每个单位一个文件，写入 DIR，而不是标准输出。"
     ),
     "A notice asks for a reply within N working days.": "督办单要求在 N 个工作日内反馈。",
+    "With --notice: the office that sends and signs the notices, instead of each ledger's own "
+    "[default: with several ledgers, issued_by in the rollup.toml of the folder that holds "
+    "them].": (
+        "与 --notice 同用：签发督办单的单位，代替各台账自己的签发单位"
+        "［默认：多本台账时，为台账所在文件夹中 rollup.toml 的 issued_by］。"
+    ),
     # report
     "Progress report in the form of the published notice: headline, progress per aspect, "
     "open tasks, indicators, warnings; as a web page (html) or Word document (docx) too. "

@@ -221,6 +221,7 @@ def warn_many_cmd(
     out: Path | None,
     force: bool,
     reply_days: int,
+    issued_by: str | None,
     lang: Lang,
     no_color: bool,
 ) -> None:
@@ -240,7 +241,7 @@ def warn_many_cmd(
     multi = found.multi
     refs = refs_of(found)
     if notice:
-        _notices(found, result, fmt, out, force, reply_days, lang)
+        _notices(found, result, fmt, out, force, reply_days, issued_by, lang)
     else:
         shown = WarningsMany(result, lang, multi, refs)
         emit(shown, output_format(fmt, shown.formats()), no_color=no_color)
@@ -256,22 +257,29 @@ def _notices(
     out: Path | None,
     force: bool,
     reply_days: int,
+    issued_by: str | None,
     lang: Lang,
 ) -> None:
-    """Each ledger's notices (tasks only), from its own office; with --out, one folder per
-    ledger (`DIR/boxing/2025-12-31-市水利局.md`), since two counties share department names.
-    Every notice of every ledger is written, or none."""
+    """Each ledger's notices (tasks only), one per lead department, from the roll-up's
+    office (`--issued-by`, else `rollup.toml`), else each from its own ledger's; with --out,
+    one folder per ledger (`DIR/boxing/2025-12-31-市水利局.md`), since two counties share
+    department names.  Every notice of every ledger is written, or none."""
     from rectify_cli.outputs import write_files
     from rectify_cli.render.notices import notice_files
     from rectify_cli.render.warn_text import notices_markdown
+    from rectify_cli.rollup import issuing_office, signed_by
     from rectify_cli.warn import folder_names
 
     from .common import make_out_dir
 
+    office = issuing_office(found, issued_by)
     if out is None:
         texts = [
             notices_markdown(
-                lw.result, lw.book.ledger.meta, reply_date(lw.result.as_of, reply_days, lang), lang
+                lw.result,
+                signed_by(lw.book.ledger, office).meta,
+                reply_date(lw.result.as_of, reply_days, lang),
+                lang,
             )
             for lw in result
             if lw.result.warnings
@@ -290,7 +298,8 @@ def _notices(
             continue
         folder = out / folders[lw.name] if found.multi else out
         due = reply_date(lw.result.as_of, reply_days, lang)
-        files.update(notice_files(lw.result, lw.book.ledger, folder, due, lang, fmt))
+        signed = signed_by(lw.book.ledger, office)
+        files.update(notice_files(lw.result, signed, folder, due, lang, fmt))
     make_out_dir(out)
     write_files(files, force=force)
     tell(label("warn.written", lang, count=len(files), path=out))
@@ -321,14 +330,6 @@ def report_many(
             say(
                 "--aspect: reports one aspect of one ledger; name a single --ledger",
                 "--aspect 只能报告单个台账的一个问题方面，请只指定一个 --ledger",
-            )
-        )
-    if chosen in (OutputFormat.HTML, OutputFormat.DOCX):
-        raise UsageError(
-            say(
-                "--format {fmt}: a roll-up of several ledgers is written as md, json or a table",
-                "--format {fmt}：多个台账的汇总只能输出 md、json 或 table",
-                fmt=chosen.value,
             )
         )
     rollup = build_rollup(found, as_of, lang, since=since, summary_only=summary_only)

@@ -44,7 +44,9 @@ def _check_options(
     notice: bool,
     out: Path | None,
     fmt: OutputFormat | None,
+    issued_by: str | None,
 ) -> None:
+    _check_issued_by(issued_by, notice)
     if days < 0:
         raise UsageError(
             say(
@@ -101,6 +103,32 @@ def _check_options(
         )
     if fmt is OutputFormat.DOCX and (out is None or is_stdout(out)):
         raise UsageError(say("docx needs --out DIR", "输出 docx 须加 --out 目录"))
+
+
+def _check_issued_by(issued_by: str | None, notice: bool) -> None:
+    """--issued-by names the office that signs the notices: with --notice, not blank, and
+    text a document may hold (no control characters)."""
+    if issued_by is None:
+        return
+    if not notice:
+        raise UsageError(
+            say(
+                "--issued-by: signs warning notices; add --notice",
+                "--issued-by 用于签发预警督办单，请加 --notice",
+            )
+        )
+    if not issued_by.strip():
+        raise UsageError(
+            say(
+                "--issued-by: give the name of the office that sends the notices",
+                "--issued-by：请写明签发督办单的单位名称",
+            )
+        )
+    from rectify_cli.controls import control_problem
+
+    why = control_problem(issued_by)
+    if why is not None:
+        raise UsageError(say("--issued-by: {why}", "--issued-by：{why}", why=why))
 
 
 @app.command("warn")
@@ -162,6 +190,16 @@ def warn(
         ),
     ] = None,
     force: ForceOpt = False,
+    issued_by: Annotated[
+        str | None,
+        typer.Option(
+            "--issued-by",
+            metavar="NAME",
+            help="With --notice: the office that sends and signs the notices, instead of each "
+            "ledger's own [default: with several ledgers, issued_by in the rollup.toml of the "
+            "folder that holds them].",
+        ),
+    ] = None,
     reply_days: Annotated[
         int,
         typer.Option(
@@ -175,7 +213,8 @@ def warn(
 ) -> None:
     """Overdue, due-soon, behind-schedule and stale tasks, by lead department; then petition
     cases past or near their deadline.  Several ledgers: one section each."""
-    _check_options(days, tolerance, stale_days, reply_days, notice, out, fmt)
+    _check_options(days, tolerance, stale_days, reply_days, notice, out, fmt, issued_by)
+    issued_by = issued_by.strip() if issued_by is not None else None
     levels = choices_of(level, "--level", Level.parse)
     if is_stdout(out):
         out = None
@@ -195,6 +234,7 @@ def warn(
             out=out,
             force=force,
             reply_days=reply_days,
+            issued_by=issued_by,
             lang=ledgers_lang(ledgers, lang),
             no_color=no_color,
         )
@@ -211,6 +251,9 @@ def warn(
         levels=levels,
     )
     if notice:
+        from rectify_cli.rollup import signed_by
+
+        led = signed_by(led, issued_by)
         due = reply_date(result.as_of, reply_days, language)
         if out is None:
             from rectify_cli.render.warn_text import notices_markdown

@@ -89,9 +89,9 @@ def _fill(key: str, pattern: str | None) -> str:
     return f' fill="url(#{key}-{pattern})"' if pattern else ""
 
 
-def status_chart(report: Report) -> str:
+def status_chart(report: Report, prefix: str = "") -> str:
     """One bar split into completed / on schedule / behind / overdue, with a legend."""
-    key = "chart-status"
+    key = f"{prefix}chart-status"  # the prefix keeps ids unique on a page of several reports
     title = label("report.chart.status", report.lang)
     parts = report.status_parts
     words = [label("chart.part", report.lang, name=name, n=n) for _, name, n in parts]
@@ -131,9 +131,9 @@ def status_chart(report: Report) -> str:
     return _svg(key, title, desc, ly + 10, body)
 
 
-def completion_chart(report: Report) -> str:
+def completion_chart(report: Report, prefix: str = "") -> str:
     """One bar per aspect: its completion, with the percent and done-of-total written out."""
-    key = "chart-completion"
+    key = f"{prefix}chart-completion"  # the prefix keeps ids unique on a page of several reports
     lang = report.lang
     title = label("report.chart.completion", lang)
     names = [r.aspect.name for r in report.aspects]
@@ -194,11 +194,11 @@ _DIRECTION_CLASS = {Direction.IMPROVED: "improved", Direction.WORSENED: "worsene
 _BAR_LABEL = {"value": "chart.value", "target": "ind.target", "last_year": "chart.last_year"}
 
 
-def indicator_chart(report: Report) -> str:
+def indicator_chart(report: Report, prefix: str = "") -> str:
     """For each indicator with a target or last year's value: its value, target and last
     year's value as bars on one scale, the better direction and the change written beside.
     Empty when no indicator has anything to compare with."""
-    key = "chart-indicators"
+    key = f"{prefix}chart-indicators"  # the prefix keeps ids unique on a page of several reports
     lang = report.lang
     rows = [r for r in report.indicators if r.compared]
     if not rows:

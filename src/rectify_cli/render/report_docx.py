@@ -45,10 +45,18 @@ _COUNT_COLUMNS = frozenset(ASPECT_COLUMNS[1:])
 
 
 def report_docx(report: Report) -> bytes:
-    lang = report.lang
-    office = report.issued_by or label("notice.office_default", lang)
+    office = report.issued_by or label("notice.office_default", report.lang)
     doc = word.new_document(report.title, report.issued_by, report.as_of)
-    word.head(doc, office, report.as_of, lang)
+    word.head(doc, office, report.as_of, report.lang)
+    report_body(doc, report)
+    word.signature(doc, office, report.date_text)
+    return word.to_bytes(doc)
+
+
+def report_body(doc: Document, report: Report) -> None:
+    """The report under the document's head: its title, dates and headline, then its
+    sections (a roll-up writes each ledger's report with this, on a page of its own)."""
+    lang = report.lang
     word.title(doc, report.title)
     for line in subtitle(report):
         word.paragraph(doc, line, align="center", size=12)
@@ -96,9 +104,6 @@ def report_docx(report: Report) -> bytes:
         _petitions(doc, report.petitions, lang)
     if report.changes is not None:
         _changes(doc, report.changes, lang)
-
-    word.signature(doc, office, report.date_text)
-    return word.to_bytes(doc)
 
 
 def _petitions(doc: Document, report: PetitionReport, lang: Lang) -> None:

@@ -84,7 +84,11 @@ body {
 h1 { font-size: 22px; margin: 0 0 6px; }
 h2 { font-size: 17px; margin: 22px 0 8px; border-bottom: 1px solid var(--rule); }
 h3 { font-size: 15px; margin: 14px 0 6px; }
-h2, h3 { break-after: avoid; }
+h4 { font-size: 14px; margin: 12px 0 6px; }
+h2, h3, h4 { break-after: avoid; }
+/* A roll-up: each ledger's report starts a printed page of its own. */
+section.ledger { break-before: page; margin-top: 28px; }
+section.ledger > header h2 { font-size: 20px; border-bottom: 2px solid var(--rule); }
 .meta { color: var(--muted); margin: 0 0 12px; }
 .headline { font-weight: bold; font-size: 16px; }
 .note { color: var(--muted); font-size: 12px; }
@@ -124,7 +128,8 @@ svg.chart .s-completed .fill, svg.chart .fill.s-completed, svg.chart .k-value .f
 svg.chart .p-hatch .pat-line { stroke: var(--on); }
 svg.chart .p-dots .pat-dot { fill: var(--behind); }
 svg.chart .p-cross .pat-line { stroke: var(--overdue); }
-svg.chart #chart-indicators-dots .pat-dot { fill: var(--muted); }
+/* The indicator chart's last-year dots (ids end with the chart's key, after any prefix). */
+svg.chart pattern[id$="chart-indicators-dots"] .pat-dot { fill: var(--muted); }
 """.replace("FONTS", FONTS)
 
 _NUMERIC = frozenset({*COUNT_COLUMNS, "report.col.count"})
@@ -142,10 +147,10 @@ def _table(
 ) -> list[str]:
     """A table of the report's own columns (label keys), numbers right-aligned."""
     num = [c in _NUMERIC for c in columns]
-    return _grid(headers(columns, lang), num, body, classes=classes, total=total)
+    return grid(headers(columns, lang), num, body, classes=classes, total=total)
 
 
-def _grid(
+def grid(
     header: Sequence[str],
     num: Sequence[bool],
     body: Sequence[Sequence[str]],
@@ -177,26 +182,43 @@ def _grid(
     return out
 
 
-def _figure(svg: str, caption: str) -> list[str]:
+def figure(svg: str, caption: str) -> list[str]:
     """A chart with its title written above it (the SVG's own `<title>` is for readers
     that speak it; a printout needs it on the page)."""
     return ["<figure>", f"<figcaption>{esc(caption)}</figcaption>", svg, "</figure>"] if svg else []
 
 
-def report_html(report: Report) -> str:
-    lang = report.lang
+def page(title: str, lang: Lang, body: Sequence[str]) -> str:
+    """One self-contained page: the head (title, the report's own CSS) and `body`."""
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(report.title)}</title>",
+        f"<title>{esc(title)}</title>",
         f"<style>\n{CSS}</style>",
         "</head>",
         "<body>",
+        *body,
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def report_html(report: Report) -> str:
+    return page(report.title, report.lang, report_sections(report))
+
+
+def report_sections(report: Report, *, level: int = 1, key: str = "") -> list[str]:
+    """The report's header and sections, its title an `h{level}` (a roll-up nests each
+    ledger's report one level down) and its charts' ids prefixed with `key`."""
+    lang = report.lang
+    h1, h2, h3 = (f"h{level + i}" for i in range(3))
+    out = [
         "<header>",
-        f"<h1>{esc(report.title)}</h1>",
+        f"<{h1}>{esc(report.title)}</{h1}>",
         f'<p class="meta">{"<br>".join(esc(line) for line in subtitle(report))}</p>',
         f'<p class="headline">{esc(report.headline)}</p>',
         # The notice's petition sentence sits under the task headline, as in Markdown.
@@ -206,20 +228,20 @@ def report_html(report: Report) -> str:
             else []
         ),
         "</header>",
-        *_figure(status_chart(report), label("report.chart.status", lang)),
+        *figure(status_chart(report, key), label("report.chart.status", lang)),
     ]
 
-    out += ["<section>", f"<h2>{esc(label('report.aspects', lang))}</h2>"]
+    out += ["<section>", f"<{h2}>{esc(label('report.aspects', lang))}</{h2}>"]
     out += _table(
         ASPECT_COLUMNS,
         lang,
         [aspect_cells(r) for r in report.aspects],
         total=total_cells(report),
     )
-    out += _figure(completion_chart(report), label("report.chart.completion", lang))
+    out += figure(completion_chart(report, key), label("report.chart.completion", lang))
     out.append("</section>")
 
-    out += ["<section>", f"<h2>{esc(label('report.open', lang))}</h2>"]
+    out += ["<section>", f"<{h2}>{esc(label('report.open', lang))}</{h2}>"]
     if report.open_tasks:
         health_at = OPEN_COLUMNS.index("health")
         classes = [
@@ -235,7 +257,7 @@ def report_html(report: Report) -> str:
         out.append(f"<p>{esc(label('report.open_none', lang))}</p>")
     out.append("</section>")
 
-    out += ["<section>", f"<h2>{esc(label('report.indicators', lang))}</h2>"]
+    out += ["<section>", f"<{h2}>{esc(label('report.indicators', lang))}</{h2}>"]
     if report.indicators:
         change_at = INDICATOR_COLUMNS.index("ind.change_col")
         target_at = INDICATOR_COLUMNS.index("ind.target")
@@ -249,15 +271,15 @@ def report_html(report: Report) -> str:
             classes.append(cls)
         body = [indicator_cells(r) for r in report.indicators]
         out += _table(INDICATOR_COLUMNS, lang, body, classes=classes)
-        chart = indicator_chart(report)
-        out += _figure(chart, label("chart.indicators", lang))
+        chart = indicator_chart(report, key)
+        out += figure(chart, label("chart.indicators", lang))
         if chart and any(r.last_year is not None for r in report.indicators if r.compared):
             out.append(f'<p class="note">{esc(label("chart.note", lang))}</p>')
     else:
         out.append(f"<p>{esc(label('report.indicators_none', lang))}</p>")
     out.append("</section>")
 
-    out += ["<section>", f"<h2>{esc(label('warn.summary', lang))}</h2>"]
+    out += ["<section>", f"<{h2}>{esc(label('warn.summary', lang))}</{h2}>"]
     if any(report.warnings.values()):
         rows = warning_rows(report)
         levels = [[f"level-{lv.value}", ""] for lv in report.warnings]
@@ -266,22 +288,21 @@ def report_html(report: Report) -> str:
         out.append(f"<p>{esc(label('warn.none', lang))}</p>")
     out.append("</section>")
     if report.petitions is not None:
-        out += _petitions(report.petitions, lang)
+        out += _petitions(report.petitions, lang, h2)
     if report.changes is not None:
-        out += _changes(report.changes, lang)
-    out += ["</body>", "</html>"]
-    return "\n".join(out) + "\n"
+        out += _changes(report.changes, lang, h2, h3)
+    return out
 
 
-def _petitions(report: PetitionReport, lang: Lang) -> list[str]:
+def _petitions(report: PetitionReport, lang: Lang, h2: str) -> list[str]:
     """Itemised cases by category, finding and status (the sentence is in the header)."""
     if not report.itemised:
         return []
     header = breakdown_columns(report, lang)
     body = [breakdown_cells(row, report, lang) for row in report.categories]
     # The breakdown's last row is its total line (`petitions.breakdown` puts it there).
-    out = ["<section>", f"<h2>{esc(label('pet.section', lang))}</h2>"]
-    out += _grid(header, [False] + [True] * (len(header) - 1), body[:-1], total=body[-1])
+    out = ["<section>", f"<{h2}>{esc(label('pet.section', lang))}</{h2}>"]
+    out += grid(header, [False] + [True] * (len(header) - 1), body[:-1], total=body[-1])
     if any(report.warnings.values()):
         counts = counts_text(report.warnings, lang, skip_zero=True)
         out.append(f"<p>{esc(label('pet.warn_line', lang, counts=counts))}</p>")
@@ -289,18 +310,18 @@ def _petitions(report: PetitionReport, lang: Lang) -> list[str]:
     return out
 
 
-def _changes(changes: Changes, lang: Lang) -> list[str]:
+def _changes(changes: Changes, lang: Lang, h2: str, h3: str) -> list[str]:
     """What the records prove changed since `--since`, one table per kind of change."""
     out = [
         "<section>",
-        f"<h2>{esc(changes_title(changes, lang))}</h2>",
+        f"<{h2}>{esc(changes_title(changes, lang))}</{h2}>",
         f'<p class="meta">{esc(changes_window(changes, lang))}</p>',
     ]
     sections = change_sections(changes, lang)
     if not sections:
         out.append(f"<p>{esc(changes_none(changes, lang))}</p>")
     for s in sections:
-        out.append(f"<h3>{esc(s.title)}</h3>")
-        out += _grid(s.header, [False] * len(s.header), s.rows)
+        out.append(f"<{h3}>{esc(s.title)}</{h3}>")
+        out += grid(s.header, [False] * len(s.header), s.rows)
     out.append("</section>")
     return out

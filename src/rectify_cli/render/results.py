@@ -244,6 +244,16 @@ class RollupResult(Result):
 
         return rollup_markdown(self.rollup, self.refs, charts=self.charts)
 
+    def html(self) -> str:
+        from .rollup_html import rollup_html
+
+        return rollup_html(self.rollup, self.refs)
+
+    def docx(self) -> bytes:
+        from .rollup_docx import rollup_docx
+
+        return rollup_docx(self.rollup, self.refs)
+
     def table(self, width: int) -> RenderableType:
         from .rollup_terminal import rollup_view
 

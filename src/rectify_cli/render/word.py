@@ -231,6 +231,13 @@ def signature(doc: Document, office: str, date_text: str) -> None:
     paragraph(doc, date_text, align="right")
 
 
+def page_break(doc: Document) -> None:
+    """What follows starts a new page (a roll-up's ledger reports, one a page)."""
+    from docx.enum.text import WD_BREAK
+
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
 TEXT_WIDTH = 156  # mm: A4's 210 less the 28 and 26 of the side margins
 
 
