@@ -341,7 +341,7 @@ def test_doc_text_keeps_documents_well_formed() -> None:
         ),
         (["log", "-f", "html"], "--format html: this command writes table, json, csv or md"),
         (["warn", "-f", "html"], "--format html: this command writes table, json, csv or md"),
-        (["warn", "--notice", "-f", "html"], "--format html: a warning notice is md or docx"),
+        (["warn", "--notice", "-f", "json"], "--format json: a warning notice is md, docx or html"),
         (["warn", "-f", "docx"], "--format docx: writes warning notices; add --notice"),
         (["warn", "--notice", "-f", "docx"], "docx needs --out DIR"),
         (["report", "-f", "docx"], "docx needs --out FILE"),
