@@ -240,13 +240,19 @@ CELL_SIZE = 10.5  # pt, 五号
 # more for the renderer that draws the text a touch wider than measured here.
 CELL_PADDING = 2 * 108 + 80
 _WIDE_LATIN = frozenset("ABCDEFGHKMNOQRUVWXYmw%@&")
+# What never breaks inside: a run of Latin letters, digits and signs (T01, 2025-06-30, 90%,
+# μg/m³); and what should not, a phrase up to CJK punctuation (逾期68天；), up to six
+# characters (a long title without punctuation wraps at any character, as Chinese does).
 _TOKEN = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+_PHRASE = re.compile(r"[^\s，、；。：,;]+[，、；。：,;]?")
+_PHRASE_MAX = 6  # em
 
 
 def text_twips(text: str, size: float = CELL_SIZE) -> int:
     """How wide `text` is on one line, in twips: a CJK character is one em, a Latin one a
-    generous share of it (fonts differ: Word has Times New Roman, LibreOffice may draw with
-    Liberation Serif or DejaVu), so a cell sized by it holds its text on one line."""
+    generous share of it (fonts differ: Word has Times New Roman, LibreOffice draws with
+    its metric twin Liberation Serif, or another font where that is missing), so a cell
+    sized by it holds its text on one line."""
     ems = 0.0
     for ch in text:
         if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
@@ -256,8 +262,17 @@ def text_twips(text: str, size: float = CELL_SIZE) -> int:
         elif ch == " ":
             ems += 0.3
         else:
-            ems += 0.62
+            ems += 0.58
     return round(ems * size * 20)
+
+
+def _least(cells: Sequence[str]) -> int:
+    """The narrowest a text column can be: its widest token, its widest phrase (up to six
+    characters), and never less than one character."""
+    token = max((text_twips(t) for c in cells for t in _TOKEN.findall(c)), default=0)
+    phrase = max((text_twips(p) for c in cells for p in _PHRASE.findall(c)), default=0)
+    cap = text_twips("中" * _PHRASE_MAX)
+    return max(token, min(phrase, cap), text_twips("中")) + CELL_PADDING
 
 
 def column_widths(
@@ -271,21 +286,17 @@ def column_widths(
     A column is never narrower than its widest unbroken token (an id, a date, a number with
     its %), nor a `keep` column than its widest cell (a level such as 红色预警).  The other
     columns get their content's width up to a fifth of the table; `fill` (else the column
-    with the most text) takes the rest.  When even that does not fit, each column keeps its
-    least and the text columns share out what is left by how much more they want.
+    with the most text) takes the rest.  When that leaves `fill` less than it wants, each
+    column keeps its least and the text columns share out what is left by how much more
+    they want (as a browser lays out a table).  Only when the least widths alone do not fit
+    is anything broken: every column in proportion to its least.
     """
     columns = list(zip(*rows, strict=True))
     keep = list(keep or [False] * len(columns))
     natural = [max(text_twips(c) for c in col) + CELL_PADDING for col in columns]
-    one = text_twips("中")  # text breaks between CJK characters, not inside a token
     least = [
-        natural[i]
-        if keep[i]
-        else min(
-            natural[i],
-            max([one, *(text_twips(t) for c in col for t in _TOKEN.findall(c))]) + CELL_PADDING,
-        )
-        for i, col in enumerate(columns)
+        n if keep[i] else min(n, _least(col))
+        for i, (n, col) in enumerate(zip(natural, columns, strict=True))
     ]
     if fill is None:
         text = [i for i in range(len(columns)) if not keep[i]] or list(range(len(columns)))
@@ -295,10 +306,9 @@ def column_widths(
     cap = total // 5
     want = [n if keep[i] else max(least[i], min(n, cap)) for i, n in enumerate(natural)]
     others = sum(w for i, w in enumerate(want) if i != fill)
-    if total - others >= max(least[fill], min(natural[fill], cap)):
+    if total - others >= want[fill]:
         want[fill] = total - others
         return want
-    want[fill] = max(least[fill], min(natural[fill], cap))
     spare = total - sum(least)
     extra = [w - m for w, m in zip(want, least, strict=True)]
     share = spare / sum(extra) if sum(extra) else 0.0
