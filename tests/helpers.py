@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -13,6 +14,7 @@ import html5lib
 from docx.oxml.ns import qn
 
 from rectify_cli.kinds import CATEGORY_ZH, FINDING_ZH, HANDLING_ZH, Category, Finding, Handling
+from tests.programs import need_program
 
 AS_OF = "2025-09-30"
 
@@ -789,3 +791,33 @@ start = 2025-07-15
 deadline = 2025-07-15
 status = "not_started"
 """
+
+
+# --------------------------------------------------------------------------- the browser
+
+
+def chromium() -> str:
+    """Debian's chromium: skipped with the way to get it when missing, unless required."""
+    return need_program(
+        "chromium", "chromium-browser", purpose="the HTML report's browser test", apt="chromium"
+    )
+
+
+def run_chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [
+        chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        *args,
+        page.as_uri(),
+    ]
+    # A guard against a hung browser, not a measure of speed.
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)

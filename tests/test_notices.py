@@ -27,6 +27,7 @@ from tests.helpers import (
     html_tables,
     parse_html,
     petitions_file,
+    run_chromium,
     text_of,
 )
 from tests.programs import need_program
@@ -323,3 +324,22 @@ def test_html_without_warnings(make_ledger: MakeLedger, runner: CliRunner) -> No
     page = invoke(runner, "warn", "--as-of", "2025-01-02", "--notice", "-f", "html")[1]
     assert articles(page) == []
     assert "截至2025-01-02，没有需要预警的任务。" in text_of(parse_html(page))
+
+
+@pytest.mark.slow
+def test_html_notices_print_a_page_each_in_a_real_browser(
+    ledger: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    """Chromium prints the notices' page to PDF: a page per notice, in order, each with its
+    department and every id, date, percentage and level whole on one line."""
+    page = tmp_path / "notices.html"
+    assert invoke(runner, "warn", "--as-of", AS_OF, "--notice", "--out", str(page))[0] == 0
+    pdf = tmp_path / "notices.pdf"
+    run_chromium(tmp_path, page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    printed = pdf_text(pdf).rstrip("\f").split("\f")  # pdftotext ends each page with \f
+    assert len(printed) == len(TOKENS)
+    for text, (lead, tokens) in zip(printed, TOKENS.items(), strict=True):
+        lines = text.splitlines()
+        assert any(line.strip() == f"{lead}：" for line in lines), lines
+        for token in tokens:
+            assert any(token in line for line in lines), (lead, token, lines)
