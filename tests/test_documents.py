@@ -10,7 +10,6 @@ import builtins
 import datetime as dt
 import os
 import struct
-import subprocess
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -52,10 +51,10 @@ from tests.helpers import (
     docx_tables,
     html_tables,
     parse_html,
+    run_chromium,
     sample_counties,
     text_of,
 )
-from tests.programs import need_program
 
 MakeLedger = Callable[..., Path]
 # Text that means something to a browser, a terminal, rich, a spreadsheet or Word; each must
@@ -342,7 +341,7 @@ def test_doc_text_keeps_documents_well_formed() -> None:
         ),
         (["log", "-f", "html"], "--format html: this command writes table, json, csv or md"),
         (["warn", "-f", "html"], "--format html: this command writes table, json, csv or md"),
-        (["warn", "--notice", "-f", "html"], "--format html: a warning notice is md or docx"),
+        (["warn", "--notice", "-f", "json"], "--format json: a warning notice is md, docx or html"),
         (["warn", "-f", "docx"], "--format docx: writes warning notices; add --notice"),
         (["warn", "--notice", "-f", "docx"], "docx needs --out DIR"),
         (["report", "-f", "docx"], "docx needs --out FILE"),
@@ -526,33 +525,6 @@ def test_missing_python_docx_says_how_to_install_it(
 
 
 # --------------------------------------------------------------------------- the browser
-
-
-def chromium() -> str:
-    """Debian's chromium: skipped with the way to get it when missing, unless required."""
-    return need_program(
-        "chromium", "chromium-browser", purpose="the HTML report's browser test", apt="chromium"
-    )
-
-
-def run_chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [
-        chromium(),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        *args,
-        page.as_uri(),
-    ]
-    # A guard against a hung browser, not a measure of speed.
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
 
 
 def png_pixels(data: bytes) -> tuple[int, int, Iterator[bytes]]:

@@ -156,6 +156,35 @@ LABELS: dict[str, tuple[str, str]] = {
         "by {date}.",
     ),
     "notice.office_default": ("本单位", "the issuing office"),
+    "notice.intro_cases": (
+        "截至{date}，你单位负责办理的以下{count}件信访件需督促办理，现予预警督办：",
+        "As of {date}, petition cases handled by your department need attention ({count}):",
+    ),
+    "notice.intro_both": (
+        "截至{date}，你单位牵头的以下{tasks}项整改任务和负责办理的{cases}件信访件需督促推进，"
+        "现予预警督办：",
+        "As of {date}, tasks led by your department ({tasks}) and petition cases it handles "
+        "({cases}) need attention:",
+    ),
+    "notice.reply_cases": (
+        "请于{date}前将上述信访件的办理进展、存在问题和下一步措施书面报送{office}。",
+        "Please report the handling, obstacles and next steps of these petition cases to "
+        "{office} by {date}.",
+    ),
+    "notice.reply_both": (
+        "请于{date}前将上述任务和信访件的整改办理进展、存在问题和下一步措施书面报送{office}。",
+        "Please report the progress, obstacles and next steps of these tasks and petition "
+        "cases to {office} by {date}.",
+    ),
+    "notice.tasks": ("整改任务", "Tasks"),
+    "notice.cases": ("信访件", "Petition cases"),
+    "notice.case_action": ("办理要求", "Required action"),
+    "notice.no_lead": ("责任单位未填写", "No lead department recorded"),
+    "action.case_overdue": (
+        "尽快办结，并书面说明逾期原因",
+        "close the case now and explain the delay in writing",
+    ),
+    "action.case_due_soon": ("确保按期办结", "close the case by its deadline"),
     "date.long": ("{year}年{month}月{day}日", "{iso}"),
     # --- report labels (issue 5) ---
     "report.title": ("{title}：整改落实情况", "{title}: rectification progress"),

@@ -303,3 +303,15 @@ def changes_many(ledgers: Ledgers, since: dt.date, as_of: dt.date) -> list[Ledge
         )
         for b in ledgers.books
     ]
+
+
+def signed_warnings(found: list[LedgerWarnings], office: str | None) -> list[LedgerWarnings]:
+    """Each ledger's warnings with `office` signing its notices (`signed_by`)."""
+    if office is None:
+        return found
+    return [
+        dataclasses.replace(
+            lw, book=dataclasses.replace(lw.book, ledger=signed_by(lw.book.ledger, office))
+        )
+        for lw in found
+    ]

@@ -13,10 +13,14 @@ import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .controls import CONTROLS
 from .records import Ledger
 from .schedule import LeadGroup, Level, TaskWarning, group_by_lead, warning_counts, warnings
+
+if TYPE_CHECKING:
+    from .petitions import PetitionWarning
 
 DEFAULT_DAYS = 7
 DEFAULT_REPLY_DAYS = 3
@@ -82,6 +86,47 @@ def find(
     chosen = filter_warnings(found, lead=lead, levels=levels)
     chosen_levels = frozenset(levels) if levels else None
     return WarnResult(as_of, days, tol, stale, tuple(chosen), chosen_levels)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One warning notice (预警督办单): what one lead department is warned about, its
+    tasks and its petition cases (`lead` is "" for cases that name no 责任单位)."""
+
+    lead: str
+    tasks: tuple[TaskWarning, ...] = ()
+    cases: tuple[PetitionWarning, ...] = ()
+
+    @property
+    def counts(self) -> dict[Level, int]:
+        counts = warning_counts(self.tasks)
+        for w in self.cases:
+            counts[w.level] += 1
+        return counts
+
+    @property
+    def total(self) -> int:
+        return len(self.tasks) + len(self.cases)
+
+
+def notices(result: WarnResult, cases: Sequence[PetitionWarning] = ()) -> list[Notice]:
+    """The notices of one ledger: a department's warned tasks (as `warn` groups them) and
+    its warned petition cases (as `warn` finds them) in one notice; the department with the
+    most red warnings first, as `group_by_lead` orders them."""
+    tasks = {g.lead: g.warnings for g in result.groups}
+    by_lead: dict[str, list[PetitionWarning]] = {}
+    for w in cases:
+        by_lead.setdefault(w.petition.lead or "", []).append(w)
+    found = [
+        Notice(lead, tasks.get(lead, ()), tuple(by_lead.get(lead, ())))
+        for lead in dict.fromkeys([*tasks, *by_lead])
+    ]
+
+    def worst_first(n: Notice) -> tuple[object, ...]:
+        counts = n.counts
+        return (*(-counts[lv] for lv in Level), n.lead)
+
+    return sorted(found, key=worst_first)
 
 
 def reply_by(as_of: dt.date, reply_days: int) -> dt.date:

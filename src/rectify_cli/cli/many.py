@@ -260,46 +260,44 @@ def _notices(
     issued_by: str | None,
     lang: Lang,
 ) -> None:
-    """Each ledger's notices (tasks only), one per lead department, from the roll-up's
-    office (`--issued-by`, else `rollup.toml`), else each from its own ledger's; with --out,
-    one folder per ledger (`DIR/boxing/2025-12-31-市水利局.md`), since two counties share
-    department names.  Every notice of every ledger is written, or none."""
-    from rectify_cli.outputs import write_files
-    from rectify_cli.render.notices import notice_files
-    from rectify_cli.render.warn_text import notices_markdown
-    from rectify_cli.rollup import issuing_office, signed_by
+    """Each ledger's notices (its tasks and petition cases, as `warn` finds them), from its
+    own office unless the roll-up's signs them (`--issued-by`, else `rollup.toml`): on stdout (Markdown, or one HTML page), in one file (`--out x.html`), or
+    one file per department in folder DIR; with several ledgers one folder per ledger
+    (`DIR/boxing/2025-12-31-市水利局.md`), since two counties share department names.
+    Every notice of every ledger is written, or none."""
+    from rectify_cli.outputs import write_bytes, write_files
+    from rectify_cli.render.notices import (
+        notice_count,
+        notice_files,
+        notices_document,
+        one_file,
+    )
+    from rectify_cli.rollup import issuing_office, signed_warnings
     from rectify_cli.warn import folder_names
 
     from .common import make_out_dir
 
-    office = issuing_office(found, issued_by)
+    if not result:
+        return
+    result = signed_warnings(result, issuing_office(found, issued_by))
+    due = reply_date(result[0].result.as_of, reply_days, lang)
     if out is None:
-        texts = [
-            notices_markdown(
-                lw.result,
-                signed_by(lw.book.ledger, office).meta,
-                reply_date(lw.result.as_of, reply_days, lang),
-                lang,
-            )
-            for lw in result
-            if lw.result.warnings
-        ]
-        if not texts and result:
-            date = result[0].result.as_of.isoformat()
-            texts.append(label("warn.none_as_of", lang, date=date) + "\n")
-        write("\n---\n\n".join(texts))
+        write(notices_document(result, due, lang, fmt))
+        return
+    if one_file(out, fmt):
+        page = notices_document(result, due, lang, OutputFormat.HTML)
+        write_bytes(out, page.encode("utf-8"), force=force)
+        tell(label("warn.written", lang, count=notice_count(result), path=out))
         return
     files: dict[Path, bytes] = {}
     # A ledger's name is its own text (`[ledger] name`): made a safe name of one folder
     # inside DIR, as a lead's name is made a file's.
     folders = folder_names([lw.name for lw in result])
     for lw in result:
-        if not lw.result.groups:
+        if not lw.total:
             continue
         folder = out / folders[lw.name] if found.multi else out
-        due = reply_date(lw.result.as_of, reply_days, lang)
-        signed = signed_by(lw.book.ledger, office)
-        files.update(notice_files(lw.result, signed, folder, due, lang, fmt))
+        files.update(notice_files(lw.result, lw.petitions, lw.book.ledger, folder, due, lang, fmt))
     make_out_dir(out)
     write_files(files, force=force)
     tell(label("warn.written", lang, count=len(files), path=out))

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from rectify_cli.errors import EXIT_FOUND, UsageError
-from rectify_cli.i18n import label, say
+from rectify_cli.i18n import say
 from rectify_cli.outputs import is_stdout
 from rectify_cli.render import OutputFormat
 from rectify_cli.schedule import Level
@@ -27,12 +27,9 @@ from .common import (
     choices_of,
     emit,
     ledger_lang,
-    make_out_dir,
     output_format,
-    tell,
-    write,
 )
-from .many import LedgersOpt, StrictOpt, finish, has_cases, load_ledgers, reply_date, warn_many_cmd
+from .many import LedgersOpt, StrictOpt, finish, has_cases, load_ledgers, warn_many_cmd
 from .many import language as ledgers_lang
 
 
@@ -86,11 +83,11 @@ def _check_options(
                 "--out 用于写入预警督办单，请加 --notice",
             )
         )
-    if notice and fmt not in (None, OutputFormat.MD, OutputFormat.DOCX):
+    if notice and fmt not in (None, OutputFormat.MD, OutputFormat.DOCX, OutputFormat.HTML):
         raise UsageError(
             say(
-                "--format {fmt}: a warning notice is md or docx",
-                "--format {fmt}：预警督办单只能输出 md 或 docx",
+                "--format {fmt}: a warning notice is md, docx or html",
+                "--format {fmt}：预警督办单只能输出 md、docx 或 html",
                 fmt=fmt,
             )
         )
@@ -177,16 +174,17 @@ def warn(
         bool,
         typer.Option(
             "--notice",
-            help="Write one warning notice (预警督办单) per lead department: Markdown, or Word "
-            "with --format docx.",
+            help="Write one warning notice (预警督办单) per lead department, its tasks and "
+            "petition cases: Markdown, Word with --format docx, or HTML with --format html.",
         ),
     ] = False,
     out: Annotated[
         Path | None,
         typer.Option(
             "--out",
-            metavar="DIR",
-            help="With --notice: one file per department in DIR instead of stdout.",
+            metavar="DIR|FILE.html",
+            help="With --notice: one file per department in DIR instead of stdout; or every "
+            "notice in one HTML file (a printed page each).",
         ),
     ] = None,
     force: ForceOpt = False,
@@ -219,7 +217,8 @@ def warn(
     if is_stdout(out):
         out = None
     ledgers = load_ledgers(ledger, strict, as_of)
-    if ledgers.multi or (has_cases(ledgers) and not notice):
+    # Notices, several ledgers and petition cases go the one way that finds cases too.
+    if ledgers.multi or notice or has_cases(ledgers):
         warn_many_cmd(
             ledgers,
             as_of_date(as_of),
@@ -250,30 +249,10 @@ def warn(
         lead=lead,
         levels=levels,
     )
-    if notice:
-        from rectify_cli.rollup import signed_by
+    from rectify_cli.render.results import Warnings
 
-        led = signed_by(led, issued_by)
-        due = reply_date(result.as_of, reply_days, language)
-        if out is None:
-            from rectify_cli.render.warn_text import notices_markdown
-
-            write(notices_markdown(result, led.meta, due, language))
-        else:
-            from rectify_cli.outputs import write_files
-            from rectify_cli.render.notices import notice_files
-
-            files = notice_files(result, led, out, due, language, fmt)
-            make_out_dir(out)
-            # All or none: a full disk or a name too long never leaves half the notices,
-            # nor last week's cut short.
-            write_files(files, force=force)
-            tell(label("warn.written", language, count=len(files), path=out))
-    else:
-        from rectify_cli.render.results import Warnings
-
-        shown = Warnings(result, language)
-        emit(shown, output_format(fmt, shown.formats()), no_color=no_color)
+    shown = Warnings(result, language)
+    emit(shown, output_format(fmt, shown.formats()), no_color=no_color)
     finish(ledgers)
     if exit_code and result.warnings:
         raise SystemExit(EXIT_FOUND)

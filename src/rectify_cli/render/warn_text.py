@@ -1,4 +1,4 @@
-"""`rectify warn` as text: Markdown, JSON, CSV and the warning notices (预警督办单).
+"""`rectify warn` as text: Markdown, JSON and CSV (the warning notices are notice_text.py).
 
 The wording of a reason or a required action is built here once and shared with the terminal
 renderer, so a table and a notice never describe the same warning differently.
@@ -6,13 +6,11 @@ renderer, so a table and a notice never describe the same warning differently.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rectify_cli.i18n import Lang, label
-from rectify_cli.records import LedgerMeta, Task
 from rectify_cli.schedule import LeadGroup, Level, Reason, TaskWarning, WarningCause
 from rectify_cli.warn import WarnResult
 
@@ -25,32 +23,6 @@ if TYPE_CHECKING:
     from rectify_cli.petitions import PetitionWarning
 
 WARN_COLUMNS = ("warn.level", "id", "title", "deadline", "progress", "warn.reasons")
-NOTICE_COLUMNS = (
-    "id",
-    "title",
-    "deadline",
-    "progress",
-    "warn.level",
-    "warn.reasons",
-    "warn.action",
-)
-RESPONSIBLE = ("leader", "owner", "phone")
-
-
-def notice_columns(group: LeadGroup) -> tuple[str, ...]:
-    """NOTICE_COLUMNS, with who answers for each task after its title when any task of the
-    notice names a leader, an owner or a phone (a notice without them keeps its shape)."""
-    if not any(getattr(w.task, k) for w in group.warnings for k in RESPONSIBLE):
-        return NOTICE_COLUMNS
-    return (*NOTICE_COLUMNS[:2], "notice.responsible", *NOTICE_COLUMNS[2:])
-
-
-def responsible_text(task: Task, lang: Lang) -> str:
-    """责任领导：张三；责任人：李四；联系电话：138…, the parts the task names."""
-    sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
-    return sep.join(
-        f"{label(k, lang)}{colon}{getattr(task, k)}" for k in RESPONSIBLE if getattr(task, k)
-    )
 
 
 def percent(value: float) -> str:
@@ -276,92 +248,3 @@ def warn_csv(result: WarnResult, lang: Lang) -> str:
             rec["reason_text"] = reasons_text(w, lang)
             records.append([rec[f] for f in WARN_CSV_FIELDS])
     return csv_text(WARN_CSV_FIELDS, records)
-
-
-# --------------------------------------------------------------------------- notices
-
-
-def long_date(value: dt.date, lang: Lang) -> str:
-    """A date as written in an official document: 2025年10月3日, or ISO in English."""
-    return label(
-        "date.long", lang, year=value.year, month=value.month, day=value.day, iso=value.isoformat()
-    )
-
-
-def issuing_office(meta: LedgerMeta, lang: Lang) -> str:
-    return meta.issued_by or label("notice.office_default", lang)
-
-
-def notice_fields(
-    group: LeadGroup, meta: LedgerMeta, as_of: dt.date, reply_by: dt.date, lang: Lang
-) -> list[tuple[str, str]]:
-    """(label, value) of a notice's head: to whom, from whom, about what, when, reply by."""
-    fields = [("notice.to", group.lead)]
-    if meta.issued_by:
-        fields.append(("notice.from", meta.issued_by))
-    fields += [
-        ("notice.re", meta.title),
-        ("notice.date", long_date(as_of, lang)),
-        ("notice.reply_by", long_date(reply_by, lang)),
-    ]
-    return [(label(k, lang), v) for k, v in fields]
-
-
-def notice_intro(group: LeadGroup, as_of: dt.date, lang: Lang) -> str:
-    return label("notice.intro", lang, date=long_date(as_of, lang), count=len(group.warnings))
-
-
-def notice_cells(
-    w: TaskWarning, lang: Lang, *, markdown: bool = False, responsible: bool = False
-) -> list[str]:
-    """Cell text in NOTICE_COLUMNS order (`notice_columns` when `responsible`); for Markdown
-    only the ledger's text is escaped."""
-    esc = md_escape if markdown else str
-    who = [esc(responsible_text(w.task, lang))] if responsible else []
-    return [
-        esc(w.task.id),
-        esc(w.task.title),
-        *who,
-        deadline_text(w.task, lang),
-        progress_text(w.task),
-        level_text(w.level, lang),
-        reasons_text(w, lang),
-        action_text(w, lang),
-    ]
-
-
-def notice_reply(meta: LedgerMeta, reply_by: dt.date, lang: Lang, *, markdown: bool = False) -> str:
-    """The closing sentence: report to the issuing office by the reply date."""
-    office = issuing_office(meta, lang)
-    return label(
-        "notice.reply",
-        lang,
-        date=long_date(reply_by, lang),
-        office=md_escape(office) if markdown else office,
-    )
-
-
-def notice_markdown(
-    group: LeadGroup, meta: LedgerMeta, as_of: dt.date, reply_by: dt.date, lang: Lang
-) -> str:
-    """One warning notice (预警督办单) to one lead department."""
-    lines = [f"# {label('notice.title', lang)}", ""]
-    fields = notice_fields(group, meta, as_of, reply_by, lang)
-    lines += [f"- **{name}**: {md_escape(v)}" for name, v in fields]
-    lines += ["", notice_intro(group, as_of, lang), ""]
-    columns = notice_columns(group)
-    header = [label(c, lang) for c in columns]
-    who = columns != NOTICE_COLUMNS
-    body = [notice_cells(w, lang, markdown=True, responsible=who) for w in group.warnings]
-    lines.append(table(header, body, escaped=True).rstrip("\n"))
-    lines += ["", notice_reply(meta, reply_by, lang, markdown=True)]
-    return "\n".join(lines) + "\n"
-
-
-def notices_markdown(result: WarnResult, meta: LedgerMeta, reply_by: dt.date, lang: Lang) -> str:
-    """Every department's notice, one after another, split by a rule (the blank line before
-    it keeps `---` from turning the last paragraph into a heading)."""
-    if not result.warnings:
-        return summary_line(result, lang) + "\n"
-    notices = [notice_markdown(g, meta, result.as_of, reply_by, lang) for g in result.groups]
-    return "\n---\n\n".join(notices)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -239,19 +240,92 @@ def page_break(doc: Document) -> None:
 
 
 TEXT_WIDTH = 156  # mm: A4's 210 less the 28 and 26 of the side margins
+TWIPS_PER_MM = 1440 / 25.4
+TABLE_WIDTH = round(TEXT_WIDTH * TWIPS_PER_MM)  # 8844 twips (1/20 pt), Word's table unit
+CELL_SIZE = 10.5  # pt, 五号
+# Word's default cell margins (Table Grid): 0.19 cm (108 twips) left and right, and a little
+# more for the renderer that draws the text a touch wider than measured here.
+CELL_PADDING = 2 * 108 + 80
+_WIDE_LATIN = frozenset("ABCDEFGHKMNOQRUVWXYmw%@&")
+# What never breaks inside: a run of Latin letters, digits and signs (T01, 2025-06-30, 90%,
+# μg/m³); and what should not, a phrase up to CJK punctuation (逾期68天；), up to six
+# characters (a long title without punctuation wraps at any character, as Chinese does).
+_TOKEN = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+_PHRASE = re.compile(r"[^\s，、；。：,;]+[，、；。：,;]?")
+_PHRASE_MAX = 6  # em
 
 
-def column_widths(rows: Sequence[Sequence[str]]) -> list[float]:
-    """Column widths in mm, shared out by each column's widest cell (a CJK character counts
-    two), capped so that one long title cannot squeeze the numbers into a column of digits."""
+def text_twips(text: str, size: float = CELL_SIZE) -> int:
+    """How wide `text` is on one line, in twips: a CJK character is one em, a Latin one a
+    generous share of it (fonts differ: Word has Times New Roman, LibreOffice draws with
+    its metric twin Liberation Serif, or another font where that is missing), so a cell
+    sized by it holds its text on one line."""
+    ems = 0.0
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
+            ems += 1.0
+        elif ch in _WIDE_LATIN:
+            ems += 0.8
+        elif ch == " ":
+            ems += 0.3
+        else:
+            ems += 0.58
+    return round(ems * size * 20)
 
-    def width(text: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
-    # + 3: the cell's own padding, which a short column (T07, 88%) feels the most.
-    weights = [min(max(width(t) for t in column), 30) + 3 for column in zip(*rows, strict=True)]
-    total = sum(weights)
-    return [TEXT_WIDTH * w / total for w in weights]
+def _least(cells: Sequence[str]) -> int:
+    """The narrowest a text column can be: its widest token, its widest phrase (up to six
+    characters), and never less than one character."""
+    token = max((text_twips(t) for c in cells for t in _TOKEN.findall(c)), default=0)
+    phrase = max((text_twips(p) for c in cells for p in _PHRASE.findall(c)), default=0)
+    cap = text_twips("中" * _PHRASE_MAX)
+    return max(token, min(phrase, cap), text_twips("中")) + CELL_PADDING
+
+
+def column_widths(
+    rows: Sequence[Sequence[str]],
+    keep: Sequence[bool] | None = None,
+    fill: int | None = None,
+    total: int = TABLE_WIDTH,
+) -> list[int]:
+    """Column widths in twips that add up to `total`, sized to their content.
+
+    A column is never narrower than its widest unbroken token (an id, a date, a number with
+    its %), nor a `keep` column than its widest cell (a level such as 红色预警).  The other
+    columns get their content's width up to a fifth of the table; `fill` (else the column
+    with the most text) takes the rest.  When that leaves `fill` less than it wants, each
+    column keeps its least and the text columns share out what is left by how much more
+    they want (as a browser lays out a table).  Only when the least widths alone do not fit
+    is anything broken: every column in proportion to its least.
+    """
+    columns = list(zip(*rows, strict=True))
+    keep = list(keep or [False] * len(columns))
+    natural = [max(text_twips(c) for c in col) + CELL_PADDING for col in columns]
+    least = [
+        n if keep[i] else min(n, _least(col))
+        for i, (n, col) in enumerate(zip(natural, columns, strict=True))
+    ]
+    if fill is None:
+        text = [i for i in range(len(columns)) if not keep[i]] or list(range(len(columns)))
+        fill = max(text, key=natural.__getitem__)
+    if sum(least) > total:  # nothing fits: every column in proportion to its least
+        return _to_total([total * w / sum(least) for w in least], total)
+    cap = total // 5
+    want = [n if keep[i] else max(least[i], min(n, cap)) for i, n in enumerate(natural)]
+    others = sum(w for i, w in enumerate(want) if i != fill)
+    if total - others >= want[fill]:
+        want[fill] = total - others
+        return want
+    spare = total - sum(least)
+    extra = [w - m for w, m in zip(want, least, strict=True)]
+    share = spare / sum(extra) if sum(extra) else 0.0
+    return _to_total([m + e * share for m, e in zip(least, extra, strict=True)], total)
+
+
+def _to_total(widths: Sequence[float], total: int) -> list[int]:
+    out = [int(w) for w in widths]
+    out[max(range(len(out)), key=out.__getitem__)] += total - sum(out)
+    return out
 
 
 def table(
@@ -261,25 +335,34 @@ def table(
     *,
     numeric: Sequence[bool] | None = None,
     bold_last: bool = False,
+    keep: Sequence[bool] | None = None,
+    fill: int | None = None,
 ) -> None:
     """A grid table whose header row repeats at the top of every page (w:tblHeader) and
-    whose rows are not split across pages; cells in 10.5 pt (五号)."""
+    whose rows are not split across pages; cells in 10.5 pt (五号).
+
+    The widths (`column_widths`) are written the way Word, WPS and LibreOffice all read
+    them: a fixed layout, the table's width, one gridCol per column, and each cell's tcW,
+    all in twips."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
+    from docx.shared import Pt, Twips
 
     grid = doc.add_table(rows=1 + len(body), cols=len(header))
     grid.style = doc.styles["Table Grid"]
-    grid.autofit = False
+    grid.autofit = False  # w:tblLayout fixed
     numeric = numeric or [False] * len(header)
-    widths = [Mm(w) for w in column_widths([header, *body])]
+    widths = column_widths([[doc_text(c) for c in r] for r in [header, *body]], keep, fill)
+    tbl_w = grid._tbl.tblPr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(sum(widths)))
     for column, width in zip(grid.columns, widths, strict=True):
-        column.width = width
+        column.width = Twips(width)  # w:gridCol
     for r, cells in enumerate([header, *body]):
         row = grid.rows[r]
         for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width  # Word sizes columns by their cells' widths
+            cell.width = Twips(width)  # w:tcW
         tr_pr = row._tr.get_or_add_trPr()
         cant_split = OxmlElement("w:cantSplit")
         tr_pr.append(cant_split)
@@ -292,7 +375,7 @@ def table(
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             run = para.add_run(doc_text(text))
             set_fonts(run._r, HEADING if r == 0 else BODY)
-            run.font.size = Pt(10.5)
+            run.font.size = Pt(CELL_SIZE)
             run.bold = (strong and r > 0) or None
     for cell in grid.rows[0].cells:
         shade = OxmlElement("w:shd")
