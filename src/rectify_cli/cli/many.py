@@ -323,7 +323,7 @@ def report_many(
                 "--aspect 只能报告单个台账的一个问题方面，请只指定一个 --ledger",
             )
         )
-    if chosen in (OutputFormat.HTML, OutputFormat.DOCX):
+    if chosen in (OutputFormat.HTML, OutputFormat.DOCX, OutputFormat.PDF):
         raise UsageError(
             say(
                 "--format {fmt}: a roll-up of several ledgers is written as md, json or a table",
