@@ -8,8 +8,10 @@ any system, and the one outside program these tests need is the browser they tes
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
+from PIL import Image
 from typer.testing import CliRunner
 
 from rectify_cli.cli.common import binary_out
@@ -24,7 +27,7 @@ from rectify_cli.errors import EXIT_ERROR, UsageError
 from rectify_cli.pdf import BROWSER_ENV, find_browser, install_paths, print_pdf
 from rectify_cli.render import OutputFormat
 from rectify_cli.render.text import html_unbroken
-from tests.conftest import invoke, invoke_en
+from tests.conftest import REPO, invoke, invoke_en
 from tests.helpers import AS_OF, GOOD, HEADLINE_ZH, parse_html, write_counties
 from tests.programs import need_browser
 
@@ -309,3 +312,58 @@ def test_ids_dates_and_percentages_stay_on_one_line_in_html() -> None:
         '<span class="nobr">XF-2025-001</span>'
     )
     assert html_unbroken('"&') == "&quot;&amp;"
+
+
+# --------------------------------------------------------------------------- screenshots
+
+SCRIPT = REPO / "scripts" / "screenshots.py"
+
+
+def screenshots_module() -> Any:
+    spec = importlib.util.spec_from_file_location("screenshots", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_screenshot_is_shown_in_the_docs() -> None:
+    docs = "".join(
+        p.read_text(encoding="utf-8") for p in [REPO / "README.md", *(REPO / "docs").glob("*.md")]
+    )
+    shots = screenshots_module().SHOTS
+    assert [s.png for s in shots] == ["report.png"]
+    for shot in shots:
+        assert (REPO / "docs" / shot.png).is_file(), shot.png
+        assert f"![{shot.alt}](" in docs and f"{shot.png})" in docs, shot.png
+
+
+def test_an_unknown_screenshot_is_refused_with_the_known_ones(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path), "nope.png"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.endswith("error: unknown picture nope.png; known: report.png\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_the_screenshot_script_draws_the_report(browser: str, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path), "report.png"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{tmp_path / 'report.png'}\n"
+    image = Image.open(tmp_path / "report.png")
+    assert image.size == (794, 1123)  # an A4 window at 96 dpi, as docs/report.png
+    grey = image.convert("L").histogram()
+    assert sum(grey[:128]) > 2000  # text and charts, not a blank page
+    assert len(image.convert("RGB").getcolors(1 << 24) or []) > 50  # the charts' colours

@@ -9,7 +9,8 @@ every page) is what the browser lays out, so the PDF is the HTML report on paper
 The browser is found in this order (`find_browser`): the RECTIFY_BROWSER variable, then
 chromium, chromium-browser, google-chrome, msedge … on PATH, then the usual install paths of
 Edge and Chrome on Windows and macOS.  It runs with a fresh profile in a temporary folder
-(removed after), no network fetches of its own, and a time limit.
+(removed after), no network fetches of its own, and a time limit (`run_browser`, which
+scripts/screenshots.py uses too).
 """
 
 from __future__ import annotations
@@ -144,17 +145,22 @@ def print_pdf(html: str, *, browser: Path | None = None) -> bytes:
     # Chrome may hold its profile's files a moment after it exits (Windows): the folder
     # goes when it can, and a leftover in the system's temp folder harms nothing.
     with tempfile.TemporaryDirectory(prefix="rectify-pdf-", ignore_cleanup_errors=True) as tmp:
-        folder = Path(tmp)
-        page = folder / "page.html"
+        page = Path(tmp) / "page.html"
         page.write_text(html, encoding="utf-8")
-        pdf = folder / "page.pdf"
-        command = [
-            str(program),
-            *FLAGS,
-            f"--user-data-dir={folder / 'profile'}",
-            f"--print-to-pdf={pdf}",
-            page.as_uri(),
-        ]
+        pdf = Path(tmp) / "page.pdf"
+        run_browser(page, f"--print-to-pdf={pdf}", browser=program)
+        data = pdf.read_bytes() if pdf.is_file() else b""
+        if not data.startswith(b"%PDF"):
+            raise _failed(program, say("it wrote no PDF", "未生成 PDF"))
+        return data
+
+
+def run_browser(page: Path, *args: str, browser: Path | None = None) -> None:
+    """Open the file `page` in the headless browser with `args` (`--print-to-pdf=FILE`,
+    `--screenshot=FILE`), a fresh profile of its own and the time limit."""
+    program = browser if browser is not None else find_browser()
+    with tempfile.TemporaryDirectory(prefix="rectify-browser-", ignore_cleanup_errors=True) as tmp:
+        command = [str(program), *FLAGS, f"--user-data-dir={tmp}", *args, page.as_uri()]
         try:
             done = subprocess.run(
                 command,
@@ -164,25 +170,12 @@ def print_pdf(html: str, *, browser: Path | None = None) -> bytes:
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            raise _failed(
-                program,
-                say(
-                    "it did not finish within {n} seconds",
-                    "{n} 秒内未完成",
-                    n=TIMEOUT_SECONDS,
-                ),
-            ) from None
+            why = say("it did not finish within {n} seconds", "{n} 秒内未完成", n=TIMEOUT_SECONDS)
+            raise _failed(program, why) from None
         except OSError as exc:
             raise _failed(program, str(exc.strerror or exc)) from None
-        data = pdf.read_bytes() if pdf.is_file() else b""
-        if done.returncode != 0 or not data.startswith(b"%PDF"):
-            raise _failed(
-                program,
-                say("exit code {code}", "退出码 {code}", code=done.returncode)
-                if done.returncode
-                else say("it wrote no PDF", "未生成 PDF"),
-            )
-        return data
+    if done.returncode != 0:
+        raise _failed(program, say("exit code {code}", "退出码 {code}", code=done.returncode))
 
 
 def _failed(program: Path, why: str) -> OutputFailed:
