@@ -155,6 +155,16 @@ def test_the_pdf_report_keeps_every_id_date_and_percentage_whole(
     missing = {t: n - printed[t] for t, n in expected.items() if printed[t] < n}
     assert not missing, missing
 
+    if which == "sample":  # written by the rule of every --out: replaced only with --force
+        code, _, err = invoke_en(runner, "report", "--as-of", as_of, "--out", str(target))
+        assert (code, err) == (
+            EXIT_ERROR,
+            f"Error: {target}: already exists; pass --force to replace it\n",
+        )
+        assert target.read_bytes() == data
+        code, _, _ = invoke(runner, "report", "--as-of", as_of, "--out", str(target), "--force")
+        assert code == 0 and target.read_bytes().startswith(b"%PDF-")
+
 
 @pytest.mark.slow
 def test_print_pdf_prints_a_page_of_chinese(browser: str) -> None:

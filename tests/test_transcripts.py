@@ -350,6 +350,16 @@ def collect() -> list[tuple[Path, int, str]]:
 BLOCKS = collect()
 
 
+def test_a_block_names_the_programs_it_needs() -> None:
+    text = (
+        "<!-- transcript: needs: chromium msedge -->\n\n```console\n$ rectify report\n```\n"
+        "```console\n$ ls\n```\n"
+    )
+    first, second = parse(REPO / "docs" / "x.md", text)
+    assert (first.needs, first.skip, first.setup) == (("chromium", "msedge"), None, None)
+    assert second.needs == ()
+
+
 def test_there_are_transcripts() -> None:
     assert len(BLOCKS) >= 10
 
