@@ -33,6 +33,13 @@ def need_program(*names: str, purpose: str, apt: str) -> str:
     )
 
 
+def need_browser(purpose: str) -> str:
+    """A Chromium-family browser (what `rectify report --format pdf` prints with)."""
+    return need_program(
+        "chromium", "chromium-browser", "google-chrome", "msedge", purpose=purpose, apt="chromium"
+    )
+
+
 def missing(reason: str) -> NoReturn:
     """Skip for `reason`, or fail when RECTIFY_REQUIRE_PROGRAMS says nothing may be missing."""
     if required():

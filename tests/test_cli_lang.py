@@ -18,7 +18,7 @@ from rectify_cli.outputs import write_bytes
 from tests.conftest import MINIMAL_TASKS, invoke, invoke_en
 
 # What may stay Latin in a Chinese message: format names, stable keys, the command's name.
-FORMATS = ("xlsx", "csv", "table", "json", "html", "docx", "md")
+FORMATS = ("xlsx", "csv", "table", "json", "html", "docx", "pdf", "md")
 STATUS_KEYS = ("not_started", "in_progress", "done", "closed", "cancelled", "merged", "pending")
 HANDLING_KEYS = ("handling", "stage_closed", "closed", "pending")
 
@@ -150,8 +150,8 @@ USAGE: list[tuple[list[str], str, str, tuple[str, ...]]] = [
     ),
     (
         ["report", "-o", "r.txt", "-f", "table"],
-        "--out：table 格式只用于终端显示，请用 --format md、html、docx 或 json",
-        "--out: a table is for the terminal; use --format md, html, docx or json",
+        "--out：table 格式只用于终端显示，请用 --format md、html、docx、pdf 或 json",
+        "--out: a table is for the terminal; use --format md, html, docx, pdf or json",
         (),
     ),
     (

@@ -16,10 +16,11 @@ from rectify_cli.render import OutputFormat, results
 from tests.conftest import invoke_en
 
 CLI = Path(cli_pkg.__file__).parent
+# The results commands hand over; Result and Printable are the bases they are built on.
 RESULTS = [
     cls
     for _, cls in inspect.getmembers(results, inspect.isclass)
-    if issubclass(cls, results.Result) and cls is not results.Result
+    if issubclass(cls, results.Result) and cls not in (results.Result, results.Printable)
 ]
 
 
@@ -48,6 +49,17 @@ def test_a_result_names_the_formats_it_draws(cls: type[results.Result]) -> None:
 def test_only_the_report_and_the_roll_up_are_documents() -> None:
     documents = {c.__name__ for c in RESULTS if OutputFormat.DOCX in c.formats()}
     assert documents == {"ReportResult", "RollupResult"}
+
+
+def test_a_result_with_html_is_printable_to_pdf() -> None:
+    """A PDF is a result's HTML printed by the browser (rectify_cli.pdf): every result with
+    an HTML page has the PDF of it, through the one Printable base, and no other has."""
+    for cls in RESULTS:
+        has_html = OutputFormat.HTML in cls.formats()
+        assert (OutputFormat.PDF in cls.formats()) == has_html, cls.__name__
+        assert issubclass(cls, results.Printable) == has_html, cls.__name__
+        if has_html:
+            assert "pdf" not in vars(cls), cls.__name__  # Printable's, not its own
 
 
 def test_a_format_a_result_lacks_is_refused_by_its_own_list(

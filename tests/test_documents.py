@@ -347,7 +347,7 @@ def test_doc_text_keeps_documents_well_formed() -> None:
         (["report", "-f", "docx"], "docx needs --out FILE"),
         (
             ["report", "-f", "table", "--out", "r.txt"],
-            "--out: a table is for the terminal; use --format md, html, docx or json",
+            "--out: a table is for the terminal; use --format md, html, docx, pdf or json",
         ),
     ],
 )

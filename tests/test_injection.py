@@ -397,10 +397,11 @@ TSPAN = "{http://www.w3.org/2000/svg}tspan"
 
 def html_shape(tree: Any) -> list[tuple[str, tuple[str, ...]]]:
     """Every element and its attribute names, but a chart label's lines (how many depends
-    on the length of the text); those must hold text alone."""
+    on the length of the text) and the spans that keep an id, date or percentage on one
+    line (how many depends on the text); those must hold text alone."""
     shape = []
     for el in tree.iter():
-        if el.tag == TSPAN:
+        if el.tag == TSPAN or (el.tag == "span" and el.get("class") == "nobr"):
             assert len(el) == 0
         elif isinstance(el.tag, str):
             shape.append((el.tag, tuple(sorted(el.attrib))))

@@ -535,16 +535,16 @@ def test_data_date_is_the_ledgers_and_the_judging_day_is_said_when_different(
     assert "Data as of 2025-09-30; schedule judged as of 2025-12-01" in out
 
 
-@pytest.mark.parametrize("name", ["r.pdf", "r.xlsx", "r.txt"])
+@pytest.mark.parametrize("name", ["r.xlsx", "r.txt", "r.odt"])
 def test_an_out_suffix_rectify_does_not_write_is_refused(
     runner: CliRunner, sample: Path, tmp_path: Path, name: str
 ) -> None:
-    """`report --out r.pdf` used to write Markdown under that name and exit 0 (issue 20)."""
+    """`report --out r.xlsx` used to write Markdown under that name and exit 0 (issue 20)."""
     out = tmp_path / name
     code, stdout, err = invoke_en(runner, "report", "--out", str(out))
     assert (code, stdout) == (2, "")
     assert err == (
-        f"Error: --out {name}: rectify writes a report as .html, .htm, .docx, .md, .json; "
+        f"Error: --out {name}: rectify writes a report as .html, .htm, .docx, .pdf, .md, .json; "
         "or say which with --format\n"
     )
     assert not out.exists()

@@ -32,7 +32,10 @@ Conventions (docs/development.md says the same, for writers):
   `<!-- transcript: skip: WHY -->` does not run the block (the test skips, saying why: for
   commands that install things or take minutes);
   `<!-- transcript: setup: COMMANDS -->` runs COMMANDS (bash) in the scratch folder first;
-  their output is not shown, and a failing set-up fails the test.
+  their output is not shown, and a failing set-up fails the test;
+  `<!-- transcript: needs: PROGRAM [OTHER …] -->` runs the block only where one of the
+  programs is on PATH (a browser for PDF), skipping it elsewhere and failing in CI
+  (tests/programs.py).
 - Update mode: `RECTIFY_UPDATE_DOCS=1 pytest tests/test_transcripts.py` rewrites the
   expected output of every block that does not match with what the commands print now, in
   place, and reports each rewritten block as a skip ("rewrote README.md:54"); review the
@@ -71,7 +74,7 @@ MARK = "\x1eRECTIFY-TRANSCRIPT-MARK"
 MARK_RE = re.compile(re.escape(MARK) + r" (\S+) (\d+)\n")
 ANSI_RE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 FENCE_RE = re.compile(r"^(`{3,})console\s*$")
-DIRECTIVE_RE = re.compile(r"^<!--\s*transcript:\s*(skip|setup):\s*(.*?)\s*-->\s*$")
+DIRECTIVE_RE = re.compile(r"^<!--\s*transcript:\s*(skip|setup|needs):\s*(.*?)\s*-->\s*$")
 NOT_RUN_RE = re.compile(r"^(?:pip3?|python3? -m pip) install\b")
 
 
@@ -100,6 +103,7 @@ class Block:
     steps: tuple[Step, ...]
     skip: str | None
     setup: str | None
+    needs: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -128,6 +132,7 @@ def parse(path: Path, text: str) -> list[Block]:
         if end == len(lines):
             raise ValueError(f"{path}:{i + 1}: console block is never closed")
         skip = setup = None
+        needs: tuple[str, ...] = ()
         before = i - 1
         while before >= 0 and not lines[before].strip():
             before -= 1
@@ -135,6 +140,8 @@ def parse(path: Path, text: str) -> list[Block]:
         if directive:
             if directive.group(1) == "skip":
                 skip = directive.group(2) or "marked skip"
+            elif directive.group(1) == "needs":
+                needs = tuple(directive.group(2).split())
             else:
                 setup = directive.group(2)
         steps: list[Step] = []
@@ -150,7 +157,7 @@ def parse(path: Path, text: str) -> list[Block]:
                     command, output = (n, lines[n][2:]), []
             else:
                 output.append(lines[n])
-        blocks.append(Block(path, len(blocks), i, end, fence, tuple(steps), skip, setup))
+        blocks.append(Block(path, len(blocks), i, end, fence, tuple(steps), skip, setup, needs))
         i = end + 1
     return blocks
 
@@ -343,6 +350,16 @@ def collect() -> list[tuple[Path, int, str]]:
 BLOCKS = collect()
 
 
+def test_a_block_names_the_programs_it_needs() -> None:
+    text = (
+        "<!-- transcript: needs: chromium msedge -->\n\n```console\n$ rectify report\n```\n"
+        "```console\n$ ls\n```\n"
+    )
+    first, second = parse(REPO / "docs" / "x.md", text)
+    assert (first.needs, first.skip, first.setup) == (("chromium", "msedge"), None, None)
+    assert second.needs == ()
+
+
 def test_there_are_transcripts() -> None:
     assert len(BLOCKS) >= 10
 
@@ -360,6 +377,8 @@ def test_transcript(path: Path, index: int, tmp_path: Path) -> None:
         pytest.skip(f"{block.name}: {block.skip}")
     if not any(step.runs for step in block.steps):
         pytest.skip(f"{block.name}: set-up commands only (pip install), which CI runs")
+    if block.needs:
+        need_program(*block.needs, purpose=block.name, apt=block.needs[0])
     outputs = run_block(block, tmp_path)
     ok = all(
         matches(normal(step.expected), normal(outputs[n]))

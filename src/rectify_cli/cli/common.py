@@ -13,7 +13,7 @@ import typer
 from rectify_cli.errors import RectifyError, Remedy, UsageError
 from rectify_cli.i18n import Lang, joined, say
 from rectify_cli.records import Ledger
-from rectify_cli.render import TEXT_FORMATS, OutputFormat
+from rectify_cli.render import BINARY_FORMATS, TEXT_FORMATS, OutputFormat
 
 if TYPE_CHECKING:
     from rectify_cli.render.results import Result
@@ -194,6 +194,28 @@ def output_format(
     return value
 
 
+def binary_out(fmt: OutputFormat, out: Path | None) -> None:
+    """A document drawn as bytes (docx, pdf) goes into --out FILE; `--out -` sends it to
+    stdout only when that is redirected to a file or a pipe, never onto a terminal, where
+    its bytes would be noise (and could be read as terminal commands)."""
+    if fmt not in BINARY_FORMATS:
+        return
+    if out is None:
+        raise UsageError(say("{fmt} needs --out FILE", "输出 {fmt} 须加 --out 文件", fmt=fmt.value))
+    from rectify_cli.outputs import is_stdout
+
+    if is_stdout(out) and sys.stdout.isatty():
+        raise UsageError(
+            say(
+                "--out -: a {fmt} file is binary and stdout is a terminal; name a file, or "
+                "redirect stdout (> report.{fmt})",
+                "--out -：{fmt} 是二进制文件，而标准输出是终端；请指定文件，或重定向标准输出"
+                "（> report.{fmt}）",
+                fmt=fmt.value,
+            )
+        )
+
+
 def emit(
     result: Result,
     fmt: OutputFormat,
@@ -217,7 +239,7 @@ def emit(
         if isinstance(drawn, str):
             write(drawn)
         else:
-            assert not isinstance(drawn, bytes)  # docx is refused without --out
+            assert not isinstance(drawn, bytes)  # refused without --out (binary_out)
             for part in drawn:
                 write(part)
         return

@@ -155,11 +155,11 @@ ZH: dict[str, str] = {
     ),
     # report
     "Progress report in the form of the published notice: headline, progress per aspect, "
-    "open tasks, indicators, warnings; as a web page (html) or Word document (docx) too. "
+    "open tasks, indicators, warnings; as a web page (html), Word document (docx) or PDF too. "
     "Several ledgers: a roll-up table (one row each) and the total first, then each "
     "report.": (
         "按公开通报的格式生成进展报告：总体情况、各方面进展、未完成任务、指标、预警；"
-        "也可生成网页（html）或 Word 文档（docx）。多本台账时先列汇总表（每本一行）和合计，"
+        "也可生成网页（html）、Word 文档（docx）或 PDF。多本台账时先列汇总表（每本一行）和合计，"
         "再逐本报告。"
     ),
     "Report on one aspect (id or name).": "只报告一个问题方面（编号或名称）。",
@@ -167,9 +167,9 @@ ZH: dict[str, str] = {
         "在 Markdown 中加入 Mermaid 图表（任务状态、各方面完成情况）。"
     ),
     "Write the report to FILE instead of stdout (an existing one only with --force); the "
-    "format follows its suffix (.html, .docx, .md, .json) unless --format says.": (
+    "format follows its suffix (.html, .docx, .pdf, .md, .json) unless --format says.": (
         "把报告写入 FILE，而不是标准输出（已有的文件须加 --force 才替换）；格式随其后缀"
-        "（.html、.docx、.md、.json），除非用 --format 指定。"
+        "（.html、.docx、.pdf、.md、.json），除非用 --format 指定。"
     ),
     "Add what the logs and readings prove changed since DATE (the last report).": (
         "加上自 DATE（上次报告）以来有记录和读数为证的变化。"

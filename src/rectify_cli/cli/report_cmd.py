@@ -18,6 +18,7 @@ from .common import (
     LangOpt,
     NoColorOpt,
     as_of_date,
+    binary_out,
     emit,
     ledger_lang,
     output_format,
@@ -46,7 +47,7 @@ def report(
             "-o",
             metavar="FILE",
             help="Write the report to FILE instead of stdout (an existing one only with "
-            "--force); the format follows its suffix (.html, .docx, .md, .json) unless "
+            "--force); the format follows its suffix (.html, .docx, .pdf, .md, .json) unless "
             "--format says.",
         ),
     ] = None,
@@ -69,7 +70,7 @@ def report(
     no_color: NoColorOpt = False,
 ) -> None:
     """Progress report in the form of the published notice: headline, progress per aspect,
-    open tasks, indicators, warnings; as a web page (html) or Word document (docx) too.
+    open tasks, indicators, warnings; as a web page (html), Word document (docx) or PDF too.
     Several ledgers: a roll-up table (one row each) and the total first, then each report."""
     chosen = _choose_format(fmt, out)
     since_date = parse_date(since, "--since") if since else None
@@ -105,6 +106,7 @@ _SUFFIXES = {
     ".html": OutputFormat.HTML,
     ".htm": OutputFormat.HTML,
     ".docx": OutputFormat.DOCX,
+    ".pdf": OutputFormat.PDF,
     ".md": OutputFormat.MD,
     ".json": OutputFormat.JSON,
 }
@@ -137,10 +139,9 @@ def _choose_format(fmt: OutputFormat | None, out: Path | None) -> OutputFormat:
     if chosen is OutputFormat.TABLE and out is not None:
         raise UsageError(
             say(
-                "--out: a table is for the terminal; use --format md, html, docx or json",
-                "--out：table 格式只用于终端显示，请用 --format md、html、docx 或 json",
+                "--out: a table is for the terminal; use --format md, html, docx, pdf or json",
+                "--out：table 格式只用于终端显示，请用 --format md、html、docx、pdf 或 json",
             )
         )
-    if chosen is OutputFormat.DOCX and out is None:
-        raise UsageError(say("docx needs --out FILE", "输出 docx 须加 --out 文件"))
+    binary_out(chosen, out)
     return chosen

@@ -16,8 +16,11 @@ class OutputFormat(StrEnum):
     MD = "md"
     HTML = "html"
     DOCX = "docx"
+    PDF = "pdf"
 
 
-# What the listing commands write; html and docx are documents, written by `report` (and
-# docx by `warn --notice`), which name the formats they accept themselves.
+# What the listing commands write; html, docx and pdf are documents, written by `report`
+# (and docx by `warn --notice`), which name the formats they accept themselves.
 TEXT_FORMATS = (OutputFormat.TABLE, OutputFormat.JSON, OutputFormat.CSV, OutputFormat.MD)
+# Documents drawn as bytes: they go into a file, never onto a terminal (cli.common.binary_out).
+BINARY_FORMATS = (OutputFormat.DOCX, OutputFormat.PDF)

@@ -42,6 +42,7 @@ from .rollup_common import (
     changes_window,
 )
 from .text import html_escape as esc
+from .text import html_unbroken as unbroken
 from .warn_text import counts_text
 
 # System fonts only, Chinese ones first so CJK text never falls back to a Latin font's
@@ -97,6 +98,7 @@ th, td { border: 1px solid var(--rule); padding: 3px 6px; text-align: left; vert
 thead { display: table-header-group; }
 thead th { background: var(--head); }
 tr { break-inside: avoid; }
+.nobr { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.total td { font-weight: bold; }
 .improved, .met, .h-on_schedule, .h-done, .h-done_on_time { color: var(--done); }
@@ -171,7 +173,7 @@ def grid(
         for text, n, more in zip(cells, num, extra, strict=True):
             names = " ".join(filter(None, ["num" if n else "", more]))
             attr = f' class="{names}"' if names else ""
-            tds.append(f"<td{attr}>{esc(text)}</td>")
+            tds.append(f"<td{attr}>{unbroken(text)}</td>")
         return f"<tr{cls}>{''.join(tds)}</tr>"
 
     for i, cells in enumerate(body):
@@ -218,12 +220,12 @@ def report_sections(report: Report, *, level: int = 1, key: str = "") -> list[st
     h1, h2, h3 = (f"h{level + i}" for i in range(3))
     out = [
         "<header>",
-        f"<{h1}>{esc(report.title)}</{h1}>",
-        f'<p class="meta">{"<br>".join(esc(line) for line in subtitle(report))}</p>',
-        f'<p class="headline">{esc(report.headline)}</p>',
+        f"<{h1}>{unbroken(report.title)}</{h1}>",
+        f'<p class="meta">{"<br>".join(unbroken(line) for line in subtitle(report))}</p>',
+        f'<p class="headline">{unbroken(report.headline)}</p>',
         # The notice's petition sentence sits under the task headline, as in Markdown.
         *(
-            [f'<p class="headline">{esc(report.petitions.headline)}</p>']
+            [f'<p class="headline">{unbroken(report.petitions.headline)}</p>']
             if report.petitions is not None
             else []
         ),

@@ -6,7 +6,8 @@ asked for; the result names its renderer for that format, and the formats it has
 write.  The model is pipx's `render_result`.
 
 A renderer for a text format returns the text (or its parts, for output streamed a piece
-at a time); `docx` returns bytes; `table` returns a rich renderable for a terminal `width`
+at a time); `docx` and `pdf` return bytes (a `Printable` result's PDF is its HTML printed
+by the browser: `pdf.print_pdf`); `table` returns a rich renderable for a terminal `width`
 wide.  Each is imported when it is used, so `list` never pays for the Word writer.
 """
 
@@ -55,6 +56,19 @@ class Result:
     def view(self, width: int) -> RenderableType:
         method: Callable[[int], RenderableType] = getattr(self, _METHODS[OutputFormat.TABLE])
         return method(width)
+
+
+class Printable(Result):
+    """A document with an HTML renderer, and so a PDF: that page as the browser prints it
+    (rectify_cli.pdf).  A result gets `--format pdf` by naming this class as its base."""
+
+    def html(self) -> str:
+        raise NotImplementedError
+
+    def pdf(self) -> bytes:
+        from rectify_cli.pdf import print_pdf
+
+        return print_pdf(self.html())
 
 
 @dataclass(frozen=True)
@@ -197,7 +211,7 @@ class WarningsMany(Result):
 
 
 @dataclass(frozen=True)
-class ReportResult(Result):
+class ReportResult(Printable):
     report: Report
     charts: bool = False
 
@@ -228,7 +242,7 @@ class ReportResult(Result):
 
 
 @dataclass(frozen=True)
-class RollupResult(Result):
+class RollupResult(Printable):
     rollup: RollUp
     refs: RefsOf
     charts: bool = False
@@ -315,6 +329,7 @@ __all__ = [
     "Drawn",
     "LogResult",
     "PetitionList",
+    "Printable",
     "ReportResult",
     "Result",
     "RollupResult",

@@ -114,6 +114,31 @@ def html_escape(text: str) -> str:
     return html.escape(doc_text(text), quote=True)
 
 
+# What a printed line must never cut in two: ids (T07, XF-2025-001), dates (2025-06-30,
+# 2025/6/30, 2025年9月30日, 2025年1-9月) and percentages (90%, -1.9%).  A browser breaks a
+# line at a hyphen and between any two Chinese characters, so a narrow table column would
+# print 2025-/06-30 or 2025年9/月.
+UNBROKEN = re.compile(
+    r"[A-Za-z]+[-_]?\d+(?:[-_.]\d+)*"
+    r"|\d{4}[-/]\d{1,2}[-/]\d{1,2}"
+    r"|\d{4}年(?:\d{1,2}(?:-\d{1,2})?月(?:\d{1,2}日)?)?"
+    r"|[-+]?\d+(?:\.\d+)?%"
+)
+
+
+def html_unbroken(text: str) -> str:
+    """`html_escape`, with each id, date and percentage in a `<span class="nobr">` (CSS:
+    `white-space: nowrap`), so it stays on one line wherever the text wraps."""
+    out: list[str] = []
+    at = 0
+    for match in UNBROKEN.finditer(text):
+        out += [html_escape(text[at : match.start()]), '<span class="nobr">']
+        out += [html_escape(match.group()), "</span>"]
+        at = match.end()
+    out.append(html_escape(text[at:]))
+    return "".join(out)
+
+
 # Punctuation a line is built with: Chinese takes the full-width marks and no spaces.
 COLON: dict[Lang, str] = {"zh": "：", "en": ": "}
 SEPARATOR: dict[Lang, str] = {"zh": "；", "en": "; "}
