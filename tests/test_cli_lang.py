@@ -126,8 +126,8 @@ USAGE: list[tuple[list[str], str, str, tuple[str, ...]]] = [
     ),
     (
         ["warn", "--notice", "-f", "json"],
-        "--format json：预警督办单只能输出 md 或 docx",
-        "--format json: a warning notice is md or docx",
+        "--format json：预警督办单只能输出 md、docx、html 或 pdf",
+        "--format json: a warning notice is md, docx, html or pdf",
         (),
     ),
     (
@@ -144,8 +144,8 @@ USAGE: list[tuple[list[str], str, str, tuple[str, ...]]] = [
     ),
     (
         ["report", "-f", "csv"],
-        "--format csv：报告包含多张表格，请用 md、table 或 json",
-        "--format csv: a report has several tables; use md, table or json",
+        "--format csv：报告包含多张表格，请用 table、md、html、docx、pdf 或 json",
+        "--format csv: a report has several tables; use table, md, html, docx, pdf or json",
         (),
     ),
     (
@@ -218,9 +218,9 @@ def test_the_roll_ups_refusals(runner: CliRunner, two: list[str], here: Path) ->
             "--aspect: reports one aspect of one ledger; name a single --ledger",
         ),
         (
-            ["-f", "html"],
-            "--format html：多个台账的汇总只能输出 md、json 或 table",
-            "--format html: a roll-up of several ledgers is written as md, json or a table",
+            ["-f", "csv"],
+            "--format csv：报告包含多张表格，请用 table、md、html、docx、pdf 或 json",
+            "--format csv: a report has several tables; use table, md, html, docx, pdf or json",
         ),
     ]:
         assert invoke(runner, "report", *two, *args) == (EXIT_ERROR, "", f"错误：{zh}\n")

@@ -341,7 +341,10 @@ def test_doc_text_keeps_documents_well_formed() -> None:
         ),
         (["log", "-f", "html"], "--format html: this command writes table, json, csv or md"),
         (["warn", "-f", "html"], "--format html: this command writes table, json, csv or md"),
-        (["warn", "--notice", "-f", "json"], "--format json: a warning notice is md, docx or html"),
+        (
+            ["warn", "--notice", "-f", "json"],
+            "--format json: a warning notice is md, docx, html or pdf",
+        ),
         (["warn", "-f", "docx"], "--format docx: writes warning notices; add --notice"),
         (["warn", "--notice", "-f", "docx"], "docx needs --out DIR"),
         (["report", "-f", "docx"], "docx needs --out FILE"),

@@ -195,6 +195,56 @@ def test_a_rollup_prints_to_pdf_its_table_then_each_ledger(
 
 
 @pytest.mark.slow
+def test_notices_print_to_pdf_a_page_each_in_one_file_or_one_per_department(
+    browser: str, sample: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    as_of = "2025-12-31"  # three notices' worth of warnings in the sample
+    html_file, pdf_file, folder = tmp_path / "n.html", tmp_path / "n.pdf", tmp_path / "dir"
+    for target in (html_file, pdf_file):
+        code, _, err = invoke(runner, "warn", "--as-of", as_of, "--notice", "--out", str(target))
+        assert code == 0, err
+    html = html_file.read_text(encoding="utf-8")
+    pdf = pdfium.PdfDocument(pdf_file.read_bytes())
+    heads = [h for h in parse_html(html).iter() if h.tag.endswith("h1")]
+    assert heads and len(pdf) == len(heads)  # a printed page per notice
+    text = pdf_text(pdf)
+    printed = Counter(TOKENS.findall(text))
+    body = parse_html(html).find("body")
+    assert body is not None
+    expected = Counter(TOKENS.findall(" ".join(body.itertext())))
+    assert expected
+    missing = {t: n - printed[t] for t, n in expected.items() if printed[t] < n}
+    assert not missing, missing
+
+    code, _, err = invoke(
+        runner, "warn", "--as-of", as_of, "--notice", "-f", "pdf", "--out", str(folder)
+    )
+    assert code == 0, err
+    files = sorted(folder.iterdir())
+    assert len(files) == len(heads) and all(f.suffix == ".pdf" for f in files)
+    for f in files:
+        one = pdfium.PdfDocument(f.read_bytes())
+        department = f.stem.split("-", 3)[3]
+        assert department in re.sub(r"\s+", "", pdf_text(one))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--notice", "-f", "pdf"], "pdf needs --out DIR or FILE.pdf"),
+        (["-f", "pdf"], "--format pdf: writes warning notices; add --notice"),
+        (["--notice", "-f", "csv"], "--format csv: a warning notice is md, docx, html or pdf"),
+    ],
+)
+def test_notice_pdf_needs_a_file_or_folder(
+    args: list[str], message: str, sample: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    code, out, err = invoke_en(runner, "warn", "--as-of", "2025-12-31", *args)
+    assert (code, out, err) == (EXIT_ERROR, "", f"Error: {message}\n")
+    assert not (tmp_path / "n.pdf").exists()
+
+
+@pytest.mark.slow
 def test_print_pdf_prints_a_page_of_chinese(browser: str) -> None:
     html = (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>测试</title>'

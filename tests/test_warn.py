@@ -416,7 +416,7 @@ def test_days_negative_is_a_usage_error(runner: CliRunner, make_ledger: MakeLedg
         (["--out", "x"], "--out: writes warning notices; add --notice"),
         (
             ["--notice", "--format", "json"],
-            "--format json: a warning notice is md, docx or html",
+            "--format json: a warning notice is md, docx, html or pdf",
         ),
         (
             ["--as-of", "2025年底"],

@@ -137,14 +137,14 @@ ZH: dict[str, str] = {
     ),
     "Exit with 1 when any warning is found.": "发现任何预警时以退出码 1 结束。",
     "Write one warning notice (预警督办单) per lead department, its tasks and petition cases: "
-    "Markdown, Word with --format docx, or HTML with --format html.": (
+    "Markdown, Word with --format docx, HTML with --format html, or PDF with --format pdf.": (
         "为每个牵头单位写一份预警督办单，含其整改任务和信访件：Markdown，"
-        "或用 --format docx 生成 Word，用 --format html 生成网页。"
+        "或用 --format docx 生成 Word，用 --format html 生成网页，用 --format pdf 生成 PDF。"
     ),
     "With --notice: one file per department in DIR instead of stdout; or every notice in one "
-    "HTML file (a printed page each).": (
+    "HTML or PDF file (a printed page each).": (
         "与 --notice 同用：每个单位一个文件，写入 DIR，而不是标准输出；"
-        "或把全部督办单写入一个 HTML 文件（每份单独成页）。"
+        "或把全部督办单写入一个 HTML 或 PDF 文件（每份单独成页）。"
     ),
     "A notice asks for a reply within N working days.": "督办单要求在 N 个工作日内反馈。",
     "With --notice: the office that sends and signs the notices, instead of each ledger's own "

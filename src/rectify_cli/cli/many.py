@@ -261,8 +261,9 @@ def _notices(
     lang: Lang,
 ) -> None:
     """Each ledger's notices (its tasks and petition cases, as `warn` finds them), from its
-    own office unless the roll-up's signs them (`--issued-by`, else `rollup.toml`): on stdout (Markdown, or one HTML page), in one file (`--out x.html`), or
-    one file per department in folder DIR; with several ledgers one folder per ledger
+    own office unless the roll-up's signs them (`--issued-by`, else `rollup.toml`): on
+    stdout (Markdown, or one HTML page), in one file (`--out x.html` or `x.pdf`), or one file
+    per department in folder DIR; with several ledgers one folder per ledger
     (`DIR/boxing/2025-12-31-市水利局.md`), since two counties share department names.
     Every notice of every ledger is written, or none."""
     from rectify_cli.outputs import write_bytes, write_files
@@ -270,6 +271,7 @@ def _notices(
         notice_count,
         notice_files,
         notices_document,
+        notices_file,
         one_file,
     )
     from rectify_cli.rollup import issuing_office, signed_warnings
@@ -284,9 +286,9 @@ def _notices(
     if out is None:
         write(notices_document(result, due, lang, fmt))
         return
-    if one_file(out, fmt):
-        page = notices_document(result, due, lang, OutputFormat.HTML)
-        write_bytes(out, page.encode("utf-8"), force=force)
+    single = one_file(out, fmt)
+    if single is not None:
+        write_bytes(out, notices_file(result, due, lang, single), force=force)
         tell(label("warn.written", lang, count=notice_count(result), path=out))
         return
     files: dict[Path, bytes] = {}

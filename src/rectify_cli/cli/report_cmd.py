@@ -132,8 +132,8 @@ def _choose_format(fmt: OutputFormat | None, out: Path | None) -> OutputFormat:
     if chosen is OutputFormat.CSV:
         raise UsageError(
             say(
-                "--format csv: a report has several tables; use md, table or json",
-                "--format csv：报告包含多张表格，请用 md、table 或 json",
+                "--format csv: a report has several tables; use table, md, html, docx, pdf or json",
+                "--format csv：报告包含多张表格，请用 table、md、html、docx、pdf 或 json",
             )
         )
     if chosen is OutputFormat.TABLE and out is not None:

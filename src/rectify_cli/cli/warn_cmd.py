@@ -83,23 +83,30 @@ def _check_options(
                 "--out 用于写入预警督办单，请加 --notice",
             )
         )
-    if notice and fmt not in (None, OutputFormat.MD, OutputFormat.DOCX, OutputFormat.HTML):
+    from rectify_cli.render.notices import SUFFIXES as NOTICE_FORMATS
+
+    if notice and fmt not in (None, *NOTICE_FORMATS):
         raise UsageError(
             say(
-                "--format {fmt}: a warning notice is md, docx or html",
-                "--format {fmt}：预警督办单只能输出 md、docx 或 html",
+                "--format {fmt}: a warning notice is md, docx, html or pdf",
+                "--format {fmt}：预警督办单只能输出 md、docx、html 或 pdf",
                 fmt=fmt,
             )
         )
-    if fmt is OutputFormat.DOCX and not notice:
+    if fmt in (OutputFormat.DOCX, OutputFormat.PDF) and not notice:
         raise UsageError(
             say(
-                "--format docx: writes warning notices; add --notice",
-                "--format docx 用于写入预警督办单，请加 --notice",
+                "--format {fmt}: writes warning notices; add --notice",
+                "--format {fmt} 用于写入预警督办单，请加 --notice",
+                fmt=fmt,
             )
         )
     if fmt is OutputFormat.DOCX and (out is None or is_stdout(out)):
         raise UsageError(say("docx needs --out DIR", "输出 docx 须加 --out 目录"))
+    if fmt is OutputFormat.PDF and (out is None or is_stdout(out)):
+        raise UsageError(
+            say("pdf needs --out DIR or FILE.pdf", "输出 pdf 须加 --out 目录或 FILE.pdf")
+        )
 
 
 def _check_issued_by(issued_by: str | None, notice: bool) -> None:
@@ -175,16 +182,17 @@ def warn(
         typer.Option(
             "--notice",
             help="Write one warning notice (预警督办单) per lead department, its tasks and "
-            "petition cases: Markdown, Word with --format docx, or HTML with --format html.",
+            "petition cases: Markdown, Word with --format docx, HTML with --format html, or PDF "
+            "with --format pdf.",
         ),
     ] = False,
     out: Annotated[
         Path | None,
         typer.Option(
             "--out",
-            metavar="DIR|FILE.html",
+            metavar="DIR|FILE.html|FILE.pdf",
             help="With --notice: one file per department in DIR instead of stdout; or every "
-            "notice in one HTML file (a printed page each).",
+            "notice in one HTML or PDF file (a printed page each).",
         ),
     ] = None,
     force: ForceOpt = False,

@@ -1,5 +1,6 @@
 """Warning notices (预警督办单) as files: one document per lead department, in Markdown,
-Word (docx) or HTML, each from the same `NoticePage` (notice_text.py)."""
+Word (docx), HTML or PDF (that HTML as a browser prints it), each from the same `NoticePage`
+(notice_text.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,14 @@ if TYPE_CHECKING:
     from rectify_cli.petitions import PetitionWarning
     from rectify_cli.rollup import LedgerWarnings
 
-SUFFIXES = {OutputFormat.MD: ".md", OutputFormat.DOCX: ".docx", OutputFormat.HTML: ".html"}
+SUFFIXES = {
+    OutputFormat.MD: ".md",
+    OutputFormat.DOCX: ".docx",
+    OutputFormat.HTML: ".html",
+    OutputFormat.PDF: ".pdf",
+}
+# `--out` naming one file rather than a folder: every notice in it, a printed page each.
+ONE_FILE = {".html": OutputFormat.HTML, ".pdf": OutputFormat.PDF}
 
 
 def notice_files(
@@ -45,10 +53,10 @@ def notice_files(
             from .notice_docx import notice_docx
 
             data = notice_docx(page, ledger.meta.issued_by, lang)
-        elif chosen is OutputFormat.HTML:
+        elif chosen in (OutputFormat.HTML, OutputFormat.PDF):
             from .notice_html import notices_html
 
-            data = notices_html([page], lang).encode("utf-8")
+            data = printed(notices_html([page], lang), chosen)
         else:
             data = notice_markdown(page).encode("utf-8")
         files[out / names[lead]] = data
@@ -83,9 +91,29 @@ def _none(found: Sequence[LedgerWarnings], lang: Lang) -> str:
     return label("warn.none_as_of", lang, date=date)
 
 
-def one_file(out: Path, fmt: OutputFormat | None) -> bool:
-    """`--out x.html`: every notice in one HTML file (a printed page each), not a folder."""
-    return fmt in (None, OutputFormat.HTML) and out.suffix.lower() == ".html" and not out.is_dir()
+def one_file(out: Path, fmt: OutputFormat | None) -> OutputFormat | None:
+    """`--out x.html` or `x.pdf`: the format of the one file every notice goes into (a
+    printed page each); None for a folder."""
+    chosen = ONE_FILE.get(out.suffix.lower())
+    if chosen is None or fmt not in (None, chosen) or out.is_dir():
+        return None
+    return chosen
+
+
+def notices_file(
+    found: Sequence[LedgerWarnings], due: dt.date, lang: Lang, fmt: OutputFormat
+) -> bytes:
+    """Every notice of every ledger in one HTML page, or that page printed to PDF."""
+    return printed(notices_document(found, due, lang, OutputFormat.HTML), fmt)
+
+
+def printed(page: str, fmt: OutputFormat) -> bytes:
+    """An HTML page as the file's bytes: itself, or as the browser prints it (pdf.py)."""
+    if fmt is OutputFormat.PDF:
+        from rectify_cli.pdf import print_pdf
+
+        return print_pdf(page)
+    return page.encode("utf-8")
 
 
 def notice_count(found: Sequence[LedgerWarnings]) -> int:
