@@ -788,3 +788,17 @@ start = 2025-07-15
 deadline = 2025-07-15
 status = "not_started"
 """
+
+
+def ledger_texts(ledger: Any) -> list[str]:
+    """The ledger's own text, which may be Chinese in an English report (titles, names,
+    units, log notes), longest first: what an English document may show besides labels."""
+    data = [ledger.meta.title, ledger.meta.issued_by or ""]
+    data += [a.name for a in ledger.aspects]
+    data += [t for task in ledger.tasks for t in (task.title, task.lead)]
+    data += [e.note for task in ledger.tasks for e in task.log]
+    for i in ledger.indicators:
+        data += [i.unit, i.rank_note or ""]
+        if not i.name_en:
+            data.append(i.name)
+    return sorted(filter(None, data), key=len, reverse=True)

@@ -36,6 +36,7 @@ from tests.helpers import (
     HOSTILE_INDICATORS,
     HOSTILE_TITLE,
     MIXED,
+    ledger_texts,
 )
 
 MakeLedger = Callable[..., Path]
@@ -277,7 +278,7 @@ def test_markdown_when_piped_and_no_ansi(sample: Path, runner: CliRunner) -> Non
     assert code == 0
     assert out.startswith("# 滨州市")
     assert "\x1b" not in out
-    assert assert_tables_keep_shape(out) == [7, 3, 30]
+    assert assert_tables_keep_shape(out) == [7, 8, 3, 30]
 
 
 def test_english_report_has_no_chinese_labels(sample: Path, runner: CliRunner) -> None:
@@ -288,13 +289,7 @@ def test_english_report_has_no_chinese_labels(sample: Path, runner: CliRunner) -
     ledger = sample_ledger(sample)
     # Data may be Chinese (titles, names, units); take every piece of it out, then no CJK
     # character may be left: what remains are labels.
-    data = [ledger.meta.title, ledger.meta.issued_by or ""]
-    data += [a.name for a in ledger.aspects]
-    data += [t for task in ledger.tasks for t in (task.title, task.lead)]
-    for i in ledger.indicators:
-        data += [i.unit, i.rank_note or ""]
-        if not i.name_en:
-            data.append(i.name)
+    data = ledger_texts(ledger)
     text = "\n".join(
         [*render(out).paragraphs, *render(out).headings]
         + [c for head, body in render(out).tables for c in head + [x for r in body for x in r]]
@@ -319,8 +314,9 @@ def test_hostile_text_keeps_markdown_tables_and_html_safe(
     make_ledger(HOSTILE, HOSTILE_INDICATORS)
     code, out, err = invoke(runner, "report", "--as-of", AS_OF, "-f", "md", "--charts")
     assert (code, err) == (0, "")
-    # aspects (one aspect: no total row), open tasks, indicators, warnings
-    assert assert_tables_keep_shape(out) == [1, 1, 1, 3]
+    # aspects (one aspect: no total row), leads (two and the total), open tasks, indicators,
+    # warnings
+    assert assert_tables_keep_shape(out) == [1, 3, 1, 1, 3]
     html = markdown().render(out)
     seen = render(out)
     assert seen.tags <= {"h1", "h2", "p", "strong", "br", "table", "thead", "tbody", "tr"} | {
@@ -466,6 +462,7 @@ def test_json_format(sample: Path, runner: CliRunner) -> None:
         "headline",
         "counts",
         "aspects",
+        "leads",
         "open_tasks",
         "indicators",
         "warnings",
@@ -490,6 +487,24 @@ def test_json_format(sample: Path, runner: CliRunner) -> None:
     assert data["warnings"] == {"red": 0, "yellow": 0, "blue": 0}
     assert [t["id"] for t in data["open_tasks"]] == ["T07", "T16", "T18"]
     assert data["open_tasks"][0]["health"] == "on_schedule"
+    assert data["open_tasks"][0]["latest_progress"] == {
+        "date": "2025-09-30",
+        "note": "据整改落实情况公开：达到序时进度",
+    }
+    assert data["leads"][0] == {
+        "lead": "市生态环境局",
+        "tasks": 11,
+        "completed": 9,
+        "signed_off": 0,
+        "on_schedule": 2,
+        "behind": 0,
+        "overdue": 0,
+        "postponed": 0,
+        "cancelled": 0,
+        "merged": 0,
+        "completion": 81.8,
+        "warnings": {"red": 0, "yellow": 0, "blue": 0},
+    }
     by_id = {i["id"]: i for i in data["indicators"]}
     assert by_id["pm25"]["direction"] == "improved"
     assert by_id["pm25"]["value"] == 30
