@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -21,11 +22,13 @@ from typer.testing import CliRunner
 
 from rectify_cli.errors import EXIT_ERROR, UsageError
 from rectify_cli.records import Ledger
+from rectify_cli.render.report_common import lead_cells, lead_total_cells, open_cells
 from rectify_cli.render.report_md import mermaid_text, report_markdown
 from rectify_cli.render.report_terminal import report_renderable
 from rectify_cli.report import Counts, Report, build_report
-from rectify_cli.schedule import Level
+from rectify_cli.schedule import Level, latest_progress
 from rectify_cli.store import load_ledger
+from rectify_cli.warn import find
 from tests.conftest import invoke, invoke_en
 from tests.helpers import (
     AS_OF,
@@ -565,3 +568,112 @@ def test_an_out_suffix_rectify_does_not_write_is_refused(
     assert not out.exists()
     code, _, _ = invoke_en(runner, "report", "--out", str(out), "--format", "md")
     assert code == 0 and out.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_summary_by_lead_department(make_ledger: MakeLedger) -> None:
+    # MIXED, plus a cancelled task of a third department that has no task left in the plan.
+    tasks = MIXED + textwrap.dedent(
+        """
+        [[tasks]]
+        id = "T6"
+        aspect = "A1"
+        title = "已撤销"
+        lead = "市住建局"
+        deadline = 2025-06-30
+        status = "cancelled"
+        """
+    )
+    ledger = load_ledger(make_ledger(tasks))
+    report = build_report(ledger, dt.date(2025, 9, 30), "zh")
+    # Most tasks first; the cancelled task's department has none in the plan and no row.
+    assert [r.lead for r in report.leads] == ["市水利局", "市生态环境局"]
+    water, env = report.leads
+    assert water.counts == Counts(tasks=4, completed=2, signed_off=1, on_schedule=1, overdue=1)
+    assert env.counts == Counts(tasks=1, behind=1)
+    # The warnings `rectify warn` gives each department.
+    # T2 overdue (red), T5 with no news since its start (blue); T1 behind (yellow).
+    assert water.warnings == {Level.RED: 1, Level.YELLOW: 0, Level.BLUE: 1}
+    assert env.warnings == {Level.RED: 0, Level.YELLOW: 1, Level.BLUE: 0}
+    warned = {g.lead: g.counts for g in find(ledger, dt.date(2025, 9, 30)).groups}
+    assert {r.lead: r.warnings for r in report.leads} == warned
+    # The departments add up to the whole report.
+    total = env.counts + water.counts
+    assert (total.tasks, total.completed, total.on_schedule, total.behind, total.overdue) == (
+        report.counts.tasks,
+        report.counts.completed,
+        report.counts.on_schedule,
+        report.counts.behind,
+        report.counts.overdue,
+    )
+    assert lead_cells(water) == ["市水利局", "4", "2", "1", "0", "1", "50%", "1", "0", "1"]
+    assert lead_total_cells(report) == ["合计", "5", "2", "1", "1", "1", "40%", "1", "1", "1"]
+
+
+def test_leads_tie_on_tasks_sorted_by_name(make_ledger: MakeLedger) -> None:
+    tasks = MIXED.replace('lead = "市生态环境局"', 'lead = "乙局"').replace(
+        'id = "T5"\naspect = "A2"\ntitle = "按序时推进"\nlead = "市水利局"',
+        'id = "T5"\naspect = "A2"\ntitle = "按序时推进"\nlead = "乙局"',
+    )
+    tasks = tasks.replace(
+        'id = "T4"\naspect = "A2"\ntitle = "已完成"\nlead = "市水利局"',
+        'id = "T4"\naspect = "A2"\ntitle = "已完成"\nlead = "甲局"',
+    )
+    report = build_report(load_ledger(make_ledger(tasks)), dt.date(2025, 9, 30), "zh")
+    # 乙局 2, 市水利局 2 (T2, T3), 甲局 1: a tie is broken by the name (character order).
+    assert [(r.lead, r.counts.tasks) for r in report.leads] == [
+        ("乙局", 2),
+        ("市水利局", 2),
+        ("甲局", 1),
+    ]
+
+
+def test_latest_progress_of_open_tasks(make_ledger: MakeLedger) -> None:
+    tasks = MIXED.replace(
+        'status = "in_progress"\nprogress = 10\n',
+        textwrap.dedent(
+            """\
+            status = "in_progress"
+            progress = 10
+
+            [[tasks.log]]
+            date = 2025-01-02
+            kind = "added"
+            note = "新增"
+
+            [[tasks.log]]
+            date = 2025-08-01
+            progress = 10
+            note = "已完成方案编制"
+
+            [[tasks.log]]
+            date = 2025-08-01
+            note = "同日第二条：已报市政府"
+
+            [[tasks.log]]
+            date = 2025-08-15
+            progress = 10
+            changes = ["progress: 5 → 10"]
+
+            [[tasks.log]]
+            date = 2025-10-20
+            note = "评估日之后的记录"
+            """
+        ),
+    )
+    ledger = load_ledger(make_ledger(tasks))
+    report = build_report(ledger, dt.date(2025, 9, 30), "zh")
+    # The newest note on or before the day judged (the later of one day's two), not the
+    # entry without a note, not the entry that added the task, not a later one.
+    entry = report.latest["T1"]
+    assert (entry.date, entry.note) == (dt.date(2025, 8, 1), "同日第二条：已报市政府")
+    # Open tasks without a note have none; finished tasks never have one.
+    assert set(report.latest) == {"T1"}
+    t1 = next(r for r in report.open_tasks if r.task.id == "T1")
+    assert open_cells(t1, report)[-1] == "2025-08-01：同日第二条：已报市政府"
+    en = build_report(ledger, dt.date(2025, 9, 30), "en")
+    assert open_cells(t1, en)[-1] == "2025-08-01: 同日第二条：已报市政府"
+    # Only the added entry: no progress yet.
+    added_only = ledger.tasks[0]._replace(log=[ledger.tasks[0].log[0]])
+    assert latest_progress(added_only) is None
+    done = next(t for t in ledger.tasks if t.id == "T4")
+    assert latest_progress(done._replace(log=ledger.tasks[0].log)) is None
