@@ -515,6 +515,16 @@ def test_json_format(sample: Path, runner: CliRunner) -> None:
     assert by_id["water_good_ratio"]["target_met"] is True
     assert by_id["city_water_index"]["value_text"] == "5.6360"
     assert by_id["heavy_pollution_days"]["direction"] is None
+    # No change published: the one the two figures prove (由75%以上下降至65%以下).
+    share = by_id["yellow_river_share"]
+    assert (share["change"], share["proven_change"], share["proven_change_unit"]) == (
+        None,
+        -10,
+        "pt",
+    )
+    assert share["proven_change_bound"] == "above"
+    assert share["change_text"] == "较2024年（75%以上）下降10个百分点以上"
+    assert by_id["pm25"]["proven_change"] is None  # published: printed as published
 
 
 def test_csv_is_refused_with_a_sentence(sample: Path, runner: CliRunner) -> None:

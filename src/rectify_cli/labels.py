@@ -222,6 +222,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "ind.improved": ("改善", "improved"),
     "ind.worsened": ("恶化", "worsened"),
     "ind.unchanged": ("持平", "unchanged"),
+    "ind.rose": ("上升", "up"),
+    "ind.fell": ("下降", "down"),
     "ind.change": ("{word}{amount}", "{word} {amount}"),
     "ind.change_vs": ("较{basis}{word}{amount}", "{word} {amount} vs {basis}"),
     "ind.change_above": ("{amount}以上", "more than {amount}"),

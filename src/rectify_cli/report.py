@@ -17,12 +17,14 @@ from .errors import UsageError
 from .i18n import Lang, label, say
 from .indicators import (
     Direction,
+    ProvenChange,
     change_text,
     display_name,
     indicator_direction,
     last_year_text,
     last_year_value,
     period_text,
+    proven_change,
     rank_text,
     target_met,
     target_status,
@@ -143,13 +145,15 @@ class IndicatorRow:
     target_status: str  # `达标，高出目标9.1个百分点`
     target_cell: str  # both in one cell: `45.4%（达标，高出目标9.1个百分点）`
     direction: Direction | None  # improved / worsened, from the change or the baseline
-    change: str  # `改善16.7%`
+    change: str  # `改善16.7%`, or the change worked out: `较2024年（75%以上）下降10个百分点以上`
     rank: str
     change_rank: str
     # Worked back from a year-on-year change (`indicators.last_year_value`), for the charts
     # that set the value beside last year's; None / empty when the figures do not say.
     last_year: float | None = None
     last_year_text: str = ""
+    # The change the value and its baseline prove, when none is published.
+    proven: ProvenChange | None = None
 
     @property
     def compared(self) -> bool:
@@ -319,6 +323,7 @@ def indicator_row(ind: Indicator, lang: Lang) -> IndicatorRow:
         change_rank=rank_text(ind.change_rank, lang),
         last_year=last_year_value(ind),
         last_year_text=last_year_text(ind, lang),
+        proven=proven_change(ind),
     )
 
 

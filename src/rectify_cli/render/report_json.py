@@ -46,7 +46,7 @@ def _open_task(row: TaskRow, latest: LogEntry | None) -> dict[str, Any]:
 
 
 def _indicator(row: IndicatorRow) -> dict[str, Any]:
-    ind = row.indicator
+    ind, proven = row.indicator, row.proven
     return {
         "id": ind.id,
         "name": row.name,
@@ -65,6 +65,11 @@ def _indicator(row: IndicatorRow) -> dict[str, Any]:
         "change_bound": ind.change_bound,
         "change_basis": ind.change_basis,
         "direction": row.direction.value if row.direction is not None else None,
+        # Worked out from `value` and `baseline` when no change is published: signed as
+        # `change` is, in `proven_change_unit`; bound "above" when it is at least that much.
+        "proven_change": proven.signed if proven is not None else None,
+        "proven_change_unit": proven.unit.value if proven is not None else None,
+        "proven_change_bound": ("above" if proven.at_least else None) if proven else None,
         "change_text": row.change,
         "rank": ind.rank,
         "change_rank": ind.change_rank,
