@@ -21,6 +21,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from rectify_cli.errors import EXIT_ERROR, UsageError
+from rectify_cli.i18n import Lang, label
 from rectify_cli.records import Ledger
 from rectify_cli.render.report_common import lead_cells, lead_total_cells, open_cells
 from rectify_cli.render.report_md import mermaid_text, report_markdown
@@ -385,7 +386,7 @@ def test_terminal_report_fits_the_width(
     runner: CliRunner,
     monkeypatch: pytest.MonkeyPatch,
     width: int,
-    lang: str,
+    lang: Lang,
 ) -> None:
     monkeypatch.setenv("COLUMNS", str(width))
     code, out, _ = invoke(runner, "report", "--as-of", AS_OF, "-f", "table", "--lang", lang)
@@ -397,6 +398,11 @@ def test_terminal_report_fits_the_width(
     flat = "".join(line.strip() for line in lines)
     for word in ("5.6360", "73.6%", "30 µg/m³") if lang == "en" else ("改善16.7%", "第8位"):
         assert word in flat or word in out
+    # The lead summary's ten columns all fit, none cropped: its total line (the second) ends
+    # with the warnings of the three levels.
+    totals = [line.split() for line in lines if line.split()[:1] == [label("report.total", lang)]]
+    numbers = [t for t in totals[1][1:] if re.fullmatch(r"\d+%?", t)]
+    assert numbers == ["24", "21", "3", "0", "0", "88%", "0", "0", "0"]
 
 
 def test_terminal_colours_carry_words_and_still_fit(sample: Path) -> None:

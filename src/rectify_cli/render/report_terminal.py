@@ -113,7 +113,8 @@ def report_renderable(report: Report, width: int = 80) -> RenderableType:
                 lang,
                 # Ten columns: the bar only where there is room for it.
                 bar_width if width >= WIDE else 0,
-                None if width >= WIDE else 4,
+                # Chinese headers two characters a line, English ones a word.
+                None if width >= WIDE else (4 if lang == "zh" else 8),
             )
         )
 
@@ -186,7 +187,11 @@ def _counts_table(
             name,
             justify="left" if i == 0 else "right",
             overflow="fold",
-            min_width=None if i and number_width else 4,
+            # A department's name keeps six Chinese characters (or ten letters) a line beside
+            # ten columns.
+            min_width=((12 if lang == "zh" else 10) if len(columns) > len(ASPECT_COLUMNS) else 4)
+            if i == 0
+            else (None if number_width else 4),
             max_width=number_width if i else None,
         )
     at = columns.index("report.col.completion")
