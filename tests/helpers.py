@@ -105,10 +105,11 @@ FIGURES_EN = {
     "City water quality index": ("5.6360", "", "", "11", "8"),
     "Near-shore good water ratio": ("100%", "", "", "", ""),
     "Total nitrogen, rivers entering the sea": ("", "", "improved 17.7%", "", ""),
+    # 由75%以上下降至65%以下: no change published, the least the two bounds prove.
     "Yellow River water share of total use": (
         "below 65%",
         "",
-        "improved from above 75% (2024)",
+        "down more than 10 points from above 75% (2024)",
         "",
         "",
     ),
@@ -158,7 +159,7 @@ FIGURES_ZH = {
     ),
     "城市水质指数": ("5.6360", "2025年9月", "", "", "第11位", "第8位"),
     "入海河流总氮": ("", "2025年9月", "", "改善17.7%", "", ""),
-    "黄河水占用水总量比例": ("65%以下", "", "", "较2024年（75%以上）改善", "", ""),
+    "黄河水占用水总量比例": ("65%以下", "", "", "较2024年（75%以上）下降10个百分点以上", "", ""),
     "一般工业固体废物产生强度": ("", "", "", "较2020年改善20%以上", "", ""),
     "全社会研发投入占GDP比重": ("3.7%", "", "", "", "第1位（全省“四连冠”）", ""),
 }
@@ -834,3 +835,17 @@ def run_chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.Completed
     ]
     # A guard against a hung browser, not a measure of speed.
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+
+
+def ledger_texts(ledger: Any) -> list[str]:
+    """The ledger's own text, which may be Chinese in an English report (titles, names,
+    units, log notes), longest first: what an English document may show besides labels."""
+    data = [ledger.meta.title, ledger.meta.issued_by or ""]
+    data += [a.name for a in ledger.aspects]
+    data += [t for task in ledger.tasks for t in (task.title, task.lead)]
+    data += [e.note for task in ledger.tasks for e in task.log]
+    for i in ledger.indicators:
+        data += [i.unit, i.rank_note or ""]
+        if not i.name_en:
+            data.append(i.name)
+    return sorted(filter(None, data), key=len, reverse=True)

@@ -27,7 +27,12 @@ from rectify_cli.errors import EXIT_ERROR
 from rectify_cli.i18n import label
 from rectify_cli.indicators import last_year_text, last_year_value
 from rectify_cli.records import Indicator, of
-from rectify_cli.render.report_common import aspect_cells, indicator_cells, open_cells
+from rectify_cli.render.report_common import (
+    aspect_cells,
+    indicator_cells,
+    lead_cells,
+    open_cells,
+)
 from rectify_cli.render.report_html import report_html
 from rectify_cli.render.text import doc_text
 from rectify_cli.report import build_report
@@ -50,6 +55,7 @@ from tests.helpers import (
     assert_safe_html,
     docx_tables,
     html_tables,
+    ledger_texts,
     parse_html,
     run_chromium,
     sample_counties,
@@ -98,7 +104,7 @@ def test_html_report_is_strict_html5_with_titled_charts(sample: Path, runner: Cl
     root = parse_html(out)
     assert_safe_html(root)
     assert root.attrib["lang"] == "zh-CN"
-    assert [len(rows) - 1 for rows in html_tables(root)] == [7, 3, 30]  # as in Markdown
+    assert [len(rows) - 1 for rows in html_tables(root)] == [7, 8, 3, 30]  # as in Markdown
     titles = [text_of(t) for t in root.iter(f"{SVG}title") if t.get("id")]
     assert titles == ["任务状态", "各方面完成率（%）", "主要指标与目标、上年比较"]
     assert [text_of(f) for f in root.iter("figcaption")] == titles  # on paper too
@@ -147,16 +153,7 @@ def test_html_reference_check_english(sample: Path, runner: CliRunner) -> None:
 
 
 def ledger_data(sample: Path) -> list[str]:
-    """The ledger's own text (which may be Chinese in an English report), longest first."""
-    ledger = load_ledger(sample)
-    data = [ledger.meta.title, ledger.meta.issued_by or ""]
-    data += [a.name for a in ledger.aspects]
-    data += [t for task in ledger.tasks for t in (task.title, task.lead)]
-    for i in ledger.indicators:
-        data += [i.unit, i.rank_note or ""]
-        if not i.name_en:
-            data.append(i.name)
-    return sorted(filter(None, data), key=len, reverse=True)
+    return ledger_texts(load_ledger(sample))
 
 
 def no_chinese_labels(text: str, data: list[str]) -> list[str]:
@@ -397,10 +394,12 @@ def test_docx_report(sample: Path, runner: CliRunner, tmp_path: Path) -> None:
     assert paras[-2:] == [office, "2025年9月30日"]  # signed and dated at the foot
     # Every row of every table, as the shared cell builders make them.
     report = build_report(load_ledger(sample), dt.date(2025, 9, 30))
-    aspects, open_tasks, indicators = docx_tables(doc)
+    aspects, leads, open_tasks, indicators = docx_tables(doc)
     assert aspects[1:-1] == [aspect_cells(r) for r in report.aspects]
     assert aspects[-1][:2] == ["合计", "24"]
-    assert open_tasks[1:] == [open_cells(r, "zh") for r in report.open_tasks]
+    assert leads[1:-1] == [lead_cells(r) for r in report.leads]
+    assert leads[-1] == ["合计", "24", "21", "3", "0", "0", "88%", "0", "0", "0"]
+    assert open_tasks[1:] == [open_cells(r, report) for r in report.open_tasks]
     assert indicators[1:] == [indicator_cells(r) for r in report.indicators]
     # The reference check, on the Word tables.
     rows = {r[0]: dict(zip(indicators[0], r, strict=True)) for r in indicators[1:]}
@@ -419,7 +418,7 @@ def test_docx_report_english_reference_check(
     doc = docx.Document(str(target))
     assert HEADLINE_EN in [p.text for p in doc.paragraphs]
     assert doc.paragraphs[1].text == "Ref. [2025] No. ___"
-    indicators = docx_tables(doc)[2]
+    indicators = docx_tables(doc)[3]
     rows = {r[0]: dict(zip(indicators[0], r, strict=True)) for r in indicators[1:]}
     keys = ("Value", "Target", "Year on year", "Province rank", "Rank of improvement")
     for name, expected in FIGURES_EN.items():
@@ -434,9 +433,9 @@ def test_docx_hostile_text_is_literal(
     code, _, err = invoke(runner, "report", "--as-of", AS_OF, "--out", str(target))
     assert code == 0, err
     doc = docx.Document(str(target))
-    open_tasks = docx_tables(doc)[1]
+    open_tasks = docx_tables(doc)[2]
     assert open_tasks[1][1:3] == [NASTY_SHOWN, "局|科 <img src=x>"]
-    assert docx_tables(doc)[2][1][0] == "<b>PM</b> | x"
+    assert docx_tables(doc)[3][1][0] == "<b>PM</b> | x"
     paras = [p.text for p in doc.paragraphs]
     assert paras[0] == "*办* <i>" and "台账 | <b>粗</b>：整改落实情况" in paras
     # Nothing became a link or a field: the only field is the footer's page number.

@@ -84,9 +84,10 @@ def test_sample_html_has_the_notices_petition_line(sample: Path, runner: CliRunn
         HEADLINE_EN,
         NOTICE_LINE_EN,
     ]
-    # Totals only: no table of cases is drawn (the same three tables as before).
+    # Totals only: no table of cases is drawn (aspects, lead departments, open tasks,
+    # indicators).
     root = parse_html(html_report(runner, "--as-of", AS_OF))
-    assert [len(rows) - 1 for rows in html_tables(root)] == [7, 3, 30]
+    assert [len(rows) - 1 for rows in html_tables(root)] == [7, 8, 3, 30]
 
 
 def test_sample_docx_has_the_notices_petition_line(
@@ -96,7 +97,7 @@ def test_sample_docx_has_the_notices_petition_line(
     paras = [p.text for p in doc.paragraphs if p.text]
     at = paras.index(HEADLINE_ZH)
     assert paras[at + 1] == NOTICE_LINE
-    assert len(doc.tables) == 3
+    assert len(doc.tables) == 4
     doc = docx_report(runner, tmp_path / "en.docx", "--as-of", AS_OF, "--lang", "en")
     paras = [p.text for p in doc.paragraphs if p.text]
     assert paras[paras.index(HEADLINE_EN) + 1] == NOTICE_LINE_EN

@@ -7,12 +7,18 @@ from typing import Any
 import pytest
 
 from rectify_cli import models
+from rectify_cli.i18n import Lang
 from rectify_cli.indicators import (
     Direction,
+    ProvenChange,
     change_direction,
     change_text,
+    change_unit_of,
     indicator_direction,
+    last_year_value,
     period_text,
+    proven_change,
+    proven_text,
     rank_text,
     target_margin,
     target_met,
@@ -20,9 +26,11 @@ from rectify_cli.indicators import (
     value_text,
     with_unit,
 )
-from rectify_cli.kinds import Better
+from rectify_cli.kinds import Better, ChangeUnit
 from rectify_cli.records import Indicator, as_json, of
+from rectify_cli.store import load_ledger
 from rectify_cli.textfmt import decimals_of, number_text
+from tests.conftest import SAMPLE
 
 
 def ind(**fields: Any) -> Indicator:
@@ -122,7 +130,8 @@ def test_direction_from_bounded_baseline() -> None:
     # 黄河水占用水总量比例由75%以上下降至65%以下: certainly lower, and lower is better.
     share = ind(value=65, value_bound="below", baseline=75, baseline_bound="above", better="lower")
     assert indicator_direction(share) is Direction.IMPROVED
-    assert change_text(share, "en") == "improved from above 75"
+    # Without a unit the change is relative: below 65 is at most 86.7% of above 75.
+    assert change_text(share, "en") == "improved more than 13.3% from above 75"
     # "above 65" against "above 75" settles nothing.
     unsure = ind(value=65, value_bound="above", baseline=75, baseline_bound="above")
     assert indicator_direction(unsure) is None
@@ -155,8 +164,114 @@ def test_baseline_with_period() -> None:
         baseline_period="2024",
         better="lower",
     )
-    assert change_text(share, "zh") == "较2024年（75%以上）改善"
-    assert change_text(share, "en") == "improved from above 75% (2024)"
+    # A share in %: percentage points, the least the bounds allow (75 − 65), worded like
+    # the notice (由75%以上下降至65%以下).
+    assert change_text(share, "zh") == "较2024年（75%以上）下降10个百分点以上"
+    assert change_text(share, "en") == "down more than 10 points from above 75% (2024)"
+
+
+@pytest.mark.parametrize(
+    ("fields", "zh", "en"),
+    [
+        # a concentration: relative, judged by which way is better (42 → 38 is −9.52%)
+        (
+            {"value": 38, "baseline": 42, "unit": "µg/m³", "better": "lower"},
+            "较42 µg/m³改善9.5%",
+            "improved 9.5% from 42 µg/m³",
+        ),
+        (
+            {"value": 46, "baseline": 42, "unit": "µg/m³", "better": "lower"},
+            "较42 µg/m³恶化9.5%",
+            "worsened 9.5% from 42 µg/m³",
+        ),
+        # a count: relative too
+        (
+            {"value": 120, "baseline": 100, "unit": "个"},
+            "较100个改善20.0%",
+            "improved 20.0% from 100个",
+        ),
+        # a value in %: points, by where the value went (75.5% → 73.6%)
+        (
+            {"value": 73.6, "baseline": 75.5, "unit": "%"},
+            "较75.5%下降1.9个百分点",
+            "down 1.9 points from 75.5%",
+        ),
+        (
+            {"value": 54.5, "baseline": 45.4, "unit": "%"},
+            "较45.4%上升9.1个百分点",
+            "up 9.1 points from 45.4%",
+        ),
+        # the rounding rule: exact halves round up (0.25% → 0.3%, not the float's 0.2%) ...
+        ({"value": 8.02, "baseline": 8}, "较8改善0.3%", "improved 0.3% from 8"),
+        # ... points keep the figures' digits: 0.3 − 0.1 is 0.2, not 0.19999999999999998
+        (
+            {"value": 0.3, "baseline": 0.1, "unit": "%"},
+            "较0.1%上升0.2个百分点",
+            "up 0.2 points from 0.1%",
+        ),
+        # a bound rounds toward zero, so "more than" stays true: above 20 from 15 is > 33.33%
+        (
+            {"value": 20, "value_bound": "above", "baseline": 15},
+            "较15改善33.3%以上",
+            "improved more than 33.3% from 15",
+        ),
+        # nothing to say: an equal value, or a change that rounds to nothing
+        ({"value": 42, "baseline": 42}, "较42持平", "unchanged from 42"),
+        ({"value": 100000.1, "baseline": 100000}, "较100000改善", "improved from 100000"),
+    ],
+)
+def test_change_proven_by_value_and_baseline(fields: dict[str, Any], zh: str, en: str) -> None:
+    indicator = ind(**fields)
+    assert (change_text(indicator, "zh"), change_text(indicator, "en")) == (zh, en)
+
+
+def test_proven_change_needs_both_figures_a_direction_and_no_published_change() -> None:
+    assert proven_change(ind(value=38)) is None
+    assert proven_change(ind(baseline=42)) is None
+    assert proven_change(ind(value=38, baseline=42, change=-9.0)) is None
+    # above 65 against above 75: either way
+    assert (
+        proven_change(ind(value=65, value_bound="above", baseline=75, baseline_bound="above"))
+        is None
+    )
+    # relative to nothing
+    assert proven_change(ind(value=5, baseline=0)) is None
+    share = proven_change(
+        ind(value=65, value_bound="below", unit="%", baseline=75, baseline_bound="above")
+    )
+    assert share == ProvenChange(10.0, 0, ChangeUnit.POINTS, rose=False, at_least=True)
+    assert share.signed == -10.0
+
+
+def test_published_change_wins_and_a_computed_one_agrees_with_it() -> None:
+    """Every sample indicator with a published year-on-year change and an exact value: given
+    the baseline that change implies (`last_year_value`), the published change still prints
+    as published, and the change worked out from the two figures is the published one, in
+    the same words, wherever the published unit is the one the rule picks."""
+    langs: tuple[Lang, ...] = ("zh", "en")
+    checked, other_unit = [], []
+    for i in load_ledger(SAMPLE).indicators:
+        last = last_year_value(i)
+        if i.change is None or last is None:
+            continue
+        both = i._replace(baseline=last)
+        for lang in langs:
+            assert change_text(both, lang) == change_text(i, lang), i.id
+        if change_unit_of(i) is not i.change_unit:
+            other_unit.append(i.id)
+            continue
+        proven = proven_change(both._replace(change=None))
+        assert proven is not None, i.id
+        assert proven.signed == i.change, i.id
+        direction = indicator_direction(i)
+        assert direction is not None
+        for lang in langs:
+            assert proven_text(proven, direction, lang) == change_text(i, lang), i.id
+        checked.append(i.id)
+    assert checked == ["air_index", "pm25"]
+    # 优良率 is a value in %, yet the notice's 改善13.4% is recorded as a relative change
+    # (its note: the notice does not say which); the rule would give points.
+    assert other_unit == ["good_air_ratio"]
 
 
 # --------------------------------------------------------------------------- targets

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -20,12 +21,15 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from rectify_cli.errors import EXIT_ERROR, UsageError
+from rectify_cli.i18n import Lang, label
 from rectify_cli.records import Ledger
+from rectify_cli.render.report_common import lead_cells, lead_total_cells, open_cells
 from rectify_cli.render.report_md import mermaid_text, report_markdown
 from rectify_cli.render.report_terminal import report_renderable
 from rectify_cli.report import Counts, Report, build_report
-from rectify_cli.schedule import Level
+from rectify_cli.schedule import Level, latest_progress
 from rectify_cli.store import load_ledger
+from rectify_cli.warn import find
 from tests.conftest import invoke, invoke_en
 from tests.helpers import (
     AS_OF,
@@ -36,6 +40,7 @@ from tests.helpers import (
     HOSTILE_INDICATORS,
     HOSTILE_TITLE,
     MIXED,
+    ledger_texts,
 )
 
 MakeLedger = Callable[..., Path]
@@ -277,7 +282,7 @@ def test_markdown_when_piped_and_no_ansi(sample: Path, runner: CliRunner) -> Non
     assert code == 0
     assert out.startswith("# 滨州市")
     assert "\x1b" not in out
-    assert assert_tables_keep_shape(out) == [7, 3, 30]
+    assert assert_tables_keep_shape(out) == [7, 8, 3, 30]
 
 
 def test_english_report_has_no_chinese_labels(sample: Path, runner: CliRunner) -> None:
@@ -288,13 +293,7 @@ def test_english_report_has_no_chinese_labels(sample: Path, runner: CliRunner) -
     ledger = sample_ledger(sample)
     # Data may be Chinese (titles, names, units); take every piece of it out, then no CJK
     # character may be left: what remains are labels.
-    data = [ledger.meta.title, ledger.meta.issued_by or ""]
-    data += [a.name for a in ledger.aspects]
-    data += [t for task in ledger.tasks for t in (task.title, task.lead)]
-    for i in ledger.indicators:
-        data += [i.unit, i.rank_note or ""]
-        if not i.name_en:
-            data.append(i.name)
+    data = ledger_texts(ledger)
     text = "\n".join(
         [*render(out).paragraphs, *render(out).headings]
         + [c for head, body in render(out).tables for c in head + [x for r in body for x in r]]
@@ -319,8 +318,9 @@ def test_hostile_text_keeps_markdown_tables_and_html_safe(
     make_ledger(HOSTILE, HOSTILE_INDICATORS)
     code, out, err = invoke(runner, "report", "--as-of", AS_OF, "-f", "md", "--charts")
     assert (code, err) == (0, "")
-    # aspects (one aspect: no total row), open tasks, indicators, warnings
-    assert assert_tables_keep_shape(out) == [1, 1, 1, 3]
+    # aspects (one aspect: no total row), leads (two and the total), open tasks, indicators,
+    # warnings
+    assert assert_tables_keep_shape(out) == [1, 3, 1, 1, 3]
     html = markdown().render(out)
     seen = render(out)
     assert seen.tags <= {"h1", "h2", "p", "strong", "br", "table", "thead", "tbody", "tr"} | {
@@ -386,7 +386,7 @@ def test_terminal_report_fits_the_width(
     runner: CliRunner,
     monkeypatch: pytest.MonkeyPatch,
     width: int,
-    lang: str,
+    lang: Lang,
 ) -> None:
     monkeypatch.setenv("COLUMNS", str(width))
     code, out, _ = invoke(runner, "report", "--as-of", AS_OF, "-f", "table", "--lang", lang)
@@ -398,6 +398,11 @@ def test_terminal_report_fits_the_width(
     flat = "".join(line.strip() for line in lines)
     for word in ("5.6360", "73.6%", "30 µg/m³") if lang == "en" else ("改善16.7%", "第8位"):
         assert word in flat or word in out
+    # The lead summary's ten columns all fit, none cropped: its total line (the second) ends
+    # with the warnings of the three levels.
+    totals = [line.split() for line in lines if line.split()[:1] == [label("report.total", lang)]]
+    numbers = [t for t in totals[1][1:] if re.fullmatch(r"\d+%?", t)]
+    assert numbers == ["24", "21", "3", "0", "0", "88%", "0", "0", "0"]
 
 
 def test_terminal_colours_carry_words_and_still_fit(sample: Path) -> None:
@@ -466,6 +471,7 @@ def test_json_format(sample: Path, runner: CliRunner) -> None:
         "headline",
         "counts",
         "aspects",
+        "leads",
         "open_tasks",
         "indicators",
         "warnings",
@@ -490,6 +496,24 @@ def test_json_format(sample: Path, runner: CliRunner) -> None:
     assert data["warnings"] == {"red": 0, "yellow": 0, "blue": 0}
     assert [t["id"] for t in data["open_tasks"]] == ["T07", "T16", "T18"]
     assert data["open_tasks"][0]["health"] == "on_schedule"
+    assert data["open_tasks"][0]["latest_progress"] == {
+        "date": "2025-09-30",
+        "note": "据整改落实情况公开：达到序时进度",
+    }
+    assert data["leads"][0] == {
+        "lead": "市生态环境局",
+        "tasks": 11,
+        "completed": 9,
+        "signed_off": 0,
+        "on_schedule": 2,
+        "behind": 0,
+        "overdue": 0,
+        "postponed": 0,
+        "cancelled": 0,
+        "merged": 0,
+        "completion": 81.8,
+        "warnings": {"red": 0, "yellow": 0, "blue": 0},
+    }
     by_id = {i["id"]: i for i in data["indicators"]}
     assert by_id["pm25"]["direction"] == "improved"
     assert by_id["pm25"]["value"] == 30
@@ -497,6 +521,16 @@ def test_json_format(sample: Path, runner: CliRunner) -> None:
     assert by_id["water_good_ratio"]["target_met"] is True
     assert by_id["city_water_index"]["value_text"] == "5.6360"
     assert by_id["heavy_pollution_days"]["direction"] is None
+    # No change published: the one the two figures prove (由75%以上下降至65%以下).
+    share = by_id["yellow_river_share"]
+    assert (share["change"], share["proven_change"], share["proven_change_unit"]) == (
+        None,
+        -10,
+        "pt",
+    )
+    assert share["proven_change_bound"] == "above"
+    assert share["change_text"] == "较2024年（75%以上）下降10个百分点以上"
+    assert by_id["pm25"]["proven_change"] is None  # published: printed as published
 
 
 def test_csv_is_refused_with_a_sentence(sample: Path, runner: CliRunner) -> None:
@@ -550,3 +584,112 @@ def test_an_out_suffix_rectify_does_not_write_is_refused(
     assert not out.exists()
     code, _, _ = invoke_en(runner, "report", "--out", str(out), "--format", "md")
     assert code == 0 and out.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_summary_by_lead_department(make_ledger: MakeLedger) -> None:
+    # MIXED, plus a cancelled task of a third department that has no task left in the plan.
+    tasks = MIXED + textwrap.dedent(
+        """
+        [[tasks]]
+        id = "T6"
+        aspect = "A1"
+        title = "已撤销"
+        lead = "市住建局"
+        deadline = 2025-06-30
+        status = "cancelled"
+        """
+    )
+    ledger = load_ledger(make_ledger(tasks))
+    report = build_report(ledger, dt.date(2025, 9, 30), "zh")
+    # Most tasks first; the cancelled task's department has none in the plan and no row.
+    assert [r.lead for r in report.leads] == ["市水利局", "市生态环境局"]
+    water, env = report.leads
+    assert water.counts == Counts(tasks=4, completed=2, signed_off=1, on_schedule=1, overdue=1)
+    assert env.counts == Counts(tasks=1, behind=1)
+    # The warnings `rectify warn` gives each department.
+    # T2 overdue (red), T5 with no news since its start (blue); T1 behind (yellow).
+    assert water.warnings == {Level.RED: 1, Level.YELLOW: 0, Level.BLUE: 1}
+    assert env.warnings == {Level.RED: 0, Level.YELLOW: 1, Level.BLUE: 0}
+    warned = {g.lead: g.counts for g in find(ledger, dt.date(2025, 9, 30)).groups}
+    assert {r.lead: r.warnings for r in report.leads} == warned
+    # The departments add up to the whole report.
+    total = env.counts + water.counts
+    assert (total.tasks, total.completed, total.on_schedule, total.behind, total.overdue) == (
+        report.counts.tasks,
+        report.counts.completed,
+        report.counts.on_schedule,
+        report.counts.behind,
+        report.counts.overdue,
+    )
+    assert lead_cells(water) == ["市水利局", "4", "2", "1", "0", "1", "50%", "1", "0", "1"]
+    assert lead_total_cells(report) == ["合计", "5", "2", "1", "1", "1", "40%", "1", "1", "1"]
+
+
+def test_leads_tie_on_tasks_sorted_by_name(make_ledger: MakeLedger) -> None:
+    tasks = MIXED.replace('lead = "市生态环境局"', 'lead = "乙局"').replace(
+        'id = "T5"\naspect = "A2"\ntitle = "按序时推进"\nlead = "市水利局"',
+        'id = "T5"\naspect = "A2"\ntitle = "按序时推进"\nlead = "乙局"',
+    )
+    tasks = tasks.replace(
+        'id = "T4"\naspect = "A2"\ntitle = "已完成"\nlead = "市水利局"',
+        'id = "T4"\naspect = "A2"\ntitle = "已完成"\nlead = "甲局"',
+    )
+    report = build_report(load_ledger(make_ledger(tasks)), dt.date(2025, 9, 30), "zh")
+    # 乙局 2, 市水利局 2 (T2, T3), 甲局 1: a tie is broken by the name (character order).
+    assert [(r.lead, r.counts.tasks) for r in report.leads] == [
+        ("乙局", 2),
+        ("市水利局", 2),
+        ("甲局", 1),
+    ]
+
+
+def test_latest_progress_of_open_tasks(make_ledger: MakeLedger) -> None:
+    tasks = MIXED.replace(
+        'status = "in_progress"\nprogress = 10\n',
+        textwrap.dedent(
+            """\
+            status = "in_progress"
+            progress = 10
+
+            [[tasks.log]]
+            date = 2025-01-02
+            kind = "added"
+            note = "新增"
+
+            [[tasks.log]]
+            date = 2025-08-01
+            progress = 10
+            note = "已完成方案编制"
+
+            [[tasks.log]]
+            date = 2025-08-01
+            note = "同日第二条：已报市政府"
+
+            [[tasks.log]]
+            date = 2025-08-15
+            progress = 10
+            changes = ["progress: 5 → 10"]
+
+            [[tasks.log]]
+            date = 2025-10-20
+            note = "评估日之后的记录"
+            """
+        ),
+    )
+    ledger = load_ledger(make_ledger(tasks))
+    report = build_report(ledger, dt.date(2025, 9, 30), "zh")
+    # The newest note on or before the day judged (the later of one day's two), not the
+    # entry without a note, not the entry that added the task, not a later one.
+    entry = report.latest["T1"]
+    assert (entry.date, entry.note) == (dt.date(2025, 8, 1), "同日第二条：已报市政府")
+    # Open tasks without a note have none; finished tasks never have one.
+    assert set(report.latest) == {"T1"}
+    t1 = next(r for r in report.open_tasks if r.task.id == "T1")
+    assert open_cells(t1, report)[-1] == "2025-08-01：同日第二条：已报市政府"
+    en = build_report(ledger, dt.date(2025, 9, 30), "en")
+    assert open_cells(t1, en)[-1] == "2025-08-01: 同日第二条：已报市政府"
+    # Only the added entry: no progress yet.
+    added_only = ledger.tasks[0]._replace(log=[ledger.tasks[0].log[0]])
+    assert latest_progress(added_only) is None
+    done = next(t for t in ledger.tasks if t.id == "T4")
+    assert latest_progress(done._replace(log=ledger.tasks[0].log)) is None

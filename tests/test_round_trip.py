@@ -4,6 +4,7 @@ logs, postponements, a merged task, itemised petition cases and indicator histor
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -239,3 +240,38 @@ def test_update_reports_missing_tasks_appends_log_rows_and_keeps_cleared_cells(
     assert final[second].status.value == "cancelled"
     assert final[second].log[-1].note == "台账.xlsx中已无此任务"
     assert invoke(runner, "check")[0] == 0
+
+
+@pytest.mark.parametrize("clear", [False, True])
+def test_latest_progress_column_is_derived_and_never_imported(
+    runner: CliRunner, sample: Path, tmp_path: Path, clear: bool
+) -> None:
+    """The main sheet's 最新进展 (the last note of each open task, from the log) is worked
+    out on export; an import recognises it and reads nothing from it, edited or cleared."""
+    out = tmp_path / "台账.csv"
+    assert invoke(runner, "export", "--out", str(out))[0] == 0
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    at = header.index("最新进展")
+    assert header[at - 1] == "备注"  # beside the notes column, which stays the task's own
+    latest = {r[0]: r[at] for r in rows[1:]}
+    ledger = load_ledger(sample)
+    for t in ledger.tasks:
+        if t.status.is_open:
+            assert latest[t.id] == "2025-09-30：据整改落实情况公开：达到序时进度", t.id
+        else:
+            assert latest[t.id] == "", t.id  # finished: no latest progress
+    # A colleague overwrites (or clears) the derived cell of an open task.
+    for r in rows[1:]:
+        if r[0] == "T07":
+            r[at] = "" if clear else "2025-10-08：已完成联调"
+    with out.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+    before = (sample / "tasks.toml").read_bytes()
+    args = ["import", str(out), "--update"] + (["--clear-empty"] if clear else [])
+    code, _, err = invoke_en(runner, *args)
+    assert code == 0, err
+    assert err.endswith("台账.csv: nothing to import; the ledger is untouched.\n"), err
+    assert "not imported" not in err  # recognised, not an unknown column
+    assert (sample / "tasks.toml").read_bytes() == before

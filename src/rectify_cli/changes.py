@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
-from .kinds import ADDED, ADDED_NOTE, FINISHED, Handling, Status
+from .kinds import FINISHED, Handling, Status, is_added
 from .postpone import POSTPONED, postponements
 from .records import Indicator, Ledger, Task
 from .schedule import Health, health
@@ -320,12 +320,6 @@ def _status_kind(old: Status, new: Status) -> str:
     return "status"
 
 
-def _is_added(entry: Any) -> bool:
-    if entry.kind == ADDED:
-        return True
-    return not entry.changes and entry.note in ADDED_NOTE.values()
-
-
 _Keyed = tuple[tuple[int, int, int], Event]  # (entry order, place in the entry), the event
 
 
@@ -337,7 +331,7 @@ def _task_events(task: Task, since: dt.date, as_of: dt.date) -> list[_Keyed]:
         move = next(moved) if e.kind == POSTPONED else None
         if not since <= e.date <= as_of:
             continue
-        if _is_added(e):
+        if is_added(e):
             out.append(((i, 0, 0), TaskEvent(task, "added", e.date)))
         if move is not None:
             out.append(((i, 2, 0), TaskEvent(task, "postponed", e.date, move.old, move.new)))

@@ -104,6 +104,22 @@ TASK_COLUMNS: tuple[Column, ...] = (
     _col("merged_into", "text", 10, "合并至"),
 )
 
+# Worked out from the log when exported, never read back: the latest progress note of an
+# open task (最新进展, `schedule.latest_progress`).  The log sheet holds the entry itself, so
+# an import skips this column (`headers.derived_skips`) rather than make it a note or a change.
+DERIVED_TASK_COLUMNS: tuple[Column, ...] = (
+    _col(
+        "latest_progress",
+        "text",
+        40,
+        zh=label("report.col.latest", "zh"),
+        en=label("report.col.latest", "en"),
+    ),
+)
+# The export's main sheet: the ledger's columns, the latest progress beside the notes (备注).
+_AFTER = [c.field for c in TASK_COLUMNS].index("notes") + 1
+EXPORT_TASK_COLUMNS = TASK_COLUMNS[:_AFTER] + DERIVED_TASK_COLUMNS + TASK_COLUMNS[_AFTER:]
+
 # Every key of an indicator but its history, so that an export imported into an empty
 # ledger reports the same figures (the round-trip test checks it).
 INDICATOR_COLUMNS: tuple[Column, ...] = (

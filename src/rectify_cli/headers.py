@@ -72,6 +72,12 @@ def parse_map(items: Sequence[str], columns: Sequence[Column]) -> dict[str, str]
     return out
 
 
+def derived_skips(columns: Sequence[Column]) -> dict[str, str]:
+    """The headers of columns an export works out (`columns.DERIVED_TASK_COLUMNS`), each
+    mapped to `skip` as `--map` would: recognised, and never read as a field."""
+    return {normalise_header(h): SKIP for c in columns for h in (c.zh, c.en)}
+
+
 def find_layout(
     table: Table, columns: Sequence[Column], mapping: dict[str, str] | None = None
 ) -> SheetLayout | None:

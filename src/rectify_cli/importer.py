@@ -19,11 +19,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from .cells import ONGOING, CellError
-from .columns import TASK_COLUMNS
+from .columns import DERIVED_TASK_COLUMNS, TASK_COLUMNS
 from .edit_rules import Plan
 from .errors import RectifyError
 from .files import display_path
-from .headers import SheetLayout, find_layout, parse_map
+from .headers import SheetLayout, derived_skips, find_layout, parse_map
 from .i18n import joined, label, say
 from .import_aspects import aspect_counter, aspect_resolver, resolve_aspect
 from .kinds import DROPPED, FINISHED
@@ -153,11 +153,13 @@ def plan_import(ledger: Ledger, path: Path, options: ImportOptions) -> ImportPla
     mapping = parse_map(options.mapping, TASK_COLUMNS)
     # The tasks sheet is the one whose header rectify knows best (a log or indicators
     # sheet shares a few headers with it); --sheet names it outright.
-    layout = _best_layout(tables[:1] if options.sheet is not None else tables, mapping)
+    # An export's 最新进展 is read from the log sheet, not from this column; a --map wins.
+    read_map = derived_skips(DERIVED_TASK_COLUMNS) | mapping
+    layout = _best_layout(tables[:1] if options.sheet is not None else tables, read_map)
     if layout is None and options.sheet is None:
         # A sheet nobody sees is read only when named, but the one that has the headers
         # is worth naming.
-        found = _best_layout(hidden, mapping)
+        found = _best_layout(hidden, read_map)
         if found is not None:
             name = found.table.name
             raise ImportUnreadable(

@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from .i18n import Lang, label
@@ -126,6 +127,96 @@ def indicator_direction(ind: Indicator) -> Direction | None:
     return change_direction(float(order), ind.better)
 
 
+# --------------------------------------------------------------------------- proven change
+
+# The rounding rule of a change worked out from a value and its baseline, written once: a
+# relative change to one decimal (as notices publish it: 改善15.0%), a change in percentage
+# points to the digits the two figures were written with (75 → 65 is 10 points; 54.5 − 45.4
+# is 9.1).  An exact change rounds half up, as people round; a bound ("more than") rounds
+# toward zero, so that what it says stays true of the published figures.
+RELATIVE_PLACES = 1
+
+
+@dataclass(frozen=True)
+class ProvenChange:
+    """The change a value and its baseline prove when no change is published: its size in
+    the unit people use, which way the value moved, and whether it is only a lower bound."""
+
+    amount: float  # the size, rounded (`change_places`), never negative
+    places: int  # digits after the point it is written with
+    unit: ChangeUnit  # PERCENT of the baseline, or POINTS for a value in %
+    rose: bool  # the value went up (a fall improves a lower-is-better indicator)
+    at_least: bool  # the figures are bounds: the change is at least `amount`
+
+    @property
+    def signed(self) -> float:
+        """Signed as a published `change` is (negative: the value fell); whole when written
+        without decimals, as the ledger keeps 30 as 30."""
+        size = self.amount if self.rose else -self.amount
+        return int(size) if self.places == 0 else size
+
+
+def change_unit_of(ind: Indicator) -> ChangeUnit:
+    """The unit people give a change of this indicator in: percentage points for a value in
+    % (a rate, a share), a relative % for a concentration, an index or a count."""
+    return ChangeUnit.POINTS if ind.unit == "%" else ChangeUnit.PERCENT
+
+
+def change_places(ind: Indicator, unit: ChangeUnit) -> int:
+    """How many digits a worked-out change is written with (the rule above)."""
+    if unit is ChangeUnit.PERCENT:
+        return RELATIVE_PLACES
+    value = ind.value if ind.value is not None else 0
+    written = decimals_of(value) if ind.decimals is None else ind.decimals
+    return max(written, decimals_of(ind.baseline) if ind.baseline is not None else 0)
+
+
+def round_change(size: Decimal, places: int, *, at_least: bool) -> float:
+    """`size` (not negative) to `places` digits: half up when exact, down for a bound."""
+    mode = ROUND_DOWN if at_least else ROUND_HALF_UP
+    return float(size.quantize(Decimal(1).scaleb(-places), rounding=mode))
+
+
+def _ends(figure: float, bound: Bound | None) -> tuple[Decimal, Decimal]:
+    """What a published figure allows, as written (decimal, so 0.3 − 0.1 is 0.2 exactly)."""
+    written, endless = Decimal(repr(figure)), Decimal("Infinity")
+    if bound == "above":
+        return written, endless
+    if bound == "below":
+        return -endless, written
+    return written, written
+
+
+def proven_change(ind: Indicator) -> ProvenChange | None:
+    """The change from `baseline` to `value` when no `change` is published; None when there
+    is a published change, when a figure is missing, when the bounds leave the direction
+    open, or when the change rounds to nothing.  With bounds (above 75% → below 65%) it is
+    the least change the bounds allow (more than 10 points)."""
+    if ind.change is not None or ind.value is None or ind.baseline is None:
+        return None
+    v_low, v_high = _ends(ind.value, ind.value_bound)
+    b_low, b_high = _ends(ind.baseline, ind.baseline_bound)
+    unit = change_unit_of(ind)
+    if unit is ChangeUnit.POINTS:
+        low, high = v_low - b_high, v_high - b_low
+    else:
+        # Relative to a positive baseline, of a value that cannot be negative (a count or
+        # a concentration: `below 5` is 0 to 5).
+        if b_low <= 0 or v_high < 0:
+            return None
+        low = 100 * (max(v_low, Decimal(0)) / b_high - 1)
+        high = 100 * (v_high / b_low - 1)
+    exact = ind.value_bound is None and ind.baseline_bound is None
+    if not exact and low <= 0 <= high:
+        return None  # the bounds do not say which way it went
+    rose = low > 0
+    places = change_places(ind, unit)
+    amount = round_change(low if rose else -high, places, at_least=not exact)
+    if amount == 0:
+        return None
+    return ProvenChange(amount, places, unit, rose, at_least=not exact)
+
+
 def target_met(ind: Indicator) -> bool | None:
     """Whether the value reaches the target in the better direction; None when there is no
     target or value, or a bound on the value leaves it open."""
@@ -213,6 +304,9 @@ def change_text(ind: Indicator, lang: Lang) -> str:
     if ind.change is None:
         assert ind.baseline is not None  # indicator_direction needs one without a change
         base = bounded(with_unit(number_text(ind.baseline), ind.unit), ind.baseline_bound, lang)
+        proven = proven_change(ind)
+        if proven is not None:
+            word = proven_text(proven, direction, lang)
         if ind.baseline_period:
             return label(
                 "ind.from_baseline_period",
@@ -231,6 +325,21 @@ def change_text(ind: Indicator, lang: Lang) -> str:
     if ind.change_basis:
         basis = period_text(ind.change_basis, lang)
         return _tidy(label("ind.change_vs", lang, word=word, amount=amount, basis=basis))
+    return _tidy(label("ind.change", lang, word=word, amount=amount))
+
+
+def proven_text(proven: ProvenChange, direction: Direction, lang: Lang) -> str:
+    """A worked-out change worded like the notice: a relative change by what it means
+    (改善9.5% / improved 9.5%), points by where the value went (下降1.9个百分点 / down 1.9
+    points), a bound with 以上 / more than."""
+    key = "ind.points" if proven.unit is ChangeUnit.POINTS else "ind.percent"
+    amount = label(key, lang, n=number_text(proven.amount, proven.places))
+    if proven.at_least:
+        amount = label("ind.change_above", lang, amount=amount)
+    if proven.unit is ChangeUnit.POINTS:
+        word = label("ind.rose" if proven.rose else "ind.fell", lang)
+    else:
+        word = label(f"ind.{direction.value}", lang)
     return _tidy(label("ind.change", lang, word=word, amount=amount))
 
 

@@ -8,7 +8,7 @@ values are part of the file format and of the JSON output.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from .speech import say
 
@@ -75,6 +75,16 @@ STATUS_ZH: dict[Status, str] = {
 # The note of a task's first log entry (kind ADDED above), in the ledger's language; before
 # that kind existed the note alone marked it, and `changes` reads both.
 ADDED_NOTE = {"zh": "新增", "en": "added"}
+
+
+def is_added(entry: Any) -> bool:
+    """A log entry that put the item in the ledger (kind ADDED, or before that kind existed
+    its note alone and no change): when it entered, not news of its progress."""
+    if entry.kind == ADDED:
+        return True
+    return not entry.changes and entry.note in ADDED_NOTE.values()
+
+
 OPEN_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS})
 # "Done or closed": a finished task is at 100 % and has its completion date (rules.py).
 FINISHED = frozenset({Status.DONE, Status.CLOSED})

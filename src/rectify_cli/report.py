@@ -17,12 +17,14 @@ from .errors import UsageError
 from .i18n import Lang, label, say
 from .indicators import (
     Direction,
+    ProvenChange,
     change_text,
     display_name,
     indicator_direction,
     last_year_text,
     last_year_value,
     period_text,
+    proven_change,
     rank_text,
     target_met,
     target_status,
@@ -33,8 +35,8 @@ from .kinds import Status
 from .petitions import PetitionReport
 from .postpone import postponed
 from .query import SortKey, TaskRow, aspects_named, no_aspect, rows, sort_rows
-from .records import Aspect, Indicator, Ledger
-from .schedule import Health, Level, warning_counts
+from .records import Aspect, Indicator, Ledger, LogEntry
+from .schedule import Health, Level, TaskWarning, latest_progress, warning_counts
 from .warn import DEFAULT_DAYS, find
 
 if TYPE_CHECKING:
@@ -103,6 +105,33 @@ class AspectRow:
 
 
 @dataclass(frozen=True)
+class LeadRow:
+    """One lead department (牵头单位) of the summary the 调度会 works from: its tasks counted
+    as the report counts them, and the warnings `rectify warn` gives it, every level."""
+
+    lead: str
+    counts: Counts
+    warnings: dict[Level, int]
+
+
+def lead_rows(task_rows: list[TaskRow], found: list[TaskWarning]) -> tuple[LeadRow, ...]:
+    """Every lead department with a task in the plan: most tasks first, then by name (the
+    order of the rows is the order of the table, in every format)."""
+    by_lead: dict[str, list[TaskRow]] = {}
+    for r in task_rows:
+        by_lead.setdefault(r.task.lead, []).append(r)
+    warned: dict[str, list[TaskWarning]] = {}
+    for w in found:
+        warned.setdefault(w.task.lead, []).append(w)
+    leads = [
+        LeadRow(lead, counts, warning_counts(warned.get(lead, [])))
+        for lead, mine in by_lead.items()
+        if (counts := Counts.of(mine)).tasks
+    ]
+    return tuple(sorted(leads, key=lambda r: (-r.counts.tasks, r.lead)))
+
+
+@dataclass(frozen=True)
 class IndicatorRow:
     """An indicator with every text the report prints for it.  The indicator itself stays
     beside them for formats that draw it (value against target and last year)."""
@@ -116,13 +145,15 @@ class IndicatorRow:
     target_status: str  # `达标，高出目标9.1个百分点`
     target_cell: str  # both in one cell: `45.4%（达标，高出目标9.1个百分点）`
     direction: Direction | None  # improved / worsened, from the change or the baseline
-    change: str  # `改善16.7%`
+    change: str  # `改善16.7%`, or the change worked out: `较2024年（75%以上）下降10个百分点以上`
     rank: str
     change_rank: str
     # Worked back from a year-on-year change (`indicators.last_year_value`), for the charts
     # that set the value beside last year's; None / empty when the figures do not say.
     last_year: float | None = None
     last_year_text: str = ""
+    # The change the value and its baseline prove, when none is published.
+    proven: ProvenChange | None = None
 
     @property
     def compared(self) -> bool:
@@ -144,8 +175,11 @@ class Report:
     counts: Counts
     aspects: tuple[AspectRow, ...]
     open_tasks: tuple[TaskRow, ...]  # not yet completed, worst schedule first
+    # 最新进展: the latest note of each open task that has one, by task id (`latest_progress`).
+    latest: dict[str, LogEntry]
     indicators: tuple[IndicatorRow, ...]
     warnings: dict[Level, int]  # every level, most severe first
+    leads: tuple[LeadRow, ...]  # the summary by lead department (`lead_rows`)
     # Added by `rollup.extend` when the ledger has petition cases / `--since` is given.
     petitions: PetitionReport | None = None
     changes: Changes | None = None
@@ -289,6 +323,7 @@ def indicator_row(ind: Indicator, lang: Lang) -> IndicatorRow:
         change_rank=rank_text(ind.change_rank, lang),
         last_year=last_year_value(ind),
         last_year_text=last_year_text(ind, lang),
+        proven=proven_change(ind),
     )
 
 
@@ -343,6 +378,12 @@ def build_report(
         counts=counts,
         aspects=tuple(aspect_rows),
         open_tasks=tuple(open_rows),
+        latest={
+            r.task.id: entry
+            for r in open_rows
+            if (entry := latest_progress(r.task, as_of)) is not None
+        },
         indicators=tuple(indicator_row(i, language) for i in shown),
         warnings=warning_counts(found),
+        leads=lead_rows(all_rows, found),
     )

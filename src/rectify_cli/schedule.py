@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple, TypeVar
 
-from .kinds import DROPPED, FINISHED, OPEN_STATUSES
-from .records import Ledger, Task
+from .kinds import DROPPED, FINISHED, OPEN_STATUSES, is_added
+from .records import Ledger, LogEntry, Task
 from .speech import say
 
 
@@ -224,6 +224,22 @@ def last_update(
     if as_of is not None:
         dates = [d for d in dates if d <= as_of]
     return max(dates) if dates else task_start(task, ledger_start)
+
+
+def latest_progress(task: Task, as_of: dt.date | None = None) -> LogEntry | None:
+    """The latest progress (最新进展) of an open task: its newest log entry with a note, on or
+    before `as_of` (the later of two on one day: the log is in the order it was written).
+    The entry that added the task is not progress; a postponement's reason is.  None for a
+    finished, cancelled or merged task, or one whose log has no note yet."""
+    if task.status not in OPEN_STATUSES:
+        return None
+    noted = [
+        e
+        for e in task.log
+        if e.note.strip() and (as_of is None or e.date <= as_of) and not is_added(e)
+    ]
+    # max() keeps the first of equals; the last written of a day is the latest.
+    return max(reversed(noted), key=lambda e: e.date, default=None)
 
 
 def severity_key(w: TaskWarning) -> tuple[int, dt.date, str]:

@@ -24,6 +24,14 @@ def deadline_text(task: Task | models.Task, lang: Lang) -> str:
     return label("ongoing", lang) if task.ongoing else "—"
 
 
+def latest_text(entry: LogEntry | None, lang: Lang) -> str:
+    """最新进展 as one cell: `2025-09-30：据…达到序时进度`; empty without one
+    (`schedule.latest_progress` chooses the entry)."""
+    if entry is None:
+        return ""
+    return label("report.latest", lang, date=entry.date.isoformat(), note=entry.note)
+
+
 def newest_first(log: Sequence[LogEntry]) -> list[LogEntry]:
     """A task's log newest first, and of one day the entry written last first: a reversed
     stable sort would keep the file's order within the day."""

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from rectify_cli.columns import (
     ASPECT_COLUMNS,
+    EXPORT_TASK_COLUMNS,
     HISTORY_COLUMNS,
     INDICATOR_COLUMNS,
     LEDGER_COLUMNS,
     LOG_COLUMNS,
     PETITION_COLUMNS,
     PETITION_LOG_COLUMNS,
-    TASK_COLUMNS,
     Column,
     load_openpyxl,
 )
@@ -30,7 +30,9 @@ from rectify_cli.i18n import Lang, label, status_label
 from rectify_cli.kinds import Status
 from rectify_cli.models import PetitionFile
 from rectify_cli.records import Indicator, Ledger, LogEntry, Task
+from rectify_cli.schedule import latest_progress
 
+from .common import latest_text
 from .text import csv_safe, visible
 
 if TYPE_CHECKING:
@@ -84,9 +86,11 @@ def _cell(value: Any, col: Column, lang: Lang) -> Any:
 
 def task_values(task: Task, ledger: Ledger, lang: Lang) -> list[Any]:
     row = []
-    for col in TASK_COLUMNS:
-        if col.field == "aspect_name":
-            value: Any = ledger.aspect_name(task.aspect)
+    for col in EXPORT_TASK_COLUMNS:
+        if col.field == "latest_progress":
+            value: Any = latest_text(latest_progress(task), lang)
+        elif col.field == "aspect_name":
+            value = ledger.aspect_name(task.aspect)
         elif col.field == "deadline" and task.ongoing:
             value = label("ongoing", lang)
         else:
@@ -127,7 +131,7 @@ def sheets(ledger: Ledger, lang: Lang, petitions: PetitionFile | None = None) ->
     """Every sheet an export writes; an import of them rebuilds the ledger exactly."""
     cases = petitions.petitions if petitions is not None else []
     return [
-        Sheet("tasks", TASK_COLUMNS, [task_values(t, ledger, lang) for t in ledger.tasks]),
+        Sheet("tasks", EXPORT_TASK_COLUMNS, [task_values(t, ledger, lang) for t in ledger.tasks]),
         Sheet(
             "log",
             LOG_COLUMNS,

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from rectify_cli.i18n import Lang, label
 from rectify_cli.query import TaskRow
-from rectify_cli.report import AspectRow, Counts, IndicatorRow, Report
+from rectify_cli.report import AspectRow, Counts, IndicatorRow, LeadRow, Report
+from rectify_cli.schedule import Level
 
-from .common import deadline_text, health_text, progress_text
+from .common import deadline_text, health_text, latest_text, progress_text
 
 # The counts every progress table shows after its first column (an aspect, a ledger).
 COUNT_COLUMNS = (
@@ -22,7 +23,12 @@ COUNT_COLUMNS = (
     "report.col.completion",
 )
 ASPECT_COLUMNS = ("aspect", *COUNT_COLUMNS)
-OPEN_COLUMNS = ("id", "title", "lead", "deadline", "progress", "health")
+# The warnings of each level, most severe first, after the counts of the lead summary.
+LEVEL_COLUMNS = tuple(f"report.col.{lv.value}" for lv in Level)
+LEAD_COLUMNS = ("lead", *COUNT_COLUMNS, *LEVEL_COLUMNS)
+# Every column a progress table right-aligns as a number.
+NUMERIC_COLUMNS = frozenset({*COUNT_COLUMNS, *LEVEL_COLUMNS, "report.col.count"})
+OPEN_COLUMNS = ("id", "title", "lead", "deadline", "progress", "health", "report.col.latest")
 INDICATOR_COLUMNS = (
     "ind.name",
     "ind.value",
@@ -57,8 +63,20 @@ def total_cells(report: Report) -> list[str] | None:
     return [label("report.total", report.lang), *count_cells(report.counts)]
 
 
-def open_cells(row: TaskRow, lang: Lang) -> list[str]:
-    t = row.task
+def lead_cells(row: LeadRow) -> list[str]:
+    return [row.lead, *count_cells(row.counts), *(str(n) for n in row.warnings.values())]
+
+
+def lead_total_cells(report: Report) -> list[str] | None:
+    """The total line of the lead summary, when there is more than one department."""
+    if len(report.leads) < 2:
+        return None
+    warnings = [str(n) for n in report.warnings.values()]
+    return [label("report.total", report.lang), *count_cells(report.counts), *warnings]
+
+
+def open_cells(row: TaskRow, report: Report) -> list[str]:
+    t, lang = row.task, report.lang
     return [
         t.id,
         t.title,
@@ -66,6 +84,7 @@ def open_cells(row: TaskRow, lang: Lang) -> list[str]:
         deadline_text(t, lang),
         progress_text(t),
         health_text(row.health.health, lang),
+        latest_text(report.latest.get(t.id), lang),
     ]
 
 

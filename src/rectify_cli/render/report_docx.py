@@ -18,11 +18,15 @@ from . import word
 from .report_common import (
     ASPECT_COLUMNS,
     INDICATOR_COLUMNS,
+    LEAD_COLUMNS,
+    NUMERIC_COLUMNS,
     OPEN_COLUMNS,
     WARNING_COLUMNS,
     aspect_cells,
     headers,
     indicator_cells,
+    lead_cells,
+    lead_total_cells,
     open_cells,
     subtitle,
     total_cells,
@@ -40,8 +44,6 @@ from .warn_text import counts_text
 
 if TYPE_CHECKING:
     from docx.document import Document
-
-_COUNT_COLUMNS = frozenset(ASPECT_COLUMNS[1:])
 
 
 def report_docx(report: Report) -> bytes:
@@ -75,13 +77,27 @@ def report_body(doc: Document, report: Report) -> None:
         doc,
         headers(ASPECT_COLUMNS, lang),
         body,
-        numeric=[c in _COUNT_COLUMNS for c in ASPECT_COLUMNS],
+        numeric=[c in NUMERIC_COLUMNS for c in ASPECT_COLUMNS],
         bold_last=total is not None,
     )
 
+    if report.leads:
+        word.heading(doc, label("report.leads", lang))
+        body = [lead_cells(r) for r in report.leads]
+        lead_total = lead_total_cells(report)
+        if lead_total is not None:
+            body.append(lead_total)
+        word.table(
+            doc,
+            headers(LEAD_COLUMNS, lang),
+            body,
+            numeric=[c in NUMERIC_COLUMNS for c in LEAD_COLUMNS],
+            bold_last=lead_total is not None,
+        )
+
     word.heading(doc, label("report.open", lang))
     if report.open_tasks:
-        body = [open_cells(r, lang) for r in report.open_tasks]
+        body = [open_cells(r, report) for r in report.open_tasks]
         word.table(doc, headers(OPEN_COLUMNS, lang), body)
     else:
         word.paragraph(doc, label("report.open_none", lang), indent=True)

@@ -21,13 +21,16 @@ from rectify_cli.report import Report
 from .html_charts import completion_chart, indicator_chart, status_chart
 from .report_common import (
     ASPECT_COLUMNS,
-    COUNT_COLUMNS,
     INDICATOR_COLUMNS,
+    LEAD_COLUMNS,
+    NUMERIC_COLUMNS,
     OPEN_COLUMNS,
     WARNING_COLUMNS,
     aspect_cells,
     headers,
     indicator_cells,
+    lead_cells,
+    lead_total_cells,
     open_cells,
     subtitle,
     total_cells,
@@ -134,8 +137,6 @@ svg.chart .p-cross .pat-line { stroke: var(--overdue); }
 svg.chart pattern[id$="chart-indicators-dots"] .pat-dot { fill: var(--muted); }
 """.replace("FONTS", FONTS)
 
-_NUMERIC = frozenset({*COUNT_COLUMNS, "report.col.count"})
-
 _NUM = ' class="num"'
 
 
@@ -148,7 +149,7 @@ def _table(
     total: Sequence[str] | None = None,
 ) -> list[str]:
     """A table of the report's own columns (label keys), numbers right-aligned."""
-    num = [c in _NUMERIC for c in columns]
+    num = [c in NUMERIC_COLUMNS for c in columns]
     return grid(headers(columns, lang), num, body, classes=classes, total=total)
 
 
@@ -243,6 +244,12 @@ def report_sections(report: Report, *, level: int = 1, key: str = "") -> list[st
     out += figure(completion_chart(report, key), label("report.chart.completion", lang))
     out.append("</section>")
 
+    if report.leads:
+        out += ["<section>", f"<{h2}>{esc(label('report.leads', lang))}</{h2}>"]
+        body = [lead_cells(r) for r in report.leads]
+        out += _table(LEAD_COLUMNS, lang, body, total=lead_total_cells(report))
+        out.append("</section>")
+
     out += ["<section>", f"<{h2}>{esc(label('report.open', lang))}</{h2}>"]
     if report.open_tasks:
         health_at = OPEN_COLUMNS.index("health")
@@ -253,7 +260,7 @@ def report_sections(report: Report, *, level: int = 1, key: str = "") -> list[st
             ]
             for r in report.open_tasks
         ]
-        body = [open_cells(r, lang) for r in report.open_tasks]
+        body = [open_cells(r, report) for r in report.open_tasks]
         out += _table(OPEN_COLUMNS, lang, body, classes=classes)
     else:
         out.append(f"<p>{esc(label('report.open_none', lang))}</p>")

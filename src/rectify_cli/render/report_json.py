@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rectify_cli.report import Counts, IndicatorRow, Report
+from rectify_cli.query import TaskRow
+from rectify_cli.records import LogEntry
+from rectify_cli.report import Counts, IndicatorRow, LeadRow, Report
 
 from .data import task_record, to_json
 from .extras_text import report_extras_record
@@ -29,8 +31,22 @@ def counts_record(c: Counts) -> dict[str, Any]:
     }
 
 
+def _lead(row: LeadRow) -> dict[str, Any]:
+    return {
+        "lead": row.lead,
+        **counts_record(row.counts),
+        "warnings": {level.value: n for level, n in row.warnings.items()},
+    }
+
+
+def _open_task(row: TaskRow, latest: LogEntry | None) -> dict[str, Any]:
+    """A task as in `list --format json`, with its latest progress note (最新进展) or null."""
+    note = None if latest is None else {"date": latest.date.isoformat(), "note": latest.note}
+    return {**task_record(row), "latest_progress": note}
+
+
 def _indicator(row: IndicatorRow) -> dict[str, Any]:
-    ind = row.indicator
+    ind, proven = row.indicator, row.proven
     return {
         "id": ind.id,
         "name": row.name,
@@ -49,6 +65,11 @@ def _indicator(row: IndicatorRow) -> dict[str, Any]:
         "change_bound": ind.change_bound,
         "change_basis": ind.change_basis,
         "direction": row.direction.value if row.direction is not None else None,
+        # Worked out from `value` and `baseline` when no change is published: signed as
+        # `change` is, in `proven_change_unit`; bound "above" when it is at least that much.
+        "proven_change": proven.signed if proven is not None else None,
+        "proven_change_unit": proven.unit.value if proven is not None else None,
+        "proven_change_bound": ("above" if proven.at_least else None) if proven else None,
         "change_text": row.change,
         "rank": ind.rank,
         "change_rank": ind.change_rank,
@@ -71,7 +92,8 @@ def report_record(report: Report) -> dict[str, Any]:
             {"id": r.aspect.id, "name": r.aspect.name, **counts_record(r.counts)}
             for r in report.aspects
         ],
-        "open_tasks": [task_record(r) for r in report.open_tasks],
+        "leads": [_lead(r) for r in report.leads],
+        "open_tasks": [_open_task(r, report.latest.get(r.task.id)) for r in report.open_tasks],
         "indicators": [_indicator(r) for r in report.indicators],
         "warnings": {level.value: n for level, n in report.warnings.items()},
         # null when the ledger has no petitions.toml / without --since (issue 9)

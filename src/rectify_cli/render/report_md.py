@@ -16,11 +16,14 @@ from .markdown import table
 from .report_common import (
     ASPECT_COLUMNS,
     INDICATOR_COLUMNS,
+    LEAD_COLUMNS,
     OPEN_COLUMNS,
     WARNING_COLUMNS,
     aspect_cells,
     headers,
     indicator_cells,
+    lead_cells,
+    lead_total_cells,
     open_cells,
     subtitle,
     total_cells,
@@ -57,9 +60,17 @@ def report_markdown(report: Report, *, charts: bool = False) -> str:
         body.append(total)
     out.append(table(headers(ASPECT_COLUMNS, lang), body))
 
+    if report.leads:
+        out += [f"## {label('report.leads', lang)}", ""]
+        body = [lead_cells(r) for r in report.leads]
+        lead_total = lead_total_cells(report)
+        if lead_total is not None:
+            body.append(lead_total)
+        out.append(table(headers(LEAD_COLUMNS, lang), body))
+
     out += [f"## {label('report.open', lang)}", ""]
     if report.open_tasks:
-        body = [open_cells(r, lang) for r in report.open_tasks]
+        body = [open_cells(r, report) for r in report.open_tasks]
         out.append(table(headers(OPEN_COLUMNS, lang), body))
     else:
         out += [label("report.open_none", lang), ""]

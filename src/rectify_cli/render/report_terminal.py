@@ -12,7 +12,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from rectify_cli.i18n import label
+from rectify_cli.i18n import Lang, label
 from rectify_cli.indicators import Direction
 from rectify_cli.report import Counts, Report
 from rectify_cli.schedule import Level
@@ -21,10 +21,13 @@ from .extras_terminal import report_extras_view
 from .report_common import (
     ASPECT_COLUMNS,
     INDICATOR_COLUMNS,
+    LEAD_COLUMNS,
     OPEN_COLUMNS,
     aspect_cells,
     headers,
     indicator_cells,
+    lead_cells,
+    lead_total_cells,
     open_cells,
     subtitle,
     total_cells,
@@ -86,23 +89,34 @@ def report_renderable(report: Report, width: int = 80) -> RenderableType:
     extra_head, extra_tail = report_extras_view(report)
     parts += extra_head
 
-    aspects = _table(label("report.aspects", lang))
-    for i, name in enumerate(headers(ASPECT_COLUMNS, lang)):
-        # Numbers never wrap; the names and the headers above the numbers may.
-        aspects.add_column(
-            name, justify="left" if i == 0 else "right", overflow="fold", min_width=4
-        )
-    for row in report.aspects:
-        cells: list[RenderableType] = [data(c) for c in aspect_cells(row)]
-        cells[-1] = _completion(row.counts, bar_width)
-        aspects.add_row(*cells)
+    aspects = [(aspect_cells(r), r.counts) for r in report.aspects]
     total = total_cells(report)
-    if total is not None:
-        aspects.rows[-1].end_section = True
-        cells = [Text(c, style="bold") for c in total]
-        cells[-1] = _completion(report.counts, bar_width)
-        aspects.add_row(*cells)
-    parts.append(aspects)
+    parts.append(
+        _counts_table(
+            label("report.aspects", lang),
+            ASPECT_COLUMNS,
+            aspects,
+            (total, report.counts) if total is not None else None,
+            lang,
+            bar_width,
+        )
+    )
+    if report.leads:
+        leads = [(lead_cells(r), r.counts) for r in report.leads]
+        lead_total = lead_total_cells(report)
+        parts.append(
+            _counts_table(
+                label("report.leads", lang),
+                LEAD_COLUMNS,
+                leads,
+                (lead_total, report.counts) if lead_total is not None else None,
+                lang,
+                # Ten columns: the bar only where there is room for it.
+                bar_width if width >= WIDE else 0,
+                # Chinese headers two characters a line, English ones a word.
+                None if width >= WIDE else (4 if lang == "zh" else 8),
+            )
+        )
 
     if report.open_tasks:
         tasks = _table(label("report.open", lang))
@@ -114,7 +128,7 @@ def report_renderable(report: Report, width: int = 80) -> RenderableType:
                 min_width=12 if col == "title" else None,
             )
         for r in report.open_tasks:
-            plain = open_cells(r, lang)
+            plain = open_cells(r, report)
             cells = [data(c) for c in plain]
             cells[OPEN_COLUMNS.index("progress")] = progress_cell(
                 r.task, width=bar_width if width >= WIDE else 0
@@ -152,6 +166,46 @@ def report_renderable(report: Report, width: int = 80) -> RenderableType:
         parts.append(Text(label("warn.none", lang)))
     parts += extra_tail
     return Group(*parts)
+
+
+def _counts_table(
+    title: str,
+    columns: tuple[str, ...],
+    rows: list[tuple[list[str], Counts]],
+    total: tuple[list[str], Counts] | None,
+    lang: Lang,
+    bar_width: int,
+    number_width: int | None = None,
+) -> Table:
+    """A progress table (by aspect, by lead department): numbers right-aligned, completion
+    drawn as a bar, the total line in bold under a rule.  `number_width` narrows the number
+    columns (their headers wrap two characters a line), so ten columns fit 80."""
+    table = _table(title)
+    for i, name in enumerate(headers(columns, lang)):
+        # Numbers never wrap; the names and the headers above the numbers may.
+        table.add_column(
+            name,
+            justify="left" if i == 0 else "right",
+            overflow="fold",
+            # A department's name keeps six Chinese characters (or ten letters) a line beside
+            # ten columns.
+            min_width=((12 if lang == "zh" else 10) if len(columns) > len(ASPECT_COLUMNS) else 4)
+            if i == 0
+            else (None if number_width else 4),
+            max_width=number_width if i else None,
+        )
+    at = columns.index("report.col.completion")
+    for plain, counts in rows:
+        cells: list[RenderableType] = [data(c) for c in plain]
+        cells[at] = _completion(counts, bar_width)
+        table.add_row(*cells)
+    if total is not None:
+        table.rows[-1].end_section = True
+        plain, counts = total
+        cells = [Text(c, style="bold") for c in plain]
+        cells[at] = _completion(counts, bar_width)
+        table.add_row(*cells)
+    return table
 
 
 def _indicator_table(report: Report, width: int) -> Table:
