@@ -50,6 +50,22 @@ def copies(*folders: str) -> Callable[[Path], None]:
     return setup
 
 
+def counties(*names: str) -> Callable[[Path], None]:
+    """`counties/NAME`: a copy of the sample for each name, its `[ledger] name` changed to
+    it (two ledgers may not share a name); its figures are the sample's own."""
+
+    def setup(scratch: Path) -> None:
+        for name in names:
+            folder = scratch / "counties" / name
+            shutil.copytree(REPO / "data", folder)
+            tasks = folder / "tasks.toml"
+            text = tasks.read_text(encoding="utf-8")
+            renamed = text.replace('name = "binzhou"', f'name = "{name}"', 1)
+            tasks.write_text(renamed, encoding="utf-8")
+
+    return setup
+
+
 @dataclass(frozen=True)
 class Shot:
     png: str  # its name under docs/ (or --out)
@@ -109,6 +125,7 @@ def word_page(number: int = 1, dpi: int = 96) -> Capture:
 
 
 AS_OF = "2025-09-30"
+NOTICE_AS_OF = "2025-12-31"  # the sample's own data date has nothing to warn about
 
 SHOTS = [
     Shot(
@@ -118,25 +135,23 @@ SHOTS = [
         browser_shot(),
         "The sample's HTML report as of 2025-09-30, first A4 page",
     ),
-    # The lead adds at merge, once `report` writes roll-ups as HTML (issue 20); which
-    # ledgers to roll up is the lead's choice (`setup`):
-    # Shot(
-    #     "rollup.png",
-    #     [["report", "--ledger", "counties/*", "--as-of", AS_OF, "--format", "html",
-    #       "--out", "rollup.html"]],
-    #     "rollup.html",
-    #     browser_shot(),
-    #     "A roll-up of several ledgers as HTML, first A4 page",
-    #     setup=copies("counties/binzhou", "counties/..."),
-    # ),
-    # and a 督办单 (the Word notice, printed by LibreOffice):
-    # Shot(
-    #     "notice.png",
-    #     [["warn", "--as-of", "2026-01-01", "--notice", "--format", "docx", "--out", "notices"]],
-    #     "notices/2026-01-01-市生态环境局.docx",
-    #     word_page(),
-    #     "A warning notice (督办单) to 市生态环境局, as printed",
-    # ),
+    Shot(
+        "rollup.png",
+        [["report", "--ledger", "counties/*", "--as-of", AS_OF, "--out", "rollup.html"]],
+        "rollup.html",
+        browser_shot(),
+        "A roll-up of two ledgers (two copies of the sample, as docs/many-ledgers.md uses) as "
+        "HTML, first A4 page",
+        setup=counties("boxing", "zouping"),
+    ),
+    Shot(
+        "notice.png",
+        [["warn", "--as-of", NOTICE_AS_OF, "--notice", "--format", "docx", "--out", "notices"]],
+        f"notices/{NOTICE_AS_OF}-市生态环境局.docx",
+        word_page(),
+        "The sample's warning notice (督办单) to 市生态环境局 as of 2025-12-31, the Word "
+        "document as LibreOffice prints it",
+    ),
 ]
 
 

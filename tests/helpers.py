@@ -849,3 +849,37 @@ def ledger_texts(ledger: Any) -> list[str]:
         if not i.name_en:
             data.append(i.name)
     return sorted(filter(None, data), key=len, reverse=True)
+
+
+# --------------------------------------------------------------------------- printing Word
+
+
+def soffice() -> str:
+    return need_program(
+        "soffice",
+        "libreoffice",
+        purpose="the Word documents' print tests",
+        apt="libreoffice-writer-nogui fonts-wqy-zenhei",
+    )
+
+
+def print_with_libreoffice(docs: list[Path], outdir: Path, tmp_path: Path) -> None:
+    """Each Word document printed to `outdir/NAME.pdf` by LibreOffice, as an office prints."""
+    # A profile of its own: a user's running LibreOffice would otherwise take the job.
+    profile = (tmp_path / "profile").as_uri()
+    command = [soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    # A guard against a hung converter, not a measure of speed.
+    subprocess.run(
+        [*command, "--outdir", str(outdir), *map(str, docs)],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+
+
+def pdf_text(pdf: Path) -> str:
+    """A PDF's text laid out as printed (pdftotext -layout): a token cut across two lines of
+    a table cell is not found whole on one line."""
+    exe = need_program("pdftotext", purpose="reading a printed document", apt="poppler-utils")
+    run = subprocess.run([exe, "-layout", str(pdf), "-"], capture_output=True, check=True)
+    return run.stdout.decode("utf-8")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,11 +25,12 @@ from tests.helpers import (
     docx_tables,
     html_tables,
     parse_html,
+    pdf_text,
     petitions_file,
+    print_with_libreoffice,
     run_chromium,
     text_of,
 )
-from tests.programs import need_program
 
 MakeLedger = Callable[..., Path]
 
@@ -230,21 +230,6 @@ def test_column_widths() -> None:
     assert sum(many) == TABLE_WIDTH and len(set(many)) == 1
 
 
-def soffice() -> str:
-    return need_program(
-        "soffice",
-        "libreoffice",
-        purpose="the Word notice's print test",
-        apt="libreoffice-writer-nogui fonts-wqy-zenhei",
-    )
-
-
-def pdf_text(pdf: Path) -> str:
-    exe = need_program("pdftotext", purpose="reading the printed notice", apt="poppler-utils")
-    run = subprocess.run([exe, "-layout", str(pdf), "-"], capture_output=True, check=True)
-    return run.stdout.decode("utf-8")
-
-
 @pytest.mark.slow
 def test_docx_notice_prints_ids_dates_and_percentages_whole(
     ledger: Path, runner: CliRunner, tmp_path: Path
@@ -252,20 +237,9 @@ def test_docx_notice_prints_ids_dates_and_percentages_whole(
     """LibreOffice prints each notice; pdftotext reads it back line by line: each token the
     notice's table holds is found whole on one line (`T0/1`, `90/%` or `2025-/06-30`, as
     fixed narrow columns printed them, are not)."""
-    exe = soffice()
     notice_docs(runner, tmp_path / "n")
     pdfs = tmp_path / "pdf"
-    # A profile of its own: a user's running LibreOffice would otherwise take the job.
-    profile = (tmp_path / "profile").as_uri()
-    command = [exe, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-    docs = sorted((tmp_path / "n").glob("*.docx"))
-    # A guard against a hung converter, not a measure of speed.
-    subprocess.run(
-        [*command, "--outdir", str(pdfs), *map(str, docs)],
-        capture_output=True,
-        timeout=300,
-        check=True,
-    )
+    print_with_libreoffice(sorted((tmp_path / "n").glob("*.docx")), pdfs, tmp_path)
     for lead, tokens in TOKENS.items():
         lines = pdf_text(pdfs / f"2025-09-30-{lead}.pdf").splitlines()
         for token in tokens:

@@ -417,7 +417,7 @@ def test_every_screenshot_is_shown_in_the_docs() -> None:
         p.read_text(encoding="utf-8") for p in [REPO / "README.md", *(REPO / "docs").glob("*.md")]
     )
     shots = screenshots_module().SHOTS
-    assert [s.png for s in shots] == ["report.png"]
+    assert [s.png for s in shots] == ["report.png", "rollup.png", "notice.png"]
     for shot in shots:
         assert (REPO / "docs" / shot.png).is_file(), shot.png
         assert f"![{shot.alt}](" in docs and f"{shot.png})" in docs, shot.png
@@ -431,7 +431,9 @@ def test_an_unknown_screenshot_is_refused_with_the_known_ones(tmp_path: Path) ->
         check=False,
     )
     assert done.returncode == 2
-    assert done.stderr.endswith("error: unknown picture nope.png; known: report.png\n")
+    assert done.stderr.endswith(
+        "error: unknown picture nope.png; known: report.png, rollup.png, notice.png\n"
+    )
     assert list(tmp_path.iterdir()) == []
 
 

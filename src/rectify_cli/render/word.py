@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from rectify_cli.errors import DocxUnavailable
 from rectify_cli.i18n import Lang, label
 
-from .text import doc_text
+from .text import UNBROKEN, doc_text
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -273,13 +273,19 @@ def text_twips(text: str, size: float = CELL_SIZE) -> int:
     return round(ems * size * 20)
 
 
+def _unbroken(cells: Sequence[str]) -> int:
+    """The narrowest a column can ever be: its widest token (a run without Chinese, or an
+    id, date or percentage as `text.UNBROKEN` reads them, 2025年1-9月 among them), and never
+    less than one character."""
+    tokens = [t for c in cells for t in (*_TOKEN.findall(c), *UNBROKEN.findall(c))]
+    return max(max(map(text_twips, tokens), default=0), text_twips("中")) + CELL_PADDING
+
+
 def _least(cells: Sequence[str]) -> int:
-    """The narrowest a text column can be: its widest token, its widest phrase (up to six
-    characters), and never less than one character."""
-    token = max((text_twips(t) for c in cells for t in _TOKEN.findall(c)), default=0)
+    """The narrowest a text column should be: `_unbroken`, and its widest phrase (up to six
+    characters)."""
     phrase = max((text_twips(p) for c in cells for p in _PHRASE.findall(c)), default=0)
-    cap = text_twips("中" * _PHRASE_MAX)
-    return max(token, min(phrase, cap), text_twips("中")) + CELL_PADDING
+    return max(_unbroken(cells), min(phrase, text_twips("中" * _PHRASE_MAX)) + CELL_PADDING)
 
 
 def column_widths(
@@ -295,8 +301,9 @@ def column_widths(
     columns get their content's width up to a fifth of the table; `fill` (else the column
     with the most text) takes the rest.  When that leaves `fill` less than it wants, each
     column keeps its least and the text columns share out what is left by how much more
-    they want (as a browser lays out a table).  Only when the least widths alone do not fit
-    is anything broken: every column in proportion to its least.
+    they want (as a browser lays out a table).  When even the least widths do not fit, a
+    phrase may break but a token may not; only when the tokens alone do not fit is a token
+    broken.
     """
     columns = list(zip(*rows, strict=True))
     keep = list(keep or [False] * len(columns))
@@ -308,8 +315,18 @@ def column_widths(
     if fill is None:
         text = [i for i in range(len(columns)) if not keep[i]] or list(range(len(columns)))
         fill = max(text, key=natural.__getitem__)
-    if sum(least) > total:  # nothing fits: every column in proportion to its least
-        return _to_total([total * w / sum(least) for w in least], total)
+    if sum(least) > total:
+        # Phrases cannot all stay whole: each column keeps its tokens whole and the rest is
+        # shared by how much more each wants; only when the tokens alone do not fit is
+        # anything broken, every column in proportion to its widest token.
+        hard = [
+            n if keep[i] else _unbroken(col)
+            for i, (n, col) in enumerate(zip(natural, columns, strict=True))
+        ]
+        if sum(hard) > total:
+            return _to_total([total * w / sum(hard) for w in hard], total)
+        share = (total - sum(hard)) / (sum(least) - sum(hard))
+        return _to_total([h + (m - h) * share for h, m in zip(hard, least, strict=True)], total)
     cap = total // 5
     want = [n if keep[i] else max(least[i], min(n, cap)) for i, n in enumerate(natural)]
     others = sum(w for i, w in enumerate(want) if i != fill)
