@@ -317,3 +317,15 @@ def test_html_notices_print_a_page_each_in_a_real_browser(
         assert any(line.strip() == f"{lead}：" for line in lines), lines
         for token in tokens:
             assert any(token in line for line in lines), (lead, token, lines)
+
+
+def test_short_phrases_stay_whole_in_html() -> None:
+    """A reason (92天未更新) is one phrase kept on one line; a phrase too long to keep whole
+    wraps, but its numbers and percentages do not; the text stays escaped."""
+    from rectify_cli.render.text import html_phrases
+
+    shown = html_phrases("92天未更新；落后序时进度30个百分点以上，<b>")
+    assert shown.startswith('<span class="nobr">92天未更新；</span>')
+    assert '<span class="nobr">落后序时进度' not in shown  # nine characters: may wrap
+    assert "&lt;b&gt;" in shown and "<b>" not in shown
+    assert re.sub(r"<[^>]+>", "", shown) == "92天未更新；落后序时进度30个百分点以上，&lt;b&gt;"

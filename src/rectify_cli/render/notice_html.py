@@ -18,6 +18,7 @@ from rectify_cli.i18n import Lang, label
 from .notice_text import NoticePage, NoticeTable
 from .report_html import FONTS
 from .text import html_escape as esc
+from .text import html_phrases, html_unbroken
 
 # 仿宋 first, as the Word notice; a sans-serif Chinese font where there is none.
 BODY_FONTS = '"FangSong", "仿宋", "STFangsong", "FangSong_GB2312", ' + FONTS
@@ -54,7 +55,7 @@ th, td {
 thead { display: table-header-group; }
 thead th { background: #e7e6e6; white-space: nowrap; }
 tr { break-inside: avoid; page-break-inside: avoid; }
-td.keep { white-space: nowrap; overflow-wrap: normal; }
+td.keep, .nobr { white-space: nowrap; overflow-wrap: normal; }
 """.replace("BODY_FONTS", BODY_FONTS)
 
 
@@ -69,8 +70,10 @@ def _table(t: NoticeTable) -> list[str]:
     out.append("<tbody>")
     for row in t.rows:
         cells = "".join(
-            f'<td class="keep">{esc(c)}</td>' if keep else f"<td>{esc(c)}</td>"
-            for c, keep in zip(row, t.keep, strict=True)
+            f'<td class="keep">{esc(c)}</td>'
+            if keep
+            else f"<td>{html_unbroken(c) if i == t.fill else html_phrases(c)}</td>"
+            for i, (c, keep) in enumerate(zip(row, t.keep, strict=True))
         )
         out.append(f"<tr>{cells}</tr>")
     out.append("</tbody></table>")

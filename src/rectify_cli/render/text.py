@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from rectify_cli.controls import BIDI, CONTROLS
@@ -134,6 +135,49 @@ def html_unbroken(text: str) -> str:
     for match in UNBROKEN.finditer(text):
         out += [html_escape(text[at : match.start()]), '<span class="nobr">']
         out += [html_escape(match.group()), "</span>"]
+        at = match.end()
+    out.append(html_escape(text[at:]))
+    return "".join(out)
+
+
+# What should not break inside: a phrase up to CJK punctuation (逾期68天；), when it is at
+# most six characters wide (a long title without punctuation wraps at any character, as
+# Chinese does).  Word sizes a column to hold one (word.py); HTML keeps it on one line.
+PHRASE = re.compile(r"[^\s，、；。：,;]+[，、；。：,;]?")
+PHRASE_MAX = 6  # em
+
+
+def ems(text: str) -> float:
+    """How wide `text` is on one line in ems: a CJK character is one, a Latin one a generous
+    share of it (fonts differ), a space less."""
+    width = 0.0
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
+            width += 1.0
+        elif ch in _WIDE_LATIN:
+            width += 0.8
+        elif ch == " ":
+            width += 0.3
+        else:
+            width += 0.58
+    return width
+
+
+_WIDE_LATIN = frozenset("ABCDEFGHKMNOQRUVWXYmw%@&")
+
+
+def html_phrases(text: str) -> str:
+    """`html_unbroken`, with each short phrase (`PHRASE`, at most `PHRASE_MAX` wide) kept
+    whole on one line too: a reason such as 92天未更新 never prints as 92天未更 / 新."""
+    out: list[str] = []
+    at = 0
+    for match in PHRASE.finditer(text):
+        phrase = match.group()
+        out.append(html_escape(text[at : match.start()]))
+        if ems(phrase.rstrip("，、；。：,;")) <= PHRASE_MAX:  # its closing mark may hang
+            out.append(f'<span class="nobr">{html_escape(phrase)}</span>')
+        else:
+            out.append(html_unbroken(phrase))
         at = match.end()
     out.append(html_escape(text[at:]))
     return "".join(out)

@@ -13,14 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rectify_cli.errors import DocxUnavailable
 from rectify_cli.i18n import Lang, label
 
-from .text import UNBROKEN, doc_text
+from .text import PHRASE, PHRASE_MAX, UNBROKEN, doc_text, ems
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -246,31 +245,16 @@ CELL_SIZE = 10.5  # pt, 五号
 # Word's default cell margins (Table Grid): 0.19 cm (108 twips) left and right, and a little
 # more for the renderer that draws the text a touch wider than measured here.
 CELL_PADDING = 2 * 108 + 80
-_WIDE_LATIN = frozenset("ABCDEFGHKMNOQRUVWXYmw%@&")
 # What never breaks inside: a run of Latin letters, digits and signs (T01, 2025-06-30, 90%,
-# μg/m³); and what should not, a phrase up to CJK punctuation (逾期68天；), up to six
-# characters (a long title without punctuation wraps at any character, as Chinese does).
+# μg/m³); what should not, a short phrase (text.PHRASE).
 _TOKEN = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
-_PHRASE = re.compile(r"[^\s，、；。：,;]+[，、；。：,;]?")
-_PHRASE_MAX = 6  # em
 
 
 def text_twips(text: str, size: float = CELL_SIZE) -> int:
-    """How wide `text` is on one line, in twips: a CJK character is one em, a Latin one a
-    generous share of it (fonts differ: Word has Times New Roman, LibreOffice draws with
-    its metric twin Liberation Serif, or another font where that is missing), so a cell
-    sized by it holds its text on one line."""
-    ems = 0.0
-    for ch in text:
-        if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
-            ems += 1.0
-        elif ch in _WIDE_LATIN:
-            ems += 0.8
-        elif ch == " ":
-            ems += 0.3
-        else:
-            ems += 0.58
-    return round(ems * size * 20)
+    """How wide `text` is on one line, in twips (`text.ems`; Word has Times New Roman,
+    LibreOffice draws with its metric twin Liberation Serif, or another font where that is
+    missing, so the Latin share is generous and a cell sized by it holds its text)."""
+    return round(ems(text) * size * 20)
 
 
 def _unbroken(cells: Sequence[str]) -> int:
@@ -284,8 +268,8 @@ def _unbroken(cells: Sequence[str]) -> int:
 def _least(cells: Sequence[str]) -> int:
     """The narrowest a text column should be: `_unbroken`, and its widest phrase (up to six
     characters)."""
-    phrase = max((text_twips(p) for c in cells for p in _PHRASE.findall(c)), default=0)
-    return max(_unbroken(cells), min(phrase, text_twips("中" * _PHRASE_MAX)) + CELL_PADDING)
+    phrase = max((text_twips(p) for c in cells for p in PHRASE.findall(c)), default=0)
+    return max(_unbroken(cells), min(phrase, text_twips("中" * PHRASE_MAX)) + CELL_PADDING)
 
 
 def column_widths(
