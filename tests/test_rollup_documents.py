@@ -73,7 +73,8 @@ def test_rollup_html_is_the_table_then_each_ledgers_report(
     # Each ledger's sections sit one level down, and its open tasks show the ids as the
     # roll-up writes them: T03 is in both ledgers.
     boxing, zouping = sections[1:]
-    assert [text_of(h) for h in boxing.iter("h3")][:2] == ["各方面整改进展", "未完成任务"]
+    heads = [text_of(h) for h in boxing.iter("h3")]
+    assert heads[:3] == ["各方面整改进展", "各牵头单位整改进展", "未完成任务"]
     assert "boxing:T03" in text_of(boxing) and "zouping:T03" in text_of(zouping)
     assert "boxing:T02" not in text_of(boxing)  # T02 is boxing's alone
     # Every chart id is unique on the page.
