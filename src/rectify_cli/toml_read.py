@@ -79,7 +79,7 @@ def parse_fast(text: str) -> dict[str, Any] | None:
         with paused_gc():
             data: dict[str, Any] = rtoml.loads(text)
     except Exception as exc:
-        _fall_back(exc, rtoml.TomlParsingError)
+        fall_back(exc, rtoml.TomlParsingError)
         return None
     return data
 
@@ -87,7 +87,7 @@ def parse_fast(text: str) -> dict[str, Any] | None:
 STRICT_FAST_PATH = "RECTIFY_STRICT_FAST_PATH"
 
 
-def _fall_back(exc: Exception, *expected: type[BaseException]) -> None:
+def fall_back(exc: Exception, *expected: type[BaseException]) -> None:
     """Let a fast path give up on `exc`, so the slow path reads the file (and words any
     error) as it always did; under RECTIFY_STRICT_FAST_PATH=1 (the test suite sets it) only
     the `expected` failures may, so a bug in a fast path fails a test instead of hiding as a
@@ -97,30 +97,25 @@ def _fall_back(exc: Exception, *expected: type[BaseException]) -> None:
 
 
 CHUNK_TASKS = 1000
+TASK_HEADER = "\n[[tasks]]\n"
 _ROOT_TASKS_KEY = re.compile(r"""^\s*["']?tasks["']?\s*[.=]""", re.MULTILINE)
 _INDENTED_HEADER = re.compile(r"^[ \t]+\[", re.MULTILINE)
 
 
-def tasks_in_chunks(
-    text: str, keep: Callable[[list[Task]], list[_K]]
-) -> tuple[TaskFile, list[_K]] | None:
-    """A large tasks file read 1,000 tasks at a time, or None to read it whole: the file
-    without its tasks, and what `keep` made of each piece's validated tasks (the models
-    themselves, or their records, so that the models of one piece at a time are alive).
+def task_starts(text: str) -> list[int] | None:
+    """Where each `[[tasks]]` block of a tasks file starts, when the file can be read a piece
+    at a time (cut at any of these starts), else None.
 
-    Each piece is parsed and validated before the next, so the parsed dicts of only one
-    piece are alive at a time: a 100,000-task file peaks at a third of the memory, and
-    parses faster too.  Cut only where it cannot change the meaning: the file must use
-    nothing but `[ledger]`, `[[aspects]]`, `[[tasks]]` and `[[tasks.log]]` headers, alone on
-    their lines, no multi-line strings and no root key named tasks.  Any surprise (a parse
-    or validation error included) returns None, and the whole file is read as always, so
-    that every message is worded exactly as before.
+    Cut only where it cannot change the meaning: the file must use nothing but `[ledger]`,
+    `[[aspects]]`, `[[tasks]]` and `[[tasks.log]]` headers, alone on their lines, no
+    multi-line strings and no root key named tasks.  Then every line `[[tasks]]` is a task's
+    header, and the n-th is the n-th task (the cache counts on that too: warm.py).
     """
-    starts, find, at = [], text.find, text.find("\n[[tasks]]\n")
+    starts, find, at = [], text.find, text.find(TASK_HEADER)
     while at != -1:  # str.find, not a regex: 100,000 headers in ~30 ms
         starts.append(at + 1)
-        at = find("\n[[tasks]]\n", at + 10)
-    if len(starts) < 2 * CHUNK_TASKS or '"""' in text or "'''" in text:
+        at = find(TASK_HEADER, at + 10)
+    if not starts or '"""' in text or "'''" in text:
         return None
     # Every line that starts with "[" is one of the four headers (str.count runs at memory
     # speed; a header written differently, or indented, sends the file down the whole path).
@@ -132,6 +127,50 @@ def tasks_in_chunks(
         return None
     if _ROOT_TASKS_KEY.search(text, 0, starts[0]) or not _toml10(text):
         return None
+    return starts
+
+
+def tasks_in_chunks(
+    text: str, keep: Callable[[list[Task]], list[_K]]
+) -> tuple[TaskFile, list[_K]] | None:
+    """A large tasks file read 1,000 tasks at a time, or None to read it whole: the file
+    without its tasks, and what `keep` made of each piece's validated tasks (the models
+    themselves, or their records, so that the models of one piece at a time are alive).
+
+    Each piece is parsed and validated before the next, so the parsed dicts of only one
+    piece are alive at a time: a 100,000-task file peaks at a third of the memory, and
+    parses faster too.  Only where `task_starts` says the file can be cut.  Any surprise (a
+    parse or validation error included) returns None, and the whole file is read as always,
+    so that every message is worded exactly as before.
+    """
+    from .models import TaskFile
+
+    starts = task_starts(text)
+    if starts is None or len(starts) < 2 * CHUNK_TASKS:
+        return None
+    cuts = [0, *starts[CHUNK_TASKS::CHUNK_TASKS], len(text)]
+    try:
+        with paused_gc():
+            first = read_piece(text[cuts[0] : cuts[1]], first=True)
+            if not isinstance(first, TaskFile):
+                return None
+            kept = keep(first.tasks)
+            first.tasks = []
+            for a, b in itertools.pairwise(cuts[1:]):
+                piece = read_piece(text[a:b], first=False)
+                if not isinstance(piece, list):
+                    return None
+                kept += keep(piece)
+    except Exception as exc:  # a bug here fails the tests, and the user's run reads it whole
+        fall_back(exc)
+        return None
+    return first, kept
+
+
+def read_piece(text: str, *, first: bool) -> TaskFile | list[Task] | None:
+    """One piece of a tasks file cut at `task_starts`: the first (the file's head and its
+    first tasks) as a TaskFile, any other as its tasks; None when it does not read (the
+    whole file is then read, to word the error), or when a piece holds anything but tasks."""
     from pydantic import ValidationError
 
     from .models import TaskFile
@@ -146,22 +185,18 @@ def tasks_in_chunks(
         import tomllib
 
         loads, bad_toml = tomllib.loads, tomllib.TOMLDecodeError
-    cuts = [0, *starts[CHUNK_TASKS::CHUNK_TASKS], len(text)]
     try:
         with paused_gc():
-            first = TaskFile.model_validate(loads(text[cuts[0] : cuts[1]]))
-            kept = keep(first.tasks)
-            first.tasks = []
-            for a, b in itertools.pairwise(cuts[1:]):
-                piece = loads(text[a:b])
-                if piece.keys() != {"tasks"}:
-                    return None
-                kept += keep(_tasks_adapter().validate_python(piece["tasks"]))
+            if first:
+                return TaskFile.model_validate(loads(text))
+            piece = loads(text)
+            if piece.keys() != {"tasks"}:
+                return None
+            return _tasks_adapter().validate_python(piece["tasks"])
     except Exception as exc:
         # Broken TOML or a task the models refuse: the whole-file path words it.
-        _fall_back(exc, bad_toml, ValidationError)
+        fall_back(exc, bad_toml, ValidationError)
         return None
-    return first, kept
 
 
 @functools.cache
