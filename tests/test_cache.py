@@ -18,6 +18,8 @@ from types import ModuleType
 from typing import Any, cast
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from rectify_cli import cache, model_codec, models, store, toml_read
@@ -704,3 +706,11 @@ def test_a_chunked_read_bug_fails_under_the_tests(
         toml_read.tasks_in_chunks(text, broken)
     monkeypatch.delenv(toml_read.STRICT_FAST_PATH)
     assert toml_read.tasks_in_chunks(text, broken) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet='={[,:\\ex \t\n\u3000T-0123456789a"', max_size=40))
+def test_the_toml_11_scan_finds_exactly_what_its_regex_finds(text: str) -> None:
+    assert toml_read._toml10(text) is (toml_read._TOML_11.search(text) is None)
+    for sample in ("a = {x = 1}", "t = 10:30", "t = 2025-01-01T10:30", "t = 10:30:00", "s = '\\e'"):
+        assert toml_read._toml10(sample) is (toml_read._TOML_11.search(sample) is None)
