@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from rectify_cli import cache, model_codec, models, store, toml_read
+from rectify_cli import cache, ledger_codec, model_codec, models, store, toml_read
 from rectify_cli.errors import LedgerInvalid
 from rectify_cli.kinds import Status
 from rectify_cli.models import TaskFile
@@ -656,9 +656,9 @@ def test_stored_columns_that_do_not_fit_are_refused(generated: Path) -> None:
     statuses[None] = None
 
     def stored() -> tuple[list[Any], list[Any]]:
-        return cache._task_columns(ledger.tasks)
+        return ledger_codec.task_columns(ledger.tasks)
 
-    assert cache._tasks_of_columns(stored(), model_codec.Dates(), statuses) == ledger.tasks
+    assert ledger_codec.tasks_of_columns(stored(), model_codec.Dates(), statuses) == ledger.tasks
     short = stored()
     short[0][3].pop()  # one task's measures missing
     counts = stored()
@@ -667,7 +667,7 @@ def test_stored_columns_that_do_not_fit_are_refused(generated: Path) -> None:
     fewer[1].pop()  # a log field missing
     for bad in (short, counts, fewer):
         with pytest.raises(ValueError):
-            cache._tasks_of_columns(bad, model_codec.Dates(), statuses)
+            ledger_codec.tasks_of_columns(bad, model_codec.Dates(), statuses)
 
 
 def test_a_fast_path_bug_fails_under_the_tests(monkeypatch: pytest.MonkeyPatch) -> None:

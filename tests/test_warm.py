@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from rectify_cli import cache, store, warm
+from rectify_cli import cache, ledger_codec, store, warm
 from rectify_cli.edit import TaskUpdate, update_task
 from rectify_cli.errors import RectifyError
 from rectify_cli.files import MAX_FILE_BYTES
@@ -197,3 +197,38 @@ def big(tmp_path_factory: pytest.TempPathFactory, big_text: tuple[str, str]) -> 
     (root / "tasks.toml").write_text(big_text[0], encoding="utf-8")
     (root / "indicators.toml").write_text(big_text[1], encoding="utf-8")
     return root
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_splicing_stored_tasks_equals_encoding_the_spliced_tasks(
+    big_text: tuple[str, str], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    tasks = _big_ledger(big_text, tmp_path_factory).tasks
+    before = data.draw(st.integers(0, len(tasks)))
+    kept = data.draw(st.integers(0, len(tasks) - before))
+    middle = data.draw(st.lists(st.sampled_from(tasks), max_size=4))
+    stored = ledger_codec.task_columns(tasks)
+    spliced = ledger_codec.splice_tasks(stored, before, kept, middle)
+    assert spliced == ledger_codec.task_columns([*tasks[:before], *middle, *tasks[before + kept :]])
+
+
+_LEDGERS: dict[int, Ledger] = {}
+
+
+def _big_ledger(big_text: tuple[str, str], factory: pytest.TempPathFactory) -> Ledger:
+    if not _LEDGERS:
+        root = factory.mktemp("codec")
+        (root / "tasks.toml").write_text(big_text[0], encoding="utf-8")
+        _LEDGERS[0] = store.load_ledger(root)
+    return _LEDGERS[0]
+
+
+def test_decoding_leaves_the_stored_form_as_it_was(big: Path) -> None:
+    import copy
+
+    ledger = store.load_ledger(big)
+    payload = ledger_codec.encode(ledger, (dt.date.today(), None))
+    frozen = copy.deepcopy(payload)
+    assert ledger_codec.decode(payload, big).tasks == ledger.tasks
+    assert payload == frozen

@@ -135,30 +135,38 @@ _INDENTED_HEADER = re.compile(r"^[ \t]+\[", re.MULTILINE)
 
 def task_starts(text: str) -> list[int] | None:
     """Where each `[[tasks]]` block of a tasks file starts, when the file can be read a piece
-    at a time (cut at any of these starts), else None.
-
-    Cut only where it cannot change the meaning: the file must use nothing but `[ledger]`,
-    `[[aspects]]`, `[[tasks]]` and `[[tasks.log]]` headers, alone on their lines, no
-    multi-line strings and no root key named tasks.  Then every line `[[tasks]]` is a task's
-    header, and the n-th is the n-th task (the cache counts on that too: warm.py).
-    """
+    at a time (cut at any of these starts), else None (see task_count)."""
     starts, find, at = [], text.find, text.find(TASK_HEADER)
     while at != -1:  # str.find, not a regex: 100,000 headers in ~30 ms
         starts.append(at + 1)
         at = find(TASK_HEADER, at + 10)
-    if not starts or '"""' in text or "'''" in text:
+    return starts if task_count(text) == len(starts) else None
+
+
+def task_count(text: str) -> int | None:
+    """How many tasks a tasks file holds, when it can be read a piece at a time (cut at
+    the start of any `[[tasks]]` block), else None.
+
+    Cut only where it cannot change the meaning: the file must use nothing but `[ledger]`,
+    `[[aspects]]`, `[[tasks]]` and `[[tasks.log]]` headers, alone on their lines, no
+    multi-line strings and no root key named tasks.  Then every line `[[tasks]]` after the
+    first line is a task's header, and the n-th is the n-th task (the cache counts on that
+    too: warm.py).
+    """
+    first = text.find(TASK_HEADER)
+    if first == -1 or '"""' in text or "'''" in text:
         return None
     # Every line that starts with "[" is one of the four headers (str.count runs at memory
     # speed; a header written differently, or indented, sends the file down the whole path).
     headers = ("[[tasks]]", "[[tasks.log]]", "[ledger]", "[[aspects]]")
-    known = sum(text.count(f"\n{h}\n") for h in headers) + text.startswith(headers)
-    if known != text.count("\n[") + text.startswith("["):
+    counts = [text.count(f"\n{h}\n") for h in headers]
+    if sum(counts) + text.startswith(headers) != text.count("\n[") + text.startswith("["):
         return None
     if ("\n " in text or "\n\t" in text) and _INDENTED_HEADER.search(text):
         return None
-    if _ROOT_TASKS_KEY.search(text, 0, starts[0]) or not _toml10(text):
+    if _ROOT_TASKS_KEY.search(text, 0, first + 1) or not _toml10(text):
         return None
-    return starts
+    return counts[0]
 
 
 def tasks_in_chunks(

@@ -26,8 +26,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from . import cache, records
+from . import cache, ledger_codec, records
 from .errors import RectifyError
 from .files import MAX_FILE_BYTES, PETITIONS_FILE, decode, display_path, ledger_files
 from .toml_read import TASK_HEADER, fall_back
@@ -71,7 +72,7 @@ def _warm(root: Path, path: Path, old: bytes | None, new: bytes | None) -> None:
         before = [cache.key_of(paths[0], old), other_key]
         after = [cache.key_of(paths[0], new), other_key]
         cached = cache.load_exact(root, before)
-        ledger = cached and _spliced(cached, old, new, display_path(paths[0]))
+        done = cached and _spliced(*cached, old, new, display_path(paths[0]))
     elif real == os.path.realpath(paths[1]):
         tasks = cache.current_keys([paths[0]], limit=MAX_FILE_BYTES)
         if tasks is None:
@@ -79,18 +80,19 @@ def _warm(root: Path, path: Path, old: bytes | None, new: bytes | None) -> None:
         before = [tasks[0], cache.key_of(paths[1], old)]
         after = [tasks[0], cache.key_of(paths[1], new)]
         cached = cache.load_exact(root, before)
-        ledger = cached and _with_indicators(cached, paths[1], new)
+        done = cached and (_with_indicators(cached[0], paths[1], new), cached[1][2])
     else:
         return
-    if ledger is None:
+    if not done:
         return
+    ledger, stored_tasks = done
     from .problems import integrity_problems
     from .store import count_problems
 
     if integrity_problems(str(root), ledger.aspects, ledger.tasks, ledger.indicators):
         return  # a cold load refuses this ledger, and says why
     counted = count_problems(ledger)
-    cache.save(root, after, ledger, counted)
+    cache.save(root, after, ledger, counted, stored_tasks)
 
 
 def _with_indicators(ledger: records.Ledger, path: Path, new: bytes | None) -> records.Ledger:
@@ -128,15 +130,19 @@ def _shared(a: bytes, b: bytes, most: int, part: Callable[[bytes, int, int], byt
     return done
 
 
-def _spliced(ledger: records.Ledger, old: bytes, new: bytes, shown: str) -> records.Ledger | None:
-    """The ledger of the new tasks file, from the cached ledger of the old one: the blocks
-    around the bytes that changed read again, the rest kept; None when unsure."""
+def _spliced(
+    ledger: records.Ledger, stored: Any, old: bytes, new: bytes, shown: str
+) -> tuple[records.Ledger, Any] | None:
+    """The ledger of the new tasks file, and its tasks' stored columns, from the cached
+    ledger of the old one and its `stored` form: the blocks around the bytes that changed
+    read again, the rest kept; None when unsure."""
     from .models import TaskFile
-    from .toml_read import read_piece, task_starts
+    from .toml_read import read_piece, task_count
 
     text = decode(new, shown)
-    starts = task_starts(text)
-    if starts is None or text.startswith("[[tasks"):
+    count = task_count(text)
+    del text
+    if count is None:
         return None  # not a file the reader may cut: the next read reads it whole
     head, tail = changed_span(old, new)
     # The blocks around the change: from the last task header wholly before it (else the
@@ -158,8 +164,9 @@ def _spliced(ledger: records.Ledger, old: bytes, new: bytes, shown: str) -> reco
         meta, aspects = ledger.meta, ledger.aspects
     middle = [records.task_of(t, strings) for t in piece]
     kept = len(ledger.tasks) - before - after
-    if kept < 0 or before + len(middle) + after != len(starts):
+    if kept < 0 or before + len(middle) + after != count:
         return None
     tasks = ledger.tasks
     tasks[before : before + kept] = middle
-    return records.Ledger(meta, aspects, tasks, ledger.indicators, ledger.root)
+    columns = ledger_codec.splice_tasks(stored[2], before, kept, middle)
+    return records.Ledger(meta, aspects, tasks, ledger.indicators, ledger.root), columns
