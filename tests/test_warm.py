@@ -232,3 +232,30 @@ def test_decoding_leaves_the_stored_form_as_it_was(big: Path) -> None:
     frozen = copy.deepcopy(payload)
     assert ledger_codec.decode(payload, big).tasks == ledger.tasks
     assert payload == frozen
+
+
+def test_a_write_counts_problems_from_the_count_before(
+    big_text: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Other tasks' problems (a done task at 90%, edited by hand) stay counted, without
+    counting the whole ledger again when the write keeps the task's id and status."""
+    root = tmp_path / "problems"
+    root.mkdir()
+    tasks = big_text[0].replace('status = "done"\nprogress = 100', 'status = "done"\nprogress = 90')
+    (root / "tasks.toml").write_text(tasks, encoding="utf-8")
+    (root / "indicators.toml").write_text(big_text[1], encoding="utf-8")
+    counted = store.load_ledger(root).problems
+    assert counted
+    ongoing = [t for t in store.load_ledger(root).tasks if t.status is Status.IN_PROGRESS]
+
+    def whole(*args: object) -> object:
+        raise AssertionError("counted the whole ledger again")
+
+    for task in ongoing[:3]:
+        with monkeypatch.context() as m:
+            m.setattr(store, "count_problems", whole)
+            upd = TaskUpdate(date=dt.date(2025, 10, 15), progress=(task.progress or 0) // 2 + 1)
+            update_task(root, task.id, upd)
+        warm_ledger = read_is_warm(root)
+        assert warm_ledger.problems == counted
+        assert_same(warm_ledger, cold(root, monkeypatch))

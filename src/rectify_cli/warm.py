@@ -23,6 +23,7 @@ RECTIFY_STRICT_FAST_PATH=1 (the tests) a failure that is not a ledger's own is r
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,6 +32,7 @@ from typing import Any
 from . import cache, ledger_codec, records
 from .errors import RectifyError
 from .files import MAX_FILE_BYTES, PETITIONS_FILE, decode, display_path, ledger_files
+from .model_codec import Dates
 from .toml_read import TASK_HEADER, fall_back
 
 _HEADER = TASK_HEADER.encode()
@@ -61,38 +63,85 @@ def _warm(root: Path, path: Path, old: bytes | None, new: bytes | None) -> None:
             load_petitions(root)  # small: loaded, checked and cached as a read does
         return
     if real == os.path.realpath(paths[0]):
-        if old is None or new is None:
-            return
-        indicators = paths[1]
-        present = indicators.exists() or indicators.is_symlink()
-        other = cache.current_keys([indicators], limit=MAX_FILE_BYTES) if present else None
-        if present and other is None:
-            return
-        other_key = other[0] if other else cache.key_of(indicators, None)
-        before = [cache.key_of(paths[0], old), other_key]
-        after = [cache.key_of(paths[0], new), other_key]
-        cached = cache.load_exact(root, before)
-        done = cached and _spliced(*cached, old, new, display_path(paths[0]))
+        found = _tasks_written(root, paths, old, new)
     elif real == os.path.realpath(paths[1]):
-        tasks = cache.current_keys([paths[0]], limit=MAX_FILE_BYTES)
-        if tasks is None:
-            return
-        before = [tasks[0], cache.key_of(paths[1], old)]
-        after = [tasks[0], cache.key_of(paths[1], new)]
-        cached = cache.load_exact(root, before)
-        done = cached and (_with_indicators(cached[0], paths[1], new), cached[1][2])
+        found = _indicators_written(root, paths, old, new)
     else:
         return
-    if not done:
+    if found is None:
         return
-    ledger, stored_tasks = done
-    from .problems import integrity_problems
-    from .store import count_problems
+    ledger, stored_tasks, counted, keys = found
+    if counted is None:
+        from .problems import integrity_problems
+        from .store import count_problems
 
-    if integrity_problems(str(root), ledger.aspects, ledger.tasks, ledger.indicators):
-        return  # a cold load refuses this ledger, and says why
-    counted = count_problems(ledger)
-    cache.save(root, after, ledger, counted, stored_tasks)
+        if integrity_problems(str(root), ledger.aspects, ledger.tasks, ledger.indicators):
+            return  # a cold load refuses this ledger, and says why
+        counted = count_problems(ledger)
+    cache.save(root, keys, ledger, counted, stored_tasks)
+
+
+Found = tuple[records.Ledger, Any, "cache.Counted | None", list[cache.Key]]
+
+
+def _tasks_written(
+    root: Path, paths: tuple[Path, Path], old: bytes | None, new: bytes | None
+) -> Found | None:
+    """The ledger after a write of tasks.toml, its stored tasks, its problem count when it
+    could be worked out from the old one's, and its keys."""
+    if old is None or new is None:
+        return None
+    indicators = paths[1]
+    present = indicators.exists() or indicators.is_symlink()
+    other = cache.current_keys([indicators], limit=MAX_FILE_BYTES) if present else None
+    if present and other is None:
+        return None
+    other_key = other[0] if other else cache.key_of(indicators, None)
+    cached = cache.load_exact(root, [cache.key_of(paths[0], old), other_key])
+    if cached is None:
+        return None
+    problems, until = cached[0].problems, cached[1][4][2]  # problems: None unless for today
+    spliced = _spliced(*cached, old, new, display_path(paths[0]))
+    if spliced is None:
+        return None
+    ledger, stored_tasks, was, now = spliced
+    counted = None
+    if was is not None and problems is not None:
+        counted = _recounted(root, ledger, (problems, Dates()[until]), was, now)
+    return ledger, stored_tasks, counted, [cache.key_of(paths[0], new), other_key]
+
+
+def _recounted(
+    root: Path,
+    ledger: records.Ledger,
+    counted: tuple[int, dt.date | None],
+    was: list[records.Task],
+    now: list[records.Task],
+) -> cache.Counted | None:
+    """The problem count of a ledger whose tasks `was` became `now`, from the count before
+    (checks.recount), and the load's checks of the new tasks; None to check and count the
+    whole ledger (recount's conditions keep every other task's verdict as it was)."""
+    from .checks import recount
+    from .problems import integrity_problems
+
+    quick = recount(ledger, counted, was, now)
+    if quick is None or integrity_problems(str(root), ledger.aspects, now, []):
+        return None
+    ledger.problems = quick[0]
+    return dt.date.today(), quick[1]
+
+
+def _indicators_written(
+    root: Path, paths: tuple[Path, Path], old: bytes | None, new: bytes | None
+) -> Found | None:
+    tasks = cache.current_keys([paths[0]], limit=MAX_FILE_BYTES)
+    if tasks is None:
+        return None
+    cached = cache.load_exact(root, [tasks[0], cache.key_of(paths[1], old)])
+    if cached is None:
+        return None
+    ledger = _with_indicators(cached[0], paths[1], new)
+    return ledger, cached[1][2], None, [tasks[0], cache.key_of(paths[1], new)]
 
 
 def _with_indicators(ledger: records.Ledger, path: Path, new: bytes | None) -> records.Ledger:
@@ -132,10 +181,11 @@ def _shared(a: bytes, b: bytes, most: int, part: Callable[[bytes, int, int], byt
 
 def _spliced(
     ledger: records.Ledger, stored: Any, old: bytes, new: bytes, shown: str
-) -> tuple[records.Ledger, Any] | None:
-    """The ledger of the new tasks file, and its tasks' stored columns, from the cached
-    ledger of the old one and its `stored` form: the blocks around the bytes that changed
-    read again, the rest kept; None when unsure."""
+) -> tuple[records.Ledger, Any, list[records.Task] | None, list[records.Task]] | None:
+    """The ledger of the new tasks file, its tasks' stored columns, the tasks replaced (None
+    when the head was read again) and those that replaced them, from the cached ledger of
+    the old file and its `stored` form: the blocks around the bytes that changed read
+    again, the rest kept; None when unsure."""
     from .models import TaskFile
     from .toml_read import read_piece, task_count
 
@@ -167,6 +217,8 @@ def _spliced(
     if kept < 0 or before + len(middle) + after != count:
         return None
     tasks = ledger.tasks
+    was = tasks[before : before + kept]
     tasks[before : before + kept] = middle
     columns = ledger_codec.splice_tasks(stored[2], before, kept, middle)
-    return records.Ledger(meta, aspects, tasks, ledger.indicators, ledger.root), columns
+    spliced = records.Ledger(meta, aspects, tasks, ledger.indicators, ledger.root)
+    return spliced, columns, None if start == 0 else was, middle
