@@ -18,9 +18,11 @@ from types import ModuleType
 from typing import Any, cast
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from rectify_cli import cache, model_codec, models, store, toml_read
+from rectify_cli import cache, ledger_codec, model_codec, models, store, toml_read
 from rectify_cli.errors import LedgerInvalid
 from rectify_cli.kinds import Status
 from rectify_cli.models import TaskFile
@@ -654,9 +656,9 @@ def test_stored_columns_that_do_not_fit_are_refused(generated: Path) -> None:
     statuses[None] = None
 
     def stored() -> tuple[list[Any], list[Any]]:
-        return cache._task_columns(ledger.tasks)
+        return ledger_codec.task_columns(ledger.tasks)
 
-    assert cache._tasks_of_columns(stored(), model_codec.Dates(), statuses) == ledger.tasks
+    assert ledger_codec.tasks_of_columns(stored(), model_codec.Dates(), statuses) == ledger.tasks
     short = stored()
     short[0][3].pop()  # one task's measures missing
     counts = stored()
@@ -665,7 +667,7 @@ def test_stored_columns_that_do_not_fit_are_refused(generated: Path) -> None:
     fewer[1].pop()  # a log field missing
     for bad in (short, counts, fewer):
         with pytest.raises(ValueError):
-            cache._tasks_of_columns(bad, model_codec.Dates(), statuses)
+            ledger_codec.tasks_of_columns(bad, model_codec.Dates(), statuses)
 
 
 def test_a_fast_path_bug_fails_under_the_tests(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -704,3 +706,11 @@ def test_a_chunked_read_bug_fails_under_the_tests(
         toml_read.tasks_in_chunks(text, broken)
     monkeypatch.delenv(toml_read.STRICT_FAST_PATH)
     assert toml_read.tasks_in_chunks(text, broken) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet='={[,:\\ex \t\n\u3000T-0123456789a"', max_size=40))
+def test_the_toml_11_scan_finds_exactly_what_its_regex_finds(text: str) -> None:
+    assert toml_read._toml10(text) is (toml_read._TOML_11.search(text) is None)
+    for sample in ("a = {x = 1}", "t = 10:30", "t = 2025-01-01T10:30", "t = 10:30:00", "s = '\\e'"):
+        assert toml_read._toml10(sample) is (toml_read._TOML_11.search(sample) is None)

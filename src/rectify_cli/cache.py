@@ -37,25 +37,24 @@ codec below), as they are small and read by fewer commands.
 
 from __future__ import annotations
 
+import collections
 import contextlib
-import datetime as dt
 import gc
 import hashlib
-import itertools
 import marshal
 import os
 import sys
 import typing
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import ledger_codec
 from .atomic import write_atomic
-from .kinds import Better, ChangeUnit, Status
-from .model_codec import Dates, codec, day_number, slots_ok
-from .records import Aspect, Indicator, Ledger, LedgerMeta, LogEntry, Reading, Task
+from .ledger_codec import Counted as Counted
+from .model_codec import Dates, codec, slots_ok
+from .records import Ledger
 
 if typing.TYPE_CHECKING:
     from pydantic import BaseModel
@@ -114,6 +113,7 @@ FINGERPRINT_SOURCES = (
     "store.py",
     "cache.py",
     "model_codec.py",
+    "ledger_codec.py",
     "checks.py",
     # The problem count kept in an entry follows these rules too.
     "rules.py",
@@ -160,17 +160,6 @@ def _pydantic_version() -> bytes:
 Key = tuple[str, int, bytes]
 
 
-def read_quietly(path: Path, limit: int) -> bytes | None:
-    """A file's bytes, or None for anything unusual (the normal reader then says what)."""
-    try:
-        with open(path, "rb") as f:
-            if os.fstat(f.fileno()).st_size > limit:
-                return None
-            return f.read()
-    except OSError:
-        return None
-
-
 def keys(paths: Sequence[Path], raws: Sequence[bytes | None], *present: bool) -> list[Key] | None:
     """The key of each ledger file (path, size, SHA-256), or None when one could not be read.
 
@@ -179,13 +168,18 @@ def keys(paths: Sequence[Path], raws: Sequence[bytes | None], *present: bool) ->
     """
     out: list[Key] = []
     for i, (path, raw) in enumerate(zip(paths, raws, strict=True)):
-        if i and not present[i - 1]:
-            out.append((os.path.realpath(path), -1, b""))
-        elif raw is None:
+        absent = i > 0 and not present[i - 1]
+        if raw is None and not absent:
             return None
-        else:
-            out.append((os.path.realpath(path), len(raw), hashlib.sha256(raw).digest()))
+        out.append(key_of(path, None if absent else raw))
     return out
+
+
+def key_of(path: Path, raw: bytes | None) -> Key:
+    """The key of one file holding `raw` (None: the file is absent), as `keys` makes it."""
+    if raw is None:
+        return (os.path.realpath(path), -1, b"")
+    return (os.path.realpath(path), len(raw), hashlib.sha256(raw).digest())
 
 
 def current_keys(paths: Sequence[Path], *present: bool, limit: int) -> list[Key] | None:
@@ -216,134 +210,6 @@ def current_keys(paths: Sequence[Path], *present: bool, limit: int) -> list[Key]
 
 
 _HASH_BLOCK = 4 << 20
-
-
-# --------------------------------------------------------------------------- ledger codec
-#
-# A ledger is stored as its records' values in field order (the tasks by field, see
-# _task_columns): dates as day numbers, enums as their values.  Equal strings are written
-# once (a department's name repeats thousands of times) and come back as one object.
-# Records are built with tuple.__new__, skipping NamedTuple's argument handling: 100,000
-# tasks and their logs load in ~0.3 s, against ~1.5 s for Pydantic models.
-
-
-Counted = tuple[dt.date, dt.date | None]  # the days a problem count holds: [first, until)
-
-
-def _encode(ledger: Ledger, counted: Counted) -> tuple[Any, ...]:
-    # Strings and lists go in as they are: records share equal strings (records.task_of),
-    # and marshal writes an object it has seen before as a reference to it.
-    m = ledger.meta
-    meta = (*m[:6], day_number(m.feedback_date), day_number(m.as_of), *m[8:])
-    aspects = [tuple(a) for a in ledger.aspects]
-    tasks = _task_columns(ledger.tasks)
-    indicators = [
-        (
-            *i[:5],
-            i.better.value,
-            *i[6:10],
-            day_number(i.recorded),
-            *i[11:16],
-            i.change_unit.value,
-            *i[17:23],
-            [(r.value, r.period, day_number(r.recorded), r.note) for r in i.history],
-        )
-        for i in ledger.indicators
-    ]
-    first, until = counted
-    return (
-        meta,
-        aspects,
-        tasks,
-        indicators,
-        (ledger.problems, day_number(first), day_number(until)),
-    )
-
-
-# Found by name, so a field added to Task cannot shift them out of step.
-_TASK_DAYS = tuple(Task._fields.index(f) for f in ("start", "deadline", "completed_on"))
-_TASK_STATUS, _TASK_LOG = Task._fields.index("status"), Task._fields.index("log")
-_LOG_STATUS = LogEntry._fields.index("status")
-
-
-def _task_columns(tasks: list[Task]) -> tuple[list[Any], list[Any]]:
-    """Tasks by field (one list per field), and their log entries by field, all tasks'
-    entries in a row with each task's count in the log column.
-
-    By field, not by task: a column is rebuilt into records by zip and map, loops that run
-    in C, so 100,000 tasks and 200,000 entries load in about half the time.
-    """
-    columns: list[Any] = [list(c) for c in zip(*tasks, strict=True)] or [[] for _ in Task._fields]
-    for i in _TASK_DAYS:
-        columns[i] = list(map(day_number, columns[i]))
-    columns[_TASK_STATUS] = [s.value for s in columns[_TASK_STATUS]]
-    logs = columns[_TASK_LOG]
-    columns[_TASK_LOG] = [len(log) for log in logs]
-    entries = [e for log in logs for e in log]
-    log_columns: list[Any] = [list(c) for c in zip(*entries, strict=True)] or [
-        [] for _ in LogEntry._fields
-    ]
-    log_columns[0] = [d.toordinal() for d in log_columns[0]]
-    log_columns[_LOG_STATUS] = [None if s is None else s.value for s in log_columns[_LOG_STATUS]]
-    return columns, log_columns
-
-
-def _tasks_of_columns(
-    stored: tuple[list[Any], list[Any]], days: Dates, statuses: dict[str | None, Status | None]
-) -> list[Task]:
-    columns, log_columns = stored
-    if len(columns) != len(Task._fields) or len(log_columns) != len(LogEntry._fields):
-        raise ValueError("wrong number of fields")
-    counts = columns[_TASK_LOG]
-    if sum(counts) != len(log_columns[0]) or min(counts, default=0) < 0:
-        raise ValueError("log entries do not add up")
-    day, status = days.__getitem__, statuses.__getitem__
-    log_columns[0] = list(map(day, log_columns[0]))
-    log_columns[_LOG_STATUS] = list(map(status, log_columns[_LOG_STATUS]))
-    entries = iter(list(map(partial(tuple.__new__, LogEntry), zip(*log_columns, strict=True))))
-    take = itertools.islice
-    columns[_TASK_LOG] = [list(take(entries, n)) if n else [] for n in counts]
-    for i in _TASK_DAYS:
-        columns[i] = list(map(day, columns[i]))
-    columns[_TASK_STATUS] = list(map(status, columns[_TASK_STATUS]))
-    # strict: a stored column of the wrong length is refused (a miss), never quietly cut.
-    return list(map(partial(tuple.__new__, Task), zip(*columns, strict=True)))
-
-
-def _decode(payload: Any, root: Path) -> Ledger:
-    meta_t, aspects_t, tasks_t, indicators_t, (problems, first, until) = payload
-    if not (problems is None or type(problems) is int) or type(first) is not int:
-        raise ValueError("a problem count must be a number")
-    today = dt.date.today().toordinal()
-    if not first <= today < (until if type(until) is int else today + 1):
-        problems = None  # counted for other days: count again (store.load_ledger)
-    days = Dates()
-    statuses: dict[str | None, Status | None] = {s.value: s for s in Status}
-    statuses[None] = None
-    new = tuple.__new__
-    if len(meta_t) != len(LedgerMeta._fields):
-        raise ValueError("wrong number of fields")
-    meta = list(meta_t)
-    meta[6], meta[7] = days[meta[6]], days[meta[7]]
-    tasks = _tasks_of_columns(tasks_t, days, statuses)
-    indicators_out = []
-    for values in indicators_t:
-        if len(values) != len(Indicator._fields):
-            raise ValueError("wrong number of fields")
-        v = list(values)
-        v[5] = Better(v[5])
-        v[10] = days[v[10]]
-        v[16] = ChangeUnit(v[16])
-        v[23] = [new(Reading, (a, b, days[c], d)) for a, b, c, d in v[23]]
-        indicators_out.append(new(Indicator, v))
-    return Ledger(
-        meta=new(LedgerMeta, meta),
-        aspects=[new(Aspect, (a, b)) for a, b in aspects_t],
-        tasks=tasks,
-        indicators=indicators_out,
-        root=str(root),
-        problems=problems,
-    )
 
 
 # --------------------------------------------------------------------------- read / write
@@ -450,21 +316,37 @@ def load_current(
     try:
         with paused_gc():
             found = _read_any(root, "ledger", None)
-            ledger = None if found is None else _decode(found[1], root)
+            ledger = None if found is None else ledger_codec.decode(found[1], root)
     except Exception:  # a cache that cannot be read is a miss, whatever broke in it
         found = ledger = None
     hasher.join()
     keys = hashed[0] if hashed else None
     if keys is None or found is None or found[0] != _header(keys, "Ledger"):
+        LOOKUPS["miss"] += 1
         return None, keys
+    LOOKUPS["hit"] += 1
     return ledger, keys
 
 
-def save(root: Path, keys: list[Key], ledger: Ledger, counted: Counted) -> None:
-    """Remember a ledger that loaded from these bytes, its problem count holding for the
-    days `counted`; any failure is ignored."""
+# Ledger lookups that hit and missed in this process (the tests read it; never a timing).
+LOOKUPS: collections.Counter[str] = collections.Counter()
 
-    _write(root, keys, "ledger", "Ledger", lambda: _encode(ledger, counted))
+
+def load_exact(root: Path, keys: list[Key]) -> tuple[Ledger, Any] | None:
+    """The cached ledger of files with exactly these keys, and its stored form (which
+    ledger_codec.splice_tasks can change); None if there is none.  Never raises."""
+    try:
+        with paused_gc():
+            payload = _read(root, keys, "ledger", "Ledger")
+            return None if payload is None else (ledger_codec.decode(payload, root), payload)
+    except Exception:  # a cache that cannot be read is a miss, whatever broke in it
+        return None
+
+
+def save(root: Path, keys: list[Key], ledger: Ledger, counted: Counted, tasks: Any = None) -> None:
+    """Remember a ledger that loaded from these bytes, its problem count holding for the
+    days `counted` (`tasks`: its tasks already encoded); any failure is ignored."""
+    _write(root, keys, "ledger", "Ledger", lambda: ledger_codec.encode(ledger, counted, tasks))
 
 
 M = TypeVar("M", bound="BaseModel")

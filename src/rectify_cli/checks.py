@@ -47,6 +47,40 @@ def problem_count(ledger: Ledger, today: dt.date) -> tuple[int, dt.date | None]:
     return len(problems), until
 
 
+def recount(
+    ledger: Ledger, counted: tuple[int, dt.date | None], was: Sequence[Any], now: Sequence[Any]
+) -> tuple[int, dt.date | None] | None:
+    """problem_count of `ledger`, whose tasks `was` were just replaced by `now`, from the
+    count of the ledger before (`counted`, holding today): its count less what the tasks
+    replaced had, plus what the new ones have; or None, to count the whole ledger again.
+
+    Only when every other task is judged as before: the tasks replaced keep their ids,
+    statuses and merge targets, one for one (what a task merged into another checks; the
+    [ledger] table and the indicators must not have changed either: the caller's word).  The
+    first day the count may change can only come sooner: a day too soon costs one more
+    count on that day."""
+    if [(t.id, t.status, t.merged_into) for t in was] != [
+        (t.id, t.status, t.merged_into) for t in now
+    ]:
+        return None
+    today, meta = dt.date.today(), ledger.meta
+    indicator_ids = [i.id for i in ledger.indicators]
+    known = frozenset(indicator_ids)
+    statuses = task_statuses(ledger.tasks)
+
+    def count(tasks: Sequence[Any]) -> int:
+        return sum(
+            len(
+                task_problems(t, meta.feedback_date, known, today, indicator_ids, statuses=statuses)
+            )
+            for t in tasks
+        )
+
+    future = [e.date for t in now for e in t.log if e.date > today]
+    until = min(filter(None, [counted[1], *future]), default=None)
+    return counted[0] - count(was) + count(now), until
+
+
 def _problems(ledger: Ledger, today: dt.date) -> tuple[list[Problem], dt.date | None]:
     tasks_path, indicators_path = (display_path(p) for p in ledger_files(Path(ledger.root)))
     meta = ledger.meta

@@ -46,6 +46,7 @@ from .outputs import is_read_only
 from .problems import duplicate_ids, integrity_problems, validation_problems
 from .store import load_file
 from .toml_read import parse_toml
+from .warm import after_write
 
 BOM = b"\xef\xbb\xbf"
 # What a write was doing, as a Chinese message says it.
@@ -140,7 +141,8 @@ def write_if_unchanged(
     """Replace the file with `data` if it still holds the `raw` bytes the edit was made
     from, and stamp the new content as validated; else refuse, writing nothing.  The write
     is first entered in the undo journal of the ledger in `root` (default: the file's
-    folder), unless it is undo's own (`journaled=False`)."""
+    folder), unless it is undo's own (`journaled=False`), and the cache is left warm for
+    the new bytes (warm.py)."""
     if read_ledger_file(path, shown) != raw:
         raise WriteRefused(
             say(
@@ -160,6 +162,7 @@ def write_if_unchanged(
             journal.drop([entry])
         raise
     stamp(path, content_digest(kind, data))
+    after_write(root or path.parent, path, raw, data)
 
 
 def journal_write(
@@ -274,6 +277,7 @@ def create_ledger_file(root: Path, path: Path, data: bytes, doing: str) -> None:
         raise
     with suppress(OSError):
         path.chmod(stat.S_IMODE(ledger_files(root)[0].stat().st_mode))
+    after_write(root, path, None, data)
 
 
 def validate_whole(kind: FileKind, text: str, shown: str, root: Path) -> dict[str, Any]:

@@ -75,7 +75,9 @@ class Counts:
         return f"{self.completion_percent}%"
 
     @classmethod
-    def of(cls, task_rows: list[TaskRow]) -> Counts:
+    def of(cls, task_rows: list[TaskRow], late: frozenset[int] | None = None) -> Counts:
+        """The counts of these rows; `late`: the ids (`id()`) of the tasks among them that
+        were postponed, when already known (each task's log is read once, not per table)."""
         states = [r.health.health for r in task_rows]
         statuses = [r.task.status for r in task_rows]
         dropped = states.count(Health.DROPPED)
@@ -87,7 +89,8 @@ class Counts:
             behind=states.count(Health.BEHIND),
             overdue=states.count(Health.OVERDUE),
             postponed=sum(
-                h is not Health.DROPPED and postponed(r.task)
+                h is not Health.DROPPED
+                and (postponed(r.task) if late is None else id(r.task) in late)
                 for h, r in zip(states, task_rows, strict=True)
             ),
             cancelled=statuses.count(Status.CANCELLED),
@@ -342,12 +345,15 @@ def build_report(
     all_rows = rows(ledger, as_of)
     if chosen is not None:
         all_rows = [r for r in all_rows if r.task.aspect == chosen.id]
-    counts = Counts.of(all_rows)
+    late = frozenset(id(r.task) for r in all_rows if postponed(r.task))
+    counts = Counts.of(all_rows, late)
 
+    by_aspect: dict[str, list[TaskRow]] = {}
+    for r in all_rows:  # one pass, not one per aspect
+        by_aspect.setdefault(r.task.aspect, []).append(r)
     aspect_rows = []
     for a in [chosen] if chosen is not None else ledger.aspects:
-        mine = [r for r in all_rows if r.task.aspect == a.id]
-        aspect_rows.append(AspectRow(a, Counts.of(mine)))
+        aspect_rows.append(AspectRow(a, Counts.of(by_aspect.get(a.id, []), late)))
 
     open_rows = [r for r in all_rows if r.task.status.is_open]
     open_rows = sort_rows(open_rows, SortKey.HEALTH)

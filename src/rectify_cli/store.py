@@ -144,14 +144,14 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     if hit is not None:
         if hit.problems is None:
             # Counted for other days (a log entry dated ahead): count again, remember.
-            counted = _count_problems(hit)
+            counted = count_problems(hit)
             if keys is not None:
                 cache.save(root, keys, hit, counted)
         return _keep(hit)
     # A miss: the entry written below is keyed by the very bytes parsed.  A file that cannot
     # be read skips the cache, and load_file reads it again to say why.
-    raws = [cache.read_quietly(tasks_path, MAX_FILE_BYTES)]
-    raws.append(cache.read_quietly(indicators_path, MAX_FILE_BYTES) if has_indicators else b"")
+    raws = [_read_quietly(tasks_path, MAX_FILE_BYTES)]
+    raws.append(_read_quietly(indicators_path, MAX_FILE_BYTES) if has_indicators else b"")
     keys = cache.keys(paths, raws, has_indicators)
     from .locate import locate
     from .models import IndicatorFile
@@ -169,13 +169,24 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     result = ledger_of(tasks_file.ledger, tasks_file.aspects, [], indicators, str(root))
     result.tasks = tasks
     del tasks_file, tasks, indicators
-    counted = _count_problems(result)
+    counted = count_problems(result)
     if keys is not None:
         cache.save(root, keys, result, counted)  # only a ledger that loads is remembered
     return _keep(result)
 
 
-def _count_problems(ledger: Ledger) -> cache.Counted:
+def _read_quietly(path: Path, limit: int) -> bytes | None:
+    """A file's bytes, or None for anything unusual (the normal reader then says what)."""
+    try:
+        with open(path, "rb") as f:
+            if os.fstat(f.fileno()).st_size > limit:
+                return None
+            return f.read()
+    except OSError:
+        return None
+
+
+def count_problems(ledger: Ledger) -> cache.Counted:
     """Count what `rectify check` would find in a ledger that loads (into `ledger.problems`),
     once per version of its files: a reading command says how many (cli/many.py)."""
     # Here, not at the top: a warm read whose count holds never imports the rules.
@@ -210,7 +221,7 @@ def load_petitions(ledger: str | os.PathLike[str] | None = None) -> PetitionFile
     from .toml_read import parse_fast, parse_toml
 
     shown = display_path(path)
-    raw = cache.read_quietly(path, MAX_FILE_BYTES)
+    raw = _read_quietly(path, MAX_FILE_BYTES)
     keys = cache.keys([path], [raw])
     text = read_text(path) if raw is None else decode(raw, shown)
     del raw

@@ -53,9 +53,40 @@ _TOML_11 = re.compile(
 
 
 def _toml10(text: str) -> bool:
-    """False if `text` might use TOML 1.1 syntax (see _TOML_11)."""
-    # `in` scans at memory speed; the regex only runs where its first character occurs.
-    return not (("{" in text or "\\" in text or ":" in text) and _TOML_11.search(text))
+    """False if `text` might use TOML 1.1 syntax: exactly when _TOML_11 finds some, but
+    found from the few characters each kind needs (`{`, a backslash, `:`), which `in` and
+    `find` scan for at memory speed.  _TOML_11 itself tries its alternatives at every `=`
+    of the file: 0.6 s on 10,000 tasks once a single `:` is in it (an update's log says
+    `progress: 40 → 50`)."""
+    if ("\\e" in text or "\\x" in text) and _TOML_11_ESCAPE.search(text):
+        return False
+    at = text.find("{")
+    while at != -1:
+        if _opens_value(text, at):
+            return False
+        at = text.find("{", at + 1)
+    at = text.find(":")
+    while at != -1:
+        if at >= 2 and _HH_MM.match(text, at - 2):
+            if _opens_value(text, at - 2):
+                return False
+            if at >= 13 and _DAY_T.fullmatch(text, at - 13, at - 2) and _opens_value(text, at - 13):
+                return False
+        at = text.find(":", at + 1)
+    return True
+
+
+# _TOML_11's alternatives, taken apart for _toml10 (a test holds the two in step).
+_TOML_11_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\[ex]")
+_HH_MM = re.compile(r"\d\d:\d\d(?!:)")
+_DAY_T = re.compile(r"\d{4}-\d\d-\d\d[Tt ]")
+
+
+def _opens_value(text: str, end: int) -> bool:
+    r"""Whether `[=\[,]\s*` ends at `end` (str.isspace is the regex's \s)."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end > 0 and text[end - 1] in "=[,"
 
 
 def parse_fast(text: str) -> dict[str, Any] | None:
@@ -79,7 +110,7 @@ def parse_fast(text: str) -> dict[str, Any] | None:
         with paused_gc():
             data: dict[str, Any] = rtoml.loads(text)
     except Exception as exc:
-        _fall_back(exc, rtoml.TomlParsingError)
+        fall_back(exc, rtoml.TomlParsingError)
         return None
     return data
 
@@ -87,7 +118,7 @@ def parse_fast(text: str) -> dict[str, Any] | None:
 STRICT_FAST_PATH = "RECTIFY_STRICT_FAST_PATH"
 
 
-def _fall_back(exc: Exception, *expected: type[BaseException]) -> None:
+def fall_back(exc: Exception, *expected: type[BaseException]) -> None:
     """Let a fast path give up on `exc`, so the slow path reads the file (and words any
     error) as it always did; under RECTIFY_STRICT_FAST_PATH=1 (the test suite sets it) only
     the `expected` failures may, so a bug in a fast path fails a test instead of hiding as a
@@ -97,8 +128,45 @@ def _fall_back(exc: Exception, *expected: type[BaseException]) -> None:
 
 
 CHUNK_TASKS = 1000
+TASK_HEADER = "\n[[tasks]]\n"
 _ROOT_TASKS_KEY = re.compile(r"""^\s*["']?tasks["']?\s*[.=]""", re.MULTILINE)
 _INDENTED_HEADER = re.compile(r"^[ \t]+\[", re.MULTILINE)
+
+
+def task_starts(text: str) -> list[int] | None:
+    """Where each `[[tasks]]` block of a tasks file starts, when the file can be read a piece
+    at a time (cut at any of these starts), else None (see task_count)."""
+    starts, find, at = [], text.find, text.find(TASK_HEADER)
+    while at != -1:  # str.find, not a regex: 100,000 headers in ~30 ms
+        starts.append(at + 1)
+        at = find(TASK_HEADER, at + 10)
+    return starts if task_count(text) == len(starts) else None
+
+
+def task_count(text: str) -> int | None:
+    """How many tasks a tasks file holds, when it can be read a piece at a time (cut at
+    the start of any `[[tasks]]` block), else None.
+
+    Cut only where it cannot change the meaning: the file must use nothing but `[ledger]`,
+    `[[aspects]]`, `[[tasks]]` and `[[tasks.log]]` headers, alone on their lines, no
+    multi-line strings and no root key named tasks.  Then every line `[[tasks]]` after the
+    first line is a task's header, and the n-th is the n-th task (the cache counts on that
+    too: warm.py).
+    """
+    first = text.find(TASK_HEADER)
+    if first == -1 or '"""' in text or "'''" in text:
+        return None
+    # Every line that starts with "[" is one of the four headers (str.count runs at memory
+    # speed; a header written differently, or indented, sends the file down the whole path).
+    headers = ("[[tasks]]", "[[tasks.log]]", "[ledger]", "[[aspects]]")
+    counts = [text.count(f"\n{h}\n") for h in headers]
+    if sum(counts) + text.startswith(headers) != text.count("\n[") + text.startswith("["):
+        return None
+    if ("\n " in text or "\n\t" in text) and _INDENTED_HEADER.search(text):
+        return None
+    if _ROOT_TASKS_KEY.search(text, 0, first + 1) or not _toml10(text):
+        return None
+    return counts[0]
 
 
 def tasks_in_chunks(
@@ -110,28 +178,38 @@ def tasks_in_chunks(
 
     Each piece is parsed and validated before the next, so the parsed dicts of only one
     piece are alive at a time: a 100,000-task file peaks at a third of the memory, and
-    parses faster too.  Cut only where it cannot change the meaning: the file must use
-    nothing but `[ledger]`, `[[aspects]]`, `[[tasks]]` and `[[tasks.log]]` headers, alone on
-    their lines, no multi-line strings and no root key named tasks.  Any surprise (a parse
-    or validation error included) returns None, and the whole file is read as always, so
-    that every message is worded exactly as before.
+    parses faster too.  Only where `task_starts` says the file can be cut.  Any surprise (a
+    parse or validation error included) returns None, and the whole file is read as always,
+    so that every message is worded exactly as before.
     """
-    starts, find, at = [], text.find, text.find("\n[[tasks]]\n")
-    while at != -1:  # str.find, not a regex: 100,000 headers in ~30 ms
-        starts.append(at + 1)
-        at = find("\n[[tasks]]\n", at + 10)
-    if len(starts) < 2 * CHUNK_TASKS or '"""' in text or "'''" in text:
+    from .models import TaskFile
+
+    starts = task_starts(text)
+    if starts is None or len(starts) < 2 * CHUNK_TASKS:
         return None
-    # Every line that starts with "[" is one of the four headers (str.count runs at memory
-    # speed; a header written differently, or indented, sends the file down the whole path).
-    headers = ("[[tasks]]", "[[tasks.log]]", "[ledger]", "[[aspects]]")
-    known = sum(text.count(f"\n{h}\n") for h in headers) + text.startswith(headers)
-    if known != text.count("\n[") + text.startswith("["):
+    cuts = [0, *starts[CHUNK_TASKS::CHUNK_TASKS], len(text)]
+    try:
+        with paused_gc():
+            first = read_piece(text[cuts[0] : cuts[1]], first=True)
+            if not isinstance(first, TaskFile):
+                return None
+            kept = keep(first.tasks)
+            first.tasks = []
+            for a, b in itertools.pairwise(cuts[1:]):
+                piece = read_piece(text[a:b], first=False)
+                if not isinstance(piece, list):
+                    return None
+                kept += keep(piece)
+    except Exception as exc:  # a bug here fails the tests, and the user's run reads it whole
+        fall_back(exc)
         return None
-    if ("\n " in text or "\n\t" in text) and _INDENTED_HEADER.search(text):
-        return None
-    if _ROOT_TASKS_KEY.search(text, 0, starts[0]) or not _toml10(text):
-        return None
+    return first, kept
+
+
+def read_piece(text: str, *, first: bool) -> TaskFile | list[Task] | None:
+    """One piece of a tasks file cut at `task_starts`: the first (the file's head and its
+    first tasks) as a TaskFile, any other as its tasks; None when it does not read (the
+    whole file is then read, to word the error), or when a piece holds anything but tasks."""
     from pydantic import ValidationError
 
     from .models import TaskFile
@@ -146,22 +224,18 @@ def tasks_in_chunks(
         import tomllib
 
         loads, bad_toml = tomllib.loads, tomllib.TOMLDecodeError
-    cuts = [0, *starts[CHUNK_TASKS::CHUNK_TASKS], len(text)]
     try:
         with paused_gc():
-            first = TaskFile.model_validate(loads(text[cuts[0] : cuts[1]]))
-            kept = keep(first.tasks)
-            first.tasks = []
-            for a, b in itertools.pairwise(cuts[1:]):
-                piece = loads(text[a:b])
-                if piece.keys() != {"tasks"}:
-                    return None
-                kept += keep(_tasks_adapter().validate_python(piece["tasks"]))
+            if first:
+                return TaskFile.model_validate(loads(text))
+            piece = loads(text)
+            if piece.keys() != {"tasks"}:
+                return None
+            return _tasks_adapter().validate_python(piece["tasks"])
     except Exception as exc:
         # Broken TOML or a task the models refuse: the whole-file path words it.
-        _fall_back(exc, bad_toml, ValidationError)
+        fall_back(exc, bad_toml, ValidationError)
         return None
-    return first, kept
 
 
 @functools.cache

@@ -53,6 +53,7 @@ from .files import (
 from .i18n import say
 from .models import IndicatorFile, PetitionFile, TaskFile
 from .store import load_file
+from .warm import after_write
 
 _KINDS = {TASKS_FILE: TASKS_KIND, INDICATORS_FILE: INDICATORS_KIND}
 
@@ -201,11 +202,14 @@ def _write(root: Path, change: FileChange) -> None:
                     why=exc.strerror or exc,
                 )
             ) from None
+        after_write(root, path, change.old, None)
         return
     if change.old is None:
         raise _changed_meanwhile(change.shown)  # a file that is gone is never re-created
     kind = _KINDS.get(change.name, FileKind(change.name.removesuffix(".toml"), "", ""))
-    write_if_unchanged(path, change.shown, change.old, change.new, kind, "undoing", journaled=False)
+    write_if_unchanged(
+        path, change.shown, change.old, change.new, kind, "undoing", root=root, journaled=False
+    )
 
 
 def _validate(root: Path, change: FileChange, state: dict[str, bytes | None]) -> None:
