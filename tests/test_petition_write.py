@@ -342,6 +342,12 @@ def test_add_dry_run_writes_nothing(runner: CliRunner, cases: Path) -> None:
             "信访件 X003：deadline",
         ),
         (
+            ["X003", "--title", "t", "--category", "air", "--lead", " ",
+             "--received", "2025-07-01", "--date", "2025-07-02"],
+            "petition case X003: --lead must not be empty",
+            "信访件 X003：--lead 不能为空",
+        ),
+        (
             ["X003", "--title", "t", "--category", "air", "--date", "2205-07-10"],
             "--date 2205-07-10 is after today",
             "--date 2205-07-10 晚于今天",

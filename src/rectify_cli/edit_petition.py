@@ -79,12 +79,10 @@ def refuse_controls(case_id: str, texts: dict[str, str | None]) -> None:
             )
 
 
-def plan_case_update(case: Petition, upd: CaseUpdate) -> Plan[Petition] | None:
-    """The case after `upd` with its new log entry, or None when there is nothing to do."""
-    cid = case.id
-    note = upd.note.strip()
-    refuse_controls(cid, {"note": note, "by": upd.by, "lead": upd.lead})
-    if upd.lead is not None and not upd.lead.strip():
+def _refuse_blank_lead(cid: str, lead: object) -> None:
+    """A case's responsible unit may be left out, never written blank: a notice would be
+    addressed to no one."""
+    if isinstance(lead, str) and not lead.strip():
         raise WriteRefused(
             say(
                 "petition case {id}: --lead must not be empty",
@@ -92,6 +90,14 @@ def plan_case_update(case: Petition, upd: CaseUpdate) -> Plan[Petition] | None:
                 id=cid,
             )
         )
+
+
+def plan_case_update(case: Petition, upd: CaseUpdate) -> Plan[Petition] | None:
+    """The case after `upd` with its new log entry, or None when there is nothing to do."""
+    cid = case.id
+    note = upd.note.strip()
+    refuse_controls(cid, {"note": note, "by": upd.by, "lead": upd.lead})
+    _refuse_blank_lead(cid, upd.lead)
     old, new = case.status, upd.handling or case.status
     closed_on = upd.closed_on if upd.closed_on is not None else case.closed_on
     if new.is_open and not old.is_open:
@@ -178,6 +184,7 @@ def add_petition(
     root, path = _petitions_path(ledger)
     shown = display_path(path)
     ident = str(fields.get("id", ""))
+    _refuse_blank_lead(ident, fields.get("lead"))
     first = first.model_copy(update={"kind": ADDED})
     case = revalidate(Petition, {**fields, "log": [first]}, "petition", ident)
     refuse_controls(
