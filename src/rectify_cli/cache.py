@@ -52,6 +52,7 @@ from typing import Any, TypeVar
 
 from . import ledger_codec
 from .atomic import write_atomic
+from .digests import sha256
 from .ledger_codec import Counted as Counted
 from .model_codec import Dates, codec, slots_ok
 from .records import Ledger
@@ -179,7 +180,7 @@ def key_of(path: Path, raw: bytes | None) -> Key:
     """The key of one file holding `raw` (None: the file is absent), as `keys` makes it."""
     if raw is None:
         return (os.path.realpath(path), -1, b"")
-    return (os.path.realpath(path), len(raw), hashlib.sha256(raw).digest())
+    return (os.path.realpath(path), len(raw), sha256(raw))
 
 
 def current_keys(paths: Sequence[Path], *present: bool, limit: int) -> list[Key] | None:

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from . import __version__, journal
 from .atomic import write_atomic
+from .digests import sha256
 from .edit_rules import NOUNS
 from .errors import LedgerInvalid, RectifyError, WriteRefused
 from .files import (
@@ -65,11 +66,11 @@ INDICATORS_KIND = FileKind("indicators", "history", "indicator")
 PETITIONS_KIND = FileKind("petitions", "log", "petition")
 
 
-def content_digest(kind: FileKind, raw: bytes | Sequence[bytes | memoryview]) -> str:
-    # The version is in the digest so a rectify with other rules revalidates once.
+def content_digest(kind: FileKind, raw: bytes) -> str:
+    # The version is in the digest so a rectify with other rules revalidates once.  The
+    # bytes' own SHA-256 is hashed once per write and shared with the journal and the cache.
     h = hashlib.sha256(f"rectify {__version__} v{LEDGER_VERSION} {kind.table}\n".encode())
-    for piece in [raw] if isinstance(raw, bytes) else raw:
-        h.update(piece)
+    h.update(sha256(raw))
     return h.hexdigest()
 
 
@@ -154,6 +155,8 @@ def write_if_unchanged(
                 doing=_DOING.get(doing, doing) if spoken() == "zh" else doing,
             )
         )
+    # One copy of the new bytes, hashed once, for the journal, the stamp and the cache.
+    data = data if isinstance(data, bytes) else b"".join(data)
     entry = journal_write(root or path.parent, path, raw, data, doing) if journaled else None
     try:
         atomic_write(path, data, shown)
