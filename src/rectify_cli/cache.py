@@ -60,7 +60,8 @@ from .records import Ledger
 if typing.TYPE_CHECKING:
     from pydantic import BaseModel
 
-FORMAT_VERSION = 5  # 5: a task's leader, owner and phone; 4: the problem count kept
+# 6: whether the tasks file may be cut; 5: a task's leader, owner and phone; 4: the problem count
+FORMAT_VERSION = 6
 CACHE_ENV = "RECTIFY_CACHE_DIR"
 NO_CACHE_ENV = "RECTIFY_NO_CACHE"
 MAGIC = b"RECTIFY-LEDGER-CACHE\n"
@@ -344,10 +345,19 @@ def load_exact(root: Path, keys: list[Key]) -> tuple[Ledger, Any] | None:
         return None
 
 
-def save(root: Path, keys: list[Key], ledger: Ledger, counted: Counted, tasks: Any = None) -> None:
+def save(
+    root: Path,
+    keys: list[Key],
+    ledger: Ledger,
+    counted: Counted,
+    tasks: Any = None,
+    *,
+    cut: bool = False,
+) -> None:
     """Remember a ledger that loaded from these bytes, its problem count holding for the
-    days `counted` (`tasks`: its tasks already encoded); any failure is ignored."""
-    _write(root, keys, "ledger", "Ledger", lambda: ledger_codec.encode(ledger, counted, tasks))
+    days `counted` (`tasks`: its tasks already encoded; `cut`: its tasks file may be cut,
+    ledger_codec.encode); any failure is ignored."""
+    _write(root, keys, "ledger", "Ledger", lambda: ledger_codec.encode(ledger, counted, tasks, cut))
 
 
 M = TypeVar("M", bound="BaseModel")

@@ -25,8 +25,12 @@ from .records import Aspect, Indicator, Ledger, LedgerMeta, LogEntry, Reading, T
 Counted = tuple[dt.date, dt.date | None]  # the days a problem count holds: [first, until)
 
 
-def encode(ledger: Ledger, counted: Counted, tasks: Any = None) -> tuple[Any, ...]:
-    """The stored form of `ledger`; `tasks`: its tasks' columns when already encoded."""
+def encode(
+    ledger: Ledger, counted: Counted, tasks: Any = None, cut: bool = False
+) -> tuple[Any, ...]:
+    """The stored form of `ledger`; `tasks`: its tasks' columns when already encoded; `cut`:
+    its tasks file may be cut where the cold reader cuts it (toml_read.task_count), which a
+    write then checks in the blocks it changes alone (warm.py)."""
     # Strings and lists go in as they are: records share equal strings (records.task_of),
     # and marshal writes an object it has seen before as a reference to it.
     m = ledger.meta
@@ -53,7 +57,13 @@ def encode(ledger: Ledger, counted: Counted, tasks: Any = None) -> tuple[Any, ..
         tasks,
         indicators,
         (ledger.problems, day_number(first), day_number(until)),
+        cut,
     )
+
+
+def may_cut(payload: Any) -> bool:
+    """Whether the tasks file of a stored ledger may be cut (encode)."""
+    return payload[5] is True
 
 
 # Found by name, so a field added to Task cannot shift them out of step.
@@ -107,7 +117,7 @@ def tasks_of_columns(
 
 
 def decode(payload: Any, root: Path) -> Ledger:
-    meta_t, aspects_t, tasks_t, indicators_t, (problems, first, until) = payload
+    meta_t, aspects_t, tasks_t, indicators_t, (problems, first, until), _cut = payload
     if not (problems is None or type(problems) is int) or type(first) is not int:
         raise ValueError("a problem count must be a number")
     today = dt.date.today().toordinal()

@@ -70,7 +70,7 @@ def _warm(root: Path, path: Path, old: bytes | None, new: bytes | None) -> None:
         return
     if found is None:
         return
-    ledger, stored_tasks, counted, keys = found
+    ledger, stored_tasks, counted, keys, cut = found
     if counted is None:
         from .problems import integrity_problems
         from .store import count_problems
@@ -78,10 +78,12 @@ def _warm(root: Path, path: Path, old: bytes | None, new: bytes | None) -> None:
         if integrity_problems(str(root), ledger.aspects, ledger.tasks, ledger.indicators):
             return  # a cold load refuses this ledger, and says why
         counted = count_problems(ledger)
-    cache.save(root, keys, ledger, counted, stored_tasks)
+    cache.save(root, keys, ledger, counted, stored_tasks, cut=cut)
 
 
-Found = tuple[records.Ledger, Any, "cache.Counted | None", list[cache.Key]]
+# The ledger, its stored tasks, its problem count if known, its keys, and whether its tasks
+# file may be cut (ledger_codec.encode).
+Found = tuple[records.Ledger, Any, "cache.Counted | None", list[cache.Key], bool]
 
 
 def _tasks_written(
@@ -108,7 +110,7 @@ def _tasks_written(
     counted = None
     if was is not None and problems is not None:
         counted = _recounted(root, ledger, (problems, Dates()[until]), was, now)
-    return ledger, stored_tasks, counted, [cache.key_of(paths[0], new), other_key]
+    return ledger, stored_tasks, counted, [cache.key_of(paths[0], new), other_key], True
 
 
 def _recounted(
@@ -141,7 +143,8 @@ def _indicators_written(
     if cached is None:
         return None
     ledger = _with_indicators(cached[0], paths[1], new)
-    return ledger, cached[1][2], None, [tasks[0], cache.key_of(paths[1], new)]
+    keys = [tasks[0], cache.key_of(paths[1], new)]
+    return ledger, cached[1][2], None, keys, ledger_codec.may_cut(cached[1])
 
 
 def _with_indicators(ledger: records.Ledger, path: Path, new: bytes | None) -> records.Ledger:
@@ -187,13 +190,8 @@ def _spliced(
     the old file and its `stored` form: the blocks around the bytes that changed read
     again, the rest kept; None when unsure."""
     from .models import TaskFile
-    from .toml_read import read_piece, task_count
+    from .toml_read import blocks_count, read_piece, task_count
 
-    text = decode(new, shown)
-    count = task_count(text)
-    del text
-    if count is None:
-        return None  # not a file the reader may cut: the next read reads it whole
     head, tail = changed_span(old, new)
     # The blocks around the change: from the last task header wholly before it (else the
     # start of the file, the head included) to the first wholly after it (else the end).
@@ -203,7 +201,17 @@ def _spliced(
     end = at + 1 if at >= 0 else len(new)
     before = new.count(_HEADER, 0, start) if start else 0
     after = new.count(_HEADER, end - 1) if end < len(new) else 0
-    piece = read_piece(decode(new[start:end], shown), first=start == 0)
+    text = decode(new[start:end], shown)
+    if start and ledger_codec.may_cut(stored):
+        # The old file may be cut, and the lines outside these blocks are as they were.
+        inside = blocks_count(text, last=end == len(new))
+        count = None if inside is None else before + inside + after
+    else:
+        count = task_count(decode(new, shown))
+    if count is None:
+        return None  # not a file the reader may cut: the next read reads it whole
+    piece = read_piece(text, first=start == 0)
+    del text
     if piece is None:
         return None
     strings: dict[str, str] = {}
