@@ -333,3 +333,23 @@ def test_a_write_that_makes_the_file_uncuttable_leaves_no_entry(
     loaded = store.load_ledger(big)
     assert cache.LOOKUPS == {"miss": 1}
     assert_same(loaded, cold(big, monkeypatch))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_tasks_decoded_from_their_columns_alone_are_those_of_the_whole_ledger(
+    big_text: tuple[str, str], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """A write decodes only the tasks it replaces, and the statuses recount needs, from the
+    stored columns: the same as decoding every task."""
+    from rectify_cli.checks import task_statuses
+
+    tasks = _big_ledger(big_text, tmp_path_factory).tasks
+    lo = data.draw(st.integers(0, len(tasks)))
+    hi = data.draw(st.integers(lo, len(tasks)))
+    folded = data.draw(st.sets(st.integers(0, len(tasks) - 1), max_size=3))
+    tasks = [t._replace(merged_into=tasks[0].id) if i in folded else t for i, t in enumerate(tasks)]
+    stored = ledger_codec.task_columns(tasks)
+    assert ledger_codec.tasks_between(stored, lo, hi) == tasks[lo:hi]
+    assert ledger_codec.task_count(stored) == len(tasks)
+    assert ledger_codec.stored_statuses(stored) == task_statuses(tasks)

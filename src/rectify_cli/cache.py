@@ -334,13 +334,16 @@ def load_current(
 LOOKUPS: collections.Counter[str] = collections.Counter()
 
 
-def load_exact(root: Path, keys: list[Key]) -> tuple[Ledger, Any] | None:
-    """The cached ledger of files with exactly these keys, and its stored form (which
-    ledger_codec.splice_tasks can change); None if there is none.  Never raises."""
+def load_exact(root: Path, keys: list[Key], *, tasks: bool = True) -> tuple[Ledger, Any] | None:
+    """The cached ledger of files with exactly these keys (`tasks=False`: without its tasks,
+    ledger_codec.decode), and its stored form (which ledger_codec.splice_tasks can change);
+    None if there is none.  Never raises."""
     try:
         with paused_gc():
             payload = _read(root, keys, "ledger", "Ledger")
-            return None if payload is None else (ledger_codec.decode(payload, root), payload)
+            if payload is None:
+                return None
+            return ledger_codec.decode(payload, root, tasks=tasks), payload
     except Exception:  # a cache that cannot be read is a miss, whatever broke in it
         return None
 

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import cache, ledger_codec, records
 from .errors import RectifyError
 from .files import MAX_FILE_BYTES, PETITIONS_FILE, decode, display_path, ledger_files
+from .kinds import Status
 from .model_codec import Dates
 from .toml_read import TASK_HEADER, fall_back
 
@@ -99,7 +100,8 @@ def _tasks_written(
     if present and other is None:
         return None
     other_key = other[0] if other else cache.key_of(indicators, None)
-    cached = cache.load_exact(root, [cache.key_of(paths[0], old), other_key])
+    # Without its tasks: those the write replaced are decoded alone (_spliced).
+    cached = cache.load_exact(root, [cache.key_of(paths[0], old), other_key], tasks=False)
     if cached is None:
         return None
     problems, until = cached[0].problems, cached[1][4][2]  # problems: None unless for today
@@ -109,7 +111,12 @@ def _tasks_written(
     ledger, stored_tasks, was, now = spliced
     counted = None
     if was is not None and problems is not None:
-        counted = _recounted(root, ledger, (problems, Dates()[until]), was, now)
+        statuses = ledger_codec.stored_statuses(stored_tasks)
+        counted = _recounted(root, ledger, (problems, Dates()[until]), was, now, statuses)
+    if counted is None:  # the whole ledger is checked and counted: every task decoded
+        ledger.tasks = ledger_codec.tasks_between(
+            stored_tasks, 0, ledger_codec.task_count(stored_tasks)
+        )
     return ledger, stored_tasks, counted, [cache.key_of(paths[0], new), other_key], True
 
 
@@ -119,6 +126,7 @@ def _recounted(
     counted: tuple[int, dt.date | None],
     was: list[records.Task],
     now: list[records.Task],
+    statuses: Mapping[str, Status] | None,
 ) -> cache.Counted | None:
     """The problem count of a ledger whose tasks `was` became `now`, from the count before
     (checks.recount), and the load's checks of the new tasks; None to check and count the
@@ -126,7 +134,7 @@ def _recounted(
     from .checks import recount
     from .problems import integrity_problems
 
-    quick = recount(ledger, counted, was, now)
+    quick = recount(ledger, counted, was, now, statuses)
     if quick is None or integrity_problems(str(root), ledger.aspects, now, []):
         return None
     ledger.problems = quick[0]
@@ -185,10 +193,10 @@ def _shared(a: bytes, b: bytes, most: int, part: Callable[[bytes, int, int], byt
 def _spliced(
     ledger: records.Ledger, stored: Any, old: bytes, new: bytes, shown: str
 ) -> tuple[records.Ledger, Any, list[records.Task] | None, list[records.Task]] | None:
-    """The ledger of the new tasks file, its tasks' stored columns, the tasks replaced (None
-    when the head was read again) and those that replaced them, from the cached ledger of
-    the old file and its `stored` form: the blocks around the bytes that changed read
-    again, the rest kept; None when unsure."""
+    """The ledger of the new tasks file (without its tasks), its tasks' stored columns, the
+    tasks replaced (None when the head was read again) and those that replaced them, from
+    the cached ledger of the old file (without its tasks) and its `stored` form: the blocks
+    around the bytes that changed read again, the rest kept; None when unsure."""
     from .models import TaskFile
     from .toml_read import blocks_count, read_piece, task_count
 
@@ -221,12 +229,11 @@ def _spliced(
     else:
         meta, aspects = ledger.meta, ledger.aspects
     middle = [records.task_of(t, strings) for t in piece]
-    kept = len(ledger.tasks) - before - after
+    kept = ledger_codec.task_count(stored[2]) - before - after
     if kept < 0 or before + len(middle) + after != count:
         return None
-    tasks = ledger.tasks
-    was = tasks[before : before + kept]
-    tasks[before : before + kept] = middle
+    was = None if start == 0 else ledger_codec.tasks_between(stored[2], before, before + kept)
     columns = ledger_codec.splice_tasks(stored[2], before, kept, middle)
-    spliced = records.Ledger(meta, aspects, tasks, ledger.indicators, ledger.root)
-    return spliced, columns, None if start == 0 else was, middle
+    # Its tasks are in `columns` alone, decoded only if the whole ledger is to be checked.
+    spliced = records.Ledger(meta, aspects, [], ledger.indicators, ledger.root)
+    return spliced, columns, was, middle
