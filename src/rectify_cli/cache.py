@@ -123,8 +123,9 @@ FINGERPRINT_SOURCES = (
 )
 
 
-def _fingerprint() -> bytes:
-    """What, besides the files, decides what a ledger loads as."""
+def fingerprint() -> bytes:
+    """What, besides the files, decides what a ledger loads as (and the validation stamps
+    of a write say, edit_file.content_digest)."""
     h = hashlib.sha256()
     for part in (
         str(FORMAT_VERSION),
@@ -220,7 +221,7 @@ _HASH_BLOCK = 4 << 20
 def _header(keys: list[Key], kind: str) -> bytes:
     # repr, not marshal: marshal's bytes depend on reference counts, so the same key could
     # be written differently by two processes and never match.
-    return repr((FORMAT_VERSION, kind, _fingerprint(), keys)).encode("utf-8", "surrogatepass")
+    return repr((FORMAT_VERSION, kind, fingerprint(), keys)).encode("utf-8", "surrogatepass")
 
 
 def _read(root: Path, keys: list[Key], kind: str, model: str) -> Any:

@@ -26,8 +26,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import __version__, journal
+from . import journal
 from .atomic import write_atomic
+from .cache import fingerprint
 from .digests import sha256
 from .edit_rules import NOUNS
 from .errors import LedgerInvalid, RectifyError, WriteRefused
@@ -67,9 +68,12 @@ PETITIONS_KIND = FileKind("petitions", "log", "petition")
 
 
 def content_digest(kind: FileKind, raw: bytes) -> str:
-    # The version is in the digest so a rectify with other rules revalidates once.  The
-    # bytes' own SHA-256 is hashed once per write and shared with the journal and the cache.
-    h = hashlib.sha256(f"rectify {__version__} v{LEDGER_VERSION} {kind.table}\n".encode())
+    # What decides what a ledger loads as (the cache's fingerprint: the source of the
+    # modules that parse and validate it) is in the digest, so a rectify with other rules
+    # revalidates once; not the installed version, which costs every write ~20 ms to read.
+    # The bytes' own SHA-256 is hashed once per write, shared with the journal and the cache.
+    h = hashlib.sha256(f"rectify v{LEDGER_VERSION} {kind.table}\n".encode())
+    h.update(fingerprint())
     h.update(sha256(raw))
     return h.hexdigest()
 
