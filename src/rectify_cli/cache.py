@@ -125,7 +125,11 @@ FINGERPRINT_SOURCES = (
 
 def fingerprint() -> bytes:
     """What, besides the files, decides what a ledger loads as (and the validation stamps
-    of a write say, edit_file.content_digest)."""
+    of a write say, edit_file.content_digest); read once per process (a write asks four
+    times: ~13 files each), unless a source could not be read."""
+    known = _FINGERPRINTS.get((FORMAT_VERSION, FINGERPRINT_SOURCES))
+    if known is not None:
+        return known
     h = hashlib.sha256()
     for part in (
         str(FORMAT_VERSION),
@@ -135,6 +139,7 @@ def fingerprint() -> bytes:
         h.update(part.encode() + b"\0")
     h.update(_pydantic_version() + b"\0")
     here = Path(__file__).parent
+    complete = True
     for name in FINGERPRINT_SOURCES:
         try:
             h.update((here / name).read_bytes())
@@ -143,8 +148,14 @@ def fingerprint() -> bytes:
             from . import __version__
 
             h.update(b"?" + __version__.encode())
+            complete = False
         h.update(b"\0")
+    if complete:
+        _FINGERPRINTS[FORMAT_VERSION, FINGERPRINT_SOURCES] = h.digest()
     return h.digest()
+
+
+_FINGERPRINTS: dict[tuple[int, tuple[str, ...]], bytes] = {}
 
 
 def _pydantic_version() -> bytes:
