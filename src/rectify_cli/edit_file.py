@@ -92,16 +92,30 @@ def _stamp_file(path: Path) -> Path | None:
 
 
 def is_stamped(path: Path, digest: str) -> bool:
+    return stamped(path, digest) is not None
+
+
+def stamped(path: Path, digest: str) -> bool | None:
+    """None: this content is not stamped as validated; else whether the stamp also says it
+    holds no three quotes in a row (edit_text.TextLayout `plain`: no multi-line string to
+    look for, which costs a 65 MB file ~0.1 s)."""
     stamp = _stamp_file(path)
     try:
-        return stamp is not None and stamp.read_text(encoding="utf-8").strip() == digest
+        words = [] if stamp is None else stamp.read_text(encoding="utf-8").split()
     except (OSError, UnicodeDecodeError):
-        return False
+        return None
+    if words[:1] != [digest]:
+        return None
+    return words[1:] == [_PLAIN]
 
 
-def stamp(path: Path, digest: str) -> None:
-    """Remember that this content was fully validated.  Best effort: without a stamp the
-    next update validates the whole file again, slower but just as safe."""
+_PLAIN = "plain"
+
+
+def stamp(path: Path, digest: str, *, plain: bool = False) -> None:
+    """Remember that this content was fully validated (`plain`: and holds no multi-line
+    string, see `stamped`).  Best effort: without a stamp the next update validates the
+    whole file again, slower but just as safe."""
     target = _stamp_file(path)
     if target is None:
         return
@@ -109,7 +123,8 @@ def stamp(path: Path, digest: str) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         # Not fsynced: a stamp lost in a crash only costs one full validation, and one
         # that survives without its ledger write cannot match the file's digest.
-        write_atomic(target, (digest + "\n").encode("utf-8"), durable=False)
+        line = f"{digest} {_PLAIN}\n" if plain else f"{digest}\n"
+        write_atomic(target, line.encode("utf-8"), durable=False)
     except OSError:
         pass
 
@@ -142,12 +157,13 @@ def write_if_unchanged(
     *,
     root: Path | None = None,
     journaled: bool = True,
+    plain: bool = False,
 ) -> None:
     """Replace the file with `data` if it still holds the `raw` bytes the edit was made
-    from, and stamp the new content as validated; else refuse, writing nothing.  The write
-    is first entered in the undo journal of the ledger in `root` (default: the file's
-    folder), unless it is undo's own (`journaled=False`), and the cache is left warm for
-    the new bytes (warm.py)."""
+    from, and stamp the new content as validated (`plain`: and free of multi-line strings,
+    `stamped`); else refuse, writing nothing.  The write is first entered in the undo
+    journal of the ledger in `root` (default: the file's folder), unless it is undo's own
+    (`journaled=False`), and the cache is left warm for the new bytes (warm.py)."""
     if read_ledger_file(path, shown) != raw:
         raise WriteRefused(
             say(
@@ -168,7 +184,7 @@ def write_if_unchanged(
         if entry is not None:
             journal.drop([entry])
         raise
-    stamp(path, content_digest(kind, data))
+    stamp(path, content_digest(kind, data), plain=plain)
     after_write(root or path.parent, path, raw, data)
 
 
