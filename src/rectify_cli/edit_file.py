@@ -185,7 +185,8 @@ def write_if_unchanged(
             journal.drop([entry])
         raise
     stamp(path, content_digest(kind, data), plain=plain)
-    after_write(root or path.parent, path, raw, data)
+    span = None if entry is None else (entry.prefix, entry.suffix)
+    after_write(root or path.parent, path, raw, data, span)
 
 
 def journal_write(

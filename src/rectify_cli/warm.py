@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,24 +37,30 @@ from .model_codec import Dates
 from .toml_read import TASK_HEADER, fall_back
 
 _HEADER = TASK_HEADER.encode()
-_BLOCK = 1 << 20  # bytes compared at a time when looking for the changed span
 
 
 def after_write(
-    root: Path, path: Path, old: bytes | None, new: bytes | Sequence[bytes | memoryview] | None
+    root: Path,
+    path: Path,
+    old: bytes | None,
+    new: bytes | Sequence[bytes | memoryview] | None,
+    span: tuple[int, int] | None = None,
 ) -> None:
     """Leave the cache warm for `path` (a file of the ledger in `root`) now holding `new`
-    (None: removed) where it held `old` (None: it did not exist); never raises."""
+    (None: removed) where it held `old` (None: it did not exist); `span`: changed_span of
+    the two, when the caller knows it; never raises."""
     if cache.cache_dir() is None:
         return
     try:
         data = new if new is None or isinstance(new, bytes) else b"".join(new)
-        _warm(root, path, old, data)
+        _warm(root, path, old, data, span)
     except Exception as exc:  # only ever costs the next read its speed
         fall_back(exc, RectifyError, OSError)
 
 
-def _warm(root: Path, path: Path, old: bytes | None, new: bytes | None) -> None:
+def _warm(
+    root: Path, path: Path, old: bytes | None, new: bytes | None, span: tuple[int, int] | None
+) -> None:
     paths = ledger_files(root)
     real = os.path.realpath(path)
     if real == os.path.realpath(root / PETITIONS_FILE):
@@ -64,7 +70,7 @@ def _warm(root: Path, path: Path, old: bytes | None, new: bytes | None) -> None:
             load_petitions(root)  # small: loaded, checked and cached as a read does
         return
     if real == os.path.realpath(paths[0]):
-        found = _tasks_written(root, paths, old, new)
+        found = _tasks_written(root, paths, old, new, span)
     elif real == os.path.realpath(paths[1]):
         found = _indicators_written(root, paths, old, new)
     else:
@@ -88,7 +94,11 @@ Found = tuple[records.Ledger, Any, "cache.Counted | None", list[cache.Key], bool
 
 
 def _tasks_written(
-    root: Path, paths: tuple[Path, Path], old: bytes | None, new: bytes | None
+    root: Path,
+    paths: tuple[Path, Path],
+    old: bytes | None,
+    new: bytes | None,
+    span: tuple[int, int] | None,
 ) -> Found | None:
     """The ledger after a write of tasks.toml, its stored tasks, its problem count when it
     could be worked out from the old one's, and its keys."""
@@ -105,7 +115,7 @@ def _tasks_written(
     if cached is None:
         return None
     problems, until = cached[0].problems, cached[1][4][2]  # problems: None unless for today
-    spliced = _spliced(*cached, old, new, display_path(paths[0]))
+    spliced = _spliced(*cached, old, new, span or changed_span(old, new), display_path(paths[0]))
     if spliced is None:
         return None
     ledger, stored_tasks, was, now = spliced
@@ -167,31 +177,15 @@ def _with_indicators(ledger: records.Ledger, path: Path, new: bytes | None) -> r
 
 def changed_span(old: bytes, new: bytes) -> tuple[int, int]:
     """How many bytes `old` and `new` share at the start, and then at the end (the two
-    never overlap), compared a block at a time at memory speed."""
-    most = min(len(old), len(new))
-    head = _shared(old, new, most, lambda x, i, n: x[i : i + n])
-    tail = _shared(old, new, most - head, lambda x, i, n: x[len(x) - i - n : len(x) - i])
-    return head, tail
+    never overlap): what the undo journal keeps of a write (journal.record)."""
+    from .journal import common_prefix, common_suffix
 
-
-def _shared(a: bytes, b: bytes, most: int, part: Callable[[bytes, int, int], bytes]) -> int:
-    """How many bytes (at most `most`) `a` and `b` share from one end, `part(x, i, n)`
-    being the n bytes of x at i from that end: whole blocks compared while they are equal,
-    then the block that differs halved until one byte is left."""
-    done, step = 0, _BLOCK
-    while done < most:
-        n = min(step, most - done)
-        if part(a, done, n) == part(b, done, n):
-            done += n
-        elif n == 1:
-            break
-        else:
-            step = n // 2
-    return done
+    head = common_prefix(old, new)
+    return head, min(common_suffix(old, new), len(old) - head, len(new) - head)
 
 
 def _spliced(
-    ledger: records.Ledger, stored: Any, old: bytes, new: bytes, shown: str
+    ledger: records.Ledger, stored: Any, old: bytes, new: bytes, span: tuple[int, int], shown: str
 ) -> tuple[records.Ledger, Any, list[records.Task] | None, list[records.Task]] | None:
     """The ledger of the new tasks file (without its tasks), its tasks' stored columns, the
     tasks replaced (None when the head was read again) and those that replaced them, from
@@ -200,7 +194,7 @@ def _spliced(
     from .models import TaskFile
     from .toml_read import blocks_count, read_piece, task_count
 
-    head, tail = changed_span(old, new)
+    head, tail = span
     # The blocks around the change: from the last task header wholly before it (else the
     # start of the file, the head included) to the first wholly after it (else the end).
     at = new.rfind(_HEADER, 0, head)
