@@ -10,9 +10,14 @@ cold load would build it, from the entry of the bytes the write replaced:
   it are parsed again, with the very reader a cold load cuts a large file with
   (toml_read.task_starts / read_piece), and put in place of the old tasks there; the
   head (`[ledger]`, `[[aspects]]`) is parsed again only when the span reaches into it.
+  Whether the new file may still be cut is checked in those blocks alone when the old
+  entry says the old file may be (toml_read.blocks_count), else in the whole file.  Of the
+  old entry only the tasks replaced are decoded; the others stay in their stored columns
+  (ledger_codec.tasks_between, splice_tasks) unless the whole ledger is to be checked.
 - indicators.toml (small): parsed again whole.  petitions.toml: loaded as a read does.
-- then the checks every load makes (integrity_problems, the problem count), and the entry
-  is written, keyed by the new bytes.
+- then the checks every load makes (integrity_problems, the problem count; only the new
+  tasks' when checks.recount can work the count out from the old one), and the entry is
+  written, keyed by the new bytes.
 
 As safe as the cache is: an entry is only ever trusted for the bytes it was built from.  If
 the write is interrupted, or the file changes after it, the entry simply does not match.
