@@ -512,3 +512,30 @@ def test_the_sample_is_never_touched() -> None:
     # Every test above works on a copy; the shipped sample must still load.
     assert load_ledger(SAMPLE).tasks
     assert not edit.lock_path(SAMPLE / "tasks.toml").exists() or os.name == "nt"
+
+
+def test_the_stamp_says_whether_the_file_may_hold_a_multi_line_string(make_ledger: Any) -> None:
+    """A write keeps the stamp's word that the file holds no three quotes in a row (then
+    the next update need not look for multi-line strings) only while it is true."""
+    from rectify_cli.edit_file import TASKS_KIND, content_digest, stamped
+
+    second = "\n[[tasks]]" + MINIMAL_TASKS.split("[[tasks]]")[1].replace("T1", "T2")
+    root = make_ledger(MINIMAL_TASKS + second)
+    path = root / "tasks.toml"
+
+    def stamp_now() -> bool | None:
+        return stamped(path, content_digest(TASKS_KIND, path.read_bytes()))
+
+    update_task(root, "T1", TaskUpdate(date=D, note="first"))  # validated whole, stamped
+    assert stamp_now() is True
+    update_task(root, "T1", TaskUpdate(date=D, note="second"))
+    assert stamp_now() is True
+    quoted = "甲'''乙"  # a basic string, but three quotes in a row all the same
+    update_task(root, "T1", TaskUpdate(date=D, note=quoted))
+    assert "'''" in path.read_text(encoding="utf-8")
+    assert stamp_now() is False
+    update_task(root, "T2", TaskUpdate(date=D, note="real"))
+    assert stamp_now() is False
+    ledger = load_ledger(root)
+    assert [e.note for e in ledger.task("T1").log][-1] == quoted  # type: ignore[union-attr]
+    assert [e.note for e in ledger.task("T2").log][-1] == "real"  # type: ignore[union-attr]

@@ -259,3 +259,97 @@ def test_a_write_counts_problems_from_the_count_before(
         warm_ledger = read_is_warm(root)
         assert warm_ledger.problems == counted
         assert_same(warm_ledger, cold(root, monkeypatch))
+
+
+# Lines a write could bring into a task's block: each of the rules task_count cuts a file by.
+_RISKY_LINES = [
+    'note = "照常"',
+    "[[tasks.log]]",
+    "[[tasks]]",
+    "[ledger]",
+    "[[aspects]]",
+    "[other]",
+    "  [[tasks]]",
+    "\t[x]",
+    "tasks = 1",
+    "x = {a = 1}",
+    "y = [",
+    "  {b = 1}]",
+    "t = 10:30",
+    "u = 2025-01-01T10:30",
+    'e = "\\e"',
+    "n = '''",
+    'm = """',
+    "",
+    "  ",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_checking_the_changed_blocks_decides_as_checking_the_whole_file(
+    big_text: tuple[str, str], data: st.DataObject
+) -> None:
+    """A file that may be cut, some of its `[[tasks]]` blocks replaced: the replacing
+    blocks alone say whether it still may be, and how many tasks it then holds, exactly
+    as the whole file's check (toml_read.task_count) says."""
+    from rectify_cli import toml_read
+
+    text = big_text[0]
+    starts = toml_read.task_starts(text)
+    assert starts is not None
+    i = data.draw(st.integers(1, len(starts) - 1))
+    j = min(i + data.draw(st.integers(0, 3)), len(starts))  # len(starts): to the end
+    a, b = starts[i], starts[j] if j < len(starts) else len(text)
+    lines = data.draw(st.lists(st.sampled_from(_RISKY_LINES), max_size=6))
+    piece = "".join(f"{line}\n" for line in ["[[tasks]]", 'id = "X1"', *lines])
+    new = text[:a] + piece + text[b:]
+    whole = toml_read.task_count(new)
+    inside = toml_read.blocks_count(piece, last=b == len(text))
+    if whole is None or inside is None:
+        assert whole is None and inside is None
+    else:
+        assert whole == text.count("\n[[tasks]]\n", 0, a) + inside + text.count(
+            "\n[[tasks]]\n", b - 1
+        )
+
+
+def test_a_write_that_makes_the_file_uncuttable_leaves_no_entry(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first write checks the whole file, the next ones the blocks they change; a block
+    the reader may not cut at (a multi-line string) leaves no entry, and the next read is
+    cold and right."""
+    ledger = store.load_ledger(big)
+    ongoing = [t for t in ledger.tasks if t.status is Status.IN_PROGRESS]
+    for task in ongoing[:2]:
+        update_task(big, task.id, TaskUpdate(date=dt.date(2025, 10, 15), progress=42))
+        assert_same(read_is_warm(big), cold(big, monkeypatch))
+    path = big / "tasks.toml"
+    task = ongoing[2]
+    update_task(big, task.id, TaskUpdate(date=dt.date(2025, 10, 15), note="甲'''乙"))
+    assert "'''" in path.read_text(encoding="utf-8")
+    cache.LOOKUPS.clear()
+    loaded = store.load_ledger(big)
+    assert cache.LOOKUPS == {"miss": 1}
+    assert_same(loaded, cold(big, monkeypatch))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_tasks_decoded_from_their_columns_alone_are_those_of_the_whole_ledger(
+    big_text: tuple[str, str], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """A write decodes only the tasks it replaces, and the statuses recount needs, from the
+    stored columns: the same as decoding every task."""
+    from rectify_cli.checks import task_statuses
+
+    tasks = _big_ledger(big_text, tmp_path_factory).tasks
+    lo = data.draw(st.integers(0, len(tasks)))
+    hi = data.draw(st.integers(lo, len(tasks)))
+    folded = data.draw(st.sets(st.integers(0, len(tasks) - 1), max_size=3))
+    tasks = [t._replace(merged_into=tasks[0].id) if i in folded else t for i, t in enumerate(tasks)]
+    stored = ledger_codec.task_columns(tasks)
+    assert ledger_codec.tasks_between(stored, lo, hi) == tasks[lo:hi]
+    assert ledger_codec.task_count(stored) == len(tasks)
+    assert ledger_codec.stored_statuses(stored) == task_statuses(tasks)

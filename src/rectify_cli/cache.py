@@ -52,6 +52,7 @@ from typing import Any, TypeVar
 
 from . import ledger_codec
 from .atomic import write_atomic
+from .digests import sha256
 from .ledger_codec import Counted as Counted
 from .model_codec import Dates, codec, slots_ok
 from .records import Ledger
@@ -59,7 +60,8 @@ from .records import Ledger
 if typing.TYPE_CHECKING:
     from pydantic import BaseModel
 
-FORMAT_VERSION = 5  # 5: a task's leader, owner and phone; 4: the problem count kept
+# 6: whether the tasks file may be cut; 5: a task's leader, owner and phone; 4: the problem count
+FORMAT_VERSION = 6
 CACHE_ENV = "RECTIFY_CACHE_DIR"
 NO_CACHE_ENV = "RECTIFY_NO_CACHE"
 MAGIC = b"RECTIFY-LEDGER-CACHE\n"
@@ -121,8 +123,13 @@ FINGERPRINT_SOURCES = (
 )
 
 
-def _fingerprint() -> bytes:
-    """What, besides the files, decides what a ledger loads as."""
+def fingerprint() -> bytes:
+    """What, besides the files, decides what a ledger loads as (and the validation stamps
+    of a write say, edit_file.content_digest); read once per process (a write asks four
+    times: ~13 files each), unless a source could not be read."""
+    known = _FINGERPRINTS.get((FORMAT_VERSION, FINGERPRINT_SOURCES))
+    if known is not None:
+        return known
     h = hashlib.sha256()
     for part in (
         str(FORMAT_VERSION),
@@ -132,6 +139,7 @@ def _fingerprint() -> bytes:
         h.update(part.encode() + b"\0")
     h.update(_pydantic_version() + b"\0")
     here = Path(__file__).parent
+    complete = True
     for name in FINGERPRINT_SOURCES:
         try:
             h.update((here / name).read_bytes())
@@ -140,8 +148,14 @@ def _fingerprint() -> bytes:
             from . import __version__
 
             h.update(b"?" + __version__.encode())
+            complete = False
         h.update(b"\0")
+    if complete:
+        _FINGERPRINTS[FORMAT_VERSION, FINGERPRINT_SOURCES] = h.digest()
     return h.digest()
+
+
+_FINGERPRINTS: dict[tuple[int, tuple[str, ...]], bytes] = {}
 
 
 def _pydantic_version() -> bytes:
@@ -179,7 +193,7 @@ def key_of(path: Path, raw: bytes | None) -> Key:
     """The key of one file holding `raw` (None: the file is absent), as `keys` makes it."""
     if raw is None:
         return (os.path.realpath(path), -1, b"")
-    return (os.path.realpath(path), len(raw), hashlib.sha256(raw).digest())
+    return (os.path.realpath(path), len(raw), sha256(raw))
 
 
 def current_keys(paths: Sequence[Path], *present: bool, limit: int) -> list[Key] | None:
@@ -218,7 +232,7 @@ _HASH_BLOCK = 4 << 20
 def _header(keys: list[Key], kind: str) -> bytes:
     # repr, not marshal: marshal's bytes depend on reference counts, so the same key could
     # be written differently by two processes and never match.
-    return repr((FORMAT_VERSION, kind, _fingerprint(), keys)).encode("utf-8", "surrogatepass")
+    return repr((FORMAT_VERSION, kind, fingerprint(), keys)).encode("utf-8", "surrogatepass")
 
 
 def _read(root: Path, keys: list[Key], kind: str, model: str) -> Any:
@@ -332,21 +346,33 @@ def load_current(
 LOOKUPS: collections.Counter[str] = collections.Counter()
 
 
-def load_exact(root: Path, keys: list[Key]) -> tuple[Ledger, Any] | None:
-    """The cached ledger of files with exactly these keys, and its stored form (which
-    ledger_codec.splice_tasks can change); None if there is none.  Never raises."""
+def load_exact(root: Path, keys: list[Key], *, tasks: bool = True) -> tuple[Ledger, Any] | None:
+    """The cached ledger of files with exactly these keys (`tasks=False`: without its tasks,
+    ledger_codec.decode), and its stored form (which ledger_codec.splice_tasks can change);
+    None if there is none.  Never raises."""
     try:
         with paused_gc():
             payload = _read(root, keys, "ledger", "Ledger")
-            return None if payload is None else (ledger_codec.decode(payload, root), payload)
+            if payload is None:
+                return None
+            return ledger_codec.decode(payload, root, tasks=tasks), payload
     except Exception:  # a cache that cannot be read is a miss, whatever broke in it
         return None
 
 
-def save(root: Path, keys: list[Key], ledger: Ledger, counted: Counted, tasks: Any = None) -> None:
+def save(
+    root: Path,
+    keys: list[Key],
+    ledger: Ledger,
+    counted: Counted,
+    tasks: Any = None,
+    *,
+    cut: bool = False,
+) -> None:
     """Remember a ledger that loaded from these bytes, its problem count holding for the
-    days `counted` (`tasks`: its tasks already encoded); any failure is ignored."""
-    _write(root, keys, "ledger", "Ledger", lambda: ledger_codec.encode(ledger, counted, tasks))
+    days `counted` (`tasks`: its tasks already encoded; `cut`: its tasks file may be cut,
+    ledger_codec.encode); any failure is ignored."""
+    _write(root, keys, "ledger", "Ledger", lambda: ledger_codec.encode(ledger, counted, tasks, cut))
 
 
 M = TypeVar("M", bound="BaseModel")

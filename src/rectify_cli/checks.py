@@ -48,11 +48,17 @@ def problem_count(ledger: Ledger, today: dt.date) -> tuple[int, dt.date | None]:
 
 
 def recount(
-    ledger: Ledger, counted: tuple[int, dt.date | None], was: Sequence[Any], now: Sequence[Any]
+    ledger: Ledger,
+    counted: tuple[int, dt.date | None],
+    was: Sequence[Any],
+    now: Sequence[Any],
+    statuses: Mapping[str, Status] | None,
 ) -> tuple[int, dt.date | None] | None:
     """problem_count of `ledger`, whose tasks `was` were just replaced by `now`, from the
     count of the ledger before (`counted`, holding today): its count less what the tasks
     replaced had, plus what the new ones have; or None, to count the whole ledger again.
+    `statuses`: task_statuses of the ledger's tasks (`ledger.tasks` is not read: a write
+    decodes only the tasks it replaces).
 
     Only when every other task is judged as before: the tasks replaced keep their ids,
     statuses and merge targets, one for one (what a task merged into another checks; the
@@ -66,7 +72,6 @@ def recount(
     today, meta = dt.date.today(), ledger.meta
     indicator_ids = [i.id for i in ledger.indicators]
     known = frozenset(indicator_ids)
-    statuses = task_statuses(ledger.tasks)
 
     def count(tasks: Sequence[Any]) -> int:
         return sum(

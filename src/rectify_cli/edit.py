@@ -45,6 +45,7 @@ from .edit_file import (
     real_file,
     remove_leftovers,
     stamp,
+    stamped,
     unisolated_refusal,
     write_if_unchanged,
 )
@@ -59,6 +60,7 @@ from .edit_text import (
     TextLayout,
     Unkeepable,
     edit_block,
+    has_triple_quotes,
     parse_alone,
 )
 from .errors import (
@@ -347,15 +349,16 @@ def _edit(
             remove_leftovers(path)
         bom = BOM if raw.startswith(BOM) else b""
         body = raw[len(bom) :] if bom else raw
-        layout = BytesLayout(body)
         digest = content_digest(kind, raw)
         # A stamped content was decoded and validated whole before; so were its bytes.
-        found = _find_fast(layout, kind, ident) if is_stamped(path, digest) else None
+        plain = stamped(path, digest)
+        layout = BytesLayout(body, plain=plain is True)
+        found = _find_fast(layout, kind, ident) if plain is not None else None
         if found is None:
             items = _load_whole(kind, path, raw, root)
             ident = matching_id(ident, [x.id for x in items]) or ident  # t07 → T07
             found = _find_by_index(layout, kind, ident, items, shown)
-            stamp(path, digest)
+            stamp(path, digest, plain=layout.is_plain())
         start, end, item = found
         plan = planner(item)
         lang = _peek_lang(layout) if kind is TASKS_KIND else ledger_lang_of(root)
@@ -395,7 +398,11 @@ def _edit(
             # Pieces, not one concatenation: a 50 MB file is not copied twice in memory.
             view = memoryview(body)
             pieces: list[bytes | memoryview] = [bom, view[:start], new_block, view[end:]]
-            write_if_unchanged(path, shown, raw, pieces, kind, "updating", root=root)
+            # Three quotes in a row in the new file would be in the new block, or meet
+            # across its ends.
+            seam = body[max(0, start - 2) : start] + new_block + body[end : end + 2]
+            plain = layout.is_plain() and not has_triple_quotes(seam)
+            write_if_unchanged(path, shown, raw, pieces, kind, "updating", root=root, plain=plain)
         return Outcome(
             kind=kind.noun,
             ident=ident,

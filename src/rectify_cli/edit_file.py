@@ -26,8 +26,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import __version__, journal
+from . import journal
 from .atomic import write_atomic
+from .cache import fingerprint
+from .digests import sha256
 from .edit_rules import NOUNS
 from .errors import LedgerInvalid, RectifyError, WriteRefused
 from .files import (
@@ -65,11 +67,14 @@ INDICATORS_KIND = FileKind("indicators", "history", "indicator")
 PETITIONS_KIND = FileKind("petitions", "log", "petition")
 
 
-def content_digest(kind: FileKind, raw: bytes | Sequence[bytes | memoryview]) -> str:
-    # The version is in the digest so a rectify with other rules revalidates once.
-    h = hashlib.sha256(f"rectify {__version__} v{LEDGER_VERSION} {kind.table}\n".encode())
-    for piece in [raw] if isinstance(raw, bytes) else raw:
-        h.update(piece)
+def content_digest(kind: FileKind, raw: bytes) -> str:
+    # What decides what a ledger loads as (the cache's fingerprint: the source of the
+    # modules that parse and validate it) is in the digest, so a rectify with other rules
+    # revalidates once; not the installed version, which costs every write ~20 ms to read.
+    # The bytes' own SHA-256 is hashed once per write, shared with the journal and the cache.
+    h = hashlib.sha256(f"rectify v{LEDGER_VERSION} {kind.table}\n".encode())
+    h.update(fingerprint())
+    h.update(sha256(raw))
     return h.hexdigest()
 
 
@@ -87,16 +92,30 @@ def _stamp_file(path: Path) -> Path | None:
 
 
 def is_stamped(path: Path, digest: str) -> bool:
+    return stamped(path, digest) is not None
+
+
+def stamped(path: Path, digest: str) -> bool | None:
+    """None: this content is not stamped as validated; else whether the stamp also says it
+    holds no three quotes in a row (edit_text.TextLayout `plain`: no multi-line string to
+    look for, which costs a 65 MB file ~0.1 s)."""
     stamp = _stamp_file(path)
     try:
-        return stamp is not None and stamp.read_text(encoding="utf-8").strip() == digest
+        words = [] if stamp is None else stamp.read_text(encoding="utf-8").split()
     except (OSError, UnicodeDecodeError):
-        return False
+        return None
+    if words[:1] != [digest]:
+        return None
+    return words[1:] == [_PLAIN]
 
 
-def stamp(path: Path, digest: str) -> None:
-    """Remember that this content was fully validated.  Best effort: without a stamp the
-    next update validates the whole file again, slower but just as safe."""
+_PLAIN = "plain"
+
+
+def stamp(path: Path, digest: str, *, plain: bool = False) -> None:
+    """Remember that this content was fully validated (`plain`: and holds no multi-line
+    string, see `stamped`).  Best effort: without a stamp the next update validates the
+    whole file again, slower but just as safe."""
     target = _stamp_file(path)
     if target is None:
         return
@@ -104,7 +123,8 @@ def stamp(path: Path, digest: str) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         # Not fsynced: a stamp lost in a crash only costs one full validation, and one
         # that survives without its ledger write cannot match the file's digest.
-        write_atomic(target, (digest + "\n").encode("utf-8"), durable=False)
+        line = f"{digest} {_PLAIN}\n" if plain else f"{digest}\n"
+        write_atomic(target, line.encode("utf-8"), durable=False)
     except OSError:
         pass
 
@@ -137,12 +157,13 @@ def write_if_unchanged(
     *,
     root: Path | None = None,
     journaled: bool = True,
+    plain: bool = False,
 ) -> None:
     """Replace the file with `data` if it still holds the `raw` bytes the edit was made
-    from, and stamp the new content as validated; else refuse, writing nothing.  The write
-    is first entered in the undo journal of the ledger in `root` (default: the file's
-    folder), unless it is undo's own (`journaled=False`), and the cache is left warm for
-    the new bytes (warm.py)."""
+    from, and stamp the new content as validated (`plain`: and free of multi-line strings,
+    `stamped`); else refuse, writing nothing.  The write is first entered in the undo
+    journal of the ledger in `root` (default: the file's folder), unless it is undo's own
+    (`journaled=False`), and the cache is left warm for the new bytes (warm.py)."""
     if read_ledger_file(path, shown) != raw:
         raise WriteRefused(
             say(
@@ -154,6 +175,8 @@ def write_if_unchanged(
                 doing=_DOING.get(doing, doing) if spoken() == "zh" else doing,
             )
         )
+    # One copy of the new bytes, hashed once, for the journal, the stamp and the cache.
+    data = data if isinstance(data, bytes) else b"".join(data)
     entry = journal_write(root or path.parent, path, raw, data, doing) if journaled else None
     try:
         atomic_write(path, data, shown)
@@ -161,8 +184,9 @@ def write_if_unchanged(
         if entry is not None:
             journal.drop([entry])
         raise
-    stamp(path, content_digest(kind, data))
-    after_write(root or path.parent, path, raw, data)
+    stamp(path, content_digest(kind, data), plain=plain)
+    span = None if entry is None else (entry.prefix, entry.suffix)
+    after_write(root or path.parent, path, raw, data, span)
 
 
 def journal_write(

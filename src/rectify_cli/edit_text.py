@@ -50,6 +50,13 @@ _TOKENS_B = re.compile(_TOKENS_SRC.encode())
 _ML_QUOTES = ('"""', "'''")
 
 
+def has_triple_quotes(text: str | bytes) -> bool:
+    """Whether `text` holds three quotes in a row: else it holds no multi-line string."""
+    if isinstance(text, bytes):
+        return b'"""' in text or b"'''" in text
+    return any(q in text for q in _ML_QUOTES)
+
+
 def _unquote(part: str) -> str:
     if part.startswith("'"):
         return part[1:-1]
@@ -76,14 +83,17 @@ class TextLayout(Generic[AnyStr]):
     so finding one task in a 10,000-task file does not walk 30,000 headers in Python.
     """
 
-    def __init__(self, text: AnyStr) -> None:
+    def __init__(self, text: AnyStr, *, plain: bool = False) -> None:
+        """`plain`: the caller knows that `text` holds no three quotes in a row (a stamp of
+        its content says so, edit_file.stamped), so no multi-line string is looked for."""
         self.text: AnyStr = text
         self._bytes = isinstance(text, bytes)
         self._header_re: re.Pattern[AnyStr] = cast(
             "re.Pattern[AnyStr]", _HEADER_B if self._bytes else _HEADER
         )
         self._nl: AnyStr = self._lit("\n")
-        self._strings: list[tuple[int, int]] | None = None
+        self._strings: list[tuple[int, int]] | None = [] if plain else None
+        self._plain: bool | None = True if plain else None
         self._string_starts: list[int] = []
         self._names: dict[AnyStr, tuple[str, ...]] = {}
 
@@ -100,7 +110,8 @@ class TextLayout(Generic[AnyStr]):
             text = self.text
             self._strings = []
             quotes = tuple(self._lit(q) for q in _ML_QUOTES)
-            if any(q in text for q in quotes):
+            self._plain = not has_triple_quotes(text)
+            if not self._plain:
                 tokens = cast("re.Pattern[AnyStr]", _TOKENS_B if self._bytes else _TOKENS)
                 self._strings = [
                     (m.start(), m.end())
@@ -109,6 +120,11 @@ class TextLayout(Generic[AnyStr]):
                 ]
             self._string_starts = [s for s, _ in self._strings]
         return self._strings
+
+    def is_plain(self) -> bool:
+        """Whether the text holds no three quotes in a row (then no multi-line string)."""
+        self._string_spans()
+        return self._plain is True
 
     def in_string(self, pos: int) -> bool:
         """Whether `pos` is inside a multi-line string (where a line is text, not TOML)."""

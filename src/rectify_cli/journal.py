@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import write_atomic
+from .digests import sha256
 from .state import LOCK_TIMEOUT, ensure_state_folder, file_mode, state_folder
 
 KEEP = 50
@@ -89,8 +90,10 @@ class Entry:
 def digest(data: Pieces | None) -> str | None:
     if data is None:
         return None
+    if isinstance(data, bytes):
+        return sha256(data).hex()  # hashed once per write (digests.py)
     h = hashlib.sha256()
-    for piece in [data] if isinstance(data, bytes) else data:
+    for piece in data:
         h.update(piece)
     return h.hexdigest()
 
@@ -154,9 +157,9 @@ def record(root: Path, name: str, before: bytes | None, after: Pieces, verb: str
     prune the oldest; None when the write changes nothing.  OSError (or filelock's Timeout)
     raised: the caller refuses the write."""
     old = before or b""
-    after_digest = digest(after)
-    if before is not None and digest(before) == after_digest:
+    if before is not None and _same(before, after):
         return None
+    after_digest = digest(after)
     prefix = common_prefix(old, after)
     size = sum(len(p) for p in ([after] if isinstance(after, bytes) else after))
     suffix = min(common_suffix(old, after), len(old) - prefix, size - prefix)
@@ -187,6 +190,12 @@ def record(root: Path, name: str, before: bytes | None, after: Pieces, verb: str
             with suppress(OSError):
                 stale.unlink()
     return _read(path, seq)
+
+
+def _same(before: bytes, after: Pieces) -> bool:
+    if isinstance(after, bytes):
+        return before == after
+    return digest(before) == digest(after)
 
 
 def drop(done: Iterable[Entry]) -> None:

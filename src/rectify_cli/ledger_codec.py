@@ -25,8 +25,12 @@ from .records import Aspect, Indicator, Ledger, LedgerMeta, LogEntry, Reading, T
 Counted = tuple[dt.date, dt.date | None]  # the days a problem count holds: [first, until)
 
 
-def encode(ledger: Ledger, counted: Counted, tasks: Any = None) -> tuple[Any, ...]:
-    """The stored form of `ledger`; `tasks`: its tasks' columns when already encoded."""
+def encode(
+    ledger: Ledger, counted: Counted, tasks: Any = None, cut: bool = False
+) -> tuple[Any, ...]:
+    """The stored form of `ledger`; `tasks`: its tasks' columns when already encoded; `cut`:
+    its tasks file may be cut where the cold reader cuts it (toml_read.task_count), which a
+    write then checks in the blocks it changes alone (warm.py)."""
     # Strings and lists go in as they are: records share equal strings (records.task_of),
     # and marshal writes an object it has seen before as a reference to it.
     m = ledger.meta
@@ -53,12 +57,19 @@ def encode(ledger: Ledger, counted: Counted, tasks: Any = None) -> tuple[Any, ..
         tasks,
         indicators,
         (ledger.problems, day_number(first), day_number(until)),
+        cut,
     )
+
+
+def may_cut(payload: Any) -> bool:
+    """Whether the tasks file of a stored ledger may be cut (encode)."""
+    return payload[5] is True
 
 
 # Found by name, so a field added to Task cannot shift them out of step.
 _TASK_DAYS = tuple(Task._fields.index(f) for f in ("start", "deadline", "completed_on"))
 _TASK_STATUS, _TASK_LOG = Task._fields.index("status"), Task._fields.index("log")
+_TASK_ID, _TASK_MERGED = Task._fields.index("id"), Task._fields.index("merged_into")
 _LOG_STATUS = LogEntry._fields.index("status")
 
 
@@ -106,22 +117,52 @@ def tasks_of_columns(
     return list(map(partial(tuple.__new__, Task), zip(*columns, strict=True)))
 
 
-def decode(payload: Any, root: Path) -> Ledger:
-    meta_t, aspects_t, tasks_t, indicators_t, (problems, first, until) = payload
+def tasks_between(stored: tuple[list[Any], list[Any]], lo: int, hi: int) -> list[Task]:
+    """tasks_of_columns(stored)[lo:hi], without building the other tasks (a write decodes
+    the tasks it replaces alone, warm.py)."""
+    columns, log_columns = stored
+    counts = columns[_TASK_LOG]
+    if len({len(c) for c in columns}) > 1 or sum(counts) != len(log_columns[0]):
+        raise ValueError("log entries do not add up")
+    first = sum(counts[:lo])
+    last = first + sum(counts[lo:hi])
+    part = [c[lo:hi] for c in columns], [c[first:last] for c in log_columns]
+    return tasks_of_columns(part, Dates(), _statuses())
+
+
+def stored_statuses(stored: tuple[list[Any], list[Any]]) -> dict[str, Status] | None:
+    """checks.task_statuses of the stored tasks, from their columns."""
+    columns = stored[0]
+    if not any(columns[_TASK_MERGED]):
+        return None
+    return dict(zip(columns[_TASK_ID], map(Status, columns[_TASK_STATUS]), strict=True))
+
+
+def task_count(stored: tuple[list[Any], list[Any]]) -> int:
+    return len(stored[0][_TASK_ID])
+
+
+def _statuses() -> dict[str | None, Status | None]:
+    statuses: dict[str | None, Status | None] = {s.value: s for s in Status}
+    statuses[None] = None
+    return statuses
+
+
+def decode(payload: Any, root: Path, *, tasks: bool = True) -> Ledger:
+    """The ledger of a stored form; `tasks=False`: without its tasks (an empty list)."""
+    meta_t, aspects_t, tasks_t, indicators_t, (problems, first, until), _cut = payload
     if not (problems is None or type(problems) is int) or type(first) is not int:
         raise ValueError("a problem count must be a number")
     today = dt.date.today().toordinal()
     if not first <= today < (until if type(until) is int else today + 1):
         problems = None  # counted for other days: count again (store.load_ledger)
     days = Dates()
-    statuses: dict[str | None, Status | None] = {s.value: s for s in Status}
-    statuses[None] = None
     new = tuple.__new__
     if len(meta_t) != len(LedgerMeta._fields):
         raise ValueError("wrong number of fields")
     meta = list(meta_t)
     meta[6], meta[7] = days[meta[6]], days[meta[7]]
-    tasks = tasks_of_columns(tasks_t, days, statuses)
+    found = tasks_of_columns(tasks_t, days, _statuses()) if tasks else []
     indicators_out = []
     for values in indicators_t:
         if len(values) != len(Indicator._fields):
@@ -135,7 +176,7 @@ def decode(payload: Any, root: Path) -> Ledger:
     return Ledger(
         meta=new(LedgerMeta, meta),
         aspects=[new(Aspect, (a, b)) for a, b in aspects_t],
-        tasks=tasks,
+        tasks=found,
         indicators=indicators_out,
         root=str(root),
         problems=problems,

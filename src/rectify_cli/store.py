@@ -102,6 +102,13 @@ def load_tasks(path: Path, raw: bytes | None) -> tuple[TaskFile, list[records.Ta
     """The tasks file, its tasks as records: converted a piece at a time where the file is
     read in pieces, so that the models of all tasks are never alive at once (100,000
     tasks: ~300 MB less at the peak of a first load)."""
+    loaded, tasks, _ = _load_tasks(path, raw)
+    return loaded, tasks
+
+
+def _load_tasks(path: Path, raw: bytes | None) -> tuple[TaskFile, list[records.Task], bool]:
+    """load_tasks, and whether the file was read in pieces (then it may be cut: the cache
+    keeps that, for the next write's sake, warm.py)."""
     from .models import TaskFile
     from .toml_read import tasks_in_chunks
 
@@ -115,10 +122,10 @@ def load_tasks(path: Path, raw: bytes | None) -> tuple[TaskFile, list[records.Ta
 
     pieces = tasks_in_chunks(text, as_records)
     if pieces is not None:
-        return pieces
+        return *pieces, True
     whole = _load_text(text, TaskFile, shown)
     tasks, whole.tasks = whole.tasks, []
-    return whole, as_records(tasks)
+    return whole, as_records(tasks), False
 
 
 def _keep(loaded: _T) -> _T:
@@ -157,7 +164,7 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     from .models import IndicatorFile
     from .problems import integrity_problems
 
-    tasks_file, tasks = load_tasks(tasks_path, raws.pop(0))
+    tasks_file, tasks, cut = _load_tasks(tasks_path, raws.pop(0))
     if has_indicators:
         indicators = load_file(indicators_path, IndicatorFile, raws.pop(0)).indicators
     else:
@@ -171,7 +178,8 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     del tasks_file, tasks, indicators
     counted = count_problems(result)
     if keys is not None:
-        cache.save(root, keys, result, counted)  # only a ledger that loads is remembered
+        # Only a ledger that loads is remembered.
+        cache.save(root, keys, result, counted, cut=cut)
     return _keep(result)
 
 

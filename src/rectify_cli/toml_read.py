@@ -154,17 +154,42 @@ def task_count(text: str) -> int | None:
     too: warm.py).
     """
     first = text.find(TASK_HEADER)
-    if first == -1 or '"""' in text or "'''" in text:
+    if first == -1 or _ROOT_TASKS_KEY.search(text, 0, first + 1):
+        return None
+    return _cut_lines(text, text.startswith(_HEADERS))
+
+
+def blocks_count(piece: str, *, last: bool) -> int | None:
+    """How many tasks `piece` holds, a run of whole `[[tasks]]` blocks of a tasks file that
+    may be cut (task_count), from the start of a `[[tasks]]` line to the start of the next
+    `[[tasks]]` line, or to the end of the file (`last`); None when the file, with this
+    piece in it, may no longer be cut.  A write checks only the blocks it changed (warm.py):
+    every rule of task_count but the root key (the head is not in a piece) looks at one
+    line at a time (and the header line after the piece, which counts lines `[[tasks]]`
+    one after the other as one), or at text that cannot reach past a header line (a value
+    opened by `=`, `[` or `,` and the spaces after it); the lines outside are as they were."""
+    if not piece.startswith(TASK_HEADER[1:]):
+        return None
+    found = _cut_lines("\n" + piece + ("" if last else TASK_HEADER[1:]), False)
+    return found if found is None or last else found - 1
+
+
+_HEADERS = ("[[tasks]]", "[[tasks.log]]", "[ledger]", "[[aspects]]")
+
+
+def _cut_lines(text: str, head: bool) -> int | None:
+    """task_count's rules but the root key: how many lines `[[tasks]]` there are after the
+    first, or None; `head`: the text starts with one of the four headers."""
+    if '"""' in text or "'''" in text:
         return None
     # Every line that starts with "[" is one of the four headers (str.count runs at memory
     # speed; a header written differently, or indented, sends the file down the whole path).
-    headers = ("[[tasks]]", "[[tasks.log]]", "[ledger]", "[[aspects]]")
-    counts = [text.count(f"\n{h}\n") for h in headers]
-    if sum(counts) + text.startswith(headers) != text.count("\n[") + text.startswith("["):
+    counts = [text.count(f"\n{h}\n") for h in _HEADERS]
+    if sum(counts) + head != text.count("\n[") + text.startswith("["):
         return None
     if ("\n " in text or "\n\t" in text) and _INDENTED_HEADER.search(text):
         return None
-    if _ROOT_TASKS_KEY.search(text, 0, first + 1) or not _toml10(text):
+    if not _toml10(text):
         return None
     return counts[0]
 
