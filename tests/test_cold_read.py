@@ -9,12 +9,13 @@ import sys
 import tomllib
 from collections.abc import Callable
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from rectify_cli import cold_read, fast_tasks, ledger_codec, toml_read
+from rectify_cli import cold_read, fast_tasks, ledger_codec, store, toml_read
 from rectify_cli.models import TaskFile
 from rectify_cli.records import task_of
 from tests.helpers import benchmark_generator
@@ -141,8 +142,8 @@ def _spy_start(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     started: list[object] = []
     real = cold_read._start
 
-    def spy(text: str, spans: list[tuple[int, int]]) -> Any:
-        started.append(future := real(text, spans))
+    def spy(raw: bytes, mid: int) -> Any:
+        started.append(future := real(raw, mid))
         return future
 
     monkeypatch.setattr(cold_read, "_start", spy)
@@ -150,8 +151,8 @@ def _spy_start(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
 
 def _pooled(monkeypatch: pytest.MonkeyPatch, method: str) -> None:
-    """A worker for any file of two pieces or more, started the `method` way."""
-    monkeypatch.setattr(cold_read, "POOL_TASKS", 2 * CHUNK)
+    """A worker for a file of any size, started the `method` way."""
+    monkeypatch.setattr(cold_read, "POOL_BYTES", 0)
     monkeypatch.setattr(cold_read, "_may_pool", lambda: True)
     monkeypatch.setattr(cold_read, "start_method", lambda: method)
 
@@ -160,21 +161,31 @@ METHODS = ["spawn"] if sys.platform == "win32" else ["fork", "spawn"]
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_pieces_read_by_a_worker_equal_the_whole(
+def test_halves_read_on_two_cores_equal_the_whole(
     large: str, monkeypatch: pytest.MonkeyPatch, method: str
 ) -> None:
     _pooled(monkeypatch, method)
     started = _spy_start(monkeypatch)
-    read = cold_read.read_columns(large)
+    read = cold_read.read_bytes(large.encode(), "tasks.toml")
     assert read is not None and started and started[0] is not None  # a worker read half
     assert cast(Future[bytes | None], started[0]).exception() is None  # and did not die
     head, stored = read
     whole, columns = _whole(large)
     assert (head.ledger, head.aspects, head.tasks) == (whole.ledger, whole.aspects, [])
     assert repr(stored) == repr(columns)
-    monkeypatch.setenv(cold_read.NO_POOL, "1")
-    alone = cold_read.read_columns(large)
+    alone = cold_read.read_columns(large)  # all in this process
     assert alone is not None and repr(alone[1]) == repr(columns)
+
+
+def test_a_ledger_loads_the_same_on_two_cores(
+    large: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "tasks.toml"
+    path.write_text(large, encoding="utf-8")
+    alone = store.load_tasks(path, None)  # read, not handed its bytes: one process
+    _pooled(monkeypatch, cold_read.start_method())
+    pooled = store.load_tasks(path, path.read_bytes())
+    assert repr(pooled) == repr(alone)
 
 
 def test_a_pool_that_cannot_start_reads_here(large: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -186,23 +197,20 @@ def test_a_pool_that_cannot_start_reads_here(large: str, monkeypatch: pytest.Mon
         raise OSError("no more processes")
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
-    read = cold_read.read_columns(large)
-    assert read is not None
-    assert repr(read[1]) == repr(_whole(large)[1])
+    assert cold_read.read_bytes(large.encode(), "tasks.toml") is None  # read as one
 
 
 def test_a_worker_that_dies_costs_time_not_a_different_answer(large: str) -> None:
-    import itertools
     from concurrent.futures.process import BrokenProcessPool
 
     died: Future[bytes | None] = Future()
     died.set_exception(BrokenProcessPool("a worker died"))
-    starts = toml_read.task_starts(large)
-    assert starts is not None
-    spans = list(itertools.pairwise([*starts[::CHUNK], len(large)]))[2:]
-    read_here = cold_read._finish(died, large, spans)  # its spans read in this process
-    assert read_here is not None and len(read_here) == len(spans)
-    assert repr(read_here) == repr([cold_read.piece_columns(large[a:b], {}) for a, b in spans])
+    raw = large.encode()
+    mid = raw.find(b"\n[[tasks]]\n", len(raw) // 2)
+    first = cold_read.read_columns(raw[:mid].decode())
+    second = cold_read._finish(died, raw, mid)  # the worker's half read in this process
+    assert first is not None and second is not None
+    assert repr(cold_read._joined([first[1], second])) == repr(_whole(large)[1])
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -212,7 +220,7 @@ def test_an_error_in_the_workers_half_reads_the_whole_file(
     _pooled(monkeypatch, method)
     last = large.rindex('lead = "')
     broken = large[:last] + "leed" + large[last + 4 :]
-    assert cold_read.read_columns(broken) is None  # the whole-file path words the error
+    assert cold_read.read_bytes(broken.encode(), "t") is None  # the whole file words it
     with pytest.raises(ValidationError):
         TaskFile.model_validate(tomllib.loads(broken))
 

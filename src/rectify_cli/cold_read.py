@@ -7,13 +7,14 @@ cache's stored columns by fast_tasks (the models where a piece is not plainly re
 the load ends with the very columns the cache entry is written from, and records rebuilt
 from them as a warm read rebuilds them (ledger_codec.tasks_of_columns).
 
-A file of POOL_TASKS tasks or more is shared with one worker process: it reads the second
-half of the pieces while this process reads the first, and hands back its columns in
-marshal's form.  Forked (Linux), the worker sees the text without a copy; spawned
-(Windows, macOS), it is sent its half.  Anything the pool cannot do (no second core, a
-frozen program that cannot spawn, a worker that dies) reads those pieces here instead:
-the result is the same either way, only slower.  Any piece that does not read returns None,
-and the whole file is read as always, so that every error is worded as before.
+A file of POOL_BYTES or more is read in two halves on two cores: a worker process
+decodes and reads the second half while this process reads the first, and hands back its
+columns in marshal's form.  Forked (Linux), the worker sees the bytes without a copy;
+spawned (Windows, macOS), it is sent its half.  Anything the pool cannot do (no second
+core, a frozen program that cannot spawn, a worker that dies) reads that half here
+instead: the result is the same either way, only slower.  Any piece that does not read
+returns None, and the whole file is read as always, so that every error is worded as
+before.
 """
 
 from __future__ import annotations
@@ -26,51 +27,73 @@ from typing import TYPE_CHECKING, Any
 
 from . import toml_read
 from .cache import paused_gc
+from .errors import LedgerInvalid
 from .fast_tasks import Columns, columns
+from .files import decode
 from .records import LogEntry, Task
 
 if TYPE_CHECKING:
     from .models import TaskFile
 
 # Measured (benchmarks/RESULTS.md, "Cold read"): below this a worker's start costs more
-# than it saves where it is spawned; forked it costs ~10 ms.
-POOL_TASKS = 20_000
-NO_POOL = "RECTIFY_NO_POOL"  # set to 1: read every piece in this process
+# than it saves where it is spawned; forked it costs ~10 ms.  ~650 bytes a task.
+POOL_BYTES = 12 * 2**20
+NO_POOL = "RECTIFY_NO_POOL"  # set to 1: read the whole file in this process
+_HALF = b"\n" + toml_read.TASK_HEADER.encode()  # a cut before the "\n" of a task header
 
-_SHARED: str | None = None  # the text, seen by a forked worker without a copy
+_SHARED: bytes | None = None  # the file's bytes, seen by a forked worker without a copy
+
+
+def read_bytes(raw: bytes, shown: str) -> tuple[TaskFile, Columns] | None:
+    """A large tasks file's head and its tasks' stored columns, read in two halves on two
+    cores, or None: read it as `read_columns` does (or whole).
+
+    The file is cut in two before the first task header past its middle.  The worker
+    decodes the second half and reads it; this process decodes and reads the first.  Each
+    half must be one `task_starts` may cut; their checks add up to the whole file's (every
+    check is of a line or of counts of lines, and the cut is at the start of a line)."""
+    mid = raw.find(_HALF, len(raw) // 2)
+    if len(raw) < POOL_BYTES or mid == -1 or not _may_pool():
+        return None
+    future = _start(raw, mid)
+    if future is None:
+        return None
+    try:
+        text = decode(raw[:mid], shown)
+    except LedgerInvalid:
+        return None  # worded by the whole-file path
+    first = read_columns(text)
+    del text
+    theirs = _finish(future, raw, mid)
+    if first is None or theirs is None:
+        return None
+    head, mine = first
+    return head, _joined([mine, theirs])
 
 
 def read_columns(text: str) -> tuple[TaskFile, Columns] | None:
     """The head of a large tasks file (its tasks left empty) and its tasks' stored
-    columns, or None to read the file whole (too small to cut, unusual, or an error)."""
+    columns, read in this process, or None to read the file whole (too small to cut,
+    unusual, or an error)."""
     from .models import TaskFile
 
     starts = toml_read.task_starts(text)
     if starts is None or len(starts) < 2 * toml_read.CHUNK_TASKS:
         return None
-    cuts = [*starts[:: toml_read.CHUNK_TASKS], len(text)]
-    spans = list(itertools.pairwise(cuts))
     try:
         with paused_gc():
             head = toml_read.read_piece(text[: starts[0]], first=True)
             if not isinstance(head, TaskFile) or head.tasks:
                 return None
-            mine, theirs = spans, []
-            if len(starts) >= POOL_TASKS and _may_pool():
-                half = len(spans) // 2
-                mine, theirs = spans[:half], spans[half:]
-            done = _start(text, theirs)
-            parts = _read_spans(text, mine)
-            if parts is None:
-                return None
-            rest = _finish(done, text, theirs)
-            if rest is None:
-                return None
-            parts += rest
+            parts = _read_spans(text, _spans(text, starts))
     except Exception as exc:  # a bug here fails the tests; the user's run reads it whole
         toml_read.fall_back(exc)
         return None
-    return head, _joined(parts)
+    return None if parts is None else (head, _joined(parts))
+
+
+def _spans(text: str, starts: list[int]) -> list[tuple[int, int]]:
+    return list(itertools.pairwise([*starts[:: toml_read.CHUNK_TASKS], len(text)]))
 
 
 def _read_spans(text: str, spans: list[tuple[int, int]]) -> list[Columns] | None:
@@ -148,11 +171,9 @@ def start_method() -> str:
     return multiprocessing.get_start_method()
 
 
-def _start(text: str, spans: list[tuple[int, int]]) -> Any:
-    """The worker's reading of `spans`, started (a future), or None: read here instead."""
+def _start(raw: bytes, mid: int) -> Any:
+    """The worker's reading of `raw[mid:]`, started (a future), or None."""
     global _SHARED
-    if not spans:
-        return None
     try:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -163,12 +184,11 @@ def _start(text: str, spans: list[tuple[int, int]]) -> Any:
         context = multiprocessing.get_context(method)
         pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
         if method == "fork":
-            _SHARED = text
-            future = pool.submit(_work, None, spans)  # forks here, seeing _SHARED
+            _SHARED = raw
+            future = pool.submit(_work, None, mid)  # forks here, seeing _SHARED
             _SHARED = None
         else:
-            a, b = spans[0][0], spans[-1][1]
-            future = pool.submit(_work, text[a:b], [(x - a, y - a) for x, y in spans])
+            future = pool.submit(_work, raw[mid:], 0)
         pool.shutdown(wait=False)
         return future
     except Exception as exc:
@@ -176,22 +196,39 @@ def _start(text: str, spans: list[tuple[int, int]]) -> Any:
         return None
 
 
-def _work(text: str | None, spans: list[tuple[int, int]]) -> bytes | None:
-    """In the worker: the spans' columns, marshalled (marshal keeps each text once)."""
-    parts = _read_spans(_SHARED if text is None else text, spans)  # type: ignore[arg-type]
-    return None if parts is None else marshal.dumps(_joined(parts))
+def _work(raw: bytes | None, mid: int) -> bytes | None:
+    """In the worker: the columns of the tasks in `raw[mid:]`, marshalled (marshal keeps
+    each text once), or None when that half is not plainly tasks that read."""
+    data = _SHARED if raw is None else raw
+    assert data is not None
+    columns = _half(data, mid)
+    return None if columns is None else marshal.dumps(columns)
 
 
-def _finish(future: Any, text: str, spans: list[tuple[int, int]]) -> list[Columns] | None:
-    if future is not None:
-        try:
-            out = future.result()
-        except Exception as exc:
-            # A worker that died (BrokenProcessPool) costs time, never a different answer;
-            # an error raised in it under the tests (a fast-path bug) is raised here.
-            from concurrent.futures.process import BrokenProcessPool
+def _half(raw: bytes, mid: int) -> Columns | None:
+    """The columns of the tasks in `raw[mid:]`, or None when that half is not plainly
+    tasks that read."""
+    try:
+        text = raw[mid:].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    starts = toml_read.task_starts(text)
+    if starts is None:
+        return None
+    with paused_gc():
+        parts = _read_spans(text, _spans(text, starts))
+    return None if parts is None else _joined(parts)
 
-            toml_read.fall_back(exc, BrokenProcessPool, OSError)
-        else:
-            return None if out is None else [marshal.loads(out)]
-    return _read_spans(text, spans)
+
+def _finish(future: Any, raw: bytes, mid: int) -> Columns | None:
+    try:
+        out = future.result()
+    except Exception as exc:
+        # A worker that died (BrokenProcessPool) costs time, never a different answer:
+        # its half is read here.  An error raised in it under the tests (a fast-path bug)
+        # is raised here.
+        from concurrent.futures.process import BrokenProcessPool
+
+        toml_read.fall_back(exc, BrokenProcessPool, OSError)
+        return _half(raw, mid)
+    return None if out is None else marshal.loads(out)

@@ -104,15 +104,16 @@ def load_tasks(path: Path, raw: bytes | None) -> tuple[TaskFile, list[records.Ta
     (None: encode them).  A large file is read a piece at a time (cold_read.py), straight
     to the stored columns, and its records are rebuilt from them as a warm read does, so
     that neither the parsed tables nor models of all tasks are ever alive at once."""
-    from .cold_read import read_columns
+    from .cold_read import read_bytes, read_columns
     from .ledger_codec import tasks_of_columns
     from .model_codec import Dates
     from .models import TaskFile
 
     shown = display_path(path)
-    text = read_text(path) if raw is None else decode(raw, shown)
+    pieces = None if raw is None else read_bytes(raw, shown)
+    text = "" if pieces is not None else read_text(path) if raw is None else decode(raw, shown)
     del raw
-    pieces = read_columns(text)
+    pieces = pieces or read_columns(text)
     if pieces is not None:
         del text
         head, stored = pieces
