@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rectify_cli import cold_read, fast_tasks, ledger_codec, store, toml_read
 from rectify_cli.models import TaskFile
-from rectify_cli.records import task_of
+from rectify_cli.records import LogEntry, task_of
+from rectify_cli.records import Task as Record
 from tests.helpers import benchmark_generator
 
 CHUNK = 40
@@ -240,3 +243,32 @@ def test_a_fast_path_bug_fails_under_the_tests(large: str, monkeypatch: pytest.M
     monkeypatch.setenv(cold_read.NO_POOL, "1")
     with pytest.raises(AssertionError, match="differs"):
         cold_read.read_columns(large)
+
+
+_VALUES = st.one_of(
+    st.sampled_from(["T01", "A01", "市水利局", " 市水利局", "x\n", "", "T 1", "done", "推进中"]),
+    st.sampled_from(["in_progress", "not_started", "closed", "cancelled", "postponed", "added"]),
+    st.text(alphabet="a \u3000\t/:T0", max_size=4),
+    st.integers(-1, 101),
+    st.booleans(),
+    st.floats(0, 100),
+    st.dates(dt.date(2024, 1, 1), dt.date(2026, 1, 1)),
+    st.just(dt.datetime(2025, 6, 30, 8, 0)),
+    st.lists(st.sampled_from(["市生态环境局", " a", "", 3]), max_size=2),
+)
+_ENTRY = st.dictionaries(st.sampled_from([*LogEntry._fields, "when"]), _VALUES, max_size=4)
+_TASK_KEYS = st.sampled_from([f for f in Record._fields if f != "log"] + ["leed"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(_TASK_KEYS, _VALUES, max_size=8),
+    st.one_of(st.none(), st.lists(_ENTRY, max_size=2), _VALUES),
+)
+def test_any_task_reads_as_the_models_read_it_or_is_declined(
+    change: dict[str, Any], log: Any
+) -> None:
+    task = {**TASK, **change}
+    if log is not None:
+        task["log"] = log
+    test_the_fast_path_reads_as_the_models_or_declines(task, False)
