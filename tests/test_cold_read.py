@@ -178,6 +178,9 @@ def test_halves_read_on_two_cores_equal_the_whole(
     assert repr(stored) == repr(columns)
     alone = cold_read.read_columns(large)  # all in this process
     assert alone is not None and repr(alone[1]) == repr(columns)
+    tight = large.replace("\n\n[[", "\n[[")  # no blank line before a header: cut all the same
+    read = cold_read.read_bytes(tight.encode(), "tasks.toml")
+    assert read is not None and repr(read[1]) == repr(_whole(tight)[1])
 
 
 def test_a_ledger_loads_the_same_on_two_cores(

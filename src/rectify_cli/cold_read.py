@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 # than it saves where it is spawned; forked it costs ~10 ms.  ~650 bytes a task.
 POOL_BYTES = 12 * 2**20
 NO_POOL = "RECTIFY_NO_POOL"  # set to 1: read the whole file in this process
-_HALF = b"\n" + toml_read.TASK_HEADER.encode()  # a cut before the "\n" of a task header
+_HALF = toml_read.TASK_HEADER.encode()  # cut at its "\n": the half starts "\n[[tasks]]\n"
 
 _SHARED: bytes | None = None  # the file's bytes, seen by a forked worker without a copy
 
