@@ -65,10 +65,13 @@ def read_bytes(raw: bytes, shown: str) -> tuple[TaskFile, Columns] | None:
     first = read_columns(text)
     del text
     theirs = _finish(future, raw, mid)
+    del future  # and the worker's bytes it holds
     if first is None or theirs is None:
         return None
     head, mine = first
-    return head, _joined([mine, theirs])
+    for column, more in zip((*mine[0], *mine[1]), (*theirs[0], *theirs[1]), strict=True):
+        column += more  # in place: no third copy of the columns
+    return head, mine
 
 
 def read_columns(text: str) -> tuple[TaskFile, Columns] | None:
