@@ -523,7 +523,7 @@ def test_a_large_file_read_in_pieces_equals_the_whole(large_text: str, tmp_path:
     # Turned into records a piece at a time, as a first load does: the same records.
     path = tmp_path / "tasks.toml"
     path.write_text(large_text, encoding="utf-8")
-    _, by_piece = store.load_tasks(path, None)
+    _, by_piece, _ = store.load_tasks(path, None)
     assert len(by_piece) == len(tasks)
     in_pieces = ledger_of(whole.ledger, whole.aspects, [], [], "r")
     in_pieces.tasks = by_piece

@@ -28,6 +28,7 @@ from .files import (
     resolve_root,
 )
 from .i18n import say
+from .kinds import Status
 from .records import Ledger, ledger_of
 
 # Pydantic and the models are imported where a file is parsed, never at import: a ledger
@@ -98,34 +99,39 @@ FREEZE_LOADED = False
 _T = TypeVar("_T")
 
 
-def load_tasks(path: Path, raw: bytes | None) -> tuple[TaskFile, list[records.Task]]:
-    """The tasks file, its tasks as records: converted a piece at a time where the file is
-    read in pieces, so that the models of all tasks are never alive at once (100,000
-    tasks: ~300 MB less at the peak of a first load)."""
-    loaded, tasks, _ = _load_tasks(path, raw)
-    return loaded, tasks
+def load_tasks(path: Path, raw: bytes | None) -> tuple[TaskFile, list[records.Task], Any]:
+    """The tasks file, its tasks as records, and their stored columns for the cache entry
+    (None: encode them)."""
+    loaded, tasks, stored, _ = _load_tasks(path, raw)
+    return loaded, tasks, stored
 
 
-def _load_tasks(path: Path, raw: bytes | None) -> tuple[TaskFile, list[records.Task], bool]:
+def _load_tasks(path: Path, raw: bytes | None) -> tuple[TaskFile, list[records.Task], Any, bool]:
     """load_tasks, and whether the file was read in pieces (then it may be cut: the cache
-    keeps that, for the next write's sake, warm.py)."""
+    keeps that, for the next write's sake, warm.py).  A large file is read a piece at a time
+    (cold_read.py), straight to the stored columns, and its records are rebuilt from them as
+    a warm read does, so that neither the parsed tables nor models of all tasks are ever
+    alive at once."""
+    from .cold_read import read_bytes, read_columns
+    from .ledger_codec import tasks_of_columns
+    from .model_codec import Dates
     from .models import TaskFile
-    from .toml_read import tasks_in_chunks
 
     shown = display_path(path)
-    text = read_text(path) if raw is None else decode(raw, shown)
+    pieces = None if raw is None else read_bytes(raw, shown)
+    text = "" if pieces is not None else read_text(path) if raw is None else decode(raw, shown)
     del raw
-    strings: dict[str, str] = {}
-
-    def as_records(tasks: list[Task]) -> list[records.Task]:
-        return [records.task_of(t, strings) for t in tasks]
-
-    pieces = tasks_in_chunks(text, as_records)
+    pieces = pieces or read_columns(text)
     if pieces is not None:
-        return *pieces, True
+        del text
+        head, stored = pieces
+        statuses: dict[str | None, Status | None] = {s.value: s for s in Status}
+        statuses[None] = None
+        return head, tasks_of_columns(stored, Dates(), statuses), stored, True
     whole = _load_text(text, TaskFile, shown)
     tasks, whole.tasks = whole.tasks, []
-    return whole, as_records(tasks), False
+    strings: dict[str, str] = {}
+    return whole, [records.task_of(t, strings) for t in tasks], None, False
 
 
 def _keep(loaded: _T) -> _T:
@@ -164,7 +170,7 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     from .models import IndicatorFile
     from .problems import integrity_problems
 
-    tasks_file, tasks, cut = _load_tasks(tasks_path, raws.pop(0))
+    tasks_file, tasks, stored, cut = _load_tasks(tasks_path, raws.pop(0))
     if has_indicators:
         indicators = load_file(indicators_path, IndicatorFile, raws.pop(0)).indicators
     else:
@@ -178,8 +184,7 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     del tasks_file, tasks, indicators
     counted = count_problems(result)
     if keys is not None:
-        # Only a ledger that loads is remembered.
-        cache.save(root, keys, result, counted, cut=cut)
+        cache.save(root, keys, result, counted, stored, cut=cut)  # only a ledger that loads
     return _keep(result)
 
 

@@ -239,16 +239,7 @@ def read_piece(text: str, *, first: bool) -> TaskFile | list[Task] | None:
 
     from .models import TaskFile
 
-    loads: Callable[[str], dict[str, Any]]
-    bad_toml: type[ValueError]
-    try:
-        import rtoml
-
-        loads, bad_toml = rtoml.loads, rtoml.TomlParsingError
-    except ImportError:
-        import tomllib
-
-        loads, bad_toml = tomllib.loads, tomllib.TOMLDecodeError
+    loads, bad_toml = toml_loads()
     try:
         with paused_gc():
             if first:
@@ -256,15 +247,28 @@ def read_piece(text: str, *, first: bool) -> TaskFile | list[Task] | None:
             piece = loads(text)
             if piece.keys() != {"tasks"}:
                 return None
-            return _tasks_adapter().validate_python(piece["tasks"])
+            return tasks_adapter().validate_python(piece["tasks"])
     except Exception as exc:
         # Broken TOML or a task the models refuse: the whole-file path words it.
         fall_back(exc, bad_toml, ValidationError)
         return None
 
 
+def toml_loads() -> tuple[Callable[[str], dict[str, Any]], type[ValueError]]:
+    """The reader of a piece cut at `task_starts` (a piece holds no TOML 1.1), and what it
+    raises on broken TOML: rtoml, else tomllib."""
+    try:
+        import rtoml
+
+        return rtoml.loads, rtoml.TomlParsingError
+    except ImportError:
+        import tomllib
+
+        return tomllib.loads, tomllib.TOMLDecodeError
+
+
 @functools.cache
-def _tasks_adapter() -> TypeAdapter[list[Task]]:
+def tasks_adapter() -> TypeAdapter[list[Task]]:
     from pydantic import TypeAdapter
 
     from .models import Task
