@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from rectify_cli.i18n import Lang, label, status_label
 from rectify_cli.query import TaskRow
@@ -27,11 +27,23 @@ def table(header: Sequence[str], body: Sequence[Sequence[str]], *, escaped: bool
     if not escaped:
         header = [md_escape(h) for h in header]
         body = escape_columns(body, range(len(header)))
+    return _header(header) + _body(body)
+
+
+def _header(header: Sequence[str]) -> str:
     # An empty cell is a space, or the row would lose a column.
-    lines = ["| " + " | ".join(h or " " for h in header) + " |"]
-    lines.append("|" + "|".join(" --- " for _ in header) + "|")
-    lines += ["| " + " | ".join(r if "" not in r else [c or " " for c in r]) + " |" for r in body]
-    return "\n".join(lines) + "\n"
+    return (
+        "| "
+        + " | ".join(h or " " for h in header)
+        + " |\n|"
+        + "|".join(" --- " for _ in header)
+        + "|\n"
+    )
+
+
+def _body(body: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(r if "" not in r else [c or " " for c in r]) + " |" for r in body]
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def escape_columns(
@@ -58,16 +70,32 @@ def tasks_table(
 ) -> str:
     """The task list; with `refs` (several ledgers) a ledger column first, and each id as
     `refs` writes it (qualified where two ledgers share it)."""
+    return "".join(tasks_table_parts(rows, lang, refs))
+
+
+def tasks_table_parts(
+    rows: Sequence[TaskRow], lang: Lang, refs: Callable[[TaskRow], str] | None = None
+) -> Iterator[str]:
+    """tasks_table in pieces of a thousand rows: 100,000 rows are written without holding
+    their cells, their lines and the whole text at once."""
     if not rows:
-        return label("list.empty", lang) + "\n"
+        yield label("list.empty", lang) + "\n"
+        return
     header = [label(c, lang) for c in LIST_COLUMNS]
-    body: Sequence[Sequence[str]] = [list_cells(r, lang) for r in rows]
     if refs is not None:
         header = [label("ledger", lang), *header]
-        body = [[r.ledger, refs(r), *cells[1:]] for r, cells in zip(rows, body, strict=True)]
+    yield _header(header)
     # Only the ledger's own text is escaped: dates, statuses and progress are rectify's.
-    own = 5 if refs is not None else 4  # (ledger,) id, aspect, title, lead
-    return table(header, escape_columns(body, range(own)), escaped=True)
+    own = range(5 if refs is not None else 4)  # (ledger,) id, aspect, title, lead
+    for at in range(0, len(rows), _CHUNK):
+        chunk = rows[at : at + _CHUNK]
+        body: Sequence[Sequence[str]] = [list_cells(r, lang) for r in chunk]
+        if refs is not None:
+            body = [[r.ledger, refs(r), *cells[1:]] for r, cells in zip(chunk, body, strict=True)]
+        yield _body(escape_columns(body, own))
+
+
+_CHUNK = 1000  # rows per piece written
 
 
 def task_detail(row: TaskRow, ledger: Ledger, lang: Lang) -> str:
