@@ -103,7 +103,9 @@ class Counts:
         statuses = Counter(zip(keys, map(_STATUS, tasks), strict=True))
         if late is None:
             late = postponed_ids(task_rows)
-        moved = Counter(k for k, t in zip(keys, tasks, strict=True) if late and id(t) in late)
+        moved: Counter[_K] = Counter()
+        if late:
+            moved.update(k for k, t in zip(keys, tasks, strict=True) if id(t) in late)
         out = {}
         for k in sizes:  # in the order the rows first name them
             out[k] = cls(
@@ -413,9 +415,11 @@ def build_report(
         named = {i for r in all_rows for i in r.task.indicators}
         shown = [i for i in ledger.indicators if i.id in named]
 
-    task_ids = {r.task.id for r in all_rows}
     # The same warnings `rectify warn` finds with its defaults, so the two never disagree.
-    found = [w for w in find(ledger, as_of, days=days).warnings if w.task.id in task_ids]
+    found = list(find(ledger, as_of, days=days).warnings)
+    if chosen is not None:  # the aspect's tasks' only
+        task_ids = {r.task.id for r in all_rows}
+        found = [w for w in found if w.task.id in task_ids]
 
     return Report(
         title=label("report.title", language, title=ledger.meta.title),
