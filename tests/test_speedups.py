@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -257,3 +260,86 @@ def test_ids_in_order_take_the_shortcut() -> None:
     assert in_id_order(["2-01", "2-02", "3-01"])
     assert not in_id_order(["T2", "T10"])  # in order, but not proven so: sorted the long way
     assert not in_id_order(["T02", "T01"])
+
+
+def slow_counts(task_rows: list[TaskRow]) -> tuple[int, ...]:
+    """The counts of a table the long way: each row looked at once, in Python."""
+    from rectify_cli.postpone import postponed
+    from rectify_cli.schedule import Health
+
+    plan = [r for r in task_rows if r.health.health is not Health.DROPPED]
+    statuses = [r.task.status for r in task_rows]
+    return (
+        len(plan),
+        sum(r.health.health.is_done for r in plan),
+        statuses.count(Status.CLOSED),
+        sum(r.health.health is Health.ON_SCHEDULE for r in plan),
+        sum(r.health.health is Health.BEHIND for r in plan),
+        sum(r.health.health is Health.OVERDUE for r in plan),
+        sum(postponed(r.task) for r in plan),
+        statuses.count(Status.CANCELLED),
+        statuses.count(Status.MERGED),
+    )
+
+
+@given(ledgers(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)), st.data())
+def test_counts_by_group_are_the_counts_of_each_group(
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date, data: st.DataObject
+) -> None:
+    """Counts.by (one pass, counted in C) gives each aspect and lead department the counts
+    that looking at its rows one by one gives; postponed tasks among them."""
+    from dataclasses import astuple
+
+    from rectify_cli.query import rows
+    from rectify_cli.report import Counts, postponed_ids
+
+    task_file, _ = files
+    ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
+    moved = data.draw(st.lists(st.booleans(), min_size=len(ledger.tasks)))
+    tasks = [
+        t._replace(log=[e._replace(kind="postponed") for e in t.log]) if m else t
+        for t, m in zip(ledger.tasks, moved, strict=False)
+    ]
+    ledger.tasks = tasks
+    found = rows(ledger, as_of)
+    for group in ("aspect", "lead"):
+        late = data.draw(st.sampled_from([None, postponed_ids(found)]))
+        counts = Counts.by(found, operator.attrgetter(group), late)
+        groups: dict[str, list[TaskRow]] = {}
+        for r in found:
+            groups.setdefault(getattr(r.task, group), []).append(r)
+        assert list(counts) == list(groups)
+        for key, mine in groups.items():
+            assert astuple(counts[key]) == slow_counts(mine)
+    assert astuple(Counts.of(found)) == slow_counts(found)
+    assert Counts.of([]) == Counts()
+
+
+@given(ledgers(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)), st.data())
+def test_sorting_rows_in_id_order_by_a_key_alone_is_the_full_sort(
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date, data: st.DataObject
+) -> None:
+    """Rows already in id order are sorted by the key alone (a stable sort keeps their ties
+    in id order): the order the key and then the natural id give."""
+    from rectify_cli.query import SortKey, natural_key, rows, sort_rows
+
+    task_file, _ = files
+    ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
+    found = rows(ledger, as_of)
+    if data.draw(st.booleans()):  # as ledgers are usually kept: the shortcut's case
+        found.sort(key=lambda r: natural_key(r.task.id))
+    key = data.draw(st.sampled_from(SortKey))
+    reverse = data.draw(st.booleans())
+    firsts: dict[SortKey, Callable[[TaskRow], Any]] = {
+        SortKey.ID: lambda r: 0,
+        SortKey.DEADLINE: lambda r: r.task.deadline or dt.date.max,
+        SortKey.PROGRESS: lambda r: r.task.effective_progress,
+        SortKey.STATUS: lambda r: list(Status).index(r.task.status),
+        SortKey.LEAD: lambda r: r.task.lead,
+        SortKey.ASPECT: lambda r: r.task.aspect,
+    }
+    if key is SortKey.HEALTH:
+        return  # its order is the renderers' (query._HEALTH_ORDER); held by test_list
+    first = firsts[key]
+    expected = sorted(found, key=lambda r: (first(r), natural_key(r.task.id)), reverse=reverse)
+    assert [r.task.id for r in sort_rows(found, key, reverse)] == [r.task.id for r in expected]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .errors import UsageError, did_you_mean
 from .i18n import say
@@ -163,29 +163,36 @@ def rows(
 def sort_rows(
     items: list[TaskRow], key: SortKey = SortKey.ID, reverse: bool = False
 ) -> list[TaskRow]:
-    if key is SortKey.ID and not reverse and in_id_order([r.task.id for r in items]):
-        return list(items)  # as ledgers are usually kept: no natural keys to build
+    """By `key`, ties by id (naturally: T2 before T10)."""
+    in_order = not reverse and in_id_order([r.task.id for r in items])
+    if key is SortKey.ID:
+        if in_order:
+            return list(items)  # as ledgers are usually kept: no natural keys to build
+        return sorted(items, key=lambda r: natural_key(r.task.id), reverse=reverse)
+    first = _first_key(key)
+    if in_order:
+        # The rows are in id order already: a stable sort by the key alone leaves the ties
+        # in that order, without a natural key to build per row.
+        return sorted(items, key=first)
+    return sorted(items, key=lambda r: (first(r), natural_key(r.task.id)), reverse=reverse)
 
-    def by(r: TaskRow) -> tuple[object, ...]:
-        t = r.task
-        match key:
-            case SortKey.ID:
-                return (natural_key(t.id),)
-            case SortKey.DEADLINE:
-                return (t.deadline or dt.date.max, natural_key(t.id))
-            case SortKey.PROGRESS:
-                return (t.effective_progress, natural_key(t.id))
-            case SortKey.STATUS:
-                return (_STATUS_ORDER[t.status], natural_key(t.id))
-            case SortKey.LEAD:
-                return (t.lead, natural_key(t.id))
-            case SortKey.ASPECT:
-                return (t.aspect, natural_key(t.id))
-            case SortKey.HEALTH:
-                return (_HEALTH_ORDER[r.health.health], natural_key(t.id))
-        raise AssertionError(key)  # pragma: no cover - every SortKey is matched
 
-    return sorted(items, key=by, reverse=reverse)
+def _first_key(key: SortKey) -> Callable[[TaskRow], Any]:
+    """The key `sort_rows` sorts by before the id: the same values, in the same order."""
+    match key:
+        case SortKey.DEADLINE:
+            return lambda r: r.task.deadline or dt.date.max
+        case SortKey.PROGRESS:
+            return lambda r: r.task.effective_progress
+        case SortKey.STATUS:
+            return lambda r: _STATUS_ORDER[r.task.status]
+        case SortKey.LEAD:
+            return lambda r: r.task.lead
+        case SortKey.ASPECT:
+            return lambda r: r.task.aspect
+        case SortKey.HEALTH:
+            return lambda r: _HEALTH_ORDER[r.health.health]
+    raise AssertionError(key)  # pragma: no cover - ID is handled by the caller
 
 
 _DIGITS = re.compile(r"(\d+)")

@@ -9,8 +9,11 @@ Renderers add only layout and column headers.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Hashable
 from dataclasses import astuple, dataclass
-from typing import TYPE_CHECKING
+from operator import attrgetter, itemgetter
+from typing import TYPE_CHECKING, TypeVar
 
 from .changes import Changes
 from .errors import UsageError
@@ -33,14 +36,16 @@ from .indicators import (
 )
 from .kinds import Status
 from .petitions import PetitionReport
-from .postpone import postponed
+from .postpone import POSTPONED
 from .query import SortKey, TaskRow, aspects_named, no_aspect, rows, sort_rows
-from .records import Aspect, Indicator, Ledger, LogEntry
+from .records import Aspect, Indicator, Ledger, LogEntry, Task
 from .schedule import Health, Level, TaskWarning, latest_progress, warning_counts
 from .warn import DEFAULT_DAYS, find
 
 if TYPE_CHECKING:
     from .models import PetitionFile
+
+_K = TypeVar("_K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -76,29 +81,67 @@ class Counts:
 
     @classmethod
     def of(cls, task_rows: list[TaskRow], late: frozenset[int] | None = None) -> Counts:
-        """The counts of these rows; `late`: the ids (`id()`) of the tasks among them that
-        were postponed, when already known (each task's log is read once, not per table)."""
-        states = [r.health.health for r in task_rows]
-        statuses = [r.task.status for r in task_rows]
-        dropped = states.count(Health.DROPPED)
-        return cls(
-            tasks=len(task_rows) - dropped,
-            completed=sum(h.is_done for h in states),
-            signed_off=statuses.count(Status.CLOSED),
-            on_schedule=states.count(Health.ON_SCHEDULE),
-            behind=states.count(Health.BEHIND),
-            overdue=states.count(Health.OVERDUE),
-            postponed=sum(
-                h is not Health.DROPPED
-                and (postponed(r.task) if late is None else id(r.task) in late)
-                for h, r in zip(states, task_rows, strict=True)
-            ),
-            cancelled=statuses.count(Status.CANCELLED),
-            merged=statuses.count(Status.MERGED),
-        )
+        """The counts of these rows; `late`: the ids (`id()`) of the tasks of the plan (not
+        cancelled or merged) that were postponed, when already known (`postponed_ids`: each
+        task's log is read once, not once per table)."""
+        return cls.by(task_rows, lambda task: None, late).get(None, Counts())
+
+    @classmethod
+    def by(
+        cls,
+        task_rows: list[TaskRow],
+        group: Callable[[Task], _K],
+        late: frozenset[int] | None = None,
+    ) -> dict[_K, Counts]:
+        """The counts of the rows of each `group(task)` (an aspect's id, a lead department),
+        in one pass over the rows, counted in C (Counter, map): a report counts every task
+        once for the whole plan and again for each of its tables."""
+        tasks = list(map(_TASK, task_rows))
+        keys = list(map(group, tasks))
+        sizes = Counter(keys)
+        states = Counter(zip(keys, [r.health.health for r in task_rows], strict=True))
+        statuses = Counter(zip(keys, map(_STATUS, tasks), strict=True))
+        if late is None:
+            late = postponed_ids(task_rows)
+        moved: Counter[_K] = Counter()
+        if late:
+            moved.update(k for k, t in zip(keys, tasks, strict=True) if id(t) in late)
+        out = {}
+        for k in sizes:  # in the order the rows first name them
+            out[k] = cls(
+                tasks=sizes[k] - states[k, Health.DROPPED],
+                completed=sum(states[k, h] for h in _DONE),
+                signed_off=statuses[k, Status.CLOSED],
+                on_schedule=states[k, Health.ON_SCHEDULE],
+                behind=states[k, Health.BEHIND],
+                overdue=states[k, Health.OVERDUE],
+                postponed=moved.get(k, 0),
+                cancelled=statuses[k, Status.CANCELLED],
+                merged=statuses[k, Status.MERGED],
+            )
+        return out
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+
+_TASK = itemgetter(0)  # TaskRow.task
+_STATUS = attrgetter("status")
+_KIND = attrgetter("kind")
+_LEAD = attrgetter("lead")
+_ASPECT = attrgetter("aspect")
+_DONE = tuple(h for h in Health if h.is_done)
+
+
+def postponed_ids(task_rows: list[TaskRow]) -> frozenset[int]:
+    """The ids (`id()`) of the tasks among these rows whose deadline was moved later (延期),
+    of the plan only: a cancelled or merged task is counted apart, never as postponed."""
+    return frozenset(
+        id(t)
+        for t, h in zip(map(_TASK, task_rows), [r.health.health for r in task_rows], strict=True)
+        # postpone.postponed, inlined: asked of every task of the ledger.
+        if t.log and POSTPONED in map(_KIND, t.log) and h is not Health.DROPPED
+    )
 
 
 @dataclass(frozen=True)
@@ -117,19 +160,20 @@ class LeadRow:
     warnings: dict[Level, int]
 
 
-def lead_rows(task_rows: list[TaskRow], found: list[TaskWarning]) -> tuple[LeadRow, ...]:
+def lead_rows(
+    task_rows: list[TaskRow], found: list[TaskWarning], late: frozenset[int] | None = None
+) -> tuple[LeadRow, ...]:
     """Every lead department with a task in the plan: most tasks first, then by name (the
-    order of the rows is the order of the table, in every format)."""
-    by_lead: dict[str, list[TaskRow]] = {}
-    for r in task_rows:
-        by_lead.setdefault(r.task.lead, []).append(r)
+    order of the rows is the order of the table, in every format); `late` as in `Counts.of`."""
+    if late is None:
+        late = postponed_ids(task_rows)
     warned: dict[str, list[TaskWarning]] = {}
     for w in found:
         warned.setdefault(w.task.lead, []).append(w)
     leads = [
         LeadRow(lead, counts, warning_counts(warned.get(lead, [])))
-        for lead, mine in by_lead.items()
-        if (counts := Counts.of(mine)).tasks
+        for lead, counts in Counts.by(task_rows, _LEAD, late).items()
+        if counts.tasks
     ]
     return tuple(sorted(leads, key=lambda r: (-r.counts.tasks, r.lead)))
 
@@ -244,12 +288,21 @@ def data_date(
     (forward only, since it is a maximum) without touching `[ledger] as_of`, and a report
     `--as-of` an earlier day gets the data date of that day."""
     days: list[dt.date | None] = [ledger.meta.as_of]
-    days += [e.date for t in ledger.tasks for e in t.log]
+    for t in ledger.tasks:
+        if t.log:
+            days += map(_DATE, t.log)
     for ind in ledger.indicators:
         days += [ind.recorded, *(r.recorded for r in ind.history)]
     if petitions is not None:
         days += [e.date for p in petitions.petitions for e in p.log]
-    return max((d for d in days if d is not None and d <= as_of), default=None)
+    known = [d for d in days if d is not None]
+    latest = max(known, default=None)
+    if latest is None or latest <= as_of:  # the usual case: nothing dated after as_of
+        return latest
+    return max((d for d in known if d <= as_of), default=None)
+
+
+_DATE = attrgetter("date")
 
 
 def find_aspect(ledger: Ledger, value: str) -> Aspect:
@@ -345,15 +398,14 @@ def build_report(
     all_rows = rows(ledger, as_of)
     if chosen is not None:
         all_rows = [r for r in all_rows if r.task.aspect == chosen.id]
-    late = frozenset(id(r.task) for r in all_rows if postponed(r.task))
+    late = postponed_ids(all_rows)
     counts = Counts.of(all_rows, late)
 
-    by_aspect: dict[str, list[TaskRow]] = {}
-    for r in all_rows:  # one pass, not one per aspect
-        by_aspect.setdefault(r.task.aspect, []).append(r)
-    aspect_rows = []
-    for a in [chosen] if chosen is not None else ledger.aspects:
-        aspect_rows.append(AspectRow(a, Counts.of(by_aspect.get(a.id, []), late)))
+    by_aspect = Counts.by(all_rows, _ASPECT, late)  # one pass, not one per aspect
+    aspect_rows = [
+        AspectRow(a, by_aspect.get(a.id, Counts()))
+        for a in ([chosen] if chosen is not None else ledger.aspects)
+    ]
 
     open_rows = [r for r in all_rows if r.task.status.is_open]
     open_rows = sort_rows(open_rows, SortKey.HEALTH)
@@ -363,9 +415,11 @@ def build_report(
         named = {i for r in all_rows for i in r.task.indicators}
         shown = [i for i in ledger.indicators if i.id in named]
 
-    task_ids = {r.task.id for r in all_rows}
     # The same warnings `rectify warn` finds with its defaults, so the two never disagree.
-    found = [w for w in find(ledger, as_of, days=days).warnings if w.task.id in task_ids]
+    found = list(find(ledger, as_of, days=days).warnings)
+    if chosen is not None:  # the aspect's tasks' only
+        task_ids = {r.task.id for r in all_rows}
+        found = [w for w in found if w.task.id in task_ids]
 
     return Report(
         title=label("report.title", language, title=ledger.meta.title),
@@ -391,5 +445,5 @@ def build_report(
         },
         indicators=tuple(indicator_row(i, language) for i in shown),
         warnings=warning_counts(found),
-        leads=lead_rows(all_rows, found),
+        leads=lead_rows(all_rows, found, late),
     )

@@ -233,13 +233,18 @@ def latest_progress(task: Task, as_of: dt.date | None = None) -> LogEntry | None
     finished, cancelled or merged task, or one whose log has no note yet."""
     if task.status not in OPEN_STATUSES:
         return None
-    noted = [
-        e
-        for e in task.log
-        if e.note.strip() and (as_of is None or e.date <= as_of) and not is_added(e)
-    ]
-    # max() keeps the first of equals; the last written of a day is the latest.
-    return max(reversed(noted), key=lambda e: e.date, default=None)
+    latest = None
+    # Newest written first: a later day replaces the one kept, the same day does not, so of
+    # one day the entry written last is kept.
+    for e in reversed(task.log):
+        if (
+            (latest is None or e.date > latest.date)
+            and (as_of is None or e.date <= as_of)
+            and e.note.strip()
+            and not is_added(e)
+        ):
+            latest = e
+    return latest
 
 
 def severity_key(w: TaskWarning) -> tuple[int, dt.date, str]:

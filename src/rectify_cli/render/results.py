@@ -87,10 +87,10 @@ class TaskList(Result):
 
         return tasks_csv(self.rows, self.refs)
 
-    def md(self) -> str:
-        from .markdown import tasks_table
+    def md(self) -> Iterable[str]:
+        from .markdown import tasks_table_parts
 
-        return tasks_table(self.rows, self.lang, self.refs)
+        return tasks_table_parts(self.rows, self.lang, self.refs)  # in pieces, as json
 
     def table(self, width: int) -> RenderableType:
         from .terminal import tasks_table
