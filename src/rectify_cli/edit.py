@@ -30,6 +30,7 @@ from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
 from .diff_text import unified_diff
+from .digests import remembered
 from .edit_file import (
     BOM,
     INDICATORS_KIND,
@@ -183,7 +184,8 @@ def locked(path: Path, shown: str) -> Iterator[None]:
             )
         ) from None
     try:
-        yield
+        with remembered():  # the bytes before and after are hashed once (digests.py)
+            yield
     finally:
         lock.release()
 
