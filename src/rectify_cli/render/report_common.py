@@ -6,6 +6,8 @@ Cells are unescaped text: each renderer escapes for its medium.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rectify_cli.i18n import Lang, label
 from rectify_cli.query import TaskRow
 from rectify_cli.report import AspectRow, Counts, IndicatorRow, LeadRow, Report
@@ -73,6 +75,34 @@ def lead_total_cells(report: Report) -> list[str] | None:
         return None
     warnings = [str(n) for n in report.warnings.values()]
     return [label("report.total", report.lang), *count_cells(report.counts), *warnings]
+
+
+@dataclass(frozen=True)
+class CountTable:
+    """A progress table as every document draws it: its heading, columns and rows, the
+    total last (`has_total`) when there is more than one row to add up."""
+
+    heading: str  # a label key
+    columns: tuple[str, ...]
+    rows: list[list[str]]
+    has_total: bool
+
+
+def count_tables(report: Report) -> list[CountTable]:
+    """The progress by aspect, then by lead department (when the report has one)."""
+    aspects = [aspect_cells(r) for r in report.aspects]
+    total = total_cells(report)
+    tables = [_with_total("report.aspects", ASPECT_COLUMNS, aspects, total)]
+    if report.leads:
+        leads = [lead_cells(r) for r in report.leads]
+        tables.append(_with_total("report.leads", LEAD_COLUMNS, leads, lead_total_cells(report)))
+    return tables
+
+
+def _with_total(
+    heading: str, columns: tuple[str, ...], rows: list[list[str]], total: list[str] | None
+) -> CountTable:
+    return CountTable(heading, columns, rows + ([total] if total else []), total is not None)
 
 
 def open_cells(row: TaskRow, report: Report) -> list[str]:

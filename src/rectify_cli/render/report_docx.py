@@ -16,20 +16,15 @@ from rectify_cli.report import Report
 
 from . import word
 from .report_common import (
-    ASPECT_COLUMNS,
     INDICATOR_COLUMNS,
-    LEAD_COLUMNS,
     NUMERIC_COLUMNS,
     OPEN_COLUMNS,
     WARNING_COLUMNS,
-    aspect_cells,
+    count_tables,
     headers,
     indicator_cells,
-    lead_cells,
-    lead_total_cells,
     open_cells,
     subtitle,
-    total_cells,
     warning_rows,
 )
 from .rollup_common import (
@@ -68,31 +63,14 @@ def report_body(doc: Document, report: Report) -> None:
         # The notice's petition sentence under the task headline, as in Markdown.
         word.paragraph(doc, report.petitions.headline, indent=True, bold=True, space_after=6)
 
-    word.heading(doc, label("report.aspects", lang))
-    body = [aspect_cells(r) for r in report.aspects]
-    total = total_cells(report)
-    if total is not None:
-        body.append(total)
-    word.table(
-        doc,
-        headers(ASPECT_COLUMNS, lang),
-        body,
-        numeric=[c in NUMERIC_COLUMNS for c in ASPECT_COLUMNS],
-        bold_last=total is not None,
-    )
-
-    if report.leads:
-        word.heading(doc, label("report.leads", lang))
-        body = [lead_cells(r) for r in report.leads]
-        lead_total = lead_total_cells(report)
-        if lead_total is not None:
-            body.append(lead_total)
+    for t in count_tables(report):
+        word.heading(doc, label(t.heading, lang))
         word.table(
             doc,
-            headers(LEAD_COLUMNS, lang),
-            body,
-            numeric=[c in NUMERIC_COLUMNS for c in LEAD_COLUMNS],
-            bold_last=lead_total is not None,
+            headers(t.columns, lang),
+            t.rows,
+            numeric=[c in NUMERIC_COLUMNS for c in t.columns],
+            bold_last=t.has_total,
         )
 
     word.heading(doc, label("report.open", lang))

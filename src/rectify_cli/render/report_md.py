@@ -14,19 +14,14 @@ from rectify_cli.report import Report
 from .extras_text import report_extras_markdown
 from .markdown import table
 from .report_common import (
-    ASPECT_COLUMNS,
     INDICATOR_COLUMNS,
-    LEAD_COLUMNS,
     OPEN_COLUMNS,
     WARNING_COLUMNS,
-    aspect_cells,
+    count_tables,
     headers,
     indicator_cells,
-    lead_cells,
-    lead_total_cells,
     open_cells,
     subtitle,
-    total_cells,
     warning_rows,
 )
 from .text import md_escape, one_line
@@ -53,20 +48,9 @@ def report_markdown(report: Report, *, charts: bool = False) -> str:
     extra_head, extra_tail = report_extras_markdown(report)
     out += extra_head
 
-    out += [f"## {label('report.aspects', lang)}", ""]
-    body = [aspect_cells(r) for r in report.aspects]
-    total = total_cells(report)
-    if total is not None:
-        body.append(total)
-    out.append(table(headers(ASPECT_COLUMNS, lang), body))
-
-    if report.leads:
-        out += [f"## {label('report.leads', lang)}", ""]
-        body = [lead_cells(r) for r in report.leads]
-        lead_total = lead_total_cells(report)
-        if lead_total is not None:
-            body.append(lead_total)
-        out.append(table(headers(LEAD_COLUMNS, lang), body))
+    for t in count_tables(report):
+        out += [f"## {label(t.heading, lang)}", ""]
+        out.append(table(headers(t.columns, lang), t.rows))
 
     out += [f"## {label('report.open', lang)}", ""]
     if report.open_tasks:
