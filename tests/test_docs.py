@@ -48,7 +48,7 @@ def test_relative_links_resolve(page: object) -> None:
 
 def test_readme_has_both_setup_commands() -> None:
     assert "$ pip install -e . && rectify report" in README
-    assert "$ pip install -e '.[test]' && pytest" in README
+    assert "$ pip install -e '.[test]' && pytest -n auto" in README
 
 
 def test_readme_ledger_examples_validate() -> None:
