@@ -520,7 +520,11 @@ def test_missing_python_docx_says_how_to_install_it(
         "--as-of",
         "2026-01-01",
     )
-    assert code == EXIT_ERROR and "pip install 'rectify[docs]'" in err
+    # In the ledger's language, like every message.
+    assert (code, err) == (
+        EXIT_ERROR,
+        "错误：输出 docx 需要 python-docx：pip install 'rectify[docs]'\n",
+    )
     assert not (tmp_path / "n").exists()  # nothing is written before every notice is built
     # HTML needs nothing extra.
     assert invoke_en(runner, "report", "--out", str(tmp_path / "r.html"))[0] == 0

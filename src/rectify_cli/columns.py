@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .errors import ExcelUnavailable
-from .i18n import Lang, label
+from .i18n import Lang, label, say
 
 # `int` is a progress (0-100, a percent cell read as such); `count` any whole number.
 Kind = Literal["text", "list", "date", "deadline", "status", "int", "count", "number", "bool"]
@@ -274,13 +274,16 @@ def match_header(text: str, index: dict[str, tuple[str, int]]) -> tuple[str, int
 
 # --------------------------------------------------------------------------- openpyxl
 
-EXCEL_HINT = "xlsx needs openpyxl: pip install 'rectify[excel]'"
-
 
 def load_openpyxl() -> Any:
     """openpyxl is an optional extra: CSV works without it, xlsx says how to get it."""
     try:
         import openpyxl
     except ImportError:
-        raise ExcelUnavailable(EXCEL_HINT) from None
+        raise ExcelUnavailable(
+            say(
+                "xlsx needs openpyxl: pip install 'rectify[excel]'",
+                "读写 xlsx 需要 openpyxl：pip install 'rectify[excel]'",
+            )
+        ) from None
     return openpyxl

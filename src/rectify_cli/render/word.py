@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rectify_cli.errors import DocxUnavailable
-from rectify_cli.i18n import Lang, label
+from rectify_cli.i18n import Lang, label, say
 
 from .text import PHRASE, PHRASE_MAX, UNBROKEN, doc_text, ems
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from docx.document import Document
     from docx.text.paragraph import Paragraph
 
-DOCS_HINT = "docx needs python-docx: pip install 'rectify[docs]'"
 
 # (Latin font, East Asian font, the East Asian font's English name for Word's substitution).
 BODY = ("Times New Roman", "仿宋", "FangSong")
@@ -39,7 +38,12 @@ def load_docx() -> Any:
     try:
         import docx
     except ImportError:
-        raise DocxUnavailable(DOCS_HINT) from None
+        raise DocxUnavailable(
+            say(
+                "docx needs python-docx: pip install 'rectify[docs]'",
+                "输出 docx 需要 python-docx：pip install 'rectify[docs]'",
+            )
+        ) from None
     return docx
 
 
