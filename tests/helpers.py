@@ -7,6 +7,7 @@ import random
 import re
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -883,3 +884,15 @@ def pdf_text(pdf: Path) -> str:
     exe = need_program("pdftotext", purpose="reading a printed document", apt="poppler-utils")
     run = subprocess.run([exe, "-layout", str(pdf), "-"], capture_output=True, check=True)
     return run.stdout.decode("utf-8")
+
+
+# What a printed document must never cut across two lines: task ids, dates (2025-06-30,
+# 2025年9月30日, 2025年1-9月) and percentages.
+WHOLE_TOKENS = re.compile(
+    r"\bT\d+\b|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}(?:-\d{1,2})?月(?:\d{1,2}日)?|\d+(?:\.\d+)?%"
+)
+
+
+def tokens_short(expected: Counter[str], printed: Counter[str]) -> dict[str, int]:
+    """How many of each expected token the printed text is short of (empty: none lost)."""
+    return {t: n - printed[t] for t, n in expected.items() if printed[t] < n}

@@ -28,14 +28,17 @@ from rectify_cli.pdf import BROWSER_ENV, find_browser, install_paths, print_pdf
 from rectify_cli.render import OutputFormat
 from rectify_cli.render.text import html_unbroken
 from tests.conftest import REPO, invoke, invoke_en
-from tests.helpers import AS_OF, GOOD, HEADLINE_ZH, parse_html, write_counties
+from tests.helpers import (
+    AS_OF,
+    GOOD,
+    HEADLINE_ZH,
+    WHOLE_TOKENS,
+    parse_html,
+    tokens_short,
+    write_counties,
+)
 from tests.programs import need_browser
 
-# What must never be cut across two lines: task ids, dates (2025-06-30, 2025年9月30日,
-# 2025年1-9月) and percentages.
-TOKENS = re.compile(
-    r"\bT\d+\b|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}(?:-\d{1,2})?月(?:\d{1,2}日)?|\d+(?:\.\d+)?%"
-)
 A4_POINTS = (595, 842)
 
 # Open tasks with long titles and several leads squeeze the date and progress columns,
@@ -98,7 +101,7 @@ def tokens_outside_charts(html: str) -> Counter[str]:
     for parent in root.iter():
         for child in [c for c in parent if c.tag == "figure"]:
             parent.remove(child)
-    return Counter(TOKENS.findall(" ".join(root.itertext())))  # a space between cells
+    return Counter(WHOLE_TOKENS.findall(" ".join(root.itertext())))  # a space between cells
 
 
 @pytest.fixture
@@ -149,10 +152,10 @@ def test_the_pdf_report_keeps_every_id_date_and_percentage_whole(
         assert HEADLINE_ZH in page_one
 
     # Every id, date and percentage the HTML shows is on the printed pages, on one line.
-    printed = Counter(TOKENS.findall(pdf_text(pdf)))
+    printed = Counter(WHOLE_TOKENS.findall(pdf_text(pdf)))
     expected = tokens_outside_charts(html)
     assert expected, "the report shows ids, dates and percentages"
-    missing = {t: n - printed[t] for t, n in expected.items() if printed[t] < n}
+    missing = tokens_short(expected, printed)
     assert not missing, missing
 
     if which == "sample":  # written by the rule of every --out: replaced only with --force
@@ -188,9 +191,9 @@ def test_a_rollup_prints_to_pdf_its_table_then_each_ledger(
     ]
     for title in titles:
         assert re.sub(r"\s+", "", title) in re.sub(r"\s+", "", text), title
-    printed = Counter(TOKENS.findall(text))
+    printed = Counter(WHOLE_TOKENS.findall(text))
     expected = tokens_outside_charts(html)
-    missing = {t: n - printed[t] for t, n in expected.items() if printed[t] < n}
+    missing = tokens_short(expected, printed)
     assert not missing, missing
 
 
@@ -208,12 +211,12 @@ def test_notices_print_to_pdf_a_page_each_in_one_file_or_one_per_department(
     heads = [h for h in parse_html(html).iter() if h.tag.endswith("h1")]
     assert heads and len(pdf) == len(heads)  # a printed page per notice
     text = pdf_text(pdf)
-    printed = Counter(TOKENS.findall(text))
+    printed = Counter(WHOLE_TOKENS.findall(text))
     body = parse_html(html).find("body")
     assert body is not None
-    expected = Counter(TOKENS.findall(" ".join(body.itertext())))
+    expected = Counter(WHOLE_TOKENS.findall(" ".join(body.itertext())))
     assert expected
-    missing = {t: n - printed[t] for t, n in expected.items() if printed[t] < n}
+    missing = tokens_short(expected, printed)
     assert not missing, missing
 
     code, _, err = invoke(

@@ -13,10 +13,13 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import invoke
-from tests.helpers import AS_OF, GOOD, pdf_text, print_with_libreoffice, write_counties
-
-TOKENS = re.compile(
-    r"\bT\d+\b|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}(?:-\d{1,2})?月(?:\d{1,2}日)?|\d+(?:\.\d+)?%"
+from tests.helpers import (
+    AS_OF,
+    GOOD,
+    WHOLE_TOKENS,
+    pdf_text,
+    print_with_libreoffice,
+    write_counties,
 )
 
 
@@ -27,7 +30,7 @@ def word_tokens(path: Path) -> Counter[str]:
     for table in document.tables:
         for row in table.rows:
             texts += [cell.text for cell in row.cells]
-    return Counter(TOKENS.findall(" ".join(texts)))
+    return Counter(WHOLE_TOKENS.findall(" ".join(texts)))
 
 
 @pytest.mark.slow
@@ -49,7 +52,7 @@ def test_word_report_prints_every_id_date_and_percentage_whole(
     printed: Counter[str] = Counter()
     for line in pdf_text(tmp_path / "pdf" / "report.pdf").splitlines():
         # pdftotext puts a space where LibreOffice spaces Chinese from digits (2025 年 9 月).
-        printed.update(TOKENS.findall(re.sub(r"(?<=[\d年月])\s(?=[\d年月日])", "", line)))
+        printed.update(WHOLE_TOKENS.findall(re.sub(r"(?<=[\d年月])\s(?=[\d年月日])", "", line)))
     # Merged cells repeat their text in python-docx's rows, so a token counts once per
     # distinct place; every one must be on the page, whole.
     missing = sorted(t for t in expected if printed[t] == 0)
