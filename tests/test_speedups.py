@@ -343,3 +343,103 @@ def test_sorting_rows_in_id_order_by_a_key_alone_is_the_full_sort(
     first = firsts[key]
     expected = sorted(found, key=lambda r: (first(r), natural_key(r.task.id)), reverse=reverse)
     assert [r.task.id for r in sort_rows(found, key, reverse)] == [r.task.id for r in expected]
+
+
+# Every string field of a listed task, and what rectify adds (aspect name; ledger and ref
+# with several ledgers).  The JSON writer escapes values that repeat as it encodes them, and
+# the rest by one search per piece of tasks: a field left out of that search would show here.
+_TASK_TEXT = ("id", "aspect", "title", "lead", "leader", "owner", "phone", "merged_into", "notes")
+_TASK_LISTS = ("measures", "partners", "evidence", "indicators")
+_LOG_TEXT = ("kind", "note", "by")
+# Controls json.dumps escapes itself, those it leaves raw (DEL, C1, bidi) that rectify
+# escapes after it, line separators, quotes, backslashes, emoji, CJK.  A lone surrogate
+# cannot be ledger text: TOML, and so a ledger file, holds only Unicode scalar values.
+HOSTILE_JSON = '\x00\x1b[2J\x7f\x85\x9b\u061c\u200e\u2028\u2029\u202e\u2066"\\/\t\r\n😀滨州'
+any_text = st.text(
+    st.one_of(st.sampled_from(HOSTILE_JSON), st.characters(codec="utf-8")), max_size=12
+)
+
+
+def _task_row(i: int, **fields: Any) -> TaskRow:
+    """A listed task built from records directly: any text in any field, as no model
+    would let a test write it (a `kind` or a `status` the models do not know)."""
+    from rectify_cli.records import LogEntry
+    from rectify_cli.records import Task as TaskRecord
+    from rectify_cli.schedule import Health, TaskHealth
+
+    log_fields = {k[4:]: fields.pop(k) for k in list(fields) if k.startswith("log_")}
+    entry = LogEntry(dt.date(2026, 3, 1), None, Status.IN_PROGRESS, 40, "进展", "张三", [])
+    task = TaskRecord(
+        f"T{i:03}", "A1", "标题", ["措施"], "市生态环境局", ["市公安局"], None, None, None,
+        dt.date(2026, 1, 1), dt.date(2026, 12, 31), False, Status.IN_PROGRESS, None, 40,
+        None, [], [], "", [entry._replace(**log_fields), entry],
+    )  # fmt: skip
+    name = fields.pop("aspect_name", "大气污染")
+    return TaskRow(task._replace(**fields), name, TaskHealth(Health.BEHIND, 1 / 3, 40, 5))
+
+
+def _assert_json_of(rows: list[TaskRow]) -> None:
+    from rectify_cli.render.data import task_record, tasks_json, to_json
+
+    assert tasks_json(rows) == to_json([task_record(r) for r in rows])
+    ref = (lambda r: "L:" + r.task.id + r.ledger) if rows else None
+    with_refs = [{**task_record(r), "ledger": r.ledger, "ref": ref(r)} for r in rows]
+    assert tasks_json(rows, ref) == to_json(with_refs)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [*_TASK_TEXT, *_TASK_LISTS, *(f"log_{f}" for f in (*_LOG_TEXT, "changes")), "aspect_name"],
+)
+def test_tasks_json_escapes_every_field_as_json_dumps_does(
+    field: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hostile and very long text in one field of one task, in the middle of three pieces
+    (the others clean): byte for byte what json.dumps and its escapes write."""
+    from rectify_cli.render import data
+
+    monkeypatch.setattr(data, "_CHUNK", 4)
+    long = HOSTILE_JSON * 5000
+    values: list[Any] = [HOSTILE_JSON, long, ""]
+    if field in _TASK_LISTS or field == "log_changes":
+        values = [[HOSTILE_JSON], [long, HOSTILE_JSON, "x"], []]
+    for value in values:
+        rows = [_task_row(i) for i in range(10)]
+        rows[5] = _task_row(5, **{field: value})
+        _assert_json_of(rows)
+    hostile_ledger = [_task_row(i)._replace(ledger=HOSTILE_JSON) for i in range(6)]
+    _assert_json_of(hostile_ledger)
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                **{f: any_text for f in _TASK_TEXT if f != "id"},
+                **{f: st.lists(any_text, max_size=3) for f in _TASK_LISTS},
+                **{f"log_{f}": any_text for f in _LOG_TEXT},
+                "log_changes": st.lists(any_text, max_size=3),
+                "aspect_name": any_text,
+                "progress": st.none() | st.integers(-(2**70), 2**70),
+                "log_progress": st.none() | st.integers(0, 100),
+                "start": st.none() | st.dates(),
+                "completed_on": st.none() | st.dates(),
+                "ongoing": st.booleans(),
+            },
+        ),
+        max_size=7,
+    ),
+    st.none() | st.floats(0, 100),
+)
+def test_tasks_json_of_any_records_is_json_dumps(
+    tasks: list[dict[str, Any]], expected: float | None
+) -> None:
+    """Any text in every field at once, in pieces of two tasks (the writer's chunks)."""
+    from rectify_cli.render import data
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(data, "_CHUNK", 2)
+        rows = [_task_row(i, **fields) for i, fields in enumerate(tasks)]
+        rows = [r._replace(health=r.health._replace(expected=expected)) for r in rows]
+        _assert_json_of(rows)

@@ -249,16 +249,27 @@ def emit(
 
     if isinstance(drawn, bytes):
         data = drawn
-    else:
-        data = (drawn if isinstance(drawn, str) else "".join(drawn)).encode("utf-8")
+    elif isinstance(drawn, str):
+        data = drawn.encode("utf-8")
+    else:  # parts, in text or in UTF-8 already
+        data = b"".join(p if isinstance(p, bytes) else p.encode("utf-8") for p in drawn)
     write_bytes(out, data, force=force)
     if not is_stdout(out):
         tell(label(result.written, lang, path=display_path(out)))
 
 
-def write(text: str) -> None:
+def write(text: str | bytes) -> None:
     """Output on stdout.  CSV is data, written as the ledger holds it; on a terminal its
-    cells are shown with their controls escaped (docs/commands.md, "Control characters")."""
+    cells are shown with their controls escaped (docs/commands.md, "Control characters").
+    Text in UTF-8 already (JSON's parts) goes to stdout's bytes, after any text before it."""
+    if isinstance(text, bytes):
+        out = getattr(sys.stdout, "buffer", None)  # a stream without one takes text
+        if out is None:
+            sys.stdout.write(text.decode("utf-8"))
+        else:
+            sys.stdout.flush()
+            out.write(text)
+        return
     if sys.stdout.isatty():
         from rectify_cli.render.data import CsvText, csv_on_terminal
 

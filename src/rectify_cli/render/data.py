@@ -7,12 +7,13 @@ import io
 import json
 import json.encoder
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain, islice
 from typing import Any
 
 from rectify_cli.query import TaskRow
-from rectify_cli.records import LogEntry, as_json
+from rectify_cli.records import as_json
 
-from .text import csv_safe, escaped, json_escaped
+from .text import csv_safe, escaped, json_escaped, json_raw_in
 
 # CSV columns: the ledger's own field names, then what rectify computes.
 TASK_CSV_FIELDS = (
@@ -55,110 +56,168 @@ def to_json(data: Any) -> str:
 def tasks_json(rows: Iterable[TaskRow], refs: Callable[[TaskRow], str] | None = None) -> str:
     """With `refs` (several ledgers) each record also names its `ledger`, and its `ref`: the
     id `show` and `update` take (qualified where two ledgers share the id)."""
-    return "".join(tasks_json_parts(rows, refs))
+    return b"".join(tasks_json_parts(rows, refs)).decode("utf-8")
 
 
 def tasks_json_parts(
     rows: Iterable[TaskRow], refs: Callable[[TaskRow], str] | None = None
-) -> Iterator[str]:
-    """tasks_json in pieces of a few hundred tasks, so that 100,000 tasks are written
-    without holding all their records and the whole text (~1 GB) in memory.
+) -> Iterator[bytes]:
+    """tasks_json in pieces of a few hundred tasks, UTF-8 encoded, so that 100,000 tasks are
+    written without holding all their records and the whole text (~1 GB) in memory.
 
     The text is byte for byte `to_json` of the list of `task_record`s (tests hold it so), but
     written from the records' fields directly: json.dumps with an indent runs in pure
     Python, and with the dicts to build first took ~8 s of `list --format json` on 100,000
-    tasks; this takes a tenth of that.  Values that repeat across tasks (dates, departments,
-    aspects, statuses) are encoded once per call.
+    tasks.  Here a piece is written a column at a time (all the titles, then all the
+    deadlines...) and each task by one %-format of a template, so the work per value runs
+    in C (map, join, json's encoder), not in a Python call per task or value.  In bytes:
+    most of the text is the indented keys, ASCII, which bytes copy as they are; a str
+    holding Chinese widens them to two bytes a character, and stdout then encodes it all.
     """
-    task_json = _task_writer()
-    chunk: list[str] = []
-    sep = "[\n  "
-    for r in rows:
-        extra = ""
-        if refs is not None:
-            extra = f',\n    "ledger": {_s(r.ledger)},\n    "ref": {_s(refs(r))}'
-        chunk.append(sep)
-        chunk.append(task_json(r, extra))
-        sep = ",\n  "
-        if len(chunk) >= _CHUNK:
-            yield json_escaped("".join(chunk))
-            chunk.clear()
-    chunk.append("[]\n" if sep.startswith("[") else "\n]\n")
-    yield json_escaped("".join(chunk))
+    chunk_json = _chunk_writer(refs)
+    it = iter(rows)
+    sep = b"[\n  "
+    while chunk := list(islice(it, _CHUNK)):
+        yield sep + chunk_json(chunk)
+        sep = b",\n  "
+    yield b"[]\n" if sep.startswith(b"[") else b"\n]\n"
 
 
-_CHUNK = 1000  # list items (two per task) per piece written
+_CHUNK = 500  # tasks per piece written
 
 # json's own C string encoder (ensure_ascii=False): what json.dumps writes for a str.
 _s: Callable[[str], str] = json.encoder.encode_basestring
 
 
-class _Encoded(dict[Any, str]):
+def _utf8(texts: Iterable[str]) -> Iterator[bytes]:
+    """The JSON strings of `texts`, encoded; each ledger value is escaped by the writer's
+    one search per piece (below), as it is mostly unique and seldom needs it."""
+    return map(str.encode, map(_s, texts))
+
+
+class _Encoded(dict[Any, bytes]):
     """value → its JSON text, each computed once (None → null)."""
 
     def __init__(self, encode: Callable[[Any], str]) -> None:
-        super().__init__({None: "null"})
+        super().__init__({None: b"null"})
         self.encode = encode
 
-    def __missing__(self, key: Any) -> str:
-        text = self[key] = self.encode(key)
+    def __missing__(self, key: Any) -> bytes:
+        text = self[key] = self.encode(key).encode()
         return text
 
 
-def _texts(items: list[str], pad: str, text: Callable[[str], str] = _s) -> str:
-    """A list of strings as json.dumps indents it, its items `pad` + 2 spaces in."""
-    if not items:
-        return "[]"
-    inner = pad + "  "
-    return "[\n" + inner + (",\n" + inner).join(map(text, items)) + "\n" + pad + "]"
+def _grouped(lists: Sequence[Sequence[Any]], items: Iterable[bytes], pad: bytes) -> list[bytes]:
+    """Each of `lists` as json.dumps indents a list, `pad` + 2 spaces in, from the JSON texts
+    of all their items in turn (`items`, encoded in one pass over the lot)."""
+    each = iter(items)
+    first, sep, last = b"[\n" + pad + b"  ", b",\n" + pad + b"  ", b"\n" + pad + b"]"
+    return [first + sep.join(islice(each, len(x))) + last if x else b"[]" for x in lists]
 
 
-def _task_writer() -> Callable[[TaskRow, str], str]:
-    """The JSON text of one task row, with this call's tables of encoded values."""
+# What json.dumps(indent=2) writes for a task record (task_record) in the list, and for a
+# log entry in it: the fields in the records' order, each filled with its JSON text.
+_TASK = (
+    b'{\n    "id": %s,\n    "aspect": %s,\n    "title": %s,\n    "measures": %s,'
+    b'\n    "lead": %s,\n    "partners": %s,\n    "leader": %s,\n    "owner": %s,'
+    b'\n    "phone": %s,\n    "start": %s,\n    "deadline": %s,\n    "ongoing": %s,'
+    b'\n    "status": %s,\n    "merged_into": %s,\n    "progress": %s,'
+    b'\n    "completed_on": %s,\n    "evidence": %s,\n    "indicators": %s,'
+    b'\n    "notes": %s,\n    "log": %s,\n    "aspect_name": %s,\n    "health": %s,'
+    b'\n    "expected_progress": %s%s\n  }'
+)
+_LOG = (
+    b'{\n        "date": %s,\n        "kind": %s,\n        "status": %s,'
+    b'\n        "progress": %s,\n        "note": %s,\n        "by": %s,'
+    b'\n        "changes": %s\n      }'
+)
+_BOOL = {True: b"true", False: b"false"}.__getitem__
+_IN_TASK, _IN_LOG = b" " * 4, b" " * 8  # the indent of a task's fields, a log entry's
+
+
+def _chunk_writer(refs: Callable[[TaskRow], str] | None) -> Callable[[list[TaskRow]], bytes]:
+    """The JSON text of some task rows, with this call's tables of encoded values."""
     day = _Encoded(lambda d: f'"{d.isoformat()}"').__getitem__
-    # Only values that repeat: titles and notes are mostly unique, and would only fill it.
-    shared = _Encoded(_s).__getitem__
+    # Only values that repeat (departments, aspects, statuses, people): titles and notes
+    # are mostly unique, and would only fill it.  Escaped here, once per value.
+    shared = _Encoded(lambda v: json_escaped(_s(v))).__getitem__
     # json.dumps writes int and float by their repr; one table each, as 100 == 100.0.
     integer = _Encoded(repr).__getitem__
-    decimal = _Encoded(repr).__getitem__
+    expected = _Encoded(lambda x: repr(round(x, 1))).__getitem__
 
-    def log_json(e: LogEntry) -> str:
-        changes = "[]" if not e.changes else _texts(e.changes, "        ")
-        return (
-            f'{{\n        "date": {day(e.date)},\n        "kind": {shared(e.kind)},'
-            f'\n        "status": {shared(e.status)},'
-            f'\n        "progress": {integer(e.progress)},\n        "note": {_s(e.note)},'
-            f'\n        "by": {shared(e.by)},\n        "changes": {changes}\n      }}'
+    def chunk_json(chunk: list[TaskRow]) -> bytes:
+        tasks, aspect_names, healths, ledgers = zip(*chunk, strict=True)
+        (ids, aspects, titles, measures, leads, partners, leaders, owners, phones, starts,
+         deadlines, ongoing, statuses, merged, progress, completed, evidence, indicators,
+         notes, logs) = zip(*tasks, strict=True)  # fmt: skip
+        states, expect, _, _ = zip(*healths, strict=True)
+        entries = list(chain.from_iterable(logs))
+        e_dates, e_kinds, e_statuses, e_progress, e_notes, e_by, e_changes = (
+            zip(*entries, strict=True) if entries else ((),) * 7
         )
-
-    def task_json(row: TaskRow, extra: str) -> str:
-        t, h = row.task, row.health
-        log = "[]"
-        if t.log:
-            log = "[\n      " + ",\n      ".join(map(log_json, t.log)) + "\n    ]"
-        expected = None if h.expected is None else round(h.expected, 1)
-        measures = "[]" if not t.measures else _texts(t.measures, "    ")
-        partners = "[]" if not t.partners else _texts(t.partners, "    ", shared)
-        evidence = "[]" if not t.evidence else _texts(t.evidence, "    ")
-        indicators = "[]" if not t.indicators else _texts(t.indicators, "    ", shared)
-        return (
-            f'{{\n    "id": {_s(t.id)},\n    "aspect": {shared(t.aspect)},'
-            f'\n    "title": {_s(t.title)},\n    "measures": {measures},'
-            f'\n    "lead": {shared(t.lead)},\n    "partners": {partners},'
-            f'\n    "leader": {shared(t.leader)},\n    "owner": {shared(t.owner)},'
-            f'\n    "phone": {shared(t.phone)},'
-            f'\n    "start": {day(t.start)},\n    "deadline": {day(t.deadline)},'
-            f'\n    "ongoing": {"true" if t.ongoing else "false"},'
-            f'\n    "status": {shared(t.status)},\n    "merged_into": {shared(t.merged_into)},'
-            f'\n    "progress": {integer(t.progress)},'
-            f'\n    "completed_on": {day(t.completed_on)},\n    "evidence": {evidence},'
-            f'\n    "indicators": {indicators},\n    "notes": {_s(t.notes)},'
-            f'\n    "log": {log},\n    "aspect_name": {shared(row.aspect_name)},'
-            f'\n    "health": {shared(h.health)},'
-            f'\n    "expected_progress": {decimal(expected)}{extra}\n  }}'
+        # The text only the ledger's values bring in, but for `shared` ones, escaped already.
+        unique = [ids, titles, notes, e_notes, *map(chain.from_iterable, (measures, evidence))]
+        unique.append(chain.from_iterable(e_changes))
+        extra = [b""] * len(chunk)
+        if refs is not None:
+            names, qualified = list(ledgers), list(map(refs, chunk))
+            unique += [names, qualified]
+            extra = [
+                f',\n    "ledger": {_s(n)},\n    "ref": {_s(r)}'.encode()
+                for n, r in zip(names, qualified, strict=True)
+            ]
+        log_texts = map(
+            _LOG.__mod__,
+            zip(
+                map(day, e_dates),
+                map(shared, e_kinds),
+                map(shared, e_statuses),
+                map(integer, e_progress),
+                _utf8(e_notes),
+                map(shared, e_by),
+                _grouped(e_changes, _utf8(chain.from_iterable(e_changes)), _IN_LOG),
+                strict=True,
+            ),
         )
+        text = b",\n  ".join(
+            map(
+                _TASK.__mod__,
+                zip(
+                    _utf8(ids),
+                    map(shared, aspects),
+                    _utf8(titles),
+                    _grouped(measures, _utf8(chain.from_iterable(measures)), _IN_TASK),
+                    map(shared, leads),
+                    _grouped(partners, map(shared, chain.from_iterable(partners)), _IN_TASK),
+                    map(shared, leaders),
+                    map(shared, owners),
+                    map(shared, phones),
+                    map(day, starts),
+                    map(day, deadlines),
+                    map(_BOOL, ongoing),
+                    map(shared, statuses),
+                    map(shared, merged),
+                    map(integer, progress),
+                    map(day, completed),
+                    _grouped(evidence, _utf8(chain.from_iterable(evidence)), _IN_TASK),
+                    _grouped(indicators, map(shared, chain.from_iterable(indicators)), _IN_TASK),
+                    _utf8(notes),
+                    _grouped(logs, log_texts, _IN_TASK),
+                    map(shared, aspect_names),
+                    map(shared, states),
+                    map(expected, expect),
+                    extra,
+                    strict=True,
+                ),
+            )
+        )
+        # What json_escaped would change, searched for once in all those values (it is
+        # rarely there), not in the whole text: most of that is keys and indents.
+        if json_raw_in("".join(chain(*unique))):
+            return json_escaped(text.decode()).encode()
+        return text
 
-    return task_json
+    return chunk_json
 
 
 class CsvText(str):

@@ -6,7 +6,7 @@ asked for; the result names its renderer for that format, and the formats it has
 write.  The model is pipx's `render_result`.
 
 A renderer for a text format returns the text (or its parts, for output streamed a piece
-at a time); `docx` and `pdf` return bytes (a `Printable` result's PDF is its HTML printed
+at a time, which may come UTF-8 encoded already, as the task list's JSON does); `docx` and `pdf` return bytes (a `Printable` result's PDF is its HTML printed
 by the browser: `pdf.print_pdf`); `table` returns a rich renderable for a terminal `width`
 wide.  Each is imported when it is used, so `list` never pays for the Word writer.
 """
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from rectify_cli.warn import WarnResult
 
 RefsOf = Callable[[str], Callable[[str], str]]
-Drawn = str | bytes | Iterable[str]
+Drawn = str | bytes | Iterable[str] | Iterable[bytes]
 
 # The method that draws each format; formats are listed in OutputFormat's order.
 _METHODS = {f: f.value for f in OutputFormat}
@@ -77,10 +77,11 @@ class TaskList(Result):
     lang: Lang
     refs: Callable[[TaskRow], str] | None = None
 
-    def json(self) -> Iterable[str]:
+    def json(self) -> Iterable[bytes]:
         from .data import tasks_json_parts
 
-        return tasks_json_parts(self.rows, self.refs)  # a task at a time, never all in memory
+        # A few hundred tasks at a time, never all in memory; in UTF-8 already (data.py).
+        return tasks_json_parts(self.rows, self.refs)
 
     def csv(self) -> str:
         from .data import tasks_csv

@@ -64,6 +64,11 @@ def json_escaped(document: str) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
 
 
+def json_raw_in(text: str) -> bool:
+    """Whether `json_escaped` would change anything in `text`."""
+    return _JSON_RAW.search(text) is not None
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
 
 
