@@ -382,7 +382,10 @@ def _assert_json_of(rows: list[TaskRow]) -> None:
     from rectify_cli.render.data import task_record, tasks_json, to_json
 
     assert tasks_json(rows) == to_json([task_record(r) for r in rows])
-    ref = (lambda r: "L:" + r.task.id + r.ledger) if rows else None
+
+    def ref(r: TaskRow) -> str:
+        return "L:" + r.task.id + r.ledger
+
     with_refs = [{**task_record(r), "ledger": r.ledger, "ref": ref(r)} for r in rows]
     assert tasks_json(rows, ref) == to_json(with_refs)
 
