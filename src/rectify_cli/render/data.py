@@ -90,8 +90,9 @@ _s: Callable[[str], str] = json.encoder.encode_basestring
 
 
 def _utf8(texts: Iterable[str]) -> Iterator[bytes]:
-    """The JSON strings of `texts`, encoded; each ledger value is escaped by the writer's
-    one search per piece (below), as it is mostly unique and seldom needs it."""
+    """The JSON strings of `texts`, encoded.  DEL, C1 and bidi controls (json_escaped) are
+    left to chunk_json's one search per piece: these values are mostly unique, and seldom
+    hold one."""
     return map(str.encode, map(_s, texts))
 
 
