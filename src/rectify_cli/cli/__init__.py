@@ -3,7 +3,9 @@
 The app and its error handler live in app.py; each command lives in its own module and only
 turns options into core calls and hands the result to a renderer.  Heavy imports (rich, the
 renderers) happen inside the commands, so `rectify --help` and a simple `list` pay only for
-what they use.
+what they use.  The modules that declare commands do without `from __future__ import
+annotations`: typer reads a command's annotations on every run, and compiles and evaluates
+each one written as a string again (~4 ms for `list`).
 """
 
 from __future__ import annotations

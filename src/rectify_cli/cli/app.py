@@ -2,8 +2,6 @@
 anything else a bug (exit 70, or its traceback with --debug); help and usage errors speak
 the ledger's language.  Every command module adds itself to `app`."""
 
-from __future__ import annotations
-
 import os
 import sys
 from typing import Any
