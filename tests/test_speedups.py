@@ -136,6 +136,35 @@ def test_the_program_imports_only_the_command_it_runs(tmp_path: Path) -> None:
         assert "'list'" in names and "'warn'" in names and "'check'" in names
 
 
+def test_a_warm_list_loads_only_what_it_uses(tmp_path: Path, sample: Path) -> None:
+    """`rectify list` on a cached ledger, run as the program: none of the modules a read
+    of tasks does not need (each costs every run a few ms: issue #21's start-up budget)."""
+    (sample / "petitions.toml").unlink()  # petition cases are read through the models
+    program = tmp_path / "rectify"
+    program.write_text(
+        "import atexit, sys\n"
+        "atexit.register(lambda: sys.stderr.write(repr(sorted(sys.modules))))\n"
+        "from rectify_cli.cli import main\n"
+        "main()\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "RECTIFY_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [
+        subprocess.run(
+            [sys.executable, str(program), "list"], capture_output=True, text=True,
+            encoding="utf-8", check=True, env=env,
+        )
+        for _ in range(2)
+    ]  # fmt: skip
+    assert runs[0].stdout == runs[1].stdout and "| T01 |" in runs[1].stdout
+    loaded = set(eval(runs[1].stderr))  # the list printed by the program above
+    unneeded = {
+        "pydantic", "rich", "tomlkit", "filelock", "rectify_cli.models",
+        "rectify_cli.journal", "rectify_cli.snapshot", "json", "decimal", "tempfile", "secrets",
+    }  # fmt: skip
+    assert loaded & unneeded == set()
+
+
 def test_commands_are_declared_with_evaluated_annotations() -> None:
     """typer builds each run's command from its function's annotations: a string one (as
     `from __future__ import annotations` makes them) is compiled and evaluated again on

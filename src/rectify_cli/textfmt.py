@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from decimal import Decimal
 from enum import Enum
 
 NOTHING = "—"  # a value not reported, in a change line and wherever a table shows one
@@ -36,7 +35,10 @@ def number_text(number: float, decimals: int | None = None) -> str:
     Never in scientific notation: 1e-07 is 0.0000001 to a reader."""
     if decimals is None and isinstance(number, float) and math.isfinite(number):
         # The digits repr chose are the written ones; formatting the binary value itself
-        # could round its last digit differently (2**-24 ends in ...0625, a tie).
+        # could round its last digit differently (2**-24 ends in ...0625, a tie).  decimal
+        # is imported here: every command imports this module, few print a float.
+        from decimal import Decimal
+
         text = format(Decimal(repr(number)), "f")
     else:
         places = decimals_of(number) if decimals is None else decimals
