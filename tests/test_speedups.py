@@ -136,9 +136,25 @@ def test_the_program_imports_only_the_command_it_runs(tmp_path: Path) -> None:
         assert "'list'" in names and "'warn'" in names and "'check'" in names
 
 
-def test_a_warm_list_loads_only_what_it_uses(tmp_path: Path, sample: Path) -> None:
-    """`rectify list` on a cached ledger, run as the program: none of the modules a read
-    of tasks does not need (each costs every run a few ms: issue #21's start-up budget)."""
+# What a warm read of tasks never needs; each costs every run a few ms (issue #21).
+UNNEEDED = {
+    "pydantic", "rich", "tomlkit", "filelock", "rectify_cli.models", "rectify_cli.journal",
+    "rectify_cli.snapshot", "json", "decimal", "tempfile", "secrets",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "unneeded"),
+    [
+        (["list"], UNNEEDED),
+        # The notices' renderer loads the report's modules: for --notice alone.
+        (["warn", "--days", "7"], UNNEEDED - {"json"} | {"rectify_cli.report"}),
+    ],
+)
+def test_a_warm_read_loads_only_what_it_uses(
+    tmp_path: Path, sample: Path, args: list[str], unneeded: set[str]
+) -> None:
+    """A read of a cached ledger, run as the program, loads none of `unneeded`."""
     (sample / "petitions.toml").unlink()  # petition cases are read through the models
     program = tmp_path / "rectify"
     program.write_text(
@@ -151,17 +167,13 @@ def test_a_warm_list_loads_only_what_it_uses(tmp_path: Path, sample: Path) -> No
     env = {**os.environ, "RECTIFY_CACHE_DIR": str(tmp_path / "cache")}
     runs = [
         subprocess.run(
-            [sys.executable, str(program), "list"], capture_output=True, text=True,
-            encoding="utf-8", check=True, env=env,
+            [sys.executable, str(program), *args], capture_output=True, text=True,
+            encoding="utf-8", env=env,
         )
         for _ in range(2)
     ]  # fmt: skip
-    assert runs[0].stdout == runs[1].stdout and "| T01 |" in runs[1].stdout
-    loaded = set(eval(runs[1].stderr))  # the list printed by the program above
-    unneeded = {
-        "pydantic", "rich", "tomlkit", "filelock", "rectify_cli.models",
-        "rectify_cli.journal", "rectify_cli.snapshot", "json", "decimal", "tempfile", "secrets",
-    }  # fmt: skip
+    assert runs[0].stdout == runs[1].stdout and "| T0" in runs[1].stdout
+    loaded = set(eval(runs[1].stderr))  # the list the program above printed
     assert loaded & unneeded == set()
 
 
