@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from enum import Enum
 
 NOTHING = "—"  # a value not reported, in a change line and wherever a table shows one
@@ -28,6 +29,13 @@ def decimals_of(number: float) -> int:
         digits = len(mantissa.split(".")[1]) if "." in mantissa else 0
         return max(0, digits - int(exponent))
     return len(text.split(".")[1])
+
+
+def percent_text(text: str) -> float | None:
+    """A percentage as typed (a 进度 cell, `update --progress`): 60, 60%, ６０％, 60.5 → the number; None when it is not one."""
+    t = unicodedata.normalize("NFKC", text).replace(" ", "")
+    m = re.fullmatch(r"(-?\d+(?:\.\d+)?)%?", t)
+    return float(m.group(1)) if m else None
 
 
 def number_text(number: float, decimals: int | None = None) -> str:

@@ -70,6 +70,10 @@ def main() -> None:
     from rectify_cli import store
 
     store.FREEZE_LOADED = True
+    # Pydantic reads every installed package's metadata for plugins when it first builds a
+    # validator (a write, a cold read): ~5 ms here, more where much is installed.  The
+    # program uses none; a library caller keeps its plugins.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     # Chinese Windows defaults pipes and files to GBK; ledger text and bars need UTF-8.
     for stream in (sys.stdout, sys.stderr):
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
