@@ -139,7 +139,7 @@ def test_the_program_imports_only_the_command_it_runs(tmp_path: Path) -> None:
 # What a warm read of tasks never needs; each costs every run a few ms (issue #21).
 UNNEEDED = {
     "pydantic", "rich", "tomlkit", "filelock", "rectify_cli.models", "rectify_cli.journal",
-    "rectify_cli.snapshot", "json", "decimal", "tempfile", "secrets",
+    "rectify_cli.snapshot", "json", "decimal", "tempfile", "secrets", "html",
 }  # fmt: skip
 
 
@@ -150,7 +150,10 @@ UNNEEDED = {
         # The notices' renderer loads the report's modules: for --notice alone.
         (["warn", "--days", "7"], UNNEEDED - {"json"} | {"rectify_cli.report"}),
         # A write needs the models; a percentage is read without the spreadsheet readers.
-        (["update", "T16", "--progress", "35%"], {"rich", "rectify_cli.cells", "rectify_cli.sheets"}),
+        (
+            ["update", "T16", "--progress", "35%"],
+            {"rich", "rectify_cli.cells", "rectify_cli.sheets"},
+        ),
     ],
 )
 def test_a_warm_read_loads_only_what_it_uses(
