@@ -136,6 +136,80 @@ def test_the_program_imports_only_the_command_it_runs(tmp_path: Path) -> None:
         assert "'list'" in names and "'warn'" in names and "'check'" in names
 
 
+# What a warm read of tasks never needs; each costs every run a few ms (issue #21).
+UNNEEDED = {
+    "pydantic", "rich", "tomlkit", "filelock", "rectify_cli.models", "rectify_cli.journal",
+    "rectify_cli.snapshot", "json", "decimal", "tempfile", "secrets", "html", "csv",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "unneeded"),
+    [
+        (["list"], UNNEEDED),
+        # The notices' renderer loads the report's modules: for --notice alone.
+        (["warn", "--days", "7"], UNNEEDED | {"rectify_cli.report"}),
+        # A write needs the models; a percentage is read without the spreadsheet readers.
+        (
+            ["update", "T16", "--progress", "35%"],
+            {"rich", "rectify_cli.cells", "rectify_cli.sheets"},
+        ),
+    ],
+)
+def test_a_warm_read_loads_only_what_it_uses(
+    tmp_path: Path, sample: Path, args: list[str], unneeded: set[str]
+) -> None:
+    """A read of a cached ledger, run as the program, loads none of `unneeded`."""
+    (sample / "petitions.toml").unlink()  # petition cases are read through the models
+    program = tmp_path / "rectify"
+    # The modules loaded, and whether Pydantic looked for plugins (the program needs none).
+    program.write_text(
+        "import atexit, sys\n"
+        "def loaded():\n"
+        "    plugins = getattr(sys.modules.get('pydantic.plugin._loader'), '_plugins', None)\n"
+        "    sys.stderr.write(repr([*sys.modules, f'plugins {plugins}']))\n"
+        "atexit.register(loaded)\n"
+        "from rectify_cli.cli import main\n"
+        "main()\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "RECTIFY_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [
+        subprocess.run(
+            [sys.executable, str(program), *args], capture_output=True, text=True,
+            encoding="utf-8", env=env,
+        )
+        for _ in range(2)
+    ]  # fmt: skip
+    assert all(run.returncode == 0 for run in runs), runs[0].stderr
+    if args[0] != "update":  # (the second update changes nothing)
+        assert runs[0].stdout == runs[1].stdout and "| T0" in runs[1].stdout
+    loaded = set(eval(runs[1].stderr))  # the list the program above printed
+    assert loaded & unneeded == set()
+    assert "plugins None" in loaded
+
+
+def test_commands_are_declared_with_evaluated_annotations() -> None:
+    """typer builds each run's command from its function's annotations: a string one (as
+    `from __future__ import annotations` makes them) is compiled and evaluated again on
+    every run, ~4 ms for `list`.  So the command modules do without that import."""
+    import rectify_cli.cli.registry  # noqa: F401  (every command registered)
+    from rectify_cli.cli.app import app
+
+    def callbacks(t: Any) -> Any:
+        yield from (c.callback for c in t.registered_commands)
+        if t.registered_callback is not None:
+            yield t.registered_callback.callback
+        for group in t.registered_groups:
+            yield from callbacks(group.typer_instance)
+
+    found = list(callbacks(app))
+    assert len(found) > 20
+    for callback in found:
+        strings = [k for k, v in callback.__annotations__.items() if isinstance(v, str)]
+        assert strings == [], callback.__qualname__
+
+
 def test_tasks_json_is_json_dumps_of_the_records(generated_rows: list[TaskRow]) -> None:
     """Byte for byte what to_json (json.dumps, then its escapes) writes for the records."""
     from rectify_cli.render.data import task_record, tasks_json, to_json

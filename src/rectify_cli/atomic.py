@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
@@ -31,6 +30,8 @@ def write_temporary(
     """A new temporary in `folder` holding `data` (bytes, or pieces written one after the
     other), flushed, fsynced when `durable`, with `mode` when given (mkstemp's is 0600); its
     path.  On any failure the temporary is removed and the error raised."""
+    import tempfile  # here, not at the top: a read that writes nothing never loads it
+
     fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -14,6 +14,7 @@ from .columns import Column
 from .i18n import say
 from .kinds import STATUS_ZH, Status
 from .sheets import BadCell, Cell
+from .textfmt import percent_text
 
 ONGOING_WORDS = frozenset({"长期坚持", "长期", "持续推进", "长期推进", "常态化", "ongoing"})
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -158,13 +159,6 @@ def date_value(cell: Cell, *, deadline: bool = False) -> dt.date | str | None:
 def _is_percent(number_format: str | None) -> bool:
     # `0%` scales (0.6 shows as 60%); `0"%"` (rectify's own export) only adds the sign.
     return bool(number_format) and "%" in re.sub(r'"[^"]*"', "", number_format or "")
-
-
-def percent_text(text: str) -> float | None:
-    """A percentage as typed: 60, 60%, ６０％, 60.5 → the number; None when it is not one."""
-    t = unicodedata.normalize("NFKC", text).replace(" ", "")
-    m = re.fullmatch(r"(-?\d+(?:\.\d+)?)%?", t)
-    return float(m.group(1)) if m else None
 
 
 def progress_value(cell: Cell, number_format: str | None = None) -> int | None:

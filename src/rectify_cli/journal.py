@@ -30,27 +30,20 @@ from typing import Any
 
 from .atomic import write_atomic
 from .digests import sha256
+from .speech import command_run
 from .state import LOCK_TIMEOUT, ensure_state_folder, file_mode, state_folder
 
 KEEP = 50
 UNDO_DIR = "undo"
 _ENTRY = re.compile(r"(\d{8,})\.undo")
 _CHUNK = 1 << 20
-# The command being run, set by the CLI (cli/app.py) so every verb, present and future, is
-# named in its entries without each passing it down.
-_verb: str | None = None
 
 Pieces = bytes | Sequence[bytes | memoryview]
 
 
-def set_verb(name: str | None) -> None:
-    global _verb
-    _verb = name
-
-
 def verb(doing: str) -> str:
     """The verb an entry names: the command being run, else what the write says it does."""
-    return _verb or {"updating": "update", "importing into": "import"}.get(doing, doing)
+    return command_run() or {"updating": "update", "importing into": "import"}.get(doing, doing)
 
 
 @dataclass(frozen=True)

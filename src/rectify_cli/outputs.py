@@ -28,7 +28,6 @@ import re
 import shutil
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -409,6 +408,8 @@ def sweep(folder: Path, *, ledger: bool = False) -> None:
 @contextlib.contextmanager
 def temporary_folder(beside: Path) -> Iterator[Path]:
     """A new folder beside `beside`, removed on every exit unless moved away first."""
+    import tempfile  # here: `warn` and `report` import this module for is_stdout alone
+
     parent = beside.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)

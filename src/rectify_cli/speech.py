@@ -1,4 +1,5 @@
-"""The language messages are spoken in, and the one function that words them.
+"""The language messages are spoken in, and the one function that words them; and the
+command being run, which undo entries name.
 
 At the bottom of the house with no imports of its own, so every module (kinds too, which
 i18n's label table reads) can word its messages where it raises them.
@@ -24,6 +25,20 @@ def speak(lang: Lang) -> None:
 
 def spoken() -> Lang:
     return _SPOKEN[0]
+
+
+# The command being run, set by the CLI (cli/app.py) as it sets the language, so that every
+# undo entry (journal.py) names the command that made it without each verb passing it down.
+# Kept here, not in journal.py: a read would otherwise load the journal only to set it.
+_COMMAND: list[str | None] = [None]
+
+
+def run_command(name: str | None) -> None:
+    _COMMAND[0] = name
+
+
+def command_run() -> str | None:
+    return _COMMAND[0]
 
 
 def say(en: str, zh: str, /, **fields: object) -> str:

@@ -11,7 +11,6 @@ without its `.gitignore`.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 from pathlib import Path
 
@@ -39,6 +38,8 @@ def ensure_state_folder(folder: Path) -> Path:
             write_atomic(ignore, IGNORE_ALL, mode=file_mode(), durable=False)
         return folder
     # Not mkdtemp: its folder is private (0700), and people sharing a ledger share its state.
+    import secrets  # made once per ledger: not worth loading for every write
+
     tmp = folder.parent / f"{folder.name}.{secrets.token_hex(4)}.rectify-tmp"
     tmp.mkdir()
     try:

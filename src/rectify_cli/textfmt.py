@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from decimal import Decimal
+import unicodedata
 from enum import Enum
 
 NOTHING = "—"  # a value not reported, in a change line and wherever a table shows one
@@ -31,12 +31,22 @@ def decimals_of(number: float) -> int:
     return len(text.split(".")[1])
 
 
+def percent_text(text: str) -> float | None:
+    """A percentage as typed (a 进度 cell, `update --progress`): 60, 60%, ６０％, 60.5 → the number; None when it is not one."""
+    t = unicodedata.normalize("NFKC", text).replace(" ", "")
+    m = re.fullmatch(r"(-?\d+(?:\.\d+)?)%?", t)
+    return float(m.group(1)) if m else None
+
+
 def number_text(number: float, decimals: int | None = None) -> str:
     """A number as published: `decimals` digits after the point, else as many as written.
     Never in scientific notation: 1e-07 is 0.0000001 to a reader."""
     if decimals is None and isinstance(number, float) and math.isfinite(number):
         # The digits repr chose are the written ones; formatting the binary value itself
-        # could round its last digit differently (2**-24 ends in ...0625, a tie).
+        # could round its last digit differently (2**-24 ends in ...0625, a tie).  decimal
+        # is imported here: every command imports this module, few print a float.
+        from decimal import Decimal
+
         text = format(Decimal(repr(number)), "f")
     else:
         places = decimals_of(number) if decimals is None else decimals

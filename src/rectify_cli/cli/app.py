@@ -2,8 +2,6 @@
 anything else a bug (exit 70, or its traceback with --debug); help and usage errors speak
 the ledger's language.  Every command module adds itself to `app`."""
 
-from __future__ import annotations
-
 import os
 import sys
 from typing import Any
@@ -16,6 +14,7 @@ from typer.core import TyperGroup, TyperOption
 from rectify_cli import installed_version
 from rectify_cli.errors import EXIT_BUG, EXIT_ERROR, RectifyError
 from rectify_cli.i18n import say, spoken
+from rectify_cli.speech import run_command
 
 DEBUG_ENV = "RECTIFY_DEBUG"
 
@@ -40,9 +39,7 @@ class RectifyGroup(TyperGroup):
         try:
             return super().main(args, *pargs, **kwargs)
         finally:
-            from rectify_cli.journal import set_verb
-
-            set_verb(None)  # a library call after a run is not the run's command
+            run_command(None)  # a library call after a run is not the run's command
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         try:
@@ -188,7 +185,5 @@ def _root(
     ),
 ) -> None:
     """Keep the ledger of a rectification plan (整改台账) in TOML files."""
-    from rectify_cli.journal import set_verb
-
     # Every write's undo entry names the command that made it (rectify undo shows it).
-    set_verb(ctx.invoked_subcommand)
+    run_command(ctx.invoked_subcommand)

@@ -1,7 +1,5 @@
 """`rectify cancel ID --note WHY`: a task dropped from the plan (已撤销)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated
 

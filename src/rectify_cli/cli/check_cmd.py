@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 import sys
 
 from rectify_cli.check_folders import Checked, check_ledger, check_ledgers

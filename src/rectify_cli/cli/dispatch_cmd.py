@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
@@ -51,7 +49,7 @@ ReplyByOpt = Annotated[
 ]
 
 
-def _round(period: str | None, reply_by: str | None, today: dt.date) -> Round:
+def _round(period: str | None, reply_by: str | None, today: dt.date) -> "Round":
     from rectify_cli.dispatch import make_round, parse_period, period_of
 
     chosen = parse_period(period) if period is not None else period_of(today)

@@ -1,7 +1,5 @@
 """`rectify edit ID`: change any field of a task, each change logged as old → new."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Any
 

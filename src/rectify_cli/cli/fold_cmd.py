@@ -3,8 +3,6 @@
 Named `fold`, not `merge`: `rectify merge` is kept for a git merge driver of ledger files.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated
 

@@ -89,9 +89,9 @@ def problems_notice(ledgers: list[Ledger], multi: bool = False) -> None:
 
 
 def unproven_notice(found: Ledgers) -> None:
-    from rectify_cli.snapshot import unproven_notice as notice
-
     if found.day is not None:
+        from rectify_cli.snapshot import unproven_notice as notice
+
         line = notice(found.unproven, found.day, found.multi)
         if line is not None:
             tell(line)

@@ -1,8 +1,6 @@
 """`rectify petition add` and `rectify petition update`: petition cases (信访件) written as
 tasks are, through the same lock, checks and atomic write (edit_petition.py)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

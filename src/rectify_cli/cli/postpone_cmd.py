@@ -1,7 +1,5 @@
 """`rectify postpone ID --to DATE --reason WHY`: move a deadline later (延期), logged."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated
 

@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -7,6 +5,7 @@ import typer
 from rectify_cli.errors import UsageError, WriteRefused
 from rectify_cli.i18n import Lang, label, say
 from rectify_cli.kinds import Status
+from rectify_cli.textfmt import percent_text
 
 from .app import app
 from .common import LangOpt, entry_date, parse_date, remedy_hint, tell, write
@@ -41,8 +40,6 @@ def dry_run_note(lang: Lang) -> None:
 def _progress(value: str | None) -> int | None:
     """--progress as people type it (60, 60%, ６０％), read as a 进度 cell is; the range is
     the core's rule (edit_rules), so 120 is refused there in the same words as ever."""
-    from rectify_cli.cells import percent_text
-
     if value is None:
         return None
     number = percent_text(value)

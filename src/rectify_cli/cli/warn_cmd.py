@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -83,16 +81,19 @@ def _check_options(
                 "--out 用于写入预警督办单，请加 --notice",
             )
         )
-    from rectify_cli.render.notices import SUFFIXES as NOTICE_FORMATS
+    if notice:
+        # Imported for --notice alone: the notices' renderer loads report.py and what it
+        # needs, ~20 ms a plain `warn` never uses.
+        from rectify_cli.render.notices import SUFFIXES as NOTICE_FORMATS
 
-    if notice and fmt not in (None, *NOTICE_FORMATS):
-        raise UsageError(
-            say(
-                "--format {fmt}: a warning notice is md, docx, html or pdf",
-                "--format {fmt}：预警督办单只能输出 md、docx、html 或 pdf",
-                fmt=fmt,
+        if fmt not in (None, *NOTICE_FORMATS):
+            raise UsageError(
+                say(
+                    "--format {fmt}: a warning notice is md, docx, html or pdf",
+                    "--format {fmt}：预警督办单只能输出 md、docx、html 或 pdf",
+                    fmt=fmt,
+                )
             )
-        )
     if fmt in (OutputFormat.DOCX, OutputFormat.PDF) and not notice:
         raise UsageError(
             say(

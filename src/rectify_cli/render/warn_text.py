@@ -15,7 +15,6 @@ from rectify_cli.schedule import LeadGroup, Level, Reason, TaskWarning, WarningC
 from rectify_cli.warn import WarnResult
 
 from .common import deadline_text, progress_text
-from .data import csv_text, to_json
 from .markdown import table
 from .text import md_escape
 
@@ -219,6 +218,10 @@ def warn_record(
 
 
 def warn_json(result: WarnResult) -> str:
+    # The writers (and json, csv) are imported by the formats that use them: `warn` on its
+    # own prints Markdown.
+    from .data import to_json
+
     return to_json(warn_record(result))
 
 
@@ -240,6 +243,8 @@ WARN_CSV_FIELDS = (
 
 def warn_csv(result: WarnResult, lang: Lang) -> str:
     """One row per warning, in the grouped order; `reasons` are the stable keys."""
+    from .data import csv_text
+
     records = []
     for g in result.groups:
         for w in g.warnings:
