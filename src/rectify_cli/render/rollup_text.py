@@ -74,7 +74,7 @@ def qualified_result(result: WarnResult, ref: Ref) -> WarnResult:
     for w in result.warnings:
         shown = ref(w.task.id)
         if shown != w.task.id:
-            w = dataclasses.replace(w, task=w.task._replace(id=shown))
+            w = w._replace(task=w.task._replace(id=shown))
         out.append(w)
     return dataclasses.replace(result, warnings=tuple(out))
 
