@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -215,9 +216,13 @@ class TaskWarning(NamedTuple):
 
 def worst_level(findings: tuple[WarningCause, ...]) -> Level:
     """The level of a warning: that of its most severe finding."""
-    if len(findings) == 1:  # the usual case, without min()'s key calls
-        return REASON_LEVEL[findings[0].reason]
-    return min((REASON_LEVEL[f.reason] for f in findings), key=_LEVEL_RANK.__getitem__)
+    # One to three findings: a plain loop, without min()'s generator and key calls.
+    level = REASON_LEVEL[findings[0].reason]
+    for f in findings[1:]:
+        other = REASON_LEVEL[f.reason]
+        if _LEVEL_RANK[other] < _LEVEL_RANK[level]:
+            level = other
+    return level
 
 
 def last_update(
@@ -265,7 +270,8 @@ def latest_progress(task: Task, as_of: dt.date | None = None) -> LogEntry | None
 
 def severity_key(w: TaskWarning) -> tuple[int, dt.date, str]:
     """Most severe first, then the nearest deadline (ongoing tasks last), then id."""
-    return (w.level.rank, w.task.deadline or dt.date.max, w.task.id)
+    task = w.task
+    return (_LEVEL_RANK[w.level], task.deadline or dt.date.max, task.id)  # Level.rank, inlined
 
 
 def task_warning(
@@ -359,9 +365,11 @@ def warnings(
 def warning_counts(found: Iterable[TaskWarning]) -> dict[Level, int]:
     """How many warnings at each level, every level present (0 when none), most severe first."""
     counts = dict.fromkeys(Level, 0)
-    for w in found:
-        counts[w.level] += 1
+    counts.update(Counter(map(_LEVEL, found)))  # counted in C: a group can hold 30,000
     return counts
+
+
+_LEVEL = attrgetter("level")
 
 
 @dataclass(frozen=True)
