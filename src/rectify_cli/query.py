@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -209,15 +210,16 @@ def in_id_order(ids: Sequence[str]) -> bool:
     places, as T001...T999 or 2-01...2-12) sort naturally as they sort as plain strings, as
     equal-length runs of digits compare the same as text and as numbers.
     """
-    for a, b in itertools.pairwise(ids):
-        if not (
-            len(a) == len(b)
-            and a <= b
-            and a.isascii()
-            and a.translate(_DIGIT_MASK) == b.translate(_DIGIT_MASK)
-        ):
-            return False
-    return ids[-1].isascii() if ids else True
+    if len(ids) < 2:
+        return all(map(str.isascii, ids))
+    # The same test as pair by pair (same length, same shape, ASCII, each <= the next), as
+    # one pass of C each: shape and length are the same for all when for each pair.
+    return (
+        len(set(map(len, ids))) == 1
+        and all(map(str.isascii, ids))
+        and all(map(operator.le, ids, itertools.islice(ids, 1, None)))
+        and len(set(map(str.translate, ids, itertools.repeat(_DIGIT_MASK)))) == 1
+    )
 
 
 def natural_key(text: str) -> tuple[object, ...]:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import astuple, dataclass, fields
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, TypeVar
 
@@ -40,7 +40,15 @@ from .petitions import PetitionReport
 from .postpone import POSTPONED
 from .query import SortKey, TaskRow, aspects_named, no_aspect, rows, sort_rows
 from .records import Aspect, Indicator, Ledger, LogEntry, Task
-from .schedule import Health, Level, TaskWarning, latest_progress, warning_counts, warnings
+from .schedule import (
+    Health,
+    Level,
+    TaskWarning,
+    latest_progress,
+    warning_counts,
+    warning_counts_by,
+    warnings,
+)
 from .warn import DEFAULT_DAYS
 
 if TYPE_CHECKING:
@@ -109,7 +117,7 @@ class Tally:
 
     def __init__(self, task_rows: list[TaskRow], late: frozenset[int] | None = None) -> None:
         self.tasks: list[Task] = list(map(_TASK, task_rows))
-        self.healths = [r.health.health for r in task_rows]
+        self.healths = list(map(_STATE, map(_HEALTH, task_rows)))
         self.statuses = list(map(_STATUS, self.tasks))
         if late is None:
             late = postponed_ids(task_rows)
@@ -158,9 +166,12 @@ _STATUS_FIELD = {
 
 
 _TASK = itemgetter(0)  # TaskRow.task
+_HEALTH = itemgetter(2)  # TaskRow.health
+_STATE = itemgetter(0)  # TaskHealth.health
 _STATUS = attrgetter("status")
 _KIND = attrgetter("kind")
 _LEAD = attrgetter("lead")
+_WARNED_LEAD = attrgetter("task.lead")
 _ASPECT = attrgetter("aspect")
 _DONE = frozenset(h for h in Health if h.is_done)
 
@@ -170,7 +181,7 @@ def postponed_ids(task_rows: list[TaskRow]) -> frozenset[int]:
     of the plan only: a cancelled or merged task is counted apart, never as postponed."""
     return frozenset(
         id(t)
-        for t, h in zip(map(_TASK, task_rows), [r.health.health for r in task_rows], strict=True)
+        for t, h in zip(map(_TASK, task_rows), map(_STATE, map(_HEALTH, task_rows)), strict=True)
         # postpone.postponed, inlined: asked of every task of the ledger.
         if t.log and POSTPONED in map(_KIND, t.log) and h is not Health.DROPPED
     )
@@ -199,11 +210,9 @@ def lead_rows(
     order of the rows is the order of the table, in every format); `late` as in `Counts.of`;
     the rows may come as the `Tally` of them the report counted already."""
     tally = task_rows if isinstance(task_rows, Tally) else Tally(task_rows, late)
-    warned: dict[str, list[TaskWarning]] = {}
-    for w in found:
-        warned.setdefault(w.task.lead, []).append(w)
+    warned = warning_counts_by(found, _WARNED_LEAD)
     leads = [
-        LeadRow(lead, counts, warning_counts(warned.get(lead, [])))
+        LeadRow(lead, counts, warned[lead] if lead in warned else warning_counts(()))
         for lead, counts in tally.by(_LEAD).items()
         if counts.tasks
     ]
@@ -320,9 +329,8 @@ def data_date(
     (forward only, since it is a maximum) without touching `[ledger] as_of`, and a report
     `--as-of` an earlier day gets the data date of that day."""
     days: list[dt.date | None] = [ledger.meta.as_of]
-    for t in ledger.tasks:
-        if t.log:
-            days += map(_DATE, t.log)
+    # Every log entry of every task, gathered in C: a large plan has several per task.
+    days += map(_DATE, chain.from_iterable(map(_LOG, ledger.tasks)))
     for ind in ledger.indicators:
         days += [ind.recorded, *(r.recorded for r in ind.history)]
     if petitions is not None:
@@ -335,6 +343,7 @@ def data_date(
 
 
 _DATE = attrgetter("date")
+_LOG = attrgetter("log")
 
 
 def find_aspect(ledger: Ledger, value: str) -> Aspect:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from operator import attrgetter
@@ -369,7 +369,23 @@ def warning_counts(found: Iterable[TaskWarning]) -> dict[Level, int]:
     return counts
 
 
+def warning_counts_by(
+    found: Iterable[TaskWarning], key: Callable[[TaskWarning], _K]
+) -> dict[_K, dict[Level, int]]:
+    """`warning_counts` of the warnings of each `key(w)` (a lead department), counted in one
+    pass; a key with no warning is not in it (`warning_counts(())` is its counts)."""
+    found = list(found)
+    pairs = Counter(zip(map(key, found), map(_LEVEL, found), strict=True))
+    out: dict[_K, dict[Level, int]] = {}
+    for (k, level), n in pairs.items():
+        if k not in out:
+            out[k] = dict.fromkeys(Level, 0)
+        out[k][level] = n
+    return out
+
+
 _LEVEL = attrgetter("level")
+_K = TypeVar("_K", bound=Hashable)
 
 
 @dataclass(frozen=True)
