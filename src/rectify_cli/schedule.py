@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import repeat
 from operator import attrgetter
 from typing import NamedTuple, Protocol, TypeVar
 
@@ -298,8 +299,10 @@ def task_warning(
     if h.health is Health.BEHIND:
         findings.append(WarningCause(Reason.BEHIND, 0, h.expected, h.actual))
     last = last_update(task, ledger_start, as_of)
-    if last is not None and last <= as_of and (as_of - last).days > stale_days:
-        findings.append(WarningCause(Reason.STALE, (as_of - last).days))
+    if last is not None and last <= as_of:
+        idle = (as_of - last).days
+        if idle > stale_days:
+            findings.append(WarningCause(Reason.STALE, idle))
     return TaskWarning.of(task, h, tuple(findings)) if findings else None
 
 
@@ -320,7 +323,7 @@ def warnings(
     days: int = 7,
     tolerance: float | None = None,
     stale_days: int | None = None,
-    judged: Iterable[Judged] | None = None,
+    judged: Sequence[Judged] | None = None,
     ordered: bool = True,
 ) -> list[TaskWarning]:
     """Every open task that needs attention, most severe first, then by deadline and id
@@ -334,9 +337,9 @@ def warnings(
     start = ledger.meta.feedback_date
     pairs: Iterable[tuple[Task, TaskHealth | None]]
     if judged is None:
-        pairs = ((t, None) for t in ledger.tasks)
-    else:
-        pairs = ((j.task, j.health) for j in judged)
+        pairs = zip(ledger.tasks, repeat(None))
+    else:  # paired in C: a report hands over every row of the ledger
+        pairs = zip(map(_TASK, judged), map(_HEALTH, judged), strict=True)
     found = [
         w
         for t, h in pairs
@@ -385,6 +388,8 @@ def warning_counts_by(
 
 
 _LEVEL = attrgetter("level")
+_TASK = attrgetter("task")
+_HEALTH = attrgetter("health")
 _K = TypeVar("_K", bound=Hashable)
 
 

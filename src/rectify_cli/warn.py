@@ -85,7 +85,7 @@ def find(
     stale_days: int | None = None,
     lead: str | None = None,
     levels: Collection[Level] | None = None,
-    judged: Iterable[Judged] | None = None,
+    judged: Sequence[Judged] | None = None,
 ) -> WarnResult:
     """Every warning of the ledger as of `as_of`; tolerance and stale days default to the
     ledger's own settings; `judged` as in `schedule.warnings`."""
