@@ -300,7 +300,7 @@ def test_warnings_use_the_ledger_settings_unless_overridden() -> None:
 
 def _w(task_id: str, lead: str, *reasons_: Reason) -> TaskWarning:
     t = task(id=task_id, lead=lead, ongoing=True)
-    return TaskWarning(t, health(t, AS_OF), tuple(WarningCause(r, 1) for r in reasons_))
+    return TaskWarning.of(t, health(t, AS_OF), tuple(WarningCause(r, 1) for r in reasons_))
 
 
 def test_warning_counts_has_every_level_most_severe_first() -> None:

@@ -52,7 +52,9 @@ def test_level_rank_is_severity_order() -> None:
 
     task = of(Task(id="T1", aspect="A", title="t", lead="l", deadline=dt.date(2025, 1, 1)))
     h = health(task, dt.date(2025, 6, 1))
-    found = TaskWarning(task, h, (WarningCause(Reason.STALE, 40), WarningCause(Reason.BEHIND, 0)))
+    found = TaskWarning.of(
+        task, h, (WarningCause(Reason.STALE, 40), WarningCause(Reason.BEHIND, 0))
+    )
     assert found.level is Level.YELLOW
 
 
@@ -520,3 +522,28 @@ def test_tasks_json_of_any_records_is_json_dumps(
         rows = [_task_row(i, **fields) for i, fields in enumerate(tasks)]
         rows = [r._replace(health=r.health._replace(expected=expected)) for r in rows]
         _assert_json_of(rows)
+
+
+@given(
+    ledgers(),
+    st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)),
+    st.integers(0, 30),
+    st.sampled_from([None, 0.0, 25.0]),
+)
+def test_warnings_of_judged_rows_are_the_warnings(
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date, days: int, tolerance: float | None
+) -> None:
+    """A report hands `warnings` the rows it judged already (so no task is judged twice) and
+    takes them unsorted: the same warnings `warn` finds, judging each open task itself."""
+    from rectify_cli.query import rows
+    from rectify_cli.schedule import REASON_LEVEL, severity_key, warnings
+
+    task_file, _ = files
+    ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
+    ref = warnings(ledger, as_of, days=days, tolerance=tolerance)
+    judged = rows(ledger, as_of, tolerance=tolerance)
+    assert warnings(ledger, as_of, days=days, tolerance=tolerance, judged=judged) == ref
+    loose = warnings(ledger, as_of, days=days, tolerance=tolerance, judged=judged, ordered=False)
+    assert sorted(loose, key=severity_key) == ref
+    for w in ref:  # the level is that of the most severe finding
+        assert w.level.rank == min(REASON_LEVEL[f.reason].rank for f in w.findings)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Hashable
-from dataclasses import astuple, dataclass
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import astuple, dataclass, fields
+from itertools import chain, repeat
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, TypeVar
 
@@ -39,8 +40,16 @@ from .petitions import PetitionReport
 from .postpone import POSTPONED
 from .query import SortKey, TaskRow, aspects_named, no_aspect, rows, sort_rows
 from .records import Aspect, Indicator, Ledger, LogEntry, Task
-from .schedule import Health, Level, TaskWarning, latest_progress, warning_counts
-from .warn import DEFAULT_DAYS, find
+from .schedule import (
+    Health,
+    Level,
+    TaskWarning,
+    latest_progress,
+    warning_counts,
+    warning_counts_by,
+    warnings,
+)
+from .warn import DEFAULT_DAYS
 
 if TYPE_CHECKING:
     from .models import PetitionFile
@@ -84,7 +93,7 @@ class Counts:
         """The counts of these rows; `late`: the ids (`id()`) of the tasks of the plan (not
         cancelled or merged) that were postponed, when already known (`postponed_ids`: each
         task's log is read once, not once per table)."""
-        return cls.by(task_rows, lambda task: None, late).get(None, Counts())
+        return Tally(task_rows, late).total()
 
     @classmethod
     def by(
@@ -94,43 +103,77 @@ class Counts:
         late: frozenset[int] | None = None,
     ) -> dict[_K, Counts]:
         """The counts of the rows of each `group(task)` (an aspect's id, a lead department),
-        in one pass over the rows, counted in C (Counter, map): a report counts every task
-        once for the whole plan and again for each of its tables."""
-        tasks = list(map(_TASK, task_rows))
-        keys = list(map(group, tasks))
-        sizes = Counter(keys)
-        states = Counter(zip(keys, [r.health.health for r in task_rows], strict=True))
-        statuses = Counter(zip(keys, map(_STATUS, tasks), strict=True))
-        if late is None:
-            late = postponed_ids(task_rows)
-        moved: Counter[_K] = Counter()
-        if late:
-            moved.update(k for k, t in zip(keys, tasks, strict=True) if id(t) in late)
-        out = {}
-        for k in sizes:  # in the order the rows first name them
-            out[k] = cls(
-                tasks=sizes[k] - states[k, Health.DROPPED],
-                completed=sum(states[k, h] for h in _DONE),
-                signed_off=statuses[k, Status.CLOSED],
-                on_schedule=states[k, Health.ON_SCHEDULE],
-                behind=states[k, Health.BEHIND],
-                overdue=states[k, Health.OVERDUE],
-                postponed=moved.get(k, 0),
-                cancelled=statuses[k, Status.CANCELLED],
-                merged=statuses[k, Status.MERGED],
-            )
-        return out
+        in the order the rows first name them; `late` as in `of`."""
+        return Tally(task_rows, late).by(group)
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
+class Tally:
+    """What every count of a report reads from its rows (task, health, status, postponed),
+    taken once: a report counts every task for the whole plan, then again by aspect and by
+    lead department."""
+
+    def __init__(self, task_rows: list[TaskRow], late: frozenset[int] | None = None) -> None:
+        self.tasks: list[Task] = list(map(_TASK, task_rows))
+        self.healths = list(map(_STATE, map(_HEALTH, task_rows)))
+        self.statuses = list(map(_STATUS, self.tasks))
+        if late is None:
+            late = postponed_ids(task_rows)
+        self.moved = [id(t) in late for t in self.tasks] if late else None
+
+    def total(self) -> Counts:
+        return self._count(repeat(None)).get(None, Counts())
+
+    def by(self, group: Callable[[Task], _K]) -> dict[_K, Counts]:
+        return self._count(map(group, self.tasks))
+
+    def _count(self, keys: Iterable[_K]) -> dict[_K, Counts]:
+        # One pass in C (Counter over zip) to the few hundred distinct combinations, then
+        # those added up per key: not a pass per count.
+        moved = repeat(False) if self.moved is None else self.moved
+        # Not strict: the keys or the moved flags may be an endless repeat().
+        combos = Counter(zip(keys, self.healths, self.statuses, moved, strict=False))
+        sums: dict[_K, list[int]] = {}  # in the order the rows first name the keys
+        for (key, state, status, was_moved), n in combos.items():
+            c = sums.get(key)
+            if c is None:
+                c = sums[key] = [0] * len(_FIELDS)
+            if state is not Health.DROPPED:
+                c[_TASKS] += n
+            if state in _DONE:
+                c[_COMPLETED] += n
+            elif state in _STATE_FIELD:
+                c[_STATE_FIELD[state]] += n
+            if status in _STATUS_FIELD:
+                c[_STATUS_FIELD[status]] += n
+            if was_moved:
+                c[_POSTPONED] += n
+        return {key: Counts(*c) for key, c in sums.items()}
+
+
+_FIELDS = [f.name for f in fields(Counts)]
+_TASKS, _COMPLETED, _POSTPONED = (_FIELDS.index(f) for f in ("tasks", "completed", "postponed"))
+_STATE_FIELD = {
+    h: _FIELDS.index(h.value) for h in (Health.ON_SCHEDULE, Health.BEHIND, Health.OVERDUE)
+}
+_STATUS_FIELD = {
+    Status.CLOSED: _FIELDS.index("signed_off"),
+    Status.CANCELLED: _FIELDS.index("cancelled"),
+    Status.MERGED: _FIELDS.index("merged"),
+}
+
+
 _TASK = itemgetter(0)  # TaskRow.task
+_HEALTH = itemgetter(2)  # TaskRow.health
+_STATE = itemgetter(0)  # TaskHealth.health
 _STATUS = attrgetter("status")
 _KIND = attrgetter("kind")
 _LEAD = attrgetter("lead")
+_WARNED_LEAD = attrgetter("task.lead")
 _ASPECT = attrgetter("aspect")
-_DONE = tuple(h for h in Health if h.is_done)
+_DONE = frozenset(h for h in Health if h.is_done)
 
 
 def postponed_ids(task_rows: list[TaskRow]) -> frozenset[int]:
@@ -138,7 +181,7 @@ def postponed_ids(task_rows: list[TaskRow]) -> frozenset[int]:
     of the plan only: a cancelled or merged task is counted apart, never as postponed."""
     return frozenset(
         id(t)
-        for t, h in zip(map(_TASK, task_rows), [r.health.health for r in task_rows], strict=True)
+        for t, h in zip(map(_TASK, task_rows), map(_STATE, map(_HEALTH, task_rows)), strict=True)
         # postpone.postponed, inlined: asked of every task of the ledger.
         if t.log and POSTPONED in map(_KIND, t.log) and h is not Health.DROPPED
     )
@@ -161,18 +204,16 @@ class LeadRow:
 
 
 def lead_rows(
-    task_rows: list[TaskRow], found: list[TaskWarning], late: frozenset[int] | None = None
+    task_rows: list[TaskRow] | Tally, found: list[TaskWarning], late: frozenset[int] | None = None
 ) -> tuple[LeadRow, ...]:
     """Every lead department with a task in the plan: most tasks first, then by name (the
-    order of the rows is the order of the table, in every format); `late` as in `Counts.of`."""
-    if late is None:
-        late = postponed_ids(task_rows)
-    warned: dict[str, list[TaskWarning]] = {}
-    for w in found:
-        warned.setdefault(w.task.lead, []).append(w)
+    order of the rows is the order of the table, in every format); `late` as in `Counts.of`;
+    the rows may come as the `Tally` of them the report counted already."""
+    tally = task_rows if isinstance(task_rows, Tally) else Tally(task_rows, late)
+    warned = warning_counts_by(found, _WARNED_LEAD)
     leads = [
-        LeadRow(lead, counts, warning_counts(warned.get(lead, [])))
-        for lead, counts in Counts.by(task_rows, _LEAD, late).items()
+        LeadRow(lead, counts, warned[lead] if lead in warned else warning_counts(()))
+        for lead, counts in tally.by(_LEAD).items()
         if counts.tasks
     ]
     return tuple(sorted(leads, key=lambda r: (-r.counts.tasks, r.lead)))
@@ -288,9 +329,8 @@ def data_date(
     (forward only, since it is a maximum) without touching `[ledger] as_of`, and a report
     `--as-of` an earlier day gets the data date of that day."""
     days: list[dt.date | None] = [ledger.meta.as_of]
-    for t in ledger.tasks:
-        if t.log:
-            days += map(_DATE, t.log)
+    # Every log entry of every task, gathered in C: a large plan has several per task.
+    days += map(_DATE, chain.from_iterable(map(_LOG, ledger.tasks)))
     for ind in ledger.indicators:
         days += [ind.recorded, *(r.recorded for r in ind.history)]
     if petitions is not None:
@@ -303,6 +343,7 @@ def data_date(
 
 
 _DATE = attrgetter("date")
+_LOG = attrgetter("log")
 
 
 def find_aspect(ledger: Ledger, value: str) -> Aspect:
@@ -395,13 +436,14 @@ def build_report(
     indicators they name, and their warnings."""
     language: Lang = lang or ledger.meta.lang
     chosen = find_aspect(ledger, aspect) if aspect is not None else None
-    all_rows = rows(ledger, as_of)
+    every = rows(ledger, as_of)
+    all_rows = every
     if chosen is not None:
-        all_rows = [r for r in all_rows if r.task.aspect == chosen.id]
-    late = postponed_ids(all_rows)
-    counts = Counts.of(all_rows, late)
+        all_rows = [r for r in every if r.task.aspect == chosen.id]
+    tally = Tally(all_rows)
+    counts = tally.total()
 
-    by_aspect = Counts.by(all_rows, _ASPECT, late)  # one pass, not one per aspect
+    by_aspect = tally.by(_ASPECT)  # one pass, not one per aspect
     aspect_rows = [
         AspectRow(a, by_aspect.get(a.id, Counts()))
         for a in ([chosen] if chosen is not None else ledger.aspects)
@@ -415,8 +457,10 @@ def build_report(
         named = {i for r in all_rows for i in r.task.indicators}
         shown = [i for i in ledger.indicators if i.id in named]
 
-    # The same warnings `rectify warn` finds with its defaults, so the two never disagree.
-    found = list(find(ledger, as_of, days=days).warnings)
+    # The warnings `rectify warn` finds with its defaults (the ledger's tolerance and stale
+    # days, no filter: `warn.find`), so the two never disagree.  The rows are judged with
+    # that tolerance, so each task's health is worked out once; only counted, so unsorted.
+    found = warnings(ledger, as_of, days=days, judged=every, ordered=False)
     if chosen is not None:  # the aspect's tasks' only
         task_ids = {r.task.id for r in all_rows}
         found = [w for w in found if w.task.id in task_ids]
@@ -445,5 +489,5 @@ def build_report(
         },
         indicators=tuple(indicator_row(i, language) for i in shown),
         warnings=warning_counts(found),
-        leads=lead_rows(all_rows, found, late),
+        leads=lead_rows(tally, found),
     )

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import NamedTuple, TypeVar
+from itertools import repeat
+from operator import attrgetter
+from typing import NamedTuple, Protocol, TypeVar
 
 from .kinds import DROPPED, FINISHED, OPEN_STATUSES, is_added
 from .records import Ledger, LogEntry, Task
@@ -196,18 +199,31 @@ class WarningCause(NamedTuple):
     actual: int | None = None
 
 
-@dataclass(frozen=True)
-class TaskWarning:
+class TaskWarning(NamedTuple):
+    """An open task that needs attention and why.  Built by `TaskWarning.of`, which works out
+    `level` from the findings once: sorting, grouping and counting ask for it many times over.
+    A named tuple, not a frozen dataclass: one is built per warned task (100,000 tasks: 30,000
+    warnings), and a frozen dataclass with a computed field costs ~5x as much to build."""
+
     task: Task
     health: TaskHealth
     findings: tuple[WarningCause, ...]  # at least one
-    # Computed once: sorting, grouping and counting ask each warning for its level many times
-    # over (a field, not a cached_property, which takes a lock on each read before 3.12).
-    level: Level = field(init=False)
+    level: Level
 
-    def __post_init__(self) -> None:
-        level = min((REASON_LEVEL[f.reason] for f in self.findings), key=_LEVEL_RANK.__getitem__)
-        object.__setattr__(self, "level", level)
+    @classmethod
+    def of(cls, task: Task, h: TaskHealth, findings: tuple[WarningCause, ...]) -> TaskWarning:
+        return cls(task, h, findings, worst_level(findings))
+
+
+def worst_level(findings: tuple[WarningCause, ...]) -> Level:
+    """The level of a warning: that of its most severe finding."""
+    # One to three findings: a plain loop, without min()'s generator and key calls.
+    level = REASON_LEVEL[findings[0].reason]
+    for f in findings[1:]:
+        other = REASON_LEVEL[f.reason]
+        if _LEVEL_RANK[other] < _LEVEL_RANK[level]:
+            level = other
+    return level
 
 
 def last_update(
@@ -218,12 +234,18 @@ def last_update(
 
     Entries after as_of are ignored, so `--as-of` in the past answers as it would have then.
     """
-    dates = [e.date for e in task.log]
+    dates: list[dt.date] = list(map(_DATE, task.log))
     if task.completed_on is not None:
         dates.append(task.completed_on)
-    if as_of is not None:
-        dates = [d for d in dates if d <= as_of]
-    return max(dates) if dates else task_start(task, ledger_start)
+    if not dates:
+        return task_start(task, ledger_start)
+    latest = max(dates)
+    if as_of is None or latest <= as_of:  # the usual case: nothing logged after as_of
+        return latest
+    return max((d for d in dates if d <= as_of), default=None) or task_start(task, ledger_start)
+
+
+_DATE = attrgetter("date")
 
 
 def latest_progress(task: Task, as_of: dt.date | None = None) -> LogEntry | None:
@@ -249,7 +271,8 @@ def latest_progress(task: Task, as_of: dt.date | None = None) -> LogEntry | None
 
 def severity_key(w: TaskWarning) -> tuple[int, dt.date, str]:
     """Most severe first, then the nearest deadline (ongoing tasks last), then id."""
-    return (w.level.rank, w.task.deadline or dt.date.max, w.task.id)
+    task = w.task
+    return (_LEVEL_RANK[w.level], task.deadline or dt.date.max, task.id)  # Level.rank, inlined
 
 
 def task_warning(
@@ -260,10 +283,14 @@ def task_warning(
     tolerance: float = 10.0,
     stale_days: int = 30,
     ledger_start: dt.date | None = None,
+    judged: TaskHealth | None = None,
 ) -> TaskWarning | None:
+    """The warning of one task, or None.  `judged`: the task's `health` as of `as_of` with
+    this tolerance and ledger start, when the caller has it already (a report judges every
+    task for its counts), so no task is judged twice."""
     if task.status not in OPEN_STATUSES:
         return None
-    h = health(task, as_of, tolerance, ledger_start)
+    h = health(task, as_of, tolerance, ledger_start) if judged is None else judged
     findings: list[WarningCause] = []
     if h.health is Health.OVERDUE and h.days_left is not None:
         findings.append(WarningCause(Reason.OVERDUE, -h.days_left))
@@ -272,9 +299,21 @@ def task_warning(
     if h.health is Health.BEHIND:
         findings.append(WarningCause(Reason.BEHIND, 0, h.expected, h.actual))
     last = last_update(task, ledger_start, as_of)
-    if last is not None and last <= as_of and (as_of - last).days > stale_days:
-        findings.append(WarningCause(Reason.STALE, (as_of - last).days))
-    return TaskWarning(task, h, tuple(findings)) if findings else None
+    if last is not None and last <= as_of:
+        idle = (as_of - last).days
+        if idle > stale_days:
+            findings.append(WarningCause(Reason.STALE, idle))
+    return TaskWarning.of(task, h, tuple(findings)) if findings else None
+
+
+class Judged(Protocol):
+    """A task and its health, judged as of the day asked (a `query.TaskRow` is one)."""
+
+    @property
+    def task(self) -> Task: ...
+
+    @property
+    def health(self) -> TaskHealth: ...
 
 
 def warnings(
@@ -284,13 +323,26 @@ def warnings(
     days: int = 7,
     tolerance: float | None = None,
     stale_days: int | None = None,
+    judged: Sequence[Judged] | None = None,
+    ordered: bool = True,
 ) -> list[TaskWarning]:
-    """Every open task that needs attention, most severe first, then by deadline and id."""
+    """Every open task that needs attention, most severe first, then by deadline and id
+    (in the ledger's order with `ordered=False`, for a caller that only counts them).
+
+    `judged`: the ledger's tasks with their health as of `as_of` and with this tolerance
+    (`query.rows`), when the caller has judged them already; else each open task is judged
+    here."""
     tol = ledger.meta.tolerance if tolerance is None else tolerance
     stale = ledger.meta.stale_days if stale_days is None else stale_days
+    start = ledger.meta.feedback_date
+    pairs: Iterable[tuple[Task, TaskHealth | None]]
+    if judged is None:
+        pairs = zip(ledger.tasks, repeat(None))
+    else:  # paired in C: a report hands over every row of the ledger
+        pairs = zip(map(_TASK, judged), map(_HEALTH, judged), strict=True)
     found = [
         w
-        for t in ledger.tasks
+        for t, h in pairs
         # Done tasks (most of a mature ledger) never warn: skipped before the call.
         if t.status in OPEN_STATUSES
         and (
@@ -300,11 +352,13 @@ def warnings(
                 days=days,
                 tolerance=tol,
                 stale_days=stale,
-                ledger_start=ledger.meta.feedback_date,
+                ledger_start=start,
+                judged=h,
             )
         )
     ]
-    found.sort(key=severity_key)
+    if ordered:
+        found.sort(key=severity_key)
     return found
 
 
@@ -314,9 +368,29 @@ def warnings(
 def warning_counts(found: Iterable[TaskWarning]) -> dict[Level, int]:
     """How many warnings at each level, every level present (0 when none), most severe first."""
     counts = dict.fromkeys(Level, 0)
-    for w in found:
-        counts[w.level] += 1
+    counts.update(Counter(map(_LEVEL, found)))  # counted in C: a group can hold 30,000
     return counts
+
+
+def warning_counts_by(
+    found: Iterable[TaskWarning], key: Callable[[TaskWarning], _K]
+) -> dict[_K, dict[Level, int]]:
+    """`warning_counts` of the warnings of each `key(w)` (a lead department), counted in one
+    pass; a key with no warning is not in it (`warning_counts(())` is its counts)."""
+    found = list(found)
+    pairs = Counter(zip(map(key, found), map(_LEVEL, found), strict=True))
+    out: dict[_K, dict[Level, int]] = {}
+    for (k, level), n in pairs.items():
+        if k not in out:
+            out[k] = dict.fromkeys(Level, 0)
+        out[k][level] = n
+    return out
+
+
+_LEVEL = attrgetter("level")
+_TASK = attrgetter("task")
+_HEALTH = attrgetter("health")
+_K = TypeVar("_K", bound=Hashable)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING
 
 from .controls import CONTROLS
 from .records import Ledger
-from .schedule import LeadGroup, Level, TaskWarning, group_by_lead, warning_counts, warnings
+from .schedule import (
+    Judged,
+    LeadGroup,
+    Level,
+    TaskWarning,
+    group_by_lead,
+    warning_counts,
+    warnings,
+)
 
 if TYPE_CHECKING:
     from .petitions import PetitionWarning
@@ -60,6 +68,8 @@ def filter_warnings(
 ) -> list[TaskWarning]:
     """`--lead` is a case-insensitive substring (as in `list`); `--level` keeps those levels."""
     needle = lead.casefold() if lead else None
+    if needle is None and not levels:  # the usual run: nothing to filter
+        return list(found)
     return [
         w
         for w in found
@@ -77,12 +87,13 @@ def find(
     stale_days: int | None = None,
     lead: str | None = None,
     levels: Collection[Level] | None = None,
+    judged: Sequence[Judged] | None = None,
 ) -> WarnResult:
     """Every warning of the ledger as of `as_of`; tolerance and stale days default to the
-    ledger's own settings."""
+    ledger's own settings; `judged` as in `schedule.warnings`."""
     tol = ledger.meta.tolerance if tolerance is None else tolerance
     stale = ledger.meta.stale_days if stale_days is None else stale_days
-    found = warnings(ledger, as_of, days=days, tolerance=tol, stale_days=stale)
+    found = warnings(ledger, as_of, days=days, tolerance=tol, stale_days=stale, judged=judged)
     chosen = filter_warnings(found, lead=lead, levels=levels)
     chosen_levels = frozenset(levels) if levels else None
     return WarnResult(as_of, days, tol, stale, tuple(chosen), chosen_levels)

@@ -29,7 +29,14 @@ def latest_text(entry: LogEntry | None, lang: Lang) -> str:
     (`schedule.latest_progress` chooses the entry)."""
     if entry is None:
         return ""
-    return label("report.latest", lang, date=entry.date.isoformat(), note=entry.note)
+    return _latest_text(entry.date, entry.note, lang)
+
+
+# A report has a latest note for each open task, and a large plan repeats the same few
+# thousand (same day, same words) across its 30,000 open tasks.
+@functools.lru_cache(maxsize=4096)
+def _latest_text(date: dt.date, note: str, lang: Lang) -> str:
+    return label("report.latest", lang, date=date.isoformat(), note=note)
 
 
 def newest_first(log: Sequence[LogEntry]) -> list[LogEntry]:

@@ -56,13 +56,22 @@ def escape_columns(
         return body
     cols = [list(c) for c in zip(*body, strict=True)]
     for i in columns:
-        texts = cols[i]
-        distinct = set(texts)
-        if len(distinct) * 2 < len(texts):
-            cols[i] = list(map({t: md_escape(t) for t in distinct}.__getitem__, texts))
-        else:
-            cols[i] = list(map(md_escape, texts))
+        cols[i] = escaped(cols[i])
     return list(zip(*cols, strict=True))
+
+
+def escaped(texts: list[str]) -> list[str]:
+    """A column's texts through `md_escape`, each distinct text once when they repeat."""
+    distinct = set(texts)
+    if len(distinct) * 2 < len(texts):
+        return list(map({t: md_escape(t) for t in distinct}.__getitem__, texts))
+    return list(map(md_escape, texts))
+
+
+def column_table(header: Sequence[str], columns: Sequence[list[str]]) -> str:
+    """`table` of a body given column by column (cells escaped): no rows to take apart."""
+    cols = [escaped(c) for c in columns]
+    return _header([md_escape(h) for h in header]) + _body(list(zip(*cols, strict=True)))
 
 
 def tasks_table(

@@ -6,7 +6,9 @@ Cells are unescaped text: each renderer escapes for its medium.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 
 from rectify_cli.i18n import Lang, label
 from rectify_cli.query import TaskRow
@@ -105,17 +107,37 @@ def _with_total(
     return CountTable(heading, columns, rows + ([total] if total else []), total is not None)
 
 
-def open_cells(row: TaskRow, report: Report) -> list[str]:
-    t, lang = row.task, report.lang
+def open_columns(report: Report, rows: Sequence[TaskRow] | None = None) -> list[list[str]]:
+    """The open-task table column by column, in OPEN_COLUMNS order: of `rows`, else of every
+    open task of the report.  A column at a time, without a call per row to gather each
+    row's cells: a large plan has 30,000 open tasks."""
+    shown = report.open_tasks if rows is None else rows
+    lang, latest = report.lang, report.latest
+    tasks = list(map(_TASK, shown))
     return [
-        t.id,
-        t.title,
-        t.lead,
-        deadline_text(t, lang),
-        progress_text(t),
-        health_text(row.health.health, lang),
-        latest_text(report.latest.get(t.id), lang),
+        list(map(_ID, tasks)),
+        list(map(_TITLE, tasks)),
+        list(map(_LEAD, tasks)),
+        [deadline_text(t, lang) for t in tasks],
+        list(map(progress_text, tasks)),
+        [health_text(h.health, lang) for h in map(_HEALTH, shown)],
+        [latest_text(latest.get(t.id), lang) for t in tasks],
     ]
+
+
+def open_body(report: Report) -> list[list[str]]:
+    """The open-task table row by row (`open_columns`)."""
+    return [list(r) for r in zip(*open_columns(report), strict=True)]
+
+
+def open_cells(row: TaskRow, report: Report) -> list[str]:
+    """One row of the open-task table (`open_columns`)."""
+    return [column[0] for column in open_columns(report, [row])]
+
+
+_TASK = itemgetter(0)  # TaskRow.task
+_HEALTH = itemgetter(2)  # TaskRow.health
+_ID, _TITLE, _LEAD = attrgetter("id"), attrgetter("title"), attrgetter("lead")
 
 
 def indicator_cells(row: IndicatorRow) -> list[str]:

@@ -23,7 +23,7 @@ from .report_common import (
     count_tables,
     headers,
     indicator_cells,
-    open_cells,
+    open_body,
     subtitle,
     warning_rows,
 )
@@ -75,7 +75,7 @@ def report_body(doc: Document, report: Report) -> None:
 
     word.heading(doc, label("report.open", lang))
     if report.open_tasks:
-        body = [open_cells(r, report) for r in report.open_tasks]
+        body = open_body(report)
         word.table(doc, headers(OPEN_COLUMNS, lang), body)
     else:
         word.paragraph(doc, label("report.open_none", lang), indent=True)

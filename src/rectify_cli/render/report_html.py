@@ -31,7 +31,7 @@ from .report_common import (
     indicator_cells,
     lead_cells,
     lead_total_cells,
-    open_cells,
+    open_body,
     subtitle,
     total_cells,
     warning_rows,
@@ -260,7 +260,7 @@ def report_sections(report: Report, *, level: int = 1, key: str = "") -> list[st
             ]
             for r in report.open_tasks
         ]
-        body = [open_cells(r, report) for r in report.open_tasks]
+        body = open_body(report)
         out += _table(OPEN_COLUMNS, lang, body, classes=classes)
     else:
         out.append(f"<p>{esc(label('report.open_none', lang))}</p>")

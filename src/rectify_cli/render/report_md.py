@@ -12,7 +12,7 @@ from rectify_cli.i18n import label
 from rectify_cli.report import Report
 
 from .extras_text import report_extras_markdown
-from .markdown import table
+from .markdown import column_table, table
 from .report_common import (
     INDICATOR_COLUMNS,
     OPEN_COLUMNS,
@@ -20,7 +20,7 @@ from .report_common import (
     count_tables,
     headers,
     indicator_cells,
-    open_cells,
+    open_columns,
     subtitle,
     warning_rows,
 )
@@ -54,8 +54,7 @@ def report_markdown(report: Report, *, charts: bool = False) -> str:
 
     out += [f"## {label('report.open', lang)}", ""]
     if report.open_tasks:
-        body = [open_cells(r, report) for r in report.open_tasks]
-        out.append(table(headers(OPEN_COLUMNS, lang), body))
+        out.append(column_table(headers(OPEN_COLUMNS, lang), open_columns(report)))
     else:
         out += [label("report.open_none", lang), ""]
 

@@ -28,7 +28,7 @@ from .report_common import (
     indicator_cells,
     lead_cells,
     lead_total_cells,
-    open_cells,
+    open_body,
     subtitle,
     total_cells,
     warning_rows,
@@ -127,8 +127,7 @@ def report_renderable(report: Report, width: int = 80) -> RenderableType:
                 overflow="fold",
                 min_width=12 if col == "title" else None,
             )
-        for r in report.open_tasks:
-            plain = open_cells(r, report)
+        for r, plain in zip(report.open_tasks, open_body(report), strict=True):
             cells = [data(c) for c in plain]
             cells[OPEN_COLUMNS.index("progress")] = progress_cell(
                 r.task, width=bar_width if width >= WIDE else 0

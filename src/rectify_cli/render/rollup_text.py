@@ -49,7 +49,7 @@ from .warn_text import (
     group_heading,
     reasons_text,
     warn_record,
-    warning_cells,
+    warning_columns,
     warning_record,
 )
 
@@ -74,7 +74,7 @@ def qualified_result(result: WarnResult, ref: Ref) -> WarnResult:
     for w in result.warnings:
         shown = ref(w.task.id)
         if shown != w.task.id:
-            w = dataclasses.replace(w, task=w.task._replace(id=shown))
+            w = w._replace(task=w.task._replace(id=shown))
         out.append(w)
     return dataclasses.replace(result, warnings=tuple(out))
 
@@ -310,11 +310,10 @@ def warn_many_markdown(
         at = WARN_COLUMNS.index("id")
         for group in lw.result.groups:
             parts += ["", f"{level} {group_heading(group, lang, markdown=True)}", ""]
-            body = []
-            for w in group.warnings:
-                cells = warning_cells(w, lang, markdown=True)
+            columns = warning_columns(group.warnings, lang, markdown=True)
+            body = [list(r) for r in zip(*columns, strict=True)]
+            for w, cells in zip(group.warnings, body, strict=True):
                 cells[at] = md_escape(ref(w.task.id))
-                body.append(cells)
             parts.append(table(header, body, escaped=True).rstrip("\n"))
         if lw.petitions:
             parts += ["", petition_warnings_markdown(lw.petitions, lang, 3 if multi else 2)]

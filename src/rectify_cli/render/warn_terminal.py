@@ -16,7 +16,7 @@ from rectify_cli.schedule import LeadGroup, Level
 from rectify_cli.warn import WarnResult
 
 from .terminal import data
-from .warn_text import WARN_COLUMNS, group_heading, level_text, summary_line, warning_cells
+from .warn_text import WARN_COLUMNS, group_heading, level_text, summary_line, warning_columns
 
 LEVEL_STYLE = {
     Level.RED: "bold red",
@@ -44,8 +44,9 @@ def _group_table(group: LeadGroup, lang: Lang) -> Table:
             min_width=16 if col == "title" else None,
         )
     level_col = WARN_COLUMNS.index("warn.level")
-    for w in group.warnings:
-        cells: list[RenderableType] = [data(c) for c in warning_cells(w, lang)]
+    rows = zip(*warning_columns(group.warnings, lang), strict=True)
+    for w, plain in zip(group.warnings, rows, strict=True):
+        cells: list[RenderableType] = [data(c) for c in plain]
         cells[level_col] = Text(level_text(w.level, lang), style=LEVEL_STYLE[w.level])
         table.add_row(*cells)
     return table
