@@ -322,3 +322,8 @@ def test_the_cut_rules_decide_as_counting_each_header_did(
     text = ("\n" if lead else "") + "\n".join(lines) + ("\n" if end else "")
     head = text.startswith(toml_read._HEADERS)
     assert toml_read._cut_lines(text, head) == _cut_lines_by_counts(text, head)
+    whole = "x = 1\n" + text
+    count = toml_read.task_count(whole)
+    starts = toml_read.task_starts(whole)
+    found = [i + 1 for i in range(len(whole)) if whole.startswith("\n[[tasks]]\n", i)]
+    assert starts == (found if count == len(found) else None)

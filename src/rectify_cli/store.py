@@ -182,7 +182,7 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     result = ledger_of(tasks_file.ledger, tasks_file.aspects, [], indicators, str(root))
     result.tasks = tasks
     del tasks_file, tasks, indicators
-    counted = count_problems(result)
+    counted = count_problems(result, stored)
     if keys is not None:
         cache.save(root, keys, result, counted, stored, cut=cut)  # only a ledger that loads
     return _keep(result)
@@ -199,14 +199,15 @@ def _read_quietly(path: Path, limit: int) -> bytes | None:
         return None
 
 
-def count_problems(ledger: Ledger) -> cache.Counted:
+def count_problems(ledger: Ledger, stored: Any = None) -> cache.Counted:
     """Count what `rectify check` would find in a ledger that loads (into `ledger.problems`),
-    once per version of its files: a reading command says how many (cli/many.py)."""
+    once per version of its files: a reading command says how many (cli/many.py).
+    `stored`: its tasks' stored columns, when the load made them (checks.problem_count)."""
     # Here, not at the top: a warm read whose count holds never imports the rules.
     from .checks import problem_count
 
     today = dt.date.today()
-    ledger.problems, until = problem_count(ledger, today)
+    ledger.problems, until = problem_count(ledger, today, stored)
     return today, until
 
 

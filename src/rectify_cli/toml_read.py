@@ -141,7 +141,9 @@ def task_starts(text: str) -> list[int] | None:
     while at != -1:  # str.find, not a regex: 100,000 headers in ~30 ms
         starts.append(at + 1)
         at = find(TASK_HEADER, at + 10)
-    return starts if task_count(text) == len(starts) else None
+    # No two `[[tasks]]` lines in a row where the file may be cut, so that str.count, which
+    # counts no overlap, would count as many as found here.
+    return starts if _may_cut(text) else None
 
 
 def task_count(text: str) -> int | None:
@@ -154,10 +156,14 @@ def task_count(text: str) -> int | None:
     first line is a task's header, and the n-th is the n-th task (the cache counts on that
     too: warm.py).
     """
+    return text.count(TASK_HEADER) if _may_cut(text) else None
+
+
+def _may_cut(text: str) -> bool:
     first = text.find(TASK_HEADER)
     if first == -1 or _ROOT_TASKS_KEY.search(text, 0, first + 1):
-        return None
-    return _cut_lines(text, text.startswith(_HEADERS))
+        return False
+    return _cut_lines(text, text.startswith(_HEADERS)) is not None
 
 
 def blocks_count(piece: str, *, last: bool) -> int | None:
