@@ -172,7 +172,7 @@ def test_halves_read_on_two_cores_equal_the_whole(
     read = cold_read.read_bytes(large.encode(), "tasks.toml")
     assert read is not None and started and started[0] is not None  # a worker read half
     assert cast(Future[bytes | None], started[0]).exception() is None  # and did not die
-    head, stored = read
+    head, stored, _ = read
     whole, columns = _whole(large)
     assert (head.ledger, head.aspects, head.tasks) == (whole.ledger, whole.aspects, [])
     assert repr(stored) == repr(columns)

@@ -23,6 +23,7 @@ import itertools
 import marshal
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import toml_read
@@ -44,14 +45,19 @@ _HALF = toml_read.TASK_HEADER.encode()  # cut at its "\n": the half starts "\n[[
 _SHARED: bytes | None = None  # the file's bytes, seen by a forked worker without a copy
 
 
-def read_bytes(raw: bytes, shown: str) -> tuple[TaskFile, Columns] | None:
-    """A large tasks file's head and its tasks' stored columns, read in two halves on two
-    cores, or None: read it as `read_columns` does (or whole).
+def read_bytes(
+    raw: bytes, shown: str, records: Callable[[Columns], list[Task]] | None = None
+) -> tuple[TaskFile, Columns, list[Task] | None] | None:
+    """A large tasks file's head, its tasks' stored columns, read in two halves on two
+    cores, and `records` of those columns (None without it); or None: read it as
+    `read_columns` does (or whole).
 
     The file is cut in two before the first task header past its middle.  The worker
     decodes the second half and reads it; this process decodes and reads the first.  Each
     half must be one `task_starts` may cut; their checks add up to the whole file's (every
-    check is of a line or of counts of lines, and the cut is at the start of a line)."""
+    check is of a line or of counts of lines, and the cut is at the start of a line).
+    The worker has more to do (its start, and its columns to marshal), so this process
+    makes the records of its own half while it waits, not after."""
     mid = raw.find(_HALF, len(raw) // 2)
     if len(raw) < POOL_BYTES or mid == -1 or not _may_pool():
         return None
@@ -64,14 +70,17 @@ def read_bytes(raw: bytes, shown: str) -> tuple[TaskFile, Columns] | None:
         return None  # worded by the whole-file path
     first = read_columns(text)
     del text
+    tasks = None if first is None or records is None else records(first[1])
     theirs = _finish(future, raw, mid)
     del future  # and the worker's bytes it holds
     if first is None or theirs is None:
         return None
+    if tasks is not None and records is not None:
+        tasks += records(theirs)
     head, mine = first
     for column, more in zip((*mine[0], *mine[1]), (*theirs[0], *theirs[1]), strict=True):
         column += more  # in place: no third copy of the columns
-    return head, mine
+    return head, mine, tasks
 
 
 def read_columns(text: str) -> tuple[TaskFile, Columns] | None:

@@ -118,16 +118,24 @@ def _load_tasks(path: Path, raw: bytes | None) -> tuple[TaskFile, list[records.T
     from .models import TaskFile
 
     shown = display_path(path)
-    pieces = None if raw is None else read_bytes(raw, shown)
-    text = "" if pieces is not None else read_text(path) if raw is None else decode(raw, shown)
+    statuses: dict[str | None, Status | None] = {s.value: s for s in Status}
+    statuses[None] = None
+    dates = Dates()
+
+    def rebuilt(stored: Any) -> list[records.Task]:
+        return tasks_of_columns(stored, dates, statuses)
+
+    halves = None if raw is None else read_bytes(raw, shown, rebuilt)
+    if halves is not None:
+        head, stored, made = halves
+        return head, rebuilt(stored) if made is None else made, stored, True
+    text = read_text(path) if raw is None else decode(raw, shown)
     del raw
-    pieces = pieces or read_columns(text)
+    pieces = read_columns(text)
     if pieces is not None:
         del text
         head, stored = pieces
-        statuses: dict[str | None, Status | None] = {s.value: s for s in Status}
-        statuses[None] = None
-        return head, tasks_of_columns(stored, Dates(), statuses), stored, True
+        return head, rebuilt(stored), stored, True
     whole = _load_text(text, TaskFile, shown)
     tasks, whole.tasks = whole.tasks, []
     strings: dict[str, str] = {}
