@@ -11,6 +11,7 @@ import gc
 import os
 import shutil
 import sys
+import threading
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -323,11 +324,31 @@ def test_without_its_sources_the_cache_keys_on_the_installed_version(
 
 def _cached(root: Path) -> Ledger | None:
     """The cache's answer for the folder as it is, and proof that the keys it hashed are
-    those of the bytes: the ones a miss writes its entry under."""
+    those of the bytes: the ones a miss writes its entry under (with no entry at all, it
+    stops hashing: there is nothing to check the keys against)."""
     paths = [root / "tasks.toml", root / "indicators.toml"]
     ledger, keys = cache.load_current(root, paths, True, limit=2**30)
-    assert keys == cache.keys(paths, [p.read_bytes() for p in paths], True)
+    if keys is None:
+        where = cache.entry_path(cast(Path, cache.cache_dir()), root)
+        assert ledger is None and where is not None and not where.exists()
+    else:
+        assert keys == cache.keys(paths, [p.read_bytes() for p in paths], True)
     return ledger
+
+
+def test_a_lookup_with_no_entry_stops_hashing(sample: Path) -> None:
+    """A first read does not wait for a hash it cannot use; once an entry exists, even a
+    stale one, the files are hashed to check it."""
+    paths = [sample / "tasks.toml", sample / "indicators.toml"]
+    stop = threading.Event()
+    stop.set()
+    assert cache.current_keys(paths, True, limit=2**30, stop=stop) is None
+    assert cache.load_current(sample, paths, True, limit=2**30) == (None, None)
+    load_ledger(sample)
+    with (sample / "tasks.toml").open("a", encoding="utf-8") as f:
+        f.write("# edited\n")
+    ledger, keys = cache.load_current(sample, paths, True, limit=2**30)
+    assert ledger is None and keys == cache.keys(paths, [p.read_bytes() for p in paths], True)
 
 
 # --------------------------------------------------------------------------- where

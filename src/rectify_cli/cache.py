@@ -196,9 +196,12 @@ def key_of(path: Path, raw: bytes | None) -> Key:
     return (os.path.realpath(path), len(raw), sha256(raw))
 
 
-def current_keys(paths: Sequence[Path], *present: bool, limit: int) -> list[Key] | None:
+def current_keys(
+    paths: Sequence[Path], *present: bool, limit: int, stop: Any = None
+) -> list[Key] | None:
     """The files' keys as they are now, hashed block by block: a lookup keeps no copy of a
-    50 MB file in memory while the cached ledger is built."""
+    50 MB file in memory while the cached ledger is built.  `stop` (a threading.Event),
+    once set, gives up at the next block (None)."""
     out: list[Key] = []
     for i, path in enumerate(paths):
         if i and not present[i - 1]:
@@ -216,6 +219,8 @@ def current_keys(paths: Sequence[Path], *present: bool, limit: int) -> list[Key]
                 block = bytearray(min(size, _HASH_BLOCK) or 1)
                 view = memoryview(block)
                 while n := f.readinto(block):
+                    if stop is not None and stop.is_set():
+                        return None
                     digest.update(view[:n])
         except OSError:
             return None
@@ -314,17 +319,21 @@ def load_current(
     root: Path, paths: Sequence[Path], *present: bool, limit: int
 ) -> tuple[Ledger | None, list[Key] | None]:
     """The cached ledger of these files as they are now (or None), and their keys (None when
-    one could not be read); never raises.
+    one could not be read, or when there is no entry to check them against); never raises.
 
     The files are hashed in a second thread while the entry is read and decoded, since
     reading and hashing release the GIL (100,000 tasks: the ~0.1 s hash is hidden).  The
-    decoded ledger is returned only if the entry's key is that of the files' bytes.
+    decoded ledger is returned only if the entry's key is that of the files' bytes.  With
+    no entry (a first read, a cache emptied) the hash stops at its next block: the
+    caller hashes the bytes it parses anyway (store.load_ledger).
     """
     import threading
 
     hashed: list[list[Key] | None] = []
+    stop = threading.Event()
     hasher = threading.Thread(
-        target=lambda: hashed.append(current_keys(paths, *present, limit=limit)), daemon=True
+        target=lambda: hashed.append(current_keys(paths, *present, limit=limit, stop=stop)),
+        daemon=True,
     )
     hasher.start()
     try:
@@ -333,6 +342,11 @@ def load_current(
             ledger = None if found is None else ledger_codec.decode(found[1], root)
     except Exception:  # a cache that cannot be read is a miss, whatever broke in it
         found = ledger = None
+    if found is None:
+        stop.set()
+        hasher.join()  # a block at most: the file is closed before anyone may replace it
+        LOOKUPS["miss"] += 1
+        return None, None
     hasher.join()
     keys = hashed[0] if hashed else None
     if keys is None or found is None or found[0] != _header(keys, "Ledger"):
