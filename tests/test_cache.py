@@ -11,6 +11,7 @@ import gc
 import os
 import shutil
 import sys
+import threading
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -323,11 +324,47 @@ def test_without_its_sources_the_cache_keys_on_the_installed_version(
 
 def _cached(root: Path) -> Ledger | None:
     """The cache's answer for the folder as it is, and proof that the keys it hashed are
-    those of the bytes: the ones a miss writes its entry under."""
+    those of the bytes: the ones a miss writes its entry under (with no entry, or one that
+    cannot be of these files, it stops hashing: there is nothing to check the keys against)."""
     paths = [root / "tasks.toml", root / "indicators.toml"]
     ledger, keys = cache.load_current(root, paths, True, limit=2**30)
-    assert keys == cache.keys(paths, [p.read_bytes() for p in paths], True)
+    if keys is None:
+        assert ledger is None
+    else:
+        assert keys == cache.keys(paths, [p.read_bytes() for p in paths], True)
     return ledger
+
+
+def test_a_lookup_with_no_entry_stops_hashing(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first read, or one after an edit that changed a file's size, neither decodes an
+    entry nor waits for a hash it cannot use; an edit of the same size is hashed to be
+    told apart, and the entry of the files as they are is served."""
+    paths = [sample / "tasks.toml", sample / "indicators.toml"]
+    stop = threading.Event()
+    stop.set()
+    assert cache.current_keys(paths, True, limit=2**30, stop=stop) is None
+    assert cache.load_current(sample, paths, True, limit=2**30) == (None, None)
+    load_ledger(sample)
+    decoded: list[int] = []
+    decode = ledger_codec.decode
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        decoded.append(1)
+        return decode(*args, **kwargs)
+
+    monkeypatch.setattr(ledger_codec, "decode", counted)
+    text = paths[0].read_text(encoding="utf-8")
+    paths[0].write_text(text + "# edited\n", encoding="utf-8")
+    assert cache.load_current(sample, paths, True, limit=2**30) == (None, None)
+    assert decoded == []
+    paths[0].write_text(text[:-2] + chr(ord(text[-2]) ^ 1) + text[-1], encoding="utf-8")
+    ledger, keys = cache.load_current(sample, paths, True, limit=2**30)  # same size: hashed
+    assert ledger is None and decoded == [1]
+    assert keys == cache.keys(paths, [p.read_bytes() for p in paths], True)
+    paths[0].write_text(text, encoding="utf-8")
+    assert cache.load_current(sample, paths, True, limit=2**30)[0] is not None
 
 
 # --------------------------------------------------------------------------- where

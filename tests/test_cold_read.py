@@ -172,7 +172,7 @@ def test_halves_read_on_two_cores_equal_the_whole(
     read = cold_read.read_bytes(large.encode(), "tasks.toml")
     assert read is not None and started and started[0] is not None  # a worker read half
     assert cast(Future[bytes | None], started[0]).exception() is None  # and did not die
-    head, stored = read
+    head, stored, _ = read
     whole, columns = _whole(large)
     assert (head.ledger, head.aspects, head.tasks) == (whole.ledger, whole.aspects, [])
     assert repr(stored) == repr(columns)
@@ -275,3 +275,55 @@ def test_any_task_reads_as_the_models_read_it_or_is_declined(
     if log is not None:
         task["log"] = log
     test_the_fast_path_reads_as_the_models_or_declines(task, False)
+
+
+def _cut_lines_by_counts(text: str, head: bool) -> int | None:
+    """toml_read._cut_lines as it was written first, a str.count per header: the rule the
+    one-regex version must keep, to the letter."""
+    if '"""' in text or "'''" in text:
+        return None
+    counts = [text.count(f"\n{h}\n") for h in toml_read._HEADERS]
+    if sum(counts) + head != text.count("\n[") + text.startswith("["):
+        return None
+    if ("\n " in text or "\n\t" in text) and toml_read._INDENTED_HEADER.search(text):
+        return None
+    if not toml_read._toml10(text):
+        return None
+    return counts[0]
+
+
+_LINES = [
+    *toml_read._HEADERS,
+    "[[tasks]",
+    "[[tasks.log]]x",
+    "[ledger] ",
+    "[other]",
+    "[",
+    " [[tasks]]",
+    "\t[ledger]",
+    'a = "x"',
+    "b = '''",
+    'c = """',
+    "d = 'it'",
+    'e = "\\e"',
+    "f = {g = 1}",
+    "h = 10:30",
+    "",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_LINES), max_size=12), st.booleans(), st.booleans())
+def test_the_cut_rules_decide_as_counting_each_header_did(
+    lines: list[str], lead: bool, end: bool
+) -> None:
+    """Two equal headers in a row, a header at the very start or end, one written
+    differently: the regex that finds an odd header line decides as a count per header."""
+    text = ("\n" if lead else "") + "\n".join(lines) + ("\n" if end else "")
+    head = text.startswith(toml_read._HEADERS)
+    assert toml_read._cut_lines(text, head) == _cut_lines_by_counts(text, head)
+    whole = "x = 1\n" + text
+    count = toml_read.task_count(whole)
+    starts = toml_read.task_starts(whole)
+    found = [i + 1 for i in range(len(whole)) if whole.startswith("\n[[tasks]]\n", i)]
+    assert starts == (found if count == len(found) else None)

@@ -196,9 +196,12 @@ def key_of(path: Path, raw: bytes | None) -> Key:
     return (os.path.realpath(path), len(raw), sha256(raw))
 
 
-def current_keys(paths: Sequence[Path], *present: bool, limit: int) -> list[Key] | None:
+def current_keys(
+    paths: Sequence[Path], *present: bool, limit: int, stop: Any = None
+) -> list[Key] | None:
     """The files' keys as they are now, hashed block by block: a lookup keeps no copy of a
-    50 MB file in memory while the cached ledger is built."""
+    50 MB file in memory while the cached ledger is built.  `stop` (a threading.Event),
+    once set, gives up at the next block (None)."""
     out: list[Key] = []
     for i, path in enumerate(paths):
         if i and not present[i - 1]:
@@ -216,6 +219,8 @@ def current_keys(paths: Sequence[Path], *present: bool, limit: int) -> list[Key]
                 block = bytearray(min(size, _HASH_BLOCK) or 1)
                 view = memoryview(block)
                 while n := f.readinto(block):
+                    if stop is not None and stop.is_set():
+                        return None
                     digest.update(view[:n])
         except OSError:
             return None
@@ -241,9 +246,12 @@ def _read(root: Path, keys: list[Key], kind: str, model: str) -> Any:
     return None if found is None else found[1]
 
 
-def _read_any(root: Path, kind: str, expected: bytes | None) -> tuple[bytes, Any] | None:
+def _read_any(
+    root: Path, kind: str, expected: bytes | None, may_be: Callable[[bytes], bool] | None = None
+) -> tuple[bytes, Any] | None:
     """The header and payload of the entry of `root`, or None; the header must be
-    `expected`, or anything when None (the caller then compares it)."""
+    `expected`, or anything when None (the caller then compares it) that `may_be` does not
+    refuse before the payload is read."""
     folder = cache_dir()
     where = entry_path(folder, root, kind) if folder else None
     if where is None:
@@ -256,6 +264,8 @@ def _read_any(root: Path, kind: str, expected: bytes | None) -> tuple[bytes, Any
             return None
         head = f.read(head_len)
         if expected is not None and head != expected:
+            return None
+        if may_be is not None and not may_be(head):
             return None
         body_len = int.from_bytes(f.read(_LEN), "little")
         crc = int.from_bytes(f.read(_LEN), "little")
@@ -314,25 +324,36 @@ def load_current(
     root: Path, paths: Sequence[Path], *present: bool, limit: int
 ) -> tuple[Ledger | None, list[Key] | None]:
     """The cached ledger of these files as they are now (or None), and their keys (None when
-    one could not be read); never raises.
+    one could not be read, or when there is no entry to check them against); never raises.
 
     The files are hashed in a second thread while the entry is read and decoded, since
     reading and hashing release the GIL (100,000 tasks: the ~0.1 s hash is hidden).  The
-    decoded ledger is returned only if the entry's key is that of the files' bytes.
+    decoded ledger is returned only if the entry's key is that of the files' bytes.  With
+    no entry (a first read, a cache emptied), or one for files of other sizes or another
+    rectify (a file edited by hand, pulled from git), the entry is not decoded and the
+    hash stops at its next block: the caller hashes the bytes it parses anyway
+    (store.load_ledger).
     """
     import threading
 
     hashed: list[list[Key] | None] = []
+    stop = threading.Event()
     hasher = threading.Thread(
-        target=lambda: hashed.append(current_keys(paths, *present, limit=limit)), daemon=True
+        target=lambda: hashed.append(current_keys(paths, *present, limit=limit, stop=stop)),
+        daemon=True,
     )
     hasher.start()
     try:
         with paused_gc():
-            found = _read_any(root, "ledger", None)
+            found = _read_any(root, "ledger", None, lambda head: _sizes_match(head, paths, present))
             ledger = None if found is None else ledger_codec.decode(found[1], root)
     except Exception:  # a cache that cannot be read is a miss, whatever broke in it
         found = ledger = None
+    if found is None:
+        stop.set()
+        hasher.join()  # a block at most: the file is closed before anyone may replace it
+        LOOKUPS["miss"] += 1
+        return None, None
     hasher.join()
     keys = hashed[0] if hashed else None
     if keys is None or found is None or found[0] != _header(keys, "Ledger"):
@@ -340,6 +361,24 @@ def load_current(
         return None, keys
     LOOKUPS["hit"] += 1
     return ledger, keys
+
+
+def _sizes_match(head: bytes, paths: Sequence[Path], present: Sequence[bool]) -> bool:
+    """Whether an entry's header may be that of these files as they are: written by this
+    rectify for files of these paths and sizes (a stat, no hash).  Only ever refuses: a
+    header it cannot read is left to the whole comparison."""
+    import ast
+
+    try:
+        version, model, mark, keys = ast.literal_eval(head.decode("utf-8", "surrogatepass"))
+        now = [
+            (os.path.realpath(p), -1 if i and not present[i - 1] else os.stat(p).st_size)
+            for i, p in enumerate(paths)
+        ]
+        was = [(path, size) for path, size, _ in keys]
+    except (ValueError, TypeError, SyntaxError, OSError, MemoryError, RecursionError):
+        return True
+    return (version, model, mark, was) == (FORMAT_VERSION, "Ledger", fingerprint(), now)
 
 
 # Ledger lookups that hit and missed in this process (the tests read it; never a timing).

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -39,11 +39,13 @@ def consistency_problems(ledger: Ledger, today: dt.date | None = None) -> list[P
     return _problems(ledger, today or dt.date.today())[0]
 
 
-def problem_count(ledger: Ledger, today: dt.date) -> tuple[int, dt.date | None]:
+def problem_count(ledger: Ledger, today: dt.date, stored: Any = None) -> tuple[int, dt.date | None]:
     """How many problems `rectify check` finds in a ledger that loads, and the first day
     after `today` on which that count can change (a log entry dated ahead stops being a
-    problem when its day comes), or None: what the cache keeps (cache.py)."""
-    problems, until = _problems(ledger, today)
+    problem when its day comes), or None: what the cache keeps (cache.py).  `stored`: the
+    ledger's tasks as the cache stores them (ledger_codec), when at hand: read by field,
+    their texts are looked over faster than the records'."""
+    problems, until = _problems(ledger, today, stored)
     return len(problems), until
 
 
@@ -86,7 +88,9 @@ def recount(
     return counted[0] - count(was) + count(now), until
 
 
-def _problems(ledger: Ledger, today: dt.date) -> tuple[list[Problem], dt.date | None]:
+def _problems(
+    ledger: Ledger, today: dt.date, stored: Any = None
+) -> tuple[list[Problem], dt.date | None]:
     tasks_path, indicators_path = (display_path(p) for p in ledger_files(Path(ledger.root)))
     meta = ledger.meta
     problems: list[Problem] = []
@@ -100,7 +104,7 @@ def _problems(ledger: Ledger, today: dt.date) -> tuple[list[Problem], dt.date | 
             problems.append(Problem(tasks_path, None, where + message, loc=("aspects", i, *loc)))
     indicator_ids = [i.id for i in ledger.indicators]
     known = frozenset(indicator_ids)
-    scan = _suspect(ledger)
+    scan = _suspect(ledger, stored)
     statuses = task_statuses(ledger.tasks)
     for i, t in enumerate(ledger.tasks):
         found = task_problems(
@@ -397,27 +401,25 @@ def ledger_problems(ledger: Ledger) -> Found:
     return found
 
 
+# A task's texts, and its log entries': what may not hold a control character.
+_TEXTS = ("id", "aspect", "title", "lead", "leader", "owner", "phone", "notes", "merged_into")
+_TEXT_LISTS = ("measures", "partners", "evidence", "indicators")
+_LOG_TEXTS = ("note", "by")
+_LOG_TEXT_LISTS = ("changes",)
+
+
 def _task_texts(t: Any) -> Iterator[tuple[tuple[Any, ...], str | None]]:
-    for key in (
-        "id",
-        "aspect",
-        "title",
-        "lead",
-        "leader",
-        "owner",
-        "phone",
-        "notes",
-        "merged_into",
-    ):
+    for key in _TEXTS:
         yield (key,), getattr(t, key)
-    for key in ("measures", "partners", "evidence", "indicators"):
+    for key in _TEXT_LISTS:
         for text in getattr(t, key):
             yield (key,), text
     for j, e in enumerate(t.log):
-        yield ("log", j, "note"), e.note
-        yield ("log", j, "by"), e.by
-        for text in e.changes:
-            yield ("log", j, "changes"), text
+        for key in _LOG_TEXTS:
+            yield ("log", j, key), getattr(e, key)
+        for key in _LOG_TEXT_LISTS:
+            for text in getattr(e, key):
+                yield ("log", j, key), text
 
 
 def _indicator_texts(ind: Any) -> Iterator[tuple[tuple[Any, ...], str | None]]:
@@ -460,28 +462,33 @@ def _within(item: Any, loc: tuple[Any, ...]) -> str:
     return which + field_name(str(loc[2])) + say(": ", "：")
 
 
-def _suspect(ledger: Ledger) -> bool:
-    """Whether any task's text might hold a control character: each field of all tasks
-    joined a few thousand at a time and searched (loops in C), so that a clean ledger
-    (nearly all) is not searched text by text."""
-    tasks, chain = ledger.tasks, itertools.chain.from_iterable
-    entries = list(chain(map(attrgetter("log"), tasks)))
-    columns: list[Iterator[str]] = [
-        map(attrgetter(key), tasks) for key in ("id", "aspect", "title", "lead", "notes")
-    ]
-    columns += [
-        chain(map(attrgetter(key), tasks))
-        for key in ("measures", "partners", "evidence", "indicators")
-    ]
-    columns += [map(attrgetter("note"), entries), chain(map(attrgetter("changes"), entries))]
-    columns.append(filter(None, map(attrgetter("by"), entries)))
-    columns.append(filter(None, map(attrgetter("merged_into"), tasks)))
+def _suspect(ledger: Ledger, stored: Any = None) -> bool:
+    """Whether any task's text might hold a control character: each distinct text of all
+    tasks (most are a few names and phrases said again and again) joined a few thousand at
+    a time and searched (loops in C), so that a clean ledger (nearly all) is not searched
+    text by text.  From the stored columns when given (no pass over 100,000 records)."""
+    chain = itertools.chain.from_iterable
+    task_field: Callable[[str], Iterable[Any]]
+    log_field: Callable[[str], Iterable[Any]]
+    if stored is None:
+        tasks = ledger.tasks
+        entries = list(chain(map(attrgetter("log"), tasks)))
+        task_field = lambda key: map(attrgetter(key), tasks)  # noqa: E731
+        log_field = lambda key: map(attrgetter(key), entries)  # noqa: E731
+    else:
+        from .ledger_codec import stored_fields
+
+        task_field, log_field = (f.__getitem__ for f in stored_fields(stored))
+    fields = [*map(task_field, _TEXTS), *map(log_field, _LOG_TEXTS)]
+    fields += [chain(task_field(key)) for key in _TEXT_LISTS]
+    fields += [chain(log_field(key)) for key in _LOG_TEXT_LISTS]
     search = REFUSED.search
-    for column in columns:
-        # Some thousand texts at a time: a ledger's notes joined whole would add tens of MB
+    for field in fields:
+        distinct: list[Any] = list(set(field) - {None})  # a field's own set: small sets
+        # Some thousand texts at a time: a ledger's texts joined whole would add tens of MB
         # to the peak memory of a first load.
-        while piece := list(itertools.islice(column, 4096)):
-            if search("\n".join(piece)):
+        for i in range(0, len(distinct), 4096):
+            if search("\n".join(distinct[i : i + 4096])):
                 return True
     return False
 

@@ -1,5 +1,5 @@
 """A large tasks file read cold (edited by hand, pulled from git: no cache entry), a piece
-of 1,000 tasks at a time, on two cores where there are two.
+of 250 tasks at a time, on two cores where there are two.
 
 The file is cut where toml_read.task_starts allows (its head, `[ledger]` and `[[aspects]]`,
 then pieces of `[[tasks]]` blocks).  Each piece is parsed by rtoml and turned into the
@@ -23,6 +23,7 @@ import itertools
 import marshal
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import toml_read
@@ -44,14 +45,19 @@ _HALF = toml_read.TASK_HEADER.encode()  # cut at its "\n": the half starts "\n[[
 _SHARED: bytes | None = None  # the file's bytes, seen by a forked worker without a copy
 
 
-def read_bytes(raw: bytes, shown: str) -> tuple[TaskFile, Columns] | None:
-    """A large tasks file's head and its tasks' stored columns, read in two halves on two
-    cores, or None: read it as `read_columns` does (or whole).
+def read_bytes(
+    raw: bytes, shown: str, records: Callable[[Columns], list[Task]] | None = None
+) -> tuple[TaskFile, Columns, list[Task] | None] | None:
+    """A large tasks file's head, its tasks' stored columns, read in two halves on two
+    cores, and `records` of those columns (None without it); or None: read it as
+    `read_columns` does (or whole).
 
     The file is cut in two before the first task header past its middle.  The worker
     decodes the second half and reads it; this process decodes and reads the first.  Each
     half must be one `task_starts` may cut; their checks add up to the whole file's (every
-    check is of a line or of counts of lines, and the cut is at the start of a line)."""
+    check is of a line or of counts of lines, and the cut is at the start of a line).
+    The worker has more to do (its start, and its columns to marshal), so this process
+    makes the records of its own half while it waits, not after."""
     mid = raw.find(_HALF, len(raw) // 2)
     if len(raw) < POOL_BYTES or mid == -1 or not _may_pool():
         return None
@@ -64,14 +70,17 @@ def read_bytes(raw: bytes, shown: str) -> tuple[TaskFile, Columns] | None:
         return None  # worded by the whole-file path
     first = read_columns(text)
     del text
+    tasks = None if first is None or records is None else records(first[1])
     theirs = _finish(future, raw, mid)
     del future  # and the worker's bytes it holds
     if first is None or theirs is None:
         return None
+    if tasks is not None and records is not None:
+        tasks += records(theirs)
     head, mine = first
     for column, more in zip((*mine[0], *mine[1]), (*theirs[0], *theirs[1]), strict=True):
         column += more  # in place: no third copy of the columns
-    return head, mine
+    return head, mine, tasks
 
 
 def read_columns(text: str) -> tuple[TaskFile, Columns] | None:
@@ -95,8 +104,15 @@ def read_columns(text: str) -> tuple[TaskFile, Columns] | None:
     return None if parts is None else (head, _joined(parts))
 
 
+# A piece is a quarter of toml_read.CHUNK_TASKS (250 tasks): rtoml holds a piece's whole
+# parse on its side while it builds the tables, ~15 MB for 1,000 tasks, and that is the
+# cold read's peak beside the columns (10,000 tasks: peak 70 -> 56 MB), at the same speed.
+PIECE_SHARE = 4
+
+
 def _spans(text: str, starts: list[int]) -> list[tuple[int, int]]:
-    return list(itertools.pairwise([*starts[:: toml_read.CHUNK_TASKS], len(text)]))
+    step = max(1, toml_read.CHUNK_TASKS // PIECE_SHARE)
+    return list(itertools.pairwise([*starts[::step], len(text)]))
 
 
 def _read_spans(text: str, spans: list[tuple[int, int]]) -> list[Columns] | None:

@@ -138,6 +138,17 @@ def stored_statuses(stored: tuple[list[Any], list[Any]]) -> dict[str, Status] | 
     return dict(zip(columns[_TASK_ID], map(Status, columns[_TASK_STATUS]), strict=True))
 
 
+def stored_fields(
+    stored: tuple[list[Any], list[Any]],
+) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+    """The stored tasks' columns, and their log entries', by field name: a text column holds
+    the records' very texts (days, statuses and each task's log are stored otherwise)."""
+    return (
+        dict(zip(Task._fields, stored[0], strict=True)),
+        dict(zip(LogEntry._fields, stored[1], strict=True)),
+    )
+
+
 def task_count(stored: tuple[list[Any], list[Any]]) -> int:
     return len(stored[0][_TASK_ID])
 

@@ -118,16 +118,24 @@ def _load_tasks(path: Path, raw: bytes | None) -> tuple[TaskFile, list[records.T
     from .models import TaskFile
 
     shown = display_path(path)
-    pieces = None if raw is None else read_bytes(raw, shown)
-    text = "" if pieces is not None else read_text(path) if raw is None else decode(raw, shown)
+    statuses: dict[str | None, Status | None] = {s.value: s for s in Status}
+    statuses[None] = None
+    dates = Dates()
+
+    def rebuilt(stored: Any) -> list[records.Task]:
+        return tasks_of_columns(stored, dates, statuses)
+
+    halves = None if raw is None else read_bytes(raw, shown, rebuilt)
+    if halves is not None:
+        head, stored, made = halves
+        return head, rebuilt(stored) if made is None else made, stored, True
+    text = read_text(path) if raw is None else decode(raw, shown)
     del raw
-    pieces = pieces or read_columns(text)
+    pieces = read_columns(text)
     if pieces is not None:
         del text
         head, stored = pieces
-        statuses: dict[str | None, Status | None] = {s.value: s for s in Status}
-        statuses[None] = None
-        return head, tasks_of_columns(stored, Dates(), statuses), stored, True
+        return head, rebuilt(stored), stored, True
     whole = _load_text(text, TaskFile, shown)
     tasks, whole.tasks = whole.tasks, []
     strings: dict[str, str] = {}
@@ -182,7 +190,7 @@ def load_ledger(ledger: str | os.PathLike[str] | None = None) -> Ledger:
     result = ledger_of(tasks_file.ledger, tasks_file.aspects, [], indicators, str(root))
     result.tasks = tasks
     del tasks_file, tasks, indicators
-    counted = count_problems(result)
+    counted = count_problems(result, stored)
     if keys is not None:
         cache.save(root, keys, result, counted, stored, cut=cut)  # only a ledger that loads
     return _keep(result)
@@ -199,14 +207,15 @@ def _read_quietly(path: Path, limit: int) -> bytes | None:
         return None
 
 
-def count_problems(ledger: Ledger) -> cache.Counted:
+def count_problems(ledger: Ledger, stored: Any = None) -> cache.Counted:
     """Count what `rectify check` would find in a ledger that loads (into `ledger.problems`),
-    once per version of its files: a reading command says how many (cli/many.py)."""
+    once per version of its files: a reading command says how many (cli/many.py).
+    `stored`: its tasks' stored columns, when the load made them (checks.problem_count)."""
     # Here, not at the top: a warm read whose count holds never imports the rules.
     from .checks import problem_count
 
     today = dt.date.today()
-    ledger.problems, until = problem_count(ledger, today)
+    ledger.problems, until = problem_count(ledger, today, stored)
     return today, until
 
 
