@@ -273,6 +273,27 @@ def test_remove_refuses_a_task_with_a_history(runner: CliRunner, sample: Path) -
     assert invoke(runner, "remove", "T25")[0] == 2
 
 
+def test_remove_refuses_a_task_another_is_merged_into(runner: CliRunner, sample: Path) -> None:
+    """Removing the task another was folded into would leave that one naming a task the
+    ledger lacks, a ledger `rectify check` refuses: the removal is refused instead."""
+    assert invoke(runner, *NEW_A1, "--ongoing", "--id", "N1")[0] == 0
+    assert invoke(runner, *NEW_A1, "--ongoing", "--id", "N2")[0] == 0
+    fold = ("fold", "N1", "--into", "N2", "-m", "合并", "--date", "2025-10-11")
+    assert invoke(runner, *fold)[0] == 0
+    before = (sample / "tasks.toml").read_bytes()
+    code, out, en = invoke_en(runner, "remove", "N2")
+    assert (code, out) == (2, "")
+    assert en == (
+        "Error: task N2 cannot be removed: N1 is merged into it (merged_into); "
+        "nothing was written\n"
+    )
+    assert invoke(runner, "remove", "N2")[2] == (
+        "错误：任务 N2 不能删除：N1 已并入该任务（merged_into）；未写入任何内容\n"
+    )
+    assert (sample / "tasks.toml").read_bytes() == before
+    assert invoke(runner, "check")[0] == 0
+
+
 def test_removable_is_the_rule(runner: CliRunner, sample: Path) -> None:
     assert invoke(runner, *NEW_A1, "--ongoing")[0] == 0
     new = next(t for t in load_ledger(sample).tasks if t.id == "T25")

@@ -48,7 +48,7 @@ from .edit_text import (
 )
 from .errors import WriteRefused
 from .files import PETITIONS_FILE, decode, display_path, ledger_files, no_ledger_folder
-from .i18n import say
+from .i18n import joined, say
 from .models import (
     Aspect,
     Indicator,
@@ -60,6 +60,7 @@ from .models import (
     Task,
     TaskFile,
 )
+from .rules import merge_target_problem
 from .store import load_file
 
 
@@ -202,6 +203,8 @@ def import_tasks(
         for ident in removed:
             if ident in by_id:
                 raise _not_read_back(shown, "task", ident)
+        if removed:
+            _refuse_orphans(after.tasks, removed)
         known = indicator_ids(root) if indicators is None else indicators
         refusal = write_refusal(
             written, start_default=after.ledger.feedback_date, indicator_ids=known
@@ -219,6 +222,28 @@ def import_tasks(
             new_raw = (BOM if raw.startswith(BOM) else b"") + new_text.encode("utf-8")
             write_if_unchanged(path, shown, raw, new_raw, TASKS_KIND, "importing into", root=root)
         return Imported(path, shown, text, new_text, written=not dry_run and changed)
+
+
+def _refuse_orphans(tasks: Sequence[Task], removed: Collection[str]) -> None:
+    """A task removed while another is merged into it would leave that one naming a task
+    the ledger lacks (`rectify check` refuses it): the removal is refused instead."""
+    statuses = {t.id: t.status for t in tasks}
+    for ident in removed:
+        merged = [
+            t.id
+            for t in tasks
+            if t.merged_into == ident and merge_target_problem(t.id, ident, statuses)
+        ]
+        if merged:
+            raise WriteRefused(
+                say(
+                    "task {id} cannot be removed: {merged} is merged into it (merged_into); "
+                    "nothing was written",
+                    "任务 {id} 不能删除：{merged} 已并入该任务（merged_into）；未写入任何内容",
+                    id=ident,
+                    merged=joined(merged),
+                )
+            )
 
 
 _NOUNS = {"task": "任务", "aspect": "问题方面", "indicator": "指标", "ledger": "台账"}
