@@ -154,7 +154,16 @@ UNNEEDED = {
         # A write needs the models; a percentage is read without the spreadsheet readers.
         (
             ["update", "T16", "--progress", "35%"],
-            {"rich", "rectify_cli.cells", "rectify_cli.sheets"},
+            # Nor Pydantic's plugin loader (importlib.metadata, email), nor the roll-up's.
+            {
+                "rich",
+                "rectify_cli.cells",
+                "rectify_cli.sheets",
+                "importlib.metadata",
+                "email",
+                "rectify_cli.query",
+                "rectify_cli.render.results",
+            },
         ),
     ],
 )
@@ -189,6 +198,24 @@ def test_a_warm_read_loads_only_what_it_uses(
     loaded = set(eval(runs[1].stderr))  # the list the program above printed
     assert loaded & unneeded == set()
     assert "plugins None" in loaded
+
+
+def test_the_plugin_loader_stand_in_hands_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The program's stand-in for Pydantic's plugin loader finds no plugins while they are
+    disabled, and is the real loader as soon as they are not."""
+    from rectify_cli import cli
+
+    name = "pydantic.plugin._loader"
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    cli._plugin_loader_unread()
+    stand_in = sys.modules[name]
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    assert tuple(stand_in.get_plugins()) == ()
+    assert sys.modules[name] is stand_in
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "no-such-plugin")
+    found = list(stand_in.get_plugins())
+    real = sys.modules[name]
+    assert real is not stand_in and found == list(real.get_plugins())
 
 
 def test_commands_are_declared_with_evaluated_annotations() -> None:

@@ -60,6 +60,32 @@ if _command is None or not _register_one(_command):
     from . import registry  # noqa: F401
 
 
+_LOADER = "pydantic.plugin._loader"
+
+
+def _plugin_loader_unread() -> None:
+    """Even with its plugins disabled, Pydantic imports the module that would look for them,
+    and with it importlib.metadata and email (~12 ms of every write).  A stand-in answers
+    "no plugins" while they are disabled, and hands over to the real module otherwise."""
+    import types
+
+    if _LOADER in sys.modules:
+        return
+    stand_in = types.ModuleType(_LOADER)
+
+    def get_plugins() -> Any:
+        if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in ("__all__", "1", "true"):
+            return ()
+        import importlib
+
+        if sys.modules.get(_LOADER) is stand_in:
+            del sys.modules[_LOADER]
+        return importlib.import_module(_LOADER).get_plugins()
+
+    stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]
+    sys.modules[_LOADER] = stand_in
+
+
 def main() -> None:
     # The cyclic GC walks every young object at each collection.  It stays off until the
     # ledger is loaded, which is then frozen out of its walks (store.FREEZE_LOADED), and
@@ -74,6 +100,7 @@ def main() -> None:
     # validator (a write, a cold read): ~5 ms here, more where much is installed.  The
     # program uses none; a library caller keeps its plugins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _plugin_loader_unread()
     # Chinese Windows defaults pipes and files to GBK; ledger text and bars need UTF-8.
     for stream in (sys.stdout, sys.stderr):
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")

@@ -20,6 +20,20 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# Here, not in many.py beside the several-ledger glue: a write that takes one ledger does
+# not load the roll-up's modules to declare its option.
+LedgersOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ledger",
+        "-l",
+        metavar="DIR",
+        help="Ledger folder; repeat it, or give a pattern such as 'counties/*', to roll several "
+        "up [default: $RECTIFY_LEDGER (several joined by the path separator, : or ;), "
+        "else ./data].",
+    ),
+]
+
 
 def parse_date(value: str, option: str, *, period_end: bool = False) -> dt.date:
     """A date option as people type it, read by the one reader `import` uses for dates in

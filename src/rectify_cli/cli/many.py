@@ -31,19 +31,9 @@ if TYPE_CHECKING:
 
 from rectify_cli.render.results import PetitionList, RollupResult, WarningsMany
 
+from .common import LedgersOpt as LedgersOpt
 from .common import as_of_date, emit, ledger_lang, output_format, tell, write
 
-LedgersOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--ledger",
-        "-l",
-        metavar="DIR",
-        help="Ledger folder; repeat it, or give a pattern such as 'counties/*', to roll several "
-        "up [default: $RECTIFY_LEDGER (several joined by the path separator, : or ;), "
-        "else ./data].",
-    ),
-]
 StrictOpt = Annotated[
     bool,
     typer.Option(

@@ -8,8 +8,7 @@ from rectify_cli.kinds import Status
 from rectify_cli.textfmt import percent_text
 
 from .app import app
-from .common import LangOpt, entry_date, parse_date, remedy_hint, tell, write
-from .many import LedgersOpt
+from .common import LangOpt, LedgersOpt, entry_date, parse_date, remedy_hint, tell, write
 
 BY_ENV = "RECTIFY_BY"
 
