@@ -66,23 +66,37 @@ _LOADER = "pydantic.plugin._loader"
 def _plugin_loader_unread() -> None:
     """Even with its plugins disabled, Pydantic imports the module that would look for them,
     and with it importlib.metadata and email (~12 ms of every write).  A stand-in answers
-    "no plugins" while they are disabled, and hands over to the real module otherwise."""
+    "no plugins" while they are disabled, and hands over to the real module otherwise, or
+    when anything else is asked of it (a later Pydantic may ask for more than get_plugins)."""
     import types
 
     if _LOADER in sys.modules:
         return
     stand_in = types.ModuleType(_LOADER)
 
-    def get_plugins() -> Any:
-        if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in ("__all__", "1", "true"):
-            return ()
+    def real() -> Any:
         import importlib
 
         if sys.modules.get(_LOADER) is stand_in:
             del sys.modules[_LOADER]
-        return importlib.import_module(_LOADER).get_plugins()
+        return importlib.import_module(_LOADER)
+
+    def get_plugins() -> Any:
+        # Pydantic's own test of the variable (pydantic/plugin/_loader.py).
+        if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in ("__all__", "1", "true"):
+            return ()
+        return real().get_plugins()
 
     stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]
+
+    def forwarded(name: str) -> Any:
+        # PEP 562: a name the stand-in lacks is the real module's; not the import
+        # machinery's probes (`__path__` on every `from ... import`).
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(real(), name)
+
+    setattr(stand_in, "__getattr__", forwarded)  # noqa: B010
     sys.modules[_LOADER] = stand_in
 
 
