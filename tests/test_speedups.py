@@ -547,3 +547,31 @@ def test_warnings_of_judged_rows_are_the_warnings(
     assert sorted(loose, key=severity_key) == ref
     for w in ref:  # the level is that of the most severe finding
         assert w.level.rank == min(REASON_LEVEL[f.reason].rank for f in w.findings)
+
+
+_CELL = st.text(alphabet=st.sampled_from(SPECIAL + "ab滨州0"), max_size=6) | st.text(max_size=6)
+
+
+@given(st.lists(_CELL, max_size=8), st.integers(1, 3))
+def test_escaping_a_column_is_escaping_each_cell(values: list[str], times: int) -> None:
+    """The column-wide shortcut (one search, then only the starts) and its repeated-text
+    path (markdown.escaped) escape as md_escape does cell by cell."""
+    from rectify_cli.render.markdown import escaped
+
+    assert text.md_escape_column(values) == [text.md_escape(v) for v in values]
+    assert escaped(values * times) == [text.md_escape(v) for v in values * times]
+
+
+@given(ledgers(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)))
+def test_rows_without_a_filter_are_the_rows_a_filter_keeping_all_gives(
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date
+) -> None:
+    """query.rows without a filter (built by column) and with one that keeps every task
+    (tested task by task) give the same rows."""
+    from rectify_cli.query import TaskFilter, rows
+
+    task_file, _ = files
+    ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
+    keep_all = TaskFilter(statuses=frozenset(Status))
+    assert rows(ledger, as_of, TaskFilter()) == rows(ledger, as_of, keep_all)
+    assert rows(ledger, as_of) == rows(ledger, as_of, keep_all)

@@ -18,7 +18,7 @@ from .common import (
     newest_first,
     progress_text,
 )
-from .text import SEPARATOR, change_lines, md_escape
+from .text import SEPARATOR, change_lines, md_escape, md_escape_column
 
 
 def table(header: Sequence[str], body: Sequence[Sequence[str]], *, escaped: bool = False) -> str:
@@ -64,8 +64,10 @@ def escaped(texts: list[str]) -> list[str]:
     """A column's texts through `md_escape`, each distinct text once when they repeat."""
     distinct = set(texts)
     if len(distinct) * 2 < len(texts):
-        return list(map({t: md_escape(t) for t in distinct}.__getitem__, texts))
-    return list(map(md_escape, texts))
+        unique = list(distinct)
+        table = dict(zip(unique, md_escape_column(unique), strict=True))
+        return list(map(table.__getitem__, texts))
+    return md_escape_column(texts)
 
 
 def column_table(header: Sequence[str], columns: Sequence[list[str]]) -> str:

@@ -94,6 +94,18 @@ def md_escape(text: str) -> str:
     return text
 
 
+def md_escape_column(texts: list[str]) -> list[str]:
+    """`md_escape` of each text.  Usually no text holds a character to escape: one search of
+    the whole column says so (a character class cannot match across two texts), and then
+    only the starts are tested, in one C loop (10,000 titles: ~5x faster than one by one)."""
+    if _MD_ANY.search("".join(texts)) is not None:
+        return list(map(md_escape, texts))
+    starts = list(map(_MD_START.match, texts))
+    if not any(starts):
+        return list(texts)
+    return [md_escape(t) if m else t for t, m in zip(texts, starts, strict=True)]
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
