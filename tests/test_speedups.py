@@ -575,3 +575,16 @@ def test_rows_without_a_filter_are_the_rows_a_filter_keeping_all_gives(
     keep_all = TaskFilter(statuses=frozenset(Status))
     assert rows(ledger, as_of, TaskFilter()) == rows(ledger, as_of, keep_all)
     assert rows(ledger, as_of) == rows(ledger, as_of, keep_all)
+
+
+def test_patterns_compiled_on_first_use_work_as_compiled_ones() -> None:
+    from tests.hostile import HOSTILE
+
+    lazy = {n: p for n, p in vars(text).items() if isinstance(p, text._Lazy)}
+    assert {"_CONTROL", "_JSON_RAW", "UNBROKEN", "PHRASE"} <= set(lazy)
+    for pattern in lazy.values():
+        compiled = re.compile(pattern.source)
+        for sample in [*HOSTILE, "T07 于2025-06-30，达到90%；逾期68天", ""]:
+            assert pattern.findall(sample) == compiled.findall(sample)
+            assert pattern.sub("@", sample) == compiled.sub("@", sample)
+            assert bool(pattern.search(sample)) == bool(compiled.search(sample))
