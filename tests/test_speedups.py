@@ -588,3 +588,16 @@ def test_patterns_compiled_on_first_use_work_as_compiled_ones() -> None:
             assert pattern.findall(sample) == compiled.findall(sample)
             assert pattern.sub("@", sample) == compiled.sub("@", sample)
             assert bool(pattern.search(sample)) == bool(compiled.search(sample))
+
+
+@given(ledgers(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)), st.sampled_from(["zh", "en"]))
+def test_reasons_worded_by_column_are_each_warnings_reasons(
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date, lang: str
+) -> None:
+    from rectify_cli.render.warn_text import reasons_column, reasons_text
+    from rectify_cli.schedule import warnings
+
+    task_file, _ = files
+    ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
+    found = warnings(ledger, as_of, days=7, tolerance=10.0, stale_days=30)
+    assert reasons_column(found, lang) == [reasons_text(w, lang) for w in found]  # type: ignore[arg-type]
