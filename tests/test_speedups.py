@@ -592,7 +592,7 @@ def test_patterns_compiled_on_first_use_work_as_compiled_ones() -> None:
 
 @given(ledgers(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)), st.sampled_from(["zh", "en"]))
 def test_reasons_worded_by_column_are_each_warnings_reasons(
-    files: tuple[TaskFile, IndicatorFile], as_of: dt.date, lang: str
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date, lang: Any
 ) -> None:
     from rectify_cli.render.warn_text import reasons_column, reasons_text
     from rectify_cli.schedule import warnings
@@ -600,4 +600,31 @@ def test_reasons_worded_by_column_are_each_warnings_reasons(
     task_file, _ = files
     ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
     found = warnings(ledger, as_of, days=7, tolerance=10.0, stale_days=30)
-    assert reasons_column(found, lang) == [reasons_text(w, lang) for w in found]  # type: ignore[arg-type]
+    assert reasons_column(found, lang) == [reasons_text(w, lang) for w in found]
+
+
+@given(ledgers(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)), st.sampled_from(["zh", "en"]))
+def test_list_columns_are_each_rows_cells(
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date, lang: Any
+) -> None:
+    """The list's cells built column by column are each row's, worded one by one."""
+    from rectify_cli.i18n import status_label
+    from rectify_cli.query import rows
+    from rectify_cli.render.common import (
+        deadline_text,
+        health_text,
+        list_cells,
+        list_columns,
+        progress_text,
+    )
+
+    task_file, _ = files
+    ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
+    found = rows(ledger, as_of)
+    expected = [
+        [r.task.id, r.aspect_name, r.task.title, r.task.lead, deadline_text(r.task, lang),
+         status_label(r.task.status, lang), progress_text(r.task), health_text(r.health.health, lang)]
+        for r in found
+    ]  # fmt: skip
+    assert [list(c) for c in zip(*list_columns(found, lang), strict=True)] == expected
+    assert [list_cells(r, lang) for r in found] == expected

@@ -14,7 +14,7 @@ from .common import (
     deadline_text,
     detail_extras,
     health_text,
-    list_cells,
+    list_columns,
     newest_first,
     progress_text,
 )
@@ -100,10 +100,12 @@ def tasks_table_parts(
     own = range(5 if refs is not None else 4)  # (ledger,) id, aspect, title, lead
     for at in range(0, len(rows), _CHUNK):
         chunk = rows[at : at + _CHUNK]
-        body: Sequence[Sequence[str]] = [list_cells(r, lang) for r in chunk]
+        columns = list_columns(chunk, lang)
         if refs is not None:
-            body = [[r.ledger, refs(r), *cells[1:]] for r, cells in zip(chunk, body, strict=True)]
-        yield _body(escape_columns(body, own))
+            columns = [[r.ledger for r in chunk], list(map(refs, chunk)), *columns[1:]]
+        for i in own:
+            columns[i] = escaped(columns[i])
+        yield _body(list(zip(*columns, strict=True)))
 
 
 _CHUNK = 1000  # rows per piece written
