@@ -628,3 +628,14 @@ def test_list_columns_are_each_rows_cells(
     ]  # fmt: skip
     assert [list(c) for c in zip(*list_columns(found, lang), strict=True)] == expected
     assert [list_cells(r, lang) for r in found] == expected
+
+
+@pytest.mark.parametrize(("program", "collecting"), [("rectify", False), ("pytest", True)])
+def test_the_program_imports_with_the_gc_off(program: str, collecting: bool) -> None:
+    """The program's start-up imports run without cyclic collections (main() keeps it off
+    until the ledger is loaded); a library caller importing the CLI keeps its GC."""
+    code = (
+        f"import gc, sys; sys.argv[0] = {program!r}; import rectify_cli.cli; print(gc.isenabled())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == str(collecting)
