@@ -327,7 +327,9 @@ def _cached(root: Path) -> Ledger | None:
     those of the bytes: the ones a miss writes its entry under (with no entry, or one that
     cannot be of these files, it stops hashing: there is nothing to check the keys against)."""
     paths = [root / "tasks.toml", root / "indicators.toml"]
+    interval = sys.getswitchinterval()
     ledger, keys = cache.load_current(root, paths, True, limit=2**30)
+    assert sys.getswitchinterval() == interval  # shortened while hashing, and given back
     if keys is None:
         assert ledger is None
     else:

@@ -581,3 +581,95 @@ def test_warnings_of_judged_rows_are_the_warnings(
     assert sorted(loose, key=severity_key) == ref
     for w in ref:  # the level is that of the most severe finding
         assert w.level.rank == min(REASON_LEVEL[f.reason].rank for f in w.findings)
+
+
+_CELL = st.text(alphabet=st.sampled_from(SPECIAL + "ab滨州0"), max_size=6) | st.text(max_size=6)
+
+
+@given(st.lists(_CELL, max_size=8), st.integers(1, 3))
+def test_escaping_a_column_is_escaping_each_cell(values: list[str], times: int) -> None:
+    """The column-wide shortcut (one search, then only the starts) and its repeated-text
+    path (markdown.escaped) escape as md_escape does cell by cell."""
+    from rectify_cli.render.markdown import escaped
+
+    assert text.md_escape_column(values) == [text.md_escape(v) for v in values]
+    assert escaped(values * times) == [text.md_escape(v) for v in values * times]
+
+
+@given(ledgers(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)))
+def test_rows_without_a_filter_are_the_rows_a_filter_keeping_all_gives(
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date
+) -> None:
+    """query.rows without a filter (built by column) and with one that keeps every task
+    (tested task by task) give the same rows."""
+    from rectify_cli.query import TaskFilter, rows
+
+    task_file, _ = files
+    ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
+    keep_all = TaskFilter(statuses=frozenset(Status))
+    assert rows(ledger, as_of, TaskFilter()) == rows(ledger, as_of, keep_all)
+    assert rows(ledger, as_of) == rows(ledger, as_of, keep_all)
+
+
+def test_patterns_compiled_on_first_use_work_as_compiled_ones() -> None:
+    from tests.hostile import HOSTILE
+
+    lazy = {n: p for n, p in vars(text).items() if isinstance(p, text._Lazy)}
+    assert {"_CONTROL", "_JSON_RAW", "UNBROKEN", "PHRASE"} <= set(lazy)
+    for pattern in lazy.values():
+        compiled = re.compile(pattern.source)
+        for sample in [*HOSTILE, "T07 于2025-06-30，达到90%；逾期68天", ""]:
+            assert pattern.findall(sample) == compiled.findall(sample)
+            assert pattern.sub("@", sample) == compiled.sub("@", sample)
+            assert bool(pattern.search(sample)) == bool(compiled.search(sample))
+
+
+@given(ledgers(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)), st.sampled_from(["zh", "en"]))
+def test_reasons_worded_by_column_are_each_warnings_reasons(
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date, lang: Any
+) -> None:
+    from rectify_cli.render.warn_text import reasons_column, reasons_text
+    from rectify_cli.schedule import warnings
+
+    task_file, _ = files
+    ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
+    found = warnings(ledger, as_of, days=7, tolerance=10.0, stale_days=30)
+    assert reasons_column(found, lang) == [reasons_text(w, lang) for w in found]
+
+
+@given(ledgers(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)), st.sampled_from(["zh", "en"]))
+def test_list_columns_are_each_rows_cells(
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date, lang: Any
+) -> None:
+    """The list's cells built column by column are each row's, worded one by one."""
+    from rectify_cli.i18n import status_label
+    from rectify_cli.query import rows
+    from rectify_cli.render.common import (
+        deadline_text,
+        health_text,
+        list_cells,
+        list_columns,
+        progress_text,
+    )
+
+    task_file, _ = files
+    ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
+    found = rows(ledger, as_of)
+    expected = [
+        [r.task.id, r.aspect_name, r.task.title, r.task.lead, deadline_text(r.task, lang),
+         status_label(r.task.status, lang), progress_text(r.task), health_text(r.health.health, lang)]
+        for r in found
+    ]  # fmt: skip
+    assert [list(c) for c in zip(*list_columns(found, lang), strict=True)] == expected
+    assert [list_cells(r, lang) for r in found] == expected
+
+
+@pytest.mark.parametrize(("program", "collecting"), [("rectify", False), ("pytest", True)])
+def test_the_program_imports_with_the_gc_off(program: str, collecting: bool) -> None:
+    """The program's start-up imports run without cyclic collections (main() keeps it off
+    until the ledger is loaded); a library caller importing the CLI keeps its GC."""
+    code = (
+        f"import gc, sys; sys.argv[0] = {program!r}; import rectify_cli.cli; print(gc.isenabled())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == str(collecting)

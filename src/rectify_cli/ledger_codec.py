@@ -107,9 +107,10 @@ def tasks_of_columns(
     day, status = days.__getitem__, statuses.__getitem__
     log_columns[0] = list(map(day, log_columns[0]))
     log_columns[_LOG_STATUS] = list(map(status, log_columns[_LOG_STATUS]))
-    entries = iter(list(map(partial(tuple.__new__, LogEntry), zip(*log_columns, strict=True))))
-    take = itertools.islice
-    columns[_TASK_LOG] = [list(take(entries, n)) if n else [] for n in counts]
+    entries = list(map(partial(tuple.__new__, LogEntry), zip(*log_columns, strict=True)))
+    # Each task's log a slice of them, cut in C (a loop in Python costs ~40% of the decode).
+    ends = list(itertools.accumulate(counts))
+    columns[_TASK_LOG] = list(map(entries.__getitem__, map(slice, [0, *ends], ends)))
     for i in _TASK_DAYS:
         columns[i] = list(map(day, columns[i]))
     columns[_TASK_STATUS] = list(map(status, columns[_TASK_STATUS]))

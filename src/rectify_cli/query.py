@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
+from itertools import repeat
 from typing import Any, NamedTuple
 
 from .errors import UsageError, did_you_mean
@@ -90,6 +92,9 @@ class TaskFilter:
         return True
 
 
+_EVERY_TASK = TaskFilter()
+
+
 def status_filter(values: Iterable[str]) -> frozenset[Status] | None:
     """Several `--status` values, each a status or a group, in English or Chinese."""
     chosen: set[Status] = set()
@@ -151,12 +156,19 @@ def rows(
     tol = ledger.meta.tolerance if tolerance is None else tolerance
     start = ledger.meta.feedback_date
     ledger_name = ledger.name
+    if flt is None or flt == _EVERY_TASK:  # `list` with no filter option: no test per task
+        # By column, in C loops (100,000 tasks): the aspect names, the judgments, the rows.
+        tasks = ledger.tasks
+        aspects = [t.aspect for t in tasks]
+        healths = map(health, tasks, repeat(as_of), repeat(tol), repeat(start))
+        cells = zip(tasks, map(names.get, aspects, aspects), healths, repeat(ledger_name))
+        return list(map(partial(tuple.__new__, TaskRow), cells))
     out = []
     for task in ledger.tasks:
         name = names.get(task.aspect, task.aspect)
-        if flt is None or flt.matches(task, name):
+        if flt.matches(task, name):
             judged = health(task, as_of, tol, start)
-            if flt is None or flt.healths is None or judged.health in flt.healths:
+            if flt.healths is None or judged.health in flt.healths:
                 out.append(TaskRow(task, name, judged, ledger_name))
     return out
 

@@ -14,11 +14,11 @@ from .common import (
     deadline_text,
     detail_extras,
     health_text,
-    list_cells,
+    list_columns,
     newest_first,
     progress_text,
 )
-from .text import SEPARATOR, change_lines, md_escape
+from .text import SEPARATOR, change_lines, md_escape, md_escape_column
 
 
 def table(header: Sequence[str], body: Sequence[Sequence[str]], *, escaped: bool = False) -> str:
@@ -64,8 +64,10 @@ def escaped(texts: list[str]) -> list[str]:
     """A column's texts through `md_escape`, each distinct text once when they repeat."""
     distinct = set(texts)
     if len(distinct) * 2 < len(texts):
-        return list(map({t: md_escape(t) for t in distinct}.__getitem__, texts))
-    return list(map(md_escape, texts))
+        unique = list(distinct)
+        table = dict(zip(unique, md_escape_column(unique), strict=True))
+        return list(map(table.__getitem__, texts))
+    return md_escape_column(texts)
 
 
 def column_table(header: Sequence[str], columns: Sequence[list[str]]) -> str:
@@ -98,10 +100,12 @@ def tasks_table_parts(
     own = range(5 if refs is not None else 4)  # (ledger,) id, aspect, title, lead
     for at in range(0, len(rows), _CHUNK):
         chunk = rows[at : at + _CHUNK]
-        body: Sequence[Sequence[str]] = [list_cells(r, lang) for r in chunk]
+        columns = list_columns(chunk, lang)
         if refs is not None:
-            body = [[r.ledger, refs(r), *cells[1:]] for r, cells in zip(chunk, body, strict=True)]
-        yield _body(escape_columns(body, own))
+            columns = [[r.ledger for r in chunk], list(map(refs, chunk)), *columns[1:]]
+        for i in own:
+            columns[i] = escaped(columns[i])
+        yield _body(list(zip(*columns, strict=True)))
 
 
 _CHUNK = 1000  # rows per piece written

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
+from itertools import accumulate, chain, repeat
 from typing import TYPE_CHECKING, Any
 
 from rectify_cli.i18n import Lang, label
@@ -58,6 +59,15 @@ def reason_text(f: WarningCause, lang: Lang) -> str:
 def reasons_text(w: TaskWarning, lang: Lang) -> str:
     # Not cached by the whole tuple of findings: most combinations occur once.
     return reason_sep(lang).join([reason_text(f, lang) for f in w.findings])
+
+
+def reasons_column(found: Sequence[TaskWarning], lang: Lang) -> list[str]:
+    """`reasons_text` of each warning: every finding worded in one pass, then each warning's
+    run of them joined, cut by slices (in C loops: 10,000 tasks warn 3,000 times)."""
+    counts = [len(w.findings) for w in found]
+    words = list(map(reason_text, chain.from_iterable(w.findings for w in found), repeat(lang)))
+    ends = list(accumulate(counts))
+    return list(map(reason_sep(lang).join, map(words.__getitem__, map(slice, [0, *ends], ends))))
 
 
 @functools.cache
@@ -118,7 +128,7 @@ def warning_columns(
         escaped(titles) if markdown else titles,
         [deadline_text(t, lang) for t in tasks],
         list(map(progress_text, tasks)),
-        [reasons_text(w, lang) for w in found],
+        reasons_column(found, lang),
     ]
 
 
