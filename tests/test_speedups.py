@@ -151,6 +151,13 @@ UNNEEDED = {
         (["list"], UNNEEDED),
         # The notices' renderer loads the report's modules: for --notice alone.
         (["warn", "--days", "7"], UNNEEDED | {"rectify_cli.report"}),
+        # A report (Markdown) of a ledger without petition cases, without --since: none of
+        # the modules of those parts; its indicators need decimal.
+        (
+            ["report"],
+            (UNNEEDED - {"decimal"})
+            | {"rectify_cli.changes", "rectify_cli.petitions", "rectify_cli.rollup"},
+        ),
         # A write needs the models; a percentage is read without the spreadsheet readers.
         (
             ["update", "T16", "--progress", "35%"],

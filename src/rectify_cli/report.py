@@ -16,7 +16,6 @@ from itertools import chain, repeat
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, TypeVar
 
-from .changes import Changes
 from .errors import UsageError
 from .i18n import Lang, label, say
 from .indicators import (
@@ -36,11 +35,11 @@ from .indicators import (
     value_text,
 )
 from .kinds import Status
-from .petitions import PetitionReport
 from .postpone import POSTPONED
 from .query import SortKey, TaskRow, aspects_named, no_aspect, rows, sort_rows
 from .records import Aspect, Indicator, Ledger, LogEntry, Task
 from .schedule import (
+    DEFAULT_DAYS,
     Health,
     Level,
     TaskWarning,
@@ -49,10 +48,11 @@ from .schedule import (
     warning_counts_by,
     warnings,
 )
-from .warn import DEFAULT_DAYS
 
 if TYPE_CHECKING:
+    from .changes import Changes
     from .models import PetitionFile
+    from .petitions import PetitionReport
 
 _K = TypeVar("_K", bound=Hashable)
 
@@ -268,7 +268,7 @@ class Report:
     indicators: tuple[IndicatorRow, ...]
     warnings: dict[Level, int]  # every level, most severe first
     leads: tuple[LeadRow, ...]  # the summary by lead department (`lead_rows`)
-    # Added by `rollup.extend` when the ledger has petition cases / `--since` is given.
+    # Added by `report_extend.extend` when the ledger has petition cases / `--since` is given.
     petitions: PetitionReport | None = None
     changes: Changes | None = None
     # The ledger's data date (`data_date`): the day its recorded figures are current to.  It

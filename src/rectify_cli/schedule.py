@@ -199,6 +199,10 @@ class WarningCause(NamedTuple):
     actual: int | None = None
 
 
+# How near a deadline warns (`rectify warn --days`, and the report's warnings).
+DEFAULT_DAYS = 7
+
+
 class TaskWarning(NamedTuple):
     """An open task that needs attention and why.  Built by `TaskWarning.of`, which works out
     `level` from the findings once: sorting, grouping and counting ask for it many times over.
@@ -279,7 +283,7 @@ def task_warning(
     task: Task,
     as_of: dt.date,
     *,
-    days: int = 7,
+    days: int = DEFAULT_DAYS,
     tolerance: float = 10.0,
     stale_days: int = 30,
     ledger_start: dt.date | None = None,
@@ -320,7 +324,7 @@ def warnings(
     ledger: Ledger,
     as_of: dt.date,
     *,
-    days: int = 7,
+    days: int = DEFAULT_DAYS,
     tolerance: float | None = None,
     stale_days: int | None = None,
     judged: Sequence[Judged] | None = None,
