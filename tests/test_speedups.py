@@ -378,11 +378,17 @@ def test_counts_by_group_are_the_counts_of_each_group(
 
     task_file, _ = files
     ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
-    moved = data.draw(st.lists(st.booleans(), min_size=len(ledger.tasks)))
+    # Which entry of each task's log becomes a postponement, if any: the first, the last or
+    # one between, so that finding a postponement's task among every entry is held too.
+    moved = data.draw(st.lists(st.none() | st.integers(0, 9), min_size=len(ledger.tasks)))
     tasks = [
-        t._replace(log=[e._replace(kind="postponed") for e in t.log]) if m else t
+        t._replace(
+            log=[e._replace(kind="postponed") if j == m % len(t.log) else e
+                 for j, e in enumerate(t.log)]
+        )
+        if m is not None and t.log else t
         for t, m in zip(ledger.tasks, moved, strict=False)
-    ]
+    ]  # fmt: skip
     ledger.tasks = tasks
     found = rows(ledger, as_of)
     for group in ("aspect", "lead"):
@@ -554,3 +560,38 @@ def test_warnings_of_judged_rows_are_the_warnings(
     assert sorted(loose, key=severity_key) == ref
     for w in ref:  # the level is that of the most severe finding
         assert w.level.rank == min(REASON_LEVEL[f.reason].rank for f in w.findings)
+
+
+@given(ledgers(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)), st.booleans())
+def test_last_update_without_a_list_of_dates_is_the_latest_on_or_before_as_of(
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date, asked: bool
+) -> None:
+    """`last_update`'s shortcut (no list of dates when nothing is after as_of) gives what
+    the latest of the log's dates and the completion date on or before as_of gives."""
+    from rectify_cli.schedule import last_update, task_start
+
+    task_file, _ = files
+    ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
+    start = ledger.meta.feedback_date
+    day = as_of if asked else None
+    for t in ledger.tasks:
+        dates = [e.date for e in t.log] + ([t.completed_on] if t.completed_on else [])
+        kept = [d for d in dates if day is None or d <= day]
+        want = max(kept) if kept else task_start(t, start)
+        assert last_update(t, start, day) == want
+
+
+@given(ledgers(), st.dates(dt.date(2019, 1, 1), dt.date(2027, 1, 1)))
+def test_the_data_date_taken_without_a_list_of_log_dates_is_the_latest_on_or_before(
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date
+) -> None:
+    """`data_date` (the log dates' maximum taken first, in C) is the latest of the declared
+    date and every log date on or before as_of."""
+    from rectify_cli.report import data_date
+
+    task_file, _ = files
+    ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
+    dates = [ledger.meta.as_of] + [e.date for t in ledger.tasks for e in t.log]
+    assert data_date(ledger, as_of) == max(
+        (d for d in dates if d is not None and d <= as_of), default=None
+    )

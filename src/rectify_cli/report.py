@@ -9,11 +9,12 @@ Renderers add only layout and column headers.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import astuple, dataclass, fields
-from itertools import chain, repeat
-from operator import attrgetter, itemgetter
+from itertools import accumulate, chain, compress, repeat
+from operator import attrgetter, eq, itemgetter
 from typing import TYPE_CHECKING, TypeVar
 
 from .errors import UsageError
@@ -179,11 +180,19 @@ _DONE = frozenset(h for h in Health if h.is_done)
 def postponed_ids(task_rows: list[TaskRow]) -> frozenset[int]:
     """The ids (`id()`) of the tasks among these rows whose deadline was moved later (延期),
     of the plan only: a cancelled or merged task is counted apart, never as postponed."""
+    # postpone.postponed, asked of every task of the ledger at once: the kinds of every log
+    # entry gathered in C, the few postponements found there traced back to their tasks.
+    tasks = list(map(_TASK, task_rows))
+    logs = list(map(_LOG, tasks))
+    kinds = list(map(_KIND, chain.from_iterable(logs)))
+    if POSTPONED not in kinds:
+        return frozenset()
+    ends = list(accumulate(map(len, logs)))  # where each task's entries end among the kinds
+    hits = compress(range(len(kinds)), map(eq, repeat(POSTPONED), kinds))
     return frozenset(
-        id(t)
-        for t, h in zip(map(_TASK, task_rows), map(_STATE, map(_HEALTH, task_rows)), strict=True)
-        # postpone.postponed, inlined: asked of every task of the ledger.
-        if t.log and POSTPONED in map(_KIND, t.log) and h is not Health.DROPPED
+        id(tasks[i])
+        for i in sorted({bisect_right(ends, at) for at in hits})
+        if _STATE(_HEALTH(task_rows[i])) is not Health.DROPPED
     )
 
 
@@ -329,16 +338,20 @@ def data_date(
     (forward only, since it is a maximum) without touching `[ledger] as_of`, and a report
     `--as-of` an earlier day gets the data date of that day."""
     days: list[dt.date | None] = [ledger.meta.as_of]
-    # Every log entry of every task, gathered in C: a large plan has several per task.
-    days += map(_DATE, chain.from_iterable(map(_LOG, ledger.tasks)))
     for ind in ledger.indicators:
         days += [ind.recorded, *(r.recorded for r in ind.history)]
     if petitions is not None:
         days += [e.date for p in petitions.petitions for e in p.log]
     known = [d for d in days if d is not None]
+    # Every log entry of every task (always dated), taken in C without a list of them: a
+    # large plan has several per task.
+    logged = max(map(_DATE, chain.from_iterable(map(_LOG, ledger.tasks))), default=None)
+    if logged is not None:
+        known.append(logged)
     latest = max(known, default=None)
     if latest is None or latest <= as_of:  # the usual case: nothing dated after as_of
         return latest
+    known += map(_DATE, chain.from_iterable(map(_LOG, ledger.tasks)))
     return max((d for d in known if d <= as_of), default=None)
 
 

@@ -238,14 +238,19 @@ def last_update(
 
     Entries after as_of are ignored, so `--as-of` in the past answers as it would have then.
     """
-    dates: list[dt.date] = list(map(_DATE, task.log))
-    if task.completed_on is not None:
-        dates.append(task.completed_on)
-    if not dates:
+    # Asked of every open task of a report: the usual case without building a list of dates.
+    log, done = task.log, task.completed_on
+    if log:
+        latest = max(map(_DATE, log)) if len(log) > 1 else log[0].date
+        if done is not None and done > latest:
+            latest = done
+    elif done is not None:
+        latest = done
+    else:
         return task_start(task, ledger_start)
-    latest = max(dates)
     if as_of is None or latest <= as_of:  # the usual case: nothing logged after as_of
         return latest
+    dates = [*map(_DATE, log), *([] if done is None else [done])]
     return max((d for d in dates if d <= as_of), default=None) or task_start(task, ledger_start)
 
 
@@ -295,12 +300,26 @@ def task_warning(
     if task.status not in OPEN_STATUSES:
         return None
     h = health(task, as_of, tolerance, ledger_start) if judged is None else judged
+    return _warning(task, h, as_of, days, stale_days, ledger_start)
+
+
+def _warning(
+    task: Task,
+    h: TaskHealth,
+    as_of: dt.date,
+    days: int,
+    stale_days: int,
+    ledger_start: dt.date | None,
+) -> TaskWarning | None:
+    """`task_warning` of an open task already judged; positional, for `warnings`, which asks
+    it of every open task of the ledger."""
+    state, _, _, days_left = h
     findings: list[WarningCause] = []
-    if h.health is Health.OVERDUE and h.days_left is not None:
-        findings.append(WarningCause(Reason.OVERDUE, -h.days_left))
-    elif h.days_left is not None and 0 <= h.days_left <= days:
-        findings.append(WarningCause(Reason.DUE_SOON, h.days_left))
-    if h.health is Health.BEHIND:
+    if state is Health.OVERDUE and days_left is not None:
+        findings.append(WarningCause(Reason.OVERDUE, -days_left))
+    elif days_left is not None and 0 <= days_left <= days:
+        findings.append(WarningCause(Reason.DUE_SOON, days_left))
+    if state is Health.BEHIND:
         findings.append(WarningCause(Reason.BEHIND, 0, h.expected, h.actual))
     last = last_update(task, ledger_start, as_of)
     if last is not None and last <= as_of:
@@ -350,14 +369,13 @@ def warnings(
         # Done tasks (most of a mature ledger) never warn: skipped before the call.
         if t.status in OPEN_STATUSES
         and (
-            w := task_warning(
+            w := _warning(
                 t,
+                health(t, as_of, tol, start) if h is None else h,
                 as_of,
-                days=days,
-                tolerance=tol,
-                stale_days=stale,
-                ledger_start=start,
-                judged=h,
+                days,
+                stale,
+                start,
             )
         )
     ]
