@@ -374,7 +374,7 @@ def test_counts_by_group_are_the_counts_of_each_group(
     from dataclasses import astuple
 
     from rectify_cli.query import rows
-    from rectify_cli.report import Counts, postponed_ids
+    from rectify_cli.report import Counts, Tally, postponed_ids
 
     task_file, _ = files
     ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
@@ -402,6 +402,12 @@ def test_counts_by_group_are_the_counts_of_each_group(
             assert astuple(counts[key]) == slow_counts(mine)
     assert astuple(Counts.of(found)) == slow_counts(found)
     assert Counts.of([]) == Counts()
+    # The report's shared pass (whole plan, aspects, leads) counts as the pass per table does,
+    # the keys in the same order.
+    tally = Tally(found)
+    assert list(tally.by_aspect().items()) == list(tally.by(operator.attrgetter("aspect")).items())
+    assert list(tally.by_lead().items()) == list(tally.by(operator.attrgetter("lead")).items())
+    assert astuple(tally.total()) == slow_counts(found)
 
 
 @given(ledgers(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)), st.data())

@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import astuple, dataclass, fields
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, eq, itemgetter
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import UsageError
 from .i18n import Lang, label, say
@@ -113,8 +113,7 @@ class Counts:
 
 class Tally:
     """What every count of a report reads from its rows (task, health, status, postponed),
-    taken once: a report counts every task for the whole plan, then again by aspect and by
-    lead department."""
+    taken once: a report counts the whole plan, then by aspect and by lead department."""
 
     def __init__(self, task_rows: list[TaskRow], late: frozenset[int] | None = None) -> None:
         self.tasks: list[Task] = list(map(_TASK, task_rows))
@@ -123,35 +122,51 @@ class Tally:
         if late is None:
             late = postponed_ids(task_rows)
         self.moved = [id(t) in late for t in self.tasks] if late else None
+        self._fields: Counter[tuple[str, str, Health, Status, bool]] | None = None
 
     def total(self) -> Counts:
-        return self._count(repeat(None)).get(None, Counts())
+        return self._by_field(None).get(None, Counts())
+
+    def by_aspect(self) -> dict[str, Counts]:  # = by(attrgetter("aspect")), shared pass
+        return self._by_field(0)
+
+    def by_lead(self) -> dict[str, Counts]:  # = by(attrgetter("lead")), shared pass
+        return self._by_field(1)
 
     def by(self, group: Callable[[Task], _K]) -> dict[_K, Counts]:
-        return self._count(map(group, self.tasks))
+        return _sums(Counter(zip(map(group, self.tasks), *self._columns(), strict=False)).items())
 
-    def _count(self, keys: Iterable[_K]) -> dict[_K, Counts]:
-        # One pass in C (Counter over zip) to the few hundred distinct combinations, then
-        # those added up per key: not a pass per count.
-        moved = repeat(False) if self.moved is None else self.moved
-        # Not strict: the keys or the moved flags may be an endless repeat().
-        combos = Counter(zip(keys, self.healths, self.statuses, moved, strict=False))
-        sums: dict[_K, list[int]] = {}  # in the order the rows first name the keys
-        for (key, state, status, was_moved), n in combos.items():
-            c = sums.get(key)
-            if c is None:
-                c = sums[key] = [0] * len(_FIELDS)
-            if state is not Health.DROPPED:
-                c[_TASKS] += n
-            if state in _DONE:
-                c[_COMPLETED] += n
-            elif state in _STATE_FIELD:
-                c[_STATE_FIELD[state]] += n
-            if status in _STATUS_FIELD:
-                c[_STATUS_FIELD[status]] += n
-            if was_moved:
-                c[_POSTPONED] += n
-        return {key: Counts(*c) for key, c in sums.items()}
+    def _columns(self) -> tuple[Iterable[Any], ...]:
+        # Not strict in the zips: the moved flags may be an endless repeat().
+        return self.healths, self.statuses, repeat(False) if self.moved is None else self.moved
+
+    def _by_field(self, at: int | None) -> dict[Any, Counts]:
+        # A report counts the whole plan, each aspect and each lead department: one pass in C
+        # (Counter over zip) to the few thousand combinations of all of them, not one per table.
+        if self._fields is None:
+            keys = map(_ASPECT, self.tasks), map(_LEAD, self.tasks)
+            self._fields = Counter(zip(*keys, *self._columns(), strict=False))
+        return _sums(((None if at is None else k[at], *k[2:]), n) for k, n in self._fields.items())
+
+
+def _sums(combos: Iterable[tuple[tuple[_K, Health, Status, bool], int]]) -> dict[_K, Counts]:
+    """The counts of each key from ((key, health, status, postponed), rows) combinations."""
+    sums: dict[_K, list[int]] = {}  # in the order the rows first name the keys
+    for (key, state, status, was_moved), n in combos:
+        c = sums.get(key)
+        if c is None:
+            c = sums[key] = [0] * len(_FIELDS)
+        if state is not Health.DROPPED:
+            c[_TASKS] += n
+        if state in _DONE:
+            c[_COMPLETED] += n
+        elif state in _STATE_FIELD:
+            c[_STATE_FIELD[state]] += n
+        if status in _STATUS_FIELD:
+            c[_STATUS_FIELD[status]] += n
+        if was_moved:
+            c[_POSTPONED] += n
+    return {key: Counts(*c) for key, c in sums.items()}
 
 
 _FIELDS = [f.name for f in fields(Counts)]
@@ -170,7 +185,7 @@ _TASK = itemgetter(0)  # TaskRow.task
 _HEALTH = itemgetter(2)  # TaskRow.health
 _STATE = itemgetter(0)  # TaskHealth.health
 _STATUS = attrgetter("status")
-_KIND = attrgetter("kind")
+_KIND, _DATE, _LOG = attrgetter("kind"), attrgetter("date"), attrgetter("log")
 _LEAD = attrgetter("lead")
 _WARNED_LEAD = attrgetter("task.lead")
 _ASPECT = attrgetter("aspect")
@@ -222,7 +237,7 @@ def lead_rows(
     warned = warning_counts_by(found, _WARNED_LEAD)
     leads = [
         LeadRow(lead, counts, warned[lead] if lead in warned else warning_counts(()))
-        for lead, counts in tally.by(_LEAD).items()
+        for lead, counts in tally.by_lead().items()
         if counts.tasks
     ]
     return tuple(sorted(leads, key=lambda r: (-r.counts.tasks, r.lead)))
@@ -355,10 +370,6 @@ def data_date(
     return max((d for d in known if d <= as_of), default=None)
 
 
-_DATE = attrgetter("date")
-_LOG = attrgetter("log")
-
-
 def find_aspect(ledger: Ledger, value: str) -> Aspect:
     """The one aspect named by id, name or part of its name (`aspects_named`), or a
     UsageError that suggests the nearest or lists the several it could be."""
@@ -456,7 +467,7 @@ def build_report(
     tally = Tally(all_rows)
     counts = tally.total()
 
-    by_aspect = tally.by(_ASPECT)  # one pass, not one per aspect
+    by_aspect = tally.by_aspect()  # one pass, not one per aspect
     aspect_rows = [
         AspectRow(a, by_aspect.get(a.id, Counts()))
         for a in ([chosen] if chosen is not None else ledger.aspects)
