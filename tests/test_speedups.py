@@ -601,3 +601,23 @@ def test_the_data_date_taken_without_a_list_of_log_dates_is_the_latest_on_or_bef
     assert data_date(ledger, as_of) == max(
         (d for d in dates if d is not None and d <= as_of), default=None
     )
+
+
+@given(ledgers(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)), st.booleans())
+def test_a_reports_warnings_judged_from_its_open_rows_are_those_warn_finds(
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date, one_aspect: bool
+) -> None:
+    """A report's warnings (counted, and by lead department), judged from its open rows
+    alone, are those `warnings` finds judging every task itself, of the aspect if one."""
+    from rectify_cli.report import build_report
+    from rectify_cli.schedule import warning_counts, warning_counts_by, warnings
+
+    task_file, _ = files
+    ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
+    aspect = ledger.aspects[0].id if one_aspect and ledger.aspects else None
+    report = build_report(ledger, as_of, "en", aspect)
+    found = [w for w in warnings(ledger, as_of) if aspect is None or w.task.aspect == aspect]
+    assert report.warnings == warning_counts(found)
+    by_lead = warning_counts_by(found, operator.attrgetter("task.lead"))
+    for row in report.leads:
+        assert row.warnings == by_lead.get(row.lead, warning_counts(()))

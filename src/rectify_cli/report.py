@@ -460,10 +460,9 @@ def build_report(
     indicators they name, and their warnings."""
     language: Lang = lang or ledger.meta.lang
     chosen = find_aspect(ledger, aspect) if aspect is not None else None
-    every = rows(ledger, as_of)
-    all_rows = every
+    all_rows = rows(ledger, as_of)
     if chosen is not None:
-        all_rows = [r for r in every if r.task.aspect == chosen.id]
+        all_rows = [r for r in all_rows if r.task.aspect == chosen.id]
     tally = Tally(all_rows)
     counts = tally.total()
 
@@ -484,10 +483,8 @@ def build_report(
     # The warnings `rectify warn` finds with its defaults (the ledger's tolerance and stale
     # days, no filter: `warn.find`), so the two never disagree.  The rows are judged with
     # that tolerance, so each task's health is worked out once; only counted, so unsorted.
-    found = warnings(ledger, as_of, days=days, judged=every, ordered=False)
-    if chosen is not None:  # the aspect's tasks' only
-        task_ids = {r.task.id for r in all_rows}
-        found = [w for w in found if w.task.id in task_ids]
+    # Of the open rows only (of the aspect, if one is chosen): no other task warns.
+    found = warnings(ledger, as_of, days=days, judged=open_rows, ordered=False)
 
     return Report(
         title=label("report.title", language, title=ledger.meta.title),

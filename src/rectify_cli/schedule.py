@@ -350,11 +350,12 @@ def warnings(
     ordered: bool = True,
 ) -> list[TaskWarning]:
     """Every open task that needs attention, most severe first, then by deadline and id
-    (in the ledger's order with `ordered=False`, for a caller that only counts them).
+    (in the ledger's order, or that of `judged`, with `ordered=False`, for a caller that
+    only counts them).
 
     `judged`: the ledger's tasks with their health as of `as_of` and with this tolerance
-    (`query.rows`), when the caller has judged them already; else each open task is judged
-    here."""
+    (`query.rows`), when the caller has judged them already (its open tasks suffice: no other
+    warns); else each open task is judged here."""
     tol = ledger.meta.tolerance if tolerance is None else tolerance
     stale = ledger.meta.stale_days if stale_days is None else stale_days
     start = ledger.meta.feedback_date
