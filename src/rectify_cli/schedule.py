@@ -216,7 +216,8 @@ class TaskWarning(NamedTuple):
 
     @classmethod
     def of(cls, task: Task, h: TaskHealth, findings: tuple[WarningCause, ...]) -> TaskWarning:
-        return cls(task, h, findings, worst_level(findings))
+        # tuple.__new__ directly: a named tuple's own __new__ is a Python call more.
+        return _NEW(cls, (task, h, findings, worst_level(findings)))
 
 
 def worst_level(findings: tuple[WarningCause, ...]) -> Level:
@@ -255,6 +256,7 @@ def last_update(
 
 
 _DATE = attrgetter("date")
+_NEW = tuple.__new__
 
 
 def latest_progress(task: Task, as_of: dt.date | None = None) -> LogEntry | None:
@@ -313,19 +315,20 @@ def _warning(
 ) -> TaskWarning | None:
     """`task_warning` of an open task already judged; positional, for `warnings`, which asks
     it of every open task of the ledger."""
-    state, _, _, days_left = h
+    state, expected, actual, days_left = h
     findings: list[WarningCause] = []
+    # Built with tuple.__new__ (every field given): most open tasks of a plan have a finding.
     if state is Health.OVERDUE and days_left is not None:
-        findings.append(WarningCause(Reason.OVERDUE, -days_left))
+        findings.append(_NEW(WarningCause, (Reason.OVERDUE, -days_left, None, None)))
     elif days_left is not None and 0 <= days_left <= days:
-        findings.append(WarningCause(Reason.DUE_SOON, days_left))
+        findings.append(_NEW(WarningCause, (Reason.DUE_SOON, days_left, None, None)))
     if state is Health.BEHIND:
-        findings.append(WarningCause(Reason.BEHIND, 0, h.expected, h.actual))
+        findings.append(_NEW(WarningCause, (Reason.BEHIND, 0, expected, actual)))
     last = last_update(task, ledger_start, as_of)
     if last is not None and last <= as_of:
         idle = (as_of - last).days
         if idle > stale_days:
-            findings.append(WarningCause(Reason.STALE, idle))
+            findings.append(_NEW(WarningCause, (Reason.STALE, idle, None, None)))
     return TaskWarning.of(task, h, tuple(findings)) if findings else None
 
 
