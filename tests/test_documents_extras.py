@@ -20,7 +20,7 @@ from rectify_cli.render.report_docx import report_docx
 from rectify_cli.render.report_html import report_html
 from rectify_cli.render.rollup_common import change_sections
 from rectify_cli.report import build_report
-from rectify_cli.rollup import extend
+from rectify_cli.report_extend import extend
 from tests.conftest import invoke
 from tests.helpers import (
     HEADLINE_EN,

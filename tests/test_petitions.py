@@ -47,7 +47,7 @@ def test_sample_terminal_report_has_the_line(sample: Path) -> None:
     from rectify_cli.render.report_terminal import report_renderable
     from rectify_cli.render.terminal import console
     from rectify_cli.report import build_report
-    from rectify_cli.rollup import extend
+    from rectify_cli.report_extend import extend
 
     book = load_many([str(sample)]).single
     report = extend(build_report(book.ledger, dt.date(2025, 9, 30)), book)

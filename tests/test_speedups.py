@@ -151,6 +151,13 @@ UNNEEDED = {
         (["list"], UNNEEDED),
         # The notices' renderer loads the report's modules: for --notice alone.
         (["warn", "--days", "7"], UNNEEDED | {"rectify_cli.report"}),
+        # A report (Markdown) of a ledger without petition cases, without --since: none of
+        # the modules of those parts; its indicators need decimal.
+        (
+            ["report"],
+            (UNNEEDED - {"decimal"})
+            | {"rectify_cli.changes", "rectify_cli.petitions", "rectify_cli.rollup"},
+        ),
         # A write needs the models; a percentage is read without the spreadsheet readers.
         (
             ["update", "T16", "--progress", "35%"],
@@ -401,15 +408,21 @@ def test_counts_by_group_are_the_counts_of_each_group(
     from dataclasses import astuple
 
     from rectify_cli.query import rows
-    from rectify_cli.report import Counts, postponed_ids
+    from rectify_cli.report import Counts, Tally, postponed_ids
 
     task_file, _ = files
     ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
-    moved = data.draw(st.lists(st.booleans(), min_size=len(ledger.tasks)))
+    # Which entry of each task's log becomes a postponement, if any: the first, the last or
+    # one between, so that finding a postponement's task among every entry is held too.
+    moved = data.draw(st.lists(st.none() | st.integers(0, 9), min_size=len(ledger.tasks)))
     tasks = [
-        t._replace(log=[e._replace(kind="postponed") for e in t.log]) if m else t
+        t._replace(
+            log=[e._replace(kind="postponed") if j == m % len(t.log) else e
+                 for j, e in enumerate(t.log)]
+        )
+        if m is not None and t.log else t
         for t, m in zip(ledger.tasks, moved, strict=False)
-    ]
+    ]  # fmt: skip
     ledger.tasks = tasks
     found = rows(ledger, as_of)
     for group in ("aspect", "lead"):
@@ -423,6 +436,12 @@ def test_counts_by_group_are_the_counts_of_each_group(
             assert astuple(counts[key]) == slow_counts(mine)
     assert astuple(Counts.of(found)) == slow_counts(found)
     assert Counts.of([]) == Counts()
+    # The report's shared pass (whole plan, aspects, leads) counts as the pass per table does,
+    # the keys in the same order.
+    tally = Tally(found)
+    assert list(tally.by_aspect().items()) == list(tally.by(operator.attrgetter("aspect")).items())
+    assert list(tally.by_lead().items()) == list(tally.by(operator.attrgetter("lead")).items())
+    assert astuple(tally.total()) == slow_counts(found)
 
 
 @given(ledgers(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)), st.data())
@@ -673,3 +692,58 @@ def test_the_program_imports_with_the_gc_off(program: str, collecting: bool) -> 
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == str(collecting)
+
+
+@given(ledgers(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)), st.booleans())
+def test_last_update_without_a_list_of_dates_is_the_latest_on_or_before_as_of(
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date, asked: bool
+) -> None:
+    """`last_update`'s shortcut (no list of dates when nothing is after as_of) gives what
+    the latest of the log's dates and the completion date on or before as_of gives."""
+    from rectify_cli.schedule import last_update, task_start
+
+    task_file, _ = files
+    ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
+    start = ledger.meta.feedback_date
+    day = as_of if asked else None
+    for t in ledger.tasks:
+        dates = [e.date for e in t.log] + ([t.completed_on] if t.completed_on else [])
+        kept = [d for d in dates if day is None or d <= day]
+        want = max(kept) if kept else task_start(t, start)
+        assert last_update(t, start, day) == want
+
+
+@given(ledgers(), st.dates(dt.date(2019, 1, 1), dt.date(2027, 1, 1)))
+def test_the_data_date_taken_without_a_list_of_log_dates_is_the_latest_on_or_before(
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date
+) -> None:
+    """`data_date` (the log dates' maximum taken first, in C) is the latest of the declared
+    date and every log date on or before as_of."""
+    from rectify_cli.report import data_date
+
+    task_file, _ = files
+    ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
+    dates = [ledger.meta.as_of] + [e.date for t in ledger.tasks for e in t.log]
+    assert data_date(ledger, as_of) == max(
+        (d for d in dates if d is not None and d <= as_of), default=None
+    )
+
+
+@given(ledgers(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1)), st.booleans())
+def test_a_reports_warnings_judged_from_its_open_rows_are_those_warn_finds(
+    files: tuple[TaskFile, IndicatorFile], as_of: dt.date, one_aspect: bool
+) -> None:
+    """A report's warnings (counted, and by lead department), judged from its open rows
+    alone, are those `warnings` finds judging every task itself, of the aspect if one."""
+    from rectify_cli.report import build_report
+    from rectify_cli.schedule import warning_counts, warning_counts_by, warnings
+
+    task_file, _ = files
+    ledger = ledger_of(task_file.ledger, task_file.aspects, task_file.tasks, [], "r")
+    aspect = ledger.aspects[0].id if one_aspect and ledger.aspects else None
+    report = build_report(ledger, as_of, "en", aspect)
+    found = [w for w in warnings(ledger, as_of) if aspect is None or w.task.aspect == aspect]
+    assert report.warnings == warning_counts(found)
+    by_lead = warning_counts_by(found, operator.attrgetter("task.lead"))
+    for row in report.leads:
+        assert row.warnings == by_lead.get(row.lead, warning_counts(()))

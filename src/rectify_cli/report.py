@@ -9,14 +9,14 @@ Renderers add only layout and column headers.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import astuple, dataclass, fields
-from itertools import chain, repeat
-from operator import attrgetter, itemgetter
-from typing import TYPE_CHECKING, TypeVar
+from itertools import accumulate, chain, compress, repeat
+from operator import attrgetter, eq, itemgetter
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .changes import Changes
 from .errors import UsageError
 from .i18n import Lang, label, say
 from .indicators import (
@@ -36,11 +36,11 @@ from .indicators import (
     value_text,
 )
 from .kinds import Status
-from .petitions import PetitionReport
 from .postpone import POSTPONED
 from .query import SortKey, TaskRow, aspects_named, no_aspect, rows, sort_rows
 from .records import Aspect, Indicator, Ledger, LogEntry, Task
 from .schedule import (
+    DEFAULT_DAYS,
     Health,
     Level,
     TaskWarning,
@@ -49,10 +49,11 @@ from .schedule import (
     warning_counts_by,
     warnings,
 )
-from .warn import DEFAULT_DAYS
 
 if TYPE_CHECKING:
+    from .changes import Changes
     from .models import PetitionFile
+    from .petitions import PetitionReport
 
 _K = TypeVar("_K", bound=Hashable)
 
@@ -112,8 +113,7 @@ class Counts:
 
 class Tally:
     """What every count of a report reads from its rows (task, health, status, postponed),
-    taken once: a report counts every task for the whole plan, then again by aspect and by
-    lead department."""
+    taken once: a report counts the whole plan, then by aspect and by lead department."""
 
     def __init__(self, task_rows: list[TaskRow], late: frozenset[int] | None = None) -> None:
         self.tasks: list[Task] = list(map(_TASK, task_rows))
@@ -122,35 +122,51 @@ class Tally:
         if late is None:
             late = postponed_ids(task_rows)
         self.moved = [id(t) in late for t in self.tasks] if late else None
+        self._fields: Counter[tuple[str, str, Health, Status, bool]] | None = None
 
     def total(self) -> Counts:
-        return self._count(repeat(None)).get(None, Counts())
+        return self._by_field(None).get(None, Counts())
+
+    def by_aspect(self) -> dict[str, Counts]:  # = by(attrgetter("aspect")), shared pass
+        return self._by_field(0)
+
+    def by_lead(self) -> dict[str, Counts]:  # = by(attrgetter("lead")), shared pass
+        return self._by_field(1)
 
     def by(self, group: Callable[[Task], _K]) -> dict[_K, Counts]:
-        return self._count(map(group, self.tasks))
+        return _sums(Counter(zip(map(group, self.tasks), *self._columns(), strict=False)).items())
 
-    def _count(self, keys: Iterable[_K]) -> dict[_K, Counts]:
-        # One pass in C (Counter over zip) to the few hundred distinct combinations, then
-        # those added up per key: not a pass per count.
-        moved = repeat(False) if self.moved is None else self.moved
-        # Not strict: the keys or the moved flags may be an endless repeat().
-        combos = Counter(zip(keys, self.healths, self.statuses, moved, strict=False))
-        sums: dict[_K, list[int]] = {}  # in the order the rows first name the keys
-        for (key, state, status, was_moved), n in combos.items():
-            c = sums.get(key)
-            if c is None:
-                c = sums[key] = [0] * len(_FIELDS)
-            if state is not Health.DROPPED:
-                c[_TASKS] += n
-            if state in _DONE:
-                c[_COMPLETED] += n
-            elif state in _STATE_FIELD:
-                c[_STATE_FIELD[state]] += n
-            if status in _STATUS_FIELD:
-                c[_STATUS_FIELD[status]] += n
-            if was_moved:
-                c[_POSTPONED] += n
-        return {key: Counts(*c) for key, c in sums.items()}
+    def _columns(self) -> tuple[Iterable[Any], ...]:
+        # Not strict in the zips: the moved flags may be an endless repeat().
+        return self.healths, self.statuses, repeat(False) if self.moved is None else self.moved
+
+    def _by_field(self, at: int | None) -> dict[Any, Counts]:
+        # A report counts the whole plan, each aspect and each lead department: one pass in C
+        # (Counter over zip) to the few thousand combinations of all of them, not one per table.
+        if self._fields is None:
+            keys = map(_ASPECT, self.tasks), map(_LEAD, self.tasks)
+            self._fields = Counter(zip(*keys, *self._columns(), strict=False))
+        return _sums(((None if at is None else k[at], *k[2:]), n) for k, n in self._fields.items())
+
+
+def _sums(combos: Iterable[tuple[tuple[_K, Health, Status, bool], int]]) -> dict[_K, Counts]:
+    """The counts of each key from ((key, health, status, postponed), rows) combinations."""
+    sums: dict[_K, list[int]] = {}  # in the order the rows first name the keys
+    for (key, state, status, was_moved), n in combos:
+        c = sums.get(key)
+        if c is None:
+            c = sums[key] = [0] * len(_FIELDS)
+        if state is not Health.DROPPED:
+            c[_TASKS] += n
+        if state in _DONE:
+            c[_COMPLETED] += n
+        elif state in _STATE_FIELD:
+            c[_STATE_FIELD[state]] += n
+        if status in _STATUS_FIELD:
+            c[_STATUS_FIELD[status]] += n
+        if was_moved:
+            c[_POSTPONED] += n
+    return {key: Counts(*c) for key, c in sums.items()}
 
 
 _FIELDS = [f.name for f in fields(Counts)]
@@ -169,7 +185,7 @@ _TASK = itemgetter(0)  # TaskRow.task
 _HEALTH = itemgetter(2)  # TaskRow.health
 _STATE = itemgetter(0)  # TaskHealth.health
 _STATUS = attrgetter("status")
-_KIND = attrgetter("kind")
+_KIND, _DATE, _LOG = attrgetter("kind"), attrgetter("date"), attrgetter("log")
 _LEAD = attrgetter("lead")
 _WARNED_LEAD = attrgetter("task.lead")
 _ASPECT = attrgetter("aspect")
@@ -179,11 +195,19 @@ _DONE = frozenset(h for h in Health if h.is_done)
 def postponed_ids(task_rows: list[TaskRow]) -> frozenset[int]:
     """The ids (`id()`) of the tasks among these rows whose deadline was moved later (延期),
     of the plan only: a cancelled or merged task is counted apart, never as postponed."""
+    # postpone.postponed, asked of every task of the ledger at once: the kinds of every log
+    # entry gathered in C, the few postponements found there traced back to their tasks.
+    tasks = list(map(_TASK, task_rows))
+    logs = list(map(_LOG, tasks))
+    kinds = list(map(_KIND, chain.from_iterable(logs)))
+    if POSTPONED not in kinds:
+        return frozenset()
+    ends = list(accumulate(map(len, logs)))  # where each task's entries end among the kinds
+    hits = compress(range(len(kinds)), map(eq, repeat(POSTPONED), kinds))
     return frozenset(
-        id(t)
-        for t, h in zip(map(_TASK, task_rows), map(_STATE, map(_HEALTH, task_rows)), strict=True)
-        # postpone.postponed, inlined: asked of every task of the ledger.
-        if t.log and POSTPONED in map(_KIND, t.log) and h is not Health.DROPPED
+        id(tasks[i])
+        for i in sorted({bisect_right(ends, at) for at in hits})
+        if _STATE(_HEALTH(task_rows[i])) is not Health.DROPPED
     )
 
 
@@ -213,7 +237,7 @@ def lead_rows(
     warned = warning_counts_by(found, _WARNED_LEAD)
     leads = [
         LeadRow(lead, counts, warned[lead] if lead in warned else warning_counts(()))
-        for lead, counts in tally.by(_LEAD).items()
+        for lead, counts in tally.by_lead().items()
         if counts.tasks
     ]
     return tuple(sorted(leads, key=lambda r: (-r.counts.tasks, r.lead)))
@@ -268,7 +292,7 @@ class Report:
     indicators: tuple[IndicatorRow, ...]
     warnings: dict[Level, int]  # every level, most severe first
     leads: tuple[LeadRow, ...]  # the summary by lead department (`lead_rows`)
-    # Added by `rollup.extend` when the ledger has petition cases / `--since` is given.
+    # Added by `report_extend.extend` when the ledger has petition cases / `--since` is given.
     petitions: PetitionReport | None = None
     changes: Changes | None = None
     # The ledger's data date (`data_date`): the day its recorded figures are current to.  It
@@ -329,21 +353,21 @@ def data_date(
     (forward only, since it is a maximum) without touching `[ledger] as_of`, and a report
     `--as-of` an earlier day gets the data date of that day."""
     days: list[dt.date | None] = [ledger.meta.as_of]
-    # Every log entry of every task, gathered in C: a large plan has several per task.
-    days += map(_DATE, chain.from_iterable(map(_LOG, ledger.tasks)))
     for ind in ledger.indicators:
         days += [ind.recorded, *(r.recorded for r in ind.history)]
     if petitions is not None:
         days += [e.date for p in petitions.petitions for e in p.log]
     known = [d for d in days if d is not None]
+    # Every log entry of every task (always dated), taken in C without a list of them: a
+    # large plan has several per task.
+    logged = max(map(_DATE, chain.from_iterable(map(_LOG, ledger.tasks))), default=None)
+    if logged is not None:
+        known.append(logged)
     latest = max(known, default=None)
     if latest is None or latest <= as_of:  # the usual case: nothing dated after as_of
         return latest
+    known += map(_DATE, chain.from_iterable(map(_LOG, ledger.tasks)))
     return max((d for d in known if d <= as_of), default=None)
-
-
-_DATE = attrgetter("date")
-_LOG = attrgetter("log")
 
 
 def find_aspect(ledger: Ledger, value: str) -> Aspect:
@@ -436,14 +460,13 @@ def build_report(
     indicators they name, and their warnings."""
     language: Lang = lang or ledger.meta.lang
     chosen = find_aspect(ledger, aspect) if aspect is not None else None
-    every = rows(ledger, as_of)
-    all_rows = every
+    all_rows = rows(ledger, as_of)
     if chosen is not None:
-        all_rows = [r for r in every if r.task.aspect == chosen.id]
+        all_rows = [r for r in all_rows if r.task.aspect == chosen.id]
     tally = Tally(all_rows)
     counts = tally.total()
 
-    by_aspect = tally.by(_ASPECT)  # one pass, not one per aspect
+    by_aspect = tally.by_aspect()  # one pass, not one per aspect
     aspect_rows = [
         AspectRow(a, by_aspect.get(a.id, Counts()))
         for a in ([chosen] if chosen is not None else ledger.aspects)
@@ -460,10 +483,8 @@ def build_report(
     # The warnings `rectify warn` finds with its defaults (the ledger's tolerance and stale
     # days, no filter: `warn.find`), so the two never disagree.  The rows are judged with
     # that tolerance, so each task's health is worked out once; only counted, so unsorted.
-    found = warnings(ledger, as_of, days=days, judged=every, ordered=False)
-    if chosen is not None:  # the aspect's tasks' only
-        task_ids = {r.task.id for r in all_rows}
-        found = [w for w in found if w.task.id in task_ids]
+    # Of the open rows only (of the aspect, if one is chosen): no other task warns.
+    found = warnings(ledger, as_of, days=days, judged=open_rows, ordered=False)
 
     return Report(
         title=label("report.title", language, title=ledger.meta.title),

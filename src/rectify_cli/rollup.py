@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .changes import Changes, Event, PetitionMove, ReadingChange, changes_since
+from .changes import Changes, changes_since
 from .files import ROLLUP_FILE
 from .i18n import Lang, label, say
 from .ledgers import Book, Ledgers
-from .petitions import PetitionCounts, PetitionWarning, counts_of, petition_report
+from .petitions import PetitionCounts, PetitionWarning, counts_of
 from .petitions import headline as petition_headline
 from .petitions import warnings as petition_warnings
 from .query import rows
@@ -32,50 +32,9 @@ from .report import (
     headline_parts,
     long_date,
 )
-from .schedule import Level
-from .warn import DEFAULT_DAYS, WarnResult, find
-
-
-def extend(report: Report, book: Book, *, since: dt.date | None = None) -> Report:
-    """`report` with the ledger's petition part and, given `since`, what changed since then.
-
-    A report on one aspect keeps the changes of that aspect's tasks and of the indicators it
-    shows, and leaves the petitions out (they belong to no aspect).
-    """
-    petitions = None
-    data_as_of = report.data_as_of
-    if book.petitions is not None and report.aspect is None:
-        petitions = petition_report(book.petitions, report.as_of, report.lang)
-        data_as_of = data_date(book.ledger, report.as_of, book.petitions)
-    changes = None
-    if since is not None:
-        changes = changes_since(book.ledger, since, report.as_of, book.petitions)
-        if report.aspect is not None:
-            changes = _of_aspect(changes, report)
-    if petitions is None and changes is None:
-        return report
-    return dataclasses.replace(report, petitions=petitions, changes=changes, data_as_of=data_as_of)
-
-
-def _of_aspect(changes: Changes, report: Report) -> Changes:
-    assert report.aspect is not None
-    aspect = report.aspect.id
-    shown = {r.indicator.id for r in report.indicators}
-
-    def kept(e: Event) -> bool:
-        if isinstance(e, ReadingChange):
-            return e.indicator.id in shown
-        if isinstance(e, PetitionMove):
-            return False
-        return e.task.aspect == aspect
-
-    return dataclasses.replace(
-        changes,
-        events=tuple(e for e in changes.events if kept(e)),
-        overdue=tuple(m for m in changes.overdue if m.task.aspect == aspect),
-        behind=tuple(m for m in changes.behind if m.task.aspect == aspect),
-    )
-
+from .report_extend import extend
+from .schedule import DEFAULT_DAYS, Level
+from .warn import WarnResult, find
 
 # --------------------------------------------------------------------------- settings
 

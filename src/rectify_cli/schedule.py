@@ -199,6 +199,10 @@ class WarningCause(NamedTuple):
     actual: int | None = None
 
 
+# How near a deadline warns (`rectify warn --days`, and the report's warnings).
+DEFAULT_DAYS = 7
+
+
 class TaskWarning(NamedTuple):
     """An open task that needs attention and why.  Built by `TaskWarning.of`, which works out
     `level` from the findings once: sorting, grouping and counting ask for it many times over.
@@ -212,7 +216,8 @@ class TaskWarning(NamedTuple):
 
     @classmethod
     def of(cls, task: Task, h: TaskHealth, findings: tuple[WarningCause, ...]) -> TaskWarning:
-        return cls(task, h, findings, worst_level(findings))
+        # tuple.__new__ directly: a named tuple's own __new__ is a Python call more.
+        return _NEW(cls, (task, h, findings, worst_level(findings)))
 
 
 def worst_level(findings: tuple[WarningCause, ...]) -> Level:
@@ -234,18 +239,24 @@ def last_update(
 
     Entries after as_of are ignored, so `--as-of` in the past answers as it would have then.
     """
-    dates: list[dt.date] = list(map(_DATE, task.log))
-    if task.completed_on is not None:
-        dates.append(task.completed_on)
-    if not dates:
+    # Asked of every open task of a report: the usual case without building a list of dates.
+    log, done = task.log, task.completed_on
+    if log:
+        latest = max(map(_DATE, log)) if len(log) > 1 else log[0].date
+        if done is not None and done > latest:
+            latest = done
+    elif done is not None:
+        latest = done
+    else:
         return task_start(task, ledger_start)
-    latest = max(dates)
     if as_of is None or latest <= as_of:  # the usual case: nothing logged after as_of
         return latest
+    dates = [*map(_DATE, log), *([] if done is None else [done])]
     return max((d for d in dates if d <= as_of), default=None) or task_start(task, ledger_start)
 
 
 _DATE = attrgetter("date")
+_NEW = tuple.__new__
 
 
 def latest_progress(task: Task, as_of: dt.date | None = None) -> LogEntry | None:
@@ -279,7 +290,7 @@ def task_warning(
     task: Task,
     as_of: dt.date,
     *,
-    days: int = 7,
+    days: int = DEFAULT_DAYS,
     tolerance: float = 10.0,
     stale_days: int = 30,
     ledger_start: dt.date | None = None,
@@ -291,18 +302,33 @@ def task_warning(
     if task.status not in OPEN_STATUSES:
         return None
     h = health(task, as_of, tolerance, ledger_start) if judged is None else judged
+    return _warning(task, h, as_of, days, stale_days, ledger_start)
+
+
+def _warning(
+    task: Task,
+    h: TaskHealth,
+    as_of: dt.date,
+    days: int,
+    stale_days: int,
+    ledger_start: dt.date | None,
+) -> TaskWarning | None:
+    """`task_warning` of an open task already judged; positional, for `warnings`, which asks
+    it of every open task of the ledger."""
+    state, expected, actual, days_left = h
     findings: list[WarningCause] = []
-    if h.health is Health.OVERDUE and h.days_left is not None:
-        findings.append(WarningCause(Reason.OVERDUE, -h.days_left))
-    elif h.days_left is not None and 0 <= h.days_left <= days:
-        findings.append(WarningCause(Reason.DUE_SOON, h.days_left))
-    if h.health is Health.BEHIND:
-        findings.append(WarningCause(Reason.BEHIND, 0, h.expected, h.actual))
+    # Built with tuple.__new__ (every field given): most open tasks of a plan have a finding.
+    if state is Health.OVERDUE and days_left is not None:
+        findings.append(_NEW(WarningCause, (Reason.OVERDUE, -days_left, None, None)))
+    elif days_left is not None and 0 <= days_left <= days:
+        findings.append(_NEW(WarningCause, (Reason.DUE_SOON, days_left, None, None)))
+    if state is Health.BEHIND:
+        findings.append(_NEW(WarningCause, (Reason.BEHIND, 0, expected, actual)))
     last = last_update(task, ledger_start, as_of)
     if last is not None and last <= as_of:
         idle = (as_of - last).days
         if idle > stale_days:
-            findings.append(WarningCause(Reason.STALE, idle))
+            findings.append(_NEW(WarningCause, (Reason.STALE, idle, None, None)))
     return TaskWarning.of(task, h, tuple(findings)) if findings else None
 
 
@@ -320,18 +346,19 @@ def warnings(
     ledger: Ledger,
     as_of: dt.date,
     *,
-    days: int = 7,
+    days: int = DEFAULT_DAYS,
     tolerance: float | None = None,
     stale_days: int | None = None,
     judged: Sequence[Judged] | None = None,
     ordered: bool = True,
 ) -> list[TaskWarning]:
     """Every open task that needs attention, most severe first, then by deadline and id
-    (in the ledger's order with `ordered=False`, for a caller that only counts them).
+    (in the ledger's order, or that of `judged`, with `ordered=False`, for a caller that
+    only counts them).
 
     `judged`: the ledger's tasks with their health as of `as_of` and with this tolerance
-    (`query.rows`), when the caller has judged them already; else each open task is judged
-    here."""
+    (`query.rows`), when the caller has judged them already (its open tasks suffice: no other
+    warns); else each open task is judged here."""
     tol = ledger.meta.tolerance if tolerance is None else tolerance
     stale = ledger.meta.stale_days if stale_days is None else stale_days
     start = ledger.meta.feedback_date
@@ -346,14 +373,13 @@ def warnings(
         # Done tasks (most of a mature ledger) never warn: skipped before the call.
         if t.status in OPEN_STATUSES
         and (
-            w := task_warning(
+            w := _warning(
                 t,
+                health(t, as_of, tol, start) if h is None else h,
                 as_of,
-                days=days,
-                tolerance=tol,
-                stale_days=stale,
-                ledger_start=start,
-                judged=h,
+                days,
+                stale,
+                start,
             )
         )
     ]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from .controls import CONTROLS
 from .records import Ledger
 from .schedule import (
+    DEFAULT_DAYS,
     Judged,
     LeadGroup,
     Level,
@@ -30,7 +31,6 @@ from .schedule import (
 if TYPE_CHECKING:
     from .petitions import PetitionWarning
 
-DEFAULT_DAYS = 7
 DEFAULT_REPLY_DAYS = 3
 
 

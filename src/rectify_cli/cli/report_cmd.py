@@ -88,7 +88,7 @@ def report(
             no_color=no_color,
         )
         return
-    from rectify_cli.rollup import extend
+    from rectify_cli.report_extend import extend
 
     led = ledgers.single.ledger
     built = build_report(led, as_of_date(as_of), ledger_lang(led, lang), aspect)

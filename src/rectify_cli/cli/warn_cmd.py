@@ -7,9 +7,8 @@ from rectify_cli.errors import EXIT_FOUND, UsageError
 from rectify_cli.i18n import say
 from rectify_cli.outputs import is_stdout
 from rectify_cli.render import OutputFormat
-from rectify_cli.schedule import Level
+from rectify_cli.schedule import DEFAULT_DAYS, Level
 from rectify_cli.warn import (
-    DEFAULT_DAYS,
     DEFAULT_REPLY_DAYS,
     find,
 )

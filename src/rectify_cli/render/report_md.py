@@ -11,7 +11,6 @@ import re
 from rectify_cli.i18n import label
 from rectify_cli.report import Report
 
-from .extras_text import report_extras_markdown
 from .markdown import column_table, table
 from .report_common import (
     INDICATOR_COLUMNS,
@@ -45,7 +44,13 @@ def report_markdown(report: Report, *, charts: bool = False) -> str:
     out += [f"**{md_escape(report.headline)}**", ""]
     # Petition cases and `--since` (issue 9): the petition sentence under the headline, their
     # sections before the charts; nothing for a report without them.
-    extra_head, extra_tail = report_extras_markdown(report)
+    extra_head: list[str] = []
+    extra_tail: list[str] = []
+    if report.petitions is not None or report.changes is not None:
+        # Loaded only then: it brings the petition and change modules with it.
+        from .extras_text import report_extras_markdown
+
+        extra_head, extra_tail = report_extras_markdown(report)
     out += extra_head
 
     for t in count_tables(report):
