@@ -82,29 +82,54 @@ def lead_total_cells(report: Report) -> list[str] | None:
 @dataclass(frozen=True)
 class CountTable:
     """A progress table as every document draws it: its heading, columns and rows, the
-    total last (`has_total`) when there is more than one row to add up."""
+    total last (`has_total`) when there is more than one row to add up; `counts` are each
+    row's figures, in the same order (a terminal draws completion as a bar from them)."""
 
     heading: str  # a label key
     columns: tuple[str, ...]
     rows: list[list[str]]
     has_total: bool
+    counts: list[Counts]
 
 
 def count_tables(report: Report) -> list[CountTable]:
     """The progress by aspect, then by lead department (when the report has one)."""
     aspects = [aspect_cells(r) for r in report.aspects]
-    total = total_cells(report)
-    tables = [_with_total("report.aspects", ASPECT_COLUMNS, aspects, total)]
+    tables = [
+        _with_total(
+            "report.aspects",
+            ASPECT_COLUMNS,
+            aspects,
+            [r.counts for r in report.aspects],
+            total_cells(report),
+            report.counts,
+        )
+    ]
     if report.leads:
-        leads = [lead_cells(r) for r in report.leads]
-        tables.append(_with_total("report.leads", LEAD_COLUMNS, leads, lead_total_cells(report)))
+        tables.append(
+            _with_total(
+                "report.leads",
+                LEAD_COLUMNS,
+                [lead_cells(r) for r in report.leads],
+                [r.counts for r in report.leads],
+                lead_total_cells(report),
+                report.counts,
+            )
+        )
     return tables
 
 
 def _with_total(
-    heading: str, columns: tuple[str, ...], rows: list[list[str]], total: list[str] | None
+    heading: str,
+    columns: tuple[str, ...],
+    rows: list[list[str]],
+    counts: list[Counts],
+    total: list[str] | None,
+    total_counts: Counts,
 ) -> CountTable:
-    return CountTable(heading, columns, rows + ([total] if total else []), total is not None)
+    if total is None:
+        return CountTable(heading, columns, rows, False, counts)
+    return CountTable(heading, columns, [*rows, total], True, [*counts, total_counts])
 
 
 def open_columns(report: Report, rows: Sequence[TaskRow] | None = None) -> list[list[str]]:

@@ -21,16 +21,13 @@ from .extras_terminal import report_extras_view
 from .report_common import (
     ASPECT_COLUMNS,
     INDICATOR_COLUMNS,
-    LEAD_COLUMNS,
     OPEN_COLUMNS,
-    aspect_cells,
+    CountTable,
+    count_tables,
     headers,
     indicator_cells,
-    lead_cells,
-    lead_total_cells,
     open_body,
     subtitle,
-    total_cells,
     warning_rows,
 )
 from .terminal import HEALTH_STYLE, bar, data, progress_cell
@@ -89,32 +86,17 @@ def report_renderable(report: Report, width: int = 80) -> RenderableType:
     extra_head, extra_tail = report_extras_view(report)
     parts += extra_head
 
-    aspects = [(aspect_cells(r), r.counts) for r in report.aspects]
-    total = total_cells(report)
-    parts.append(
-        _counts_table(
-            label("report.aspects", lang),
-            ASPECT_COLUMNS,
-            aspects,
-            (total, report.counts) if total is not None else None,
-            lang,
-            bar_width,
-        )
-    )
-    if report.leads:
-        leads = [(lead_cells(r), r.counts) for r in report.leads]
-        lead_total = lead_total_cells(report)
+    for t in count_tables(report):
+        # The lead table has ten columns: at 80 its bar goes, and its number headers wrap
+        # (Chinese two characters a line, English a word).
+        narrow = t.heading == "report.leads" and width < WIDE
         parts.append(
             _counts_table(
-                label("report.leads", lang),
-                LEAD_COLUMNS,
-                leads,
-                (lead_total, report.counts) if lead_total is not None else None,
+                label(t.heading, lang),
+                t,
                 lang,
-                # Ten columns: the bar only where there is room for it.
-                bar_width if width >= WIDE else 0,
-                # Chinese headers two characters a line, English ones a word.
-                None if width >= WIDE else (4 if lang == "zh" else 8),
+                0 if narrow else bar_width,
+                (4 if lang == "zh" else 8) if narrow else None,
             )
         )
 
@@ -169,9 +151,7 @@ def report_renderable(report: Report, width: int = 80) -> RenderableType:
 
 def _counts_table(
     title: str,
-    columns: tuple[str, ...],
-    rows: list[tuple[list[str], Counts]],
-    total: tuple[list[str], Counts] | None,
+    counted: CountTable,
     lang: Lang,
     bar_width: int,
     number_width: int | None = None,
@@ -179,6 +159,7 @@ def _counts_table(
     """A progress table (by aspect, by lead department): numbers right-aligned, completion
     drawn as a bar, the total line in bold under a rule.  `number_width` narrows the number
     columns (their headers wrap two characters a line), so ten columns fit 80."""
+    columns = counted.columns
     table = _table(title)
     for i, name in enumerate(headers(columns, lang)):
         # Numbers never wrap; the names and the headers above the numbers may.
@@ -194,14 +175,12 @@ def _counts_table(
             max_width=number_width if i else None,
         )
     at = columns.index("report.col.completion")
-    for plain, counts in rows:
-        cells: list[RenderableType] = [data(c) for c in plain]
-        cells[at] = _completion(counts, bar_width)
-        table.add_row(*cells)
-    if total is not None:
-        table.rows[-1].end_section = True
-        plain, counts = total
-        cells = [Text(c, style="bold") for c in plain]
+    last = len(counted.rows) - 1
+    for i, (plain, counts) in enumerate(zip(counted.rows, counted.counts, strict=True)):
+        total = counted.has_total and i == last
+        if total:
+            table.rows[-1].end_section = True
+        cells: list[RenderableType] = [Text(c, style="bold") if total else data(c) for c in plain]
         cells[at] = _completion(counts, bar_width)
         table.add_row(*cells)
     return table
