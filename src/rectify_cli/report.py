@@ -227,13 +227,10 @@ class LeadRow:
     warnings: dict[Level, int]
 
 
-def lead_rows(
-    task_rows: list[TaskRow] | Tally, found: list[TaskWarning], late: frozenset[int] | None = None
-) -> tuple[LeadRow, ...]:
+def lead_rows(tally: Tally, found: list[TaskWarning]) -> tuple[LeadRow, ...]:
     """Every lead department with a task in the plan: most tasks first, then by name (the
-    order of the rows is the order of the table, in every format); `late` as in `Counts.of`;
-    the rows may come as the `Tally` of them the report counted already."""
-    tally = task_rows if isinstance(task_rows, Tally) else Tally(task_rows, late)
+    order of the rows is the order of the table, in every format), counted from the
+    `Tally` of the rows the report counted already."""
     warned = warning_counts_by(found, _WARNED_LEAD)
     leads = [
         LeadRow(lead, counts, warned[lead] if lead in warned else warning_counts(()))
@@ -360,14 +357,18 @@ def data_date(
     known = [d for d in days if d is not None]
     # Every log entry of every task (always dated), taken in C without a list of them: a
     # large plan has several per task.
-    logged = max(map(_DATE, chain.from_iterable(map(_LOG, ledger.tasks))), default=None)
+    logged = max(_log_dates(ledger), default=None)
     if logged is not None:
         known.append(logged)
     latest = max(known, default=None)
     if latest is None or latest <= as_of:  # the usual case: nothing dated after as_of
         return latest
-    known += map(_DATE, chain.from_iterable(map(_LOG, ledger.tasks)))
+    known += _log_dates(ledger)
     return max((d for d in known if d <= as_of), default=None)
+
+
+def _log_dates(ledger: Ledger) -> Iterable[dt.date]:
+    return map(_DATE, chain.from_iterable(map(_LOG, ledger.tasks)))
 
 
 def find_aspect(ledger: Ledger, value: str) -> Aspect:

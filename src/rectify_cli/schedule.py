@@ -294,14 +294,12 @@ def task_warning(
     tolerance: float = 10.0,
     stale_days: int = 30,
     ledger_start: dt.date | None = None,
-    judged: TaskHealth | None = None,
 ) -> TaskWarning | None:
-    """The warning of one task, or None.  `judged`: the task's `health` as of `as_of` with
-    this tolerance and ledger start, when the caller has it already (a report judges every
-    task for its counts), so no task is judged twice."""
+    """The warning of one task, or None (`warnings` asks it of a whole ledger, and takes
+    the health a caller has judged already)."""
     if task.status not in OPEN_STATUSES:
         return None
-    h = health(task, as_of, tolerance, ledger_start) if judged is None else judged
+    h = health(task, as_of, tolerance, ledger_start)
     return _warning(task, h, as_of, days, stale_days, ledger_start)
 
 
